@@ -45,7 +45,7 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   }
   // A suggestion is only useful when it is plausibly a typo: at most a third of the name differs.
   if (best == nullptr || best_d > std::max<std::size_t>(2, name.size() / 3)) return "";
-  return "; did you mean '" + *best + "'?";
+  return " (did you mean '" + *best + "'?)";
 }
 
 std::string join_quoted(const std::vector<std::string>& names) {

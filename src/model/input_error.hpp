@@ -32,7 +32,7 @@ class InputError : public std::runtime_error {
 /// Levenshtein distance, used to suggest the nearest valid name.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// "; did you mean 'X'?" when a candidate is close enough to `name`, otherwise "".
+/// " (did you mean 'X'?)" when a candidate is close enough to `name`, otherwise "".
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
 /// "'a', 'b' or 'c'" for listing what is allowed.

@@ -86,7 +86,8 @@ struct InfluenceSpec {
   SourcePos pos;
 };
 
-enum class Party : std::uint8_t { actor, target };
+/// Who an effect moves: the actor, each target, or every hedger that is neither (the region looking on).
+enum class Party : std::uint8_t { actor, target, bystanders };
 
 struct EffectSpec {
   Party party = Party::target;
@@ -133,7 +134,7 @@ struct ScenarioEvent {
   std::vector<std::string> targets;
   double magnitude = 1.0;
   std::string label;
-  SourcePos pos;
+  SourcePos pos, type_pos, actor_pos, targets_pos;
 };
 
 struct Scenario {

@@ -1,0 +1,132 @@
+// Rendering of run outputs. Rows are produced in a fixed order (run, step, agent, variable) from the results
+// array, never in thread completion order, so files are byte-identical for any thread count.
+#include "experiment/run_outputs.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "experiment/ensemble.hpp"
+#include "io/atomic_file.hpp"
+#include "io/csv_writer.hpp"
+#include "io/sha256.hpp"
+
+namespace hedgesim {
+
+namespace {
+bool carried(const CompiledModel& m, int v, int a) { return kVarInfo[v].kind == m.agent_kinds[a]; }
+}  // namespace
+
+const char* version() { return HEDGESIM_VERSION; }
+
+std::string render_trajectory(const CompiledModel& m, const std::vector<RunOutput>& runs) {
+  io::CsvBuffer csv;
+  csv.text("run").text("step").text("date").text("agent").text("variable").text("value").end();
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    for (int k = 0; k <= m.steps; ++k) {
+      const std::string date = format_date(m.date_of_step(k));
+      for (int a = 0; a < m.n_agents; ++a)
+        for (int v = 0; v < kVarCount; ++v) {
+          if (!carried(m, v, a)) continue;
+          csv.integer(static_cast<std::int64_t>(r)).integer(k).text(date).text(m.agent_ids[a]);
+          csv.text(kVarInfo[v].name).num(runs[r].value(m, k, static_cast<Var>(v), a)).end();
+        }
+    }
+  return std::move(csv.str());
+}
+
+std::string render_events(const CompiledModel& m) {
+  io::CsvBuffer csv;
+  csv.text("step").text("date").text("type").text("actor").text("target").text("magnitude").text("label").end();
+  for (const CompiledEvent& ev : m.events) {
+    for (int t : ev.targets) {
+      csv.integer(ev.step).text(format_date(ev.date)).text(m.spec.event_types[ev.type].id);
+      csv.text(m.agent_ids[ev.actor]).text(m.agent_ids[t]).num(ev.magnitude).text(ev.label).end();
+    }
+  }
+  return std::move(csv.str());
+}
+
+std::string render_attribution(const CompiledModel& m, const std::vector<RunOutput>& runs) {
+  io::CsvBuffer csv;
+  csv.text("run").text("step").text("agent").text("variable").text("source").text("delta").end();
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    for (const AttributionEntry& e : runs[r].attribution) {
+      csv.integer(static_cast<std::int64_t>(r)).integer(e.step).text(m.agent_ids[e.agent]);
+      csv.text(kVarInfo[e.var].name).text(source_name(m, e.source)).num(e.delta).end();
+    }
+  return std::move(csv.str());
+}
+
+std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& runs) {
+  io::CsvBuffer csv;
+  csv.text("step").text("date").text("agent").text("variable").text("mean").text("p05").text("p95").end();
+  std::vector<double> values(runs.size());
+  for (int k = 0; k <= m.steps; ++k) {
+    const std::string date = format_date(m.date_of_step(k));
+    for (int a = 0; a < m.n_agents; ++a)
+      for (int v = 0; v < kVarCount; ++v) {
+        if (!carried(m, v, a)) continue;
+        double sum = 0.0;
+        for (std::size_t r = 0; r < runs.size(); ++r) {
+          values[r] = runs[r].value(m, k, static_cast<Var>(v), a);
+          sum += values[r];
+        }
+        const double mean = sum / static_cast<double>(runs.size());
+        const double p05 = quantile7(values, 0.05), p95 = quantile7(values, 0.95);
+        csv.integer(k).text(date).text(m.agent_ids[a]).text(kVarInfo[v].name).num(mean).num(p05).num(p95).end();
+      }
+  }
+  return std::move(csv.str());
+}
+
+std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& runs, const RunInfo& info) {
+  nlohmann::ordered_json j;
+  j["version"] = version();
+  j["scenario"] = m.scenario.file;
+  j["scenario_name"] = m.scenario.name;
+  j["scenario_title"] = m.scenario.title;
+  j["scenario_sha256"] = io::sha256_file(m.scenario.file);
+  j["model_dir"] = m.spec.dir;
+  j["model_name"] = m.spec.name;
+  j["model_sha256"] = io::sha256_files(m.spec.files);
+  j["seed"] = info.seed;
+  j["replicates"] = runs.size();
+  j["start"] = format_date(m.scenario.start);
+  j["end"] = format_date(m.scenario.end);
+  j["step_days"] = m.params.step_days;
+  j["steps"] = m.steps;
+  nlohmann::ordered_json agents = nlohmann::ordered_json::array();
+  for (int a = 0; a < m.n_agents; ++a)
+    agents.push_back({{"id", m.agent_ids[a]},
+                      {"name", m.agent_names[a]},
+                      {"kind", std::string(kKindNames[static_cast<int>(m.agent_kinds[a])])}});
+  j["agents"] = agents;
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  for (const auto& p : m.spec.parameters) params[p.name] = p.value;
+  j["parameters"] = params;
+  j["command_line"] = info.command_line;
+  return j.dump(2) + "\n";
+}
+
+std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
+                                           const std::string& dir, const RunInfo& info) {
+  io::ensure_output_dir(dir);
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"trajectory.csv", render_trajectory(m, runs)},
+      {"events.csv", render_events(m)},
+      {"attribution.csv", render_attribution(m, runs)},
+  };
+  if (runs.size() > 1) files.emplace_back("bands.csv", render_bands(m, runs));
+  files.emplace_back("meta.json", render_meta(m, runs, info));
+  if (runs.size() <= 1) std::filesystem::remove(std::filesystem::path(dir) / "bands.csv");  // stale from before
+  std::vector<std::string> written;
+  for (auto& [name, content] : files) {
+    io::AtomicFile f((std::filesystem::path(dir) / name).string());
+    f.write(content);
+    f.commit();
+    written.push_back(f.path());
+  }
+  return written;
+}
+
+}  // namespace hedgesim

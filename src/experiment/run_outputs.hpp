@@ -1,0 +1,30 @@
+// The files of `hedgesim run` (docs/output-format.md): trajectory.csv, events.csv, attribution.csv, bands.csv
+// (replicates > 1) and meta.json. Each is rendered in memory and written atomically (io::AtomicFile).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace hedgesim {
+
+struct RunInfo {
+  std::uint64_t seed = 0;
+  std::string command_line;
+};
+
+std::string render_trajectory(const CompiledModel& m, const std::vector<RunOutput>& runs);
+std::string render_events(const CompiledModel& m);
+std::string render_attribution(const CompiledModel& m, const std::vector<RunOutput>& runs);
+std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& runs);
+std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& runs, const RunInfo& info);
+
+/// Writes every file into `dir` (created if missing); returns the paths written.
+std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
+                                           const std::string& dir, const RunInfo& info);
+
+/// The program version recorded in outputs.
+const char* version();
+
+}  // namespace hedgesim

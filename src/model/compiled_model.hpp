@@ -1,0 +1,83 @@
+// CompiledModel: the immutable runtime form of a (ModelSpec, Scenario) pair. Names are resolved to dense
+// indices, parameters to per-step rates, events to a step-sorted schedule of effects. The engine reads only
+// this and a per-run State; nothing here is a string or a map that the stepping loop would look up.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/spec.hpp"
+
+namespace hedgesim {
+
+/// The state of every agent: one row per variable (contiguous across agents), one column per agent.
+using StateArray = Eigen::Array<double, kVarCount, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Parameters as the mechanisms use them. Half-lives are turned into per-step fractions
+/// `rate(T) = 1 - 2^(-step_days / T)`; see docs/ODD.md, section "Time".
+struct Params {
+  int step_days = 7;
+  double r_signal = 0, r_substance = 0, r_grievance = 0, r_courting = 0, r_conditionality = 0;
+  double r_softening = 0, r_learning = 0, r_engagement = 0, r_detente = 0;
+  double courting_gain = 0, courting_noise = 0;
+  double courting_signal_pull = 0, engagement_signal_pull = 0;
+  double signal_noise_step = 0;  ///< signal_noise * sqrt(step_days / 7)
+  double substance_signal_coupling = 0, substance_accession_coupling = 0;
+  double grievance_conditionality_gain = 0, hardening_gain = 0, conditionality_floor = 0;
+  double reward_gain_step = 0;  ///< reward_gain * 7 / step_days: the reward is per week of softening
+  double rival_budget = 0, rival_saturation = 0, detente_damping = 0;
+};
+
+/// One effect of one scheduled event on one agent's variable.
+struct CompiledEffect {
+  int var = 0;
+  int agent = 0;
+  double delta = 0;      ///< type's delta times the event's magnitude
+  int scale_var = -1;    ///< >= 0: multiply by this variable of `agent` when applied
+  double retention = 1;  ///< < 1: transient pulse, the share of it left after each later step
+};
+
+struct CompiledEvent {
+  int step = 0;  ///< the step (1-based) whose interval contains the date
+  int type = 0;  ///< index into ModelSpec::event_types
+  int actor = 0;
+  Date date;
+  std::vector<int> targets;
+  double magnitude = 1;
+  int first_effect = 0, effect_count = 0;  ///< range in CompiledModel::effects
+  std::string label;
+  std::string source;  ///< attribution source name "event:<type>:<actor>:<date>"
+};
+
+struct CompiledModel {
+  ModelSpec spec;  ///< kept for names in outputs; never read while stepping
+  Scenario scenario;
+  Params params;
+
+  // Agents in compiled order: hedgers [0, n_hedgers), western patrons [n_hedgers, n_hedgers + n_west), rival.
+  int n_agents = 0, n_hedgers = 0, n_west = 0, rival = 0;
+  std::vector<std::string> agent_ids, agent_names;
+  std::vector<Kind> agent_kinds;
+
+  Eigen::MatrixXd W;  ///< n_hedgers x n_hedgers, row-stochastic (rows of hedgers with susceptibility 0 may be 0)
+  StateArray initial;  ///< initial state, which is also each variable's baseline
+  Eigen::ArrayXd susceptibility, rival_trust;               ///< per hedger
+
+  int steps = 0;  ///< number of steps; the run records steps + 1 states (0 = initial)
+  std::vector<CompiledEvent> events;  ///< sorted by step, then scenario order
+  std::vector<CompiledEffect> effects;
+  int transient_effects = 0;  ///< upper bound on pulses alive at once
+
+  Date date_of_step(int k) const { return Date{scenario.start.days + k * params.step_days}; }
+};
+
+/// Resolves names, checks the scenario against the model and applies parameter overrides.
+/// Throws InputError with the position of the offending scenario entry.
+CompiledModel compile(const ModelSpec& spec, const Scenario& scenario);
+
+/// Convenience: load_scenario + load_model (the scenario's model directory) + compile.
+CompiledModel load_and_compile(const std::string& scenario_path);
+
+}  // namespace hedgesim

@@ -1,0 +1,500 @@
+// Reading TOML into ModelSpec and Scenario. A small TableReader wraps each toml++ table so that every access
+// checks the key's type and range and every failure names `file:line:col`, the key, the bad value and what is
+// allowed. Unknown keys are errors too (with a "did you mean"), because a misspelt optional key would
+// otherwise be silently ignored.
+#include "model/load.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace hedgesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string fmt_number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+std::string type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+SourcePos pos_of(const std::string& file, const toml::source_region& r) {
+  return {file, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+}
+
+toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    const SourcePos at = referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from;
+    throw InputError(at, "cannot read " + std::string(what) + " '" + path + "': no such file");
+  }
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(pos_of(path, e.source()),
+                     "malformed TOML: " + std::string(e.description()) + "; see https://toml.io for the syntax");
+  }
+}
+
+/// One TOML table being read, with its file and a context name for messages (e.g. "[[agent]] 'SRB'").
+class TableReader {
+ public:
+  TableReader(std::string file, const toml::table& t, std::string context)
+      : file_(std::move(file)), t_(t), context_(std::move(context)) {}
+
+  SourcePos pos() const { return pos_of(file_, t_.source()); }
+  SourcePos pos(std::string_view key) const {
+    for (auto&& [k, v] : t_)
+      if (k.str() == key) return pos_of(file_, v.source());
+    return pos();
+  }
+  SourcePos key_pos(std::string_view key) const {
+    for (auto&& [k, v] : t_)
+      if (k.str() == key) return pos_of(file_, k.source());
+    return pos();
+  }
+  const std::string& file() const { return file_; }
+  const toml::table& table() const { return t_; }
+  bool has(std::string_view key) const { return t_.contains(key); }
+
+  void allow_only(const std::vector<std::string>& allowed) const {
+    for (auto&& [k, v] : t_) {
+      if (std::find(allowed.begin(), allowed.end(), k.str()) != allowed.end()) continue;
+      throw InputError(pos_of(file_, k.source()), "unknown key '" + std::string(k.str()) + "' in " + context_ +
+                                                      did_you_mean(k.str(), allowed) +
+                                                      "; allowed keys: " + join_quoted(allowed));
+    }
+  }
+
+  const toml::node& require(std::string_view key) const {
+    const toml::node* n = t_.get(key);
+    if (n == nullptr) throw InputError(pos(), context_ + " is missing the required key '" + std::string(key) + "'");
+    return *n;
+  }
+
+  std::string string(std::string_view key) const {
+    const toml::node& n = require(key);
+    if (!n.is_string()) throw type_error(key, n, "a string");
+    return std::string(n.as_string()->get());
+  }
+  std::string string_or(std::string_view key, std::string fallback) const {
+    return has(key) ? string(key) : std::move(fallback);
+  }
+
+  double number(std::string_view key, double lo, double hi) const {
+    const toml::node& n = require(key);
+    double v = 0.0;
+    if (n.is_integer())
+      v = static_cast<double>(n.as_integer()->get());
+    else if (n.is_floating_point())
+      v = n.as_floating_point()->get();
+    else
+      throw type_error(key, n, "a number");
+    check_range(key, v, lo, hi);
+    return v;
+  }
+  double number_or(std::string_view key, double fallback, double lo, double hi) const {
+    return has(key) ? number(key, lo, hi) : fallback;
+  }
+
+  std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi) const {
+    const toml::node& n = require(key);
+    if (!n.is_integer()) throw type_error(key, n, "an integer");
+    const std::int64_t v = n.as_integer()->get();
+    if (v < lo || v > hi)
+      throw InputError(pos(key), "'" + std::string(key) + "' = " + std::to_string(v) + " is out of range in " +
+                                     context_ + "; allowed: " + std::to_string(lo) + " to " + std::to_string(hi));
+    return v;
+  }
+
+  /// A TOML local date (2019-10-18) or a string "2019-10-18".
+  Date date(std::string_view key) const {
+    const toml::node& n = require(key);
+    if (n.is_date()) {
+      const toml::date d = n.as_date()->get();
+      if (auto v = make_date(d.year, d.month, d.day)) return *v;
+    } else if (n.is_string()) {
+      if (auto v = parse_date(n.as_string()->get())) return *v;
+      throw InputError(pos(key), "'" + std::string(key) + "' = \"" + std::string(n.as_string()->get()) +
+                                     "\" is not a date; write a calendar date as YYYY-MM-DD, e.g. 2019-10-18");
+    }
+    throw type_error(key, n, "a date (YYYY-MM-DD)");
+  }
+
+  std::vector<std::string> strings(std::string_view key) const {
+    const toml::node& n = require(key);
+    const toml::array* arr = n.as_array();
+    if (arr == nullptr) throw type_error(key, n, "an array of strings, e.g. [\"a\", \"b\"]");
+    if (arr->empty()) throw InputError(pos(key), "'" + std::string(key) + "' is empty; give at least one name");
+    std::vector<std::string> out;
+    for (const toml::node& e : *arr) {
+      if (!e.is_string())
+        throw InputError(pos_of(file_, e.source()),
+                         "'" + std::string(key) + "' must hold strings, got " + type_name(e));
+      out.emplace_back(e.as_string()->get());
+    }
+    return out;
+  }
+
+  const toml::table& subtable(std::string_view key) const {
+    const toml::node& n = require(key);
+    if (!n.is_table()) throw type_error(key, n, "a table");
+    return *n.as_table();
+  }
+
+  /// An array of tables ([[key]]), or an empty list when absent.
+  std::vector<const toml::table*> tables(std::string_view key) const {
+    std::vector<const toml::table*> out;
+    if (!has(key)) return out;
+    const toml::node& n = require(key);
+    const toml::array* arr = n.as_array();
+    if (arr == nullptr) throw type_error(key, n, "an array of tables, written [[" + std::string(key) + "]]");
+    for (const toml::node& e : *arr) {
+      if (!e.is_table())
+        throw InputError(pos_of(file_, e.source()), "'" + std::string(key) + "' must hold tables, got " +
+                                                        type_name(e) + "; write [[" + std::string(key) + "]]");
+      out.push_back(e.as_table());
+    }
+    return out;
+  }
+
+  InputError type_error(std::string_view key, const toml::node& n, const std::string& expected) const {
+    return InputError(pos_of(file_, n.source()), "'" + std::string(key) + "' in " + context_ + " must be " +
+                                                     expected + ", got " + type_name(n));
+  }
+
+  void check_range(std::string_view key, double v, double lo, double hi) const {
+    if (!std::isfinite(v) || v < lo || v > hi)
+      throw InputError(pos(key), "'" + std::string(key) + "' = " + fmt_number(v) + " is out of range in " +
+                                     context_ + "; allowed: " + fmt_number(lo) + " to " + fmt_number(hi));
+  }
+
+ private:
+  std::string file_;
+  const toml::table& t_;
+  std::string context_;
+};
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::string checked_id(const TableReader& r, std::string_view key) {
+  std::string id = r.string(key);
+  if (!is_valid_id(id))
+    throw InputError(r.pos(key), "'" + std::string(key) + "' = \"" + id +
+                                     "\" is not a valid id; use 1 to 32 letters, digits, '_' or '-'");
+  return id;
+}
+
+std::string kinds_carrying(Var v) { return "'" + std::string(kKindNames[static_cast<int>(kVarInfo[var_index(v)].kind)]) + "'"; }
+
+Kind read_kind(const TableReader& r, std::string_view key) {
+  const std::string s = r.string(key);
+  if (auto k = kind_from_name(s)) return *k;
+  throw InputError(r.pos(key), "unknown kind '" + s + "'" + did_you_mean(s, kind_names()) +
+                                   "; allowed: " + join_quoted(kind_names()));
+}
+
+std::vector<Kind> read_kinds(const TableReader& r, std::string_view key) {
+  std::vector<Kind> out;
+  for (const std::string& s : r.strings(key)) {
+    auto k = kind_from_name(s);
+    if (!k)
+      throw InputError(r.pos(key), "unknown kind '" + s + "' in '" + std::string(key) + "'" +
+                                       did_you_mean(s, kind_names()) + "; allowed: " + join_quoted(kind_names()));
+    out.push_back(*k);
+  }
+  return out;
+}
+
+Var read_var(const TableReader& r, std::string_view key) {
+  const std::string s = r.string(key);
+  if (auto v = var_from_name(s)) return *v;
+  throw InputError(r.pos(key), "unknown variable '" + s + "'" + did_you_mean(s, var_names()) +
+                                   "; allowed: " + join_quoted(var_names()));
+}
+
+// ---- model -------------------------------------------------------------------------------------------------
+
+AgentSpec read_agent(const TableReader& r) {
+  r.allow_only({"id", "name", "kind", "initial", "susceptibility", "rival_trust"});
+  AgentSpec a;
+  a.pos = r.pos();
+  a.id = checked_id(r, "id");
+  a.name = r.string_or("name", a.id);
+  a.kind = read_kind(r, "kind");
+  a.susceptibility = r.number_or("susceptibility", 0.0, 0.0, 0.99);
+  a.rival_trust = r.number_or("rival_trust", 0.0, 0.0, 1.0);
+  if (r.has("initial")) {
+    TableReader init(r.file(), r.subtable("initial"), "'initial' of agent '" + a.id + "'");
+    const std::vector<std::string> allowed = var_names_of(a.kind);
+    init.allow_only(allowed);
+    for (const std::string& name : allowed) {
+      if (!init.has(name)) continue;
+      const VarInfo& vi = kVarInfo[var_index(*var_from_name(name))];
+      a.initial[var_index(*var_from_name(name))] = init.number(name, vi.lo, vi.hi);
+    }
+  }
+  return a;
+}
+
+void read_agents(ModelSpec& m, const std::string& file, const SourcePos& from) {
+  const toml::table root = parse_toml_file(file, from, "model file");
+  TableReader r(file, root, "agents.toml");
+  r.allow_only({"model", "agent"});
+  if (r.has("model")) {
+    TableReader mr(file, r.subtable("model"), "[model]");
+    mr.allow_only({"name", "description"});
+    m.name = mr.string_or("name", "");
+  }
+  std::set<std::string> seen;
+  for (const toml::table* t : r.tables("agent")) {
+    AgentSpec a = read_agent(TableReader(file, *t, "[[agent]]"));
+    if (!seen.insert(a.id).second) throw InputError(a.pos, "duplicate agent id '" + a.id + "'; ids must be unique");
+    m.agents.push_back(std::move(a));
+  }
+  auto count = [&](Kind k) {
+    return std::count_if(m.agents.begin(), m.agents.end(), [&](const AgentSpec& a) { return a.kind == k; });
+  };
+  if (count(Kind::hedger) < 1 || count(Kind::west) < 1 || count(Kind::rival) != 1)
+    throw InputError({file, 1, 1}, "the model needs at least one 'hedger', at least one 'west' and exactly one "
+                                   "'rival' agent; found " + std::to_string(count(Kind::hedger)) + ", " +
+                                       std::to_string(count(Kind::west)) + " and " +
+                                       std::to_string(count(Kind::rival)));
+}
+
+void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& from) {
+  const toml::table root = parse_toml_file(file, from, "model file");
+  TableReader r(file, root, "parameters.toml");
+  r.allow_only({"parameters"});
+  TableReader params(file, r.subtable("parameters"), "[parameters]");
+  for (auto&& [key, node] : params.table()) {
+    const std::string name(key.str());
+    if (!node.is_table()) throw params.type_error(name, node, "a table [parameters." + name + "]");
+    TableReader pr(file, *node.as_table(), "[parameters." + name + "]");
+    pr.allow_only({"value", "min", "max", "unit", "description"});
+    ParameterSpec p;
+    p.name = name;
+    p.pos = pr.pos();
+    p.min = pr.number("min", -1e300, 1e300);
+    p.max = pr.number("max", p.min, 1e300);
+    p.value = pr.number("value", p.min, p.max);
+    p.unit = pr.string_or("unit", "");
+    p.description = pr.string("description");
+    m.parameters.push_back(std::move(p));
+  }
+}
+
+void check_effect_applies(const TableReader& r, const EffectSpec& e, const std::vector<Kind>& party_kinds,
+                          std::string_view party) {
+  auto carried = [&](Var v) {
+    return std::any_of(party_kinds.begin(), party_kinds.end(),
+                       [&](Kind k) { return kVarInfo[var_index(v)].kind == k; });
+  };
+  if (!carried(e.variable))
+    throw InputError(r.pos("variable"), "the " + std::string(party) + " of this event type can never carry '" +
+                                            std::string(kVarInfo[var_index(e.variable)].name) +
+                                            "': it is carried by " + kinds_carrying(e.variable) +
+                                            " agents; allowed here: " +
+                                            join_quoted([&] {
+                                              std::vector<std::string> names;
+                                              for (Kind k : party_kinds)
+                                                for (auto& n : var_names_of(k)) names.push_back(n);
+                                              return names;
+                                            }()));
+  if (e.scale_by && kVarInfo[var_index(*e.scale_by)].kind != kVarInfo[var_index(e.variable)].kind)
+    throw InputError(r.pos("scale_by"), "'scale_by' must be a variable of the same party as '" +
+                                            std::string(kVarInfo[var_index(e.variable)].name) +
+                                            "'; allowed: " + join_quoted(var_names_of(kVarInfo[var_index(e.variable)].kind)));
+}
+
+EffectSpec read_effect(const TableReader& r, const EventTypeSpec& type) {
+  r.allow_only({"party", "variable", "delta", "scale_by", "half_life_days"});
+  EffectSpec e;
+  e.pos = r.pos();
+  const std::string party = r.string("party");
+  const std::vector<std::string> parties = {"actor", "target", "bystanders"};
+  std::vector<Kind> party_kinds;
+  if (party == "actor") {
+    e.party = Party::actor;
+    party_kinds = type.actor_kinds;
+  } else if (party == "target") {
+    e.party = Party::target;
+    party_kinds = type.target_kinds;
+  } else if (party == "bystanders") {
+    e.party = Party::bystanders;
+    party_kinds = {Kind::hedger};
+  } else {
+    throw InputError(r.pos("party"), "unknown party '" + party + "'" + did_you_mean(party, parties) +
+                                         "; allowed: " + join_quoted(parties));
+  }
+  e.variable = read_var(r, "variable");
+  e.delta = r.number("delta", -10.0, 10.0);
+  if (r.has("scale_by")) e.scale_by = read_var(r, "scale_by");
+  e.half_life_days = r.number_or("half_life_days", 0.0, 0.0, 36500.0);
+  check_effect_applies(r, e, party_kinds, party);
+  return e;
+}
+
+void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& from) {
+  const toml::table root = parse_toml_file(file, from, "model file");
+  TableReader r(file, root, "events.toml");
+  r.allow_only({"event_type"});
+  std::set<std::string> seen;
+  for (const toml::table* t : r.tables("event_type")) {
+    TableReader tr(file, *t, "[[event_type]]");
+    tr.allow_only({"id", "description", "actor_kinds", "target_kinds", "effect"});
+    EventTypeSpec et;
+    et.pos = tr.pos();
+    et.id = checked_id(tr, "id");
+    if (!seen.insert(et.id).second)
+      throw InputError(et.pos, "duplicate event type '" + et.id + "'; ids must be unique");
+    et.description = tr.string("description");
+    et.actor_kinds = read_kinds(tr, "actor_kinds");
+    et.target_kinds = read_kinds(tr, "target_kinds");
+    for (const toml::table* et_t : tr.tables("effect"))
+      et.effects.push_back(read_effect(TableReader(file, *et_t, "[[event_type.effect]] of '" + et.id + "'"), et));
+    if (et.effects.empty()) throw InputError(et.pos, "event type '" + et.id + "' has no [[event_type.effect]]");
+    m.event_types.push_back(std::move(et));
+  }
+}
+
+std::vector<std::string> ids_of_kind(const ModelSpec& m, Kind k) {
+  std::vector<std::string> out;
+  for (const auto& a : m.agents)
+    if (a.kind == k) out.push_back(a.id);
+  return out;
+}
+
+void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from) {
+  const toml::table root = parse_toml_file(file, from, "model file");
+  TableReader r(file, root, "influence.toml");
+  r.allow_only({"influence"});
+  TableReader rows(file, r.subtable("influence"), "[influence]");
+  const std::vector<std::string> hedgers = ids_of_kind(m, Kind::hedger);
+  rows.allow_only(hedgers);
+  for (auto&& [to_key, row_node] : rows.table()) {
+    const std::string to(to_key.str());
+    if (!row_node.is_table()) throw rows.type_error(to, row_node, "a table [influence." + to + "]");
+    TableReader row(file, *row_node.as_table(), "[influence." + to + "]");
+    row.allow_only(hedgers);
+    double sum = 0.0;
+    for (auto&& [from_key, w] : row.table()) {
+      InfluenceSpec s{std::string(from_key.str()), to, row.number(from_key.str(), 0.0, 1.0), row.pos(from_key.str())};
+      sum += s.weight;
+      m.influence.push_back(std::move(s));
+    }
+    if (std::abs(sum - 1.0) > 1e-6)
+      throw InputError(row.pos(), "the weights of [influence." + to + "] sum to " + fmt_number(sum) +
+                                      "; each row of W must sum to 1");
+  }
+  for (const auto& a : m.agents) {
+    if (a.kind != Kind::hedger || a.susceptibility == 0.0) continue;
+    const bool has_row =
+        std::any_of(m.influence.begin(), m.influence.end(), [&](const InfluenceSpec& s) { return s.to == a.id; });
+    if (!has_row)
+      throw InputError({file, 1, 1}, "hedger '" + a.id + "' has susceptibility " + fmt_number(a.susceptibility) +
+                                         " but no row [influence." + a.id +
+                                         "]; add the row, or set its susceptibility to 0");
+  }
+}
+
+// ---- scenario ----------------------------------------------------------------------------------------------
+
+ScenarioEvent read_scenario_event(const TableReader& r, const Scenario& s) {
+  r.allow_only({"date", "type", "actor", "targets", "magnitude", "label"});
+  ScenarioEvent e;
+  e.pos = r.pos();
+  e.date = r.date("date");
+  if (e.date < s.start || e.date > s.end)
+    throw InputError(r.pos("date"), "date " + format_date(e.date) + " is outside the scenario; allowed: " +
+                                        format_date(s.start) + " to " + format_date(s.end) +
+                                        " (the [scenario] start and end)");
+  e.type = r.string("type");
+  e.actor = r.string("actor");
+  e.targets = r.strings("targets");
+  e.magnitude = r.number_or("magnitude", 1.0, 0.0, 10.0);
+  e.label = r.string("label");
+  e.type_pos = r.pos("type");
+  e.actor_pos = r.pos("actor");
+  e.targets_pos = r.pos("targets");
+  return e;
+}
+
+}  // namespace
+
+ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    const SourcePos at = referenced_from.file.empty() ? SourcePos{dir, 0, 0} : referenced_from;
+    throw InputError(at, "model directory '" + dir + "' does not exist; it must hold agents.toml, "
+                         "parameters.toml, events.toml and influence.toml");
+  }
+  ModelSpec m;
+  m.dir = dir;
+  auto path = [&](const char* f) { return (fs::path(dir) / f).lexically_normal().string(); };
+  // Order matters: influence rows are checked against the agents.
+  read_agents(m, path("agents.toml"), referenced_from);
+  read_parameters(m, path("parameters.toml"), referenced_from);
+  read_event_types(m, path("events.toml"), referenced_from);
+  read_influence(m, path("influence.toml"), referenced_from);
+  for (const char* f : kModelFiles) m.files.push_back(path(f));
+  std::sort(m.files.begin(), m.files.end());
+  return m;
+}
+
+Scenario load_scenario(const std::string& path) {
+  const toml::table root = parse_toml_file(path, {}, "scenario file");
+  TableReader r(path, root, "the scenario file");
+  r.allow_only({"scenario", "parameters", "event"});
+  Scenario s;
+  s.file = path;
+  TableReader head(path, r.subtable("scenario"), "[scenario]");
+  head.allow_only({"name", "title", "model", "start", "end", "seed"});
+  s.name = head.string("name");
+  s.title = head.string("title");
+  const std::string model = head.string("model");
+  s.model_pos = head.pos("model");
+  s.model_dir = (fs::path(path).parent_path() / model).lexically_normal().string();
+  s.start = head.date("start");
+  s.end = head.date("end");
+  if (s.end <= s.start)
+    throw InputError(head.pos("end"), "end " + format_date(s.end) + " must come after start " +
+                                          format_date(s.start));
+  s.seed = static_cast<std::uint64_t>(head.integer("seed", 0, INT64_MAX));
+  if (r.has("parameters")) {
+    TableReader params(path, r.subtable("parameters"), "[parameters]");
+    for (auto&& [key, node] : params.table())
+      s.overrides.push_back({std::string(key.str()), params.number(key.str(), -1e300, 1e300), params.key_pos(key.str())});
+  }
+  for (const toml::table* t : r.tables("event")) s.events.push_back(read_scenario_event(TableReader(path, *t, "[[event]]"), s));
+  return s;
+}
+
+}  // namespace hedgesim
