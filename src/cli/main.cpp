@@ -9,6 +9,7 @@
 
 #include "experiment/ensemble.hpp"
 #include "experiment/run_outputs.hpp"
+#include "io/atomic_file.hpp"
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"

@@ -43,7 +43,7 @@ void hedging_decision(const CompiledModel& m, CVec g, CVec q, CVec h, CVec eta, 
 void western_response(const CompiledModel& m, CVec c, CVec c0, CVec h, CVec b, CVec b0, OutVec out) {
   const Params& p = m.params;
   out = p.r_conditionality * (c0 - c) - p.r_softening * h * (c - p.conditionality_floor).max(0.0) +
-        p.r_conditionality * p.hardening_gain * (b0 - b).max(0.0);
+        p.r_conditionality * p.hardening_gain * (b0 - b - p.backsliding_tolerance).max(0.0);
 }
 
 void belief_learning(const CompiledModel& m, CVec q, CVec h, CVec c_prev, CVec c, OutVec out) {

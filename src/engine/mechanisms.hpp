@@ -34,7 +34,8 @@ void grievance_dynamics(const CompiledModel& m, CVec g, CVec a, CVec c, CVec c0,
 /// courting follows it: r_h · (h*_i - h_i).
 void hedging_decision(const CompiledModel& m, CVec g, CVec q, CVec h, CVec eta, OutVec out);
 /// E5 — the western response: demands relax to baseline, soften under courting down to a floor, harden when
-/// substance backslides: r_c (c̄_i - c_i) - r_soft · h_i · max(0, c_i - c_floor) + r_c · κ_hard · max(0, b̄_i - b_i).
+/// substance backslides by more than a tolerance θ_b:
+/// r_c (c̄_i - c_i) - r_soft · h_i · max(0, c_i - c_floor) + r_c · κ_hard · max(0, b̄_i - b_i - θ_b).
 void western_response(const CompiledModel& m, CVec c, CVec c0, CVec h, CVec b, CVec b0, OutVec out);
 /// E6 — Bush–Mosteller learning that courting pays: π_i = tanh(κ_π · max(0, c_prev,i - c_i)),
 /// Δq_i = r_q · h_i · (π_i - q_i).

@@ -21,7 +21,8 @@ std::string fmt(double v) {
 std::vector<ParameterSpec> apply_overrides(const ModelSpec& spec, const Scenario& sc) {
   std::vector<ParameterSpec> params = spec.parameters;
   std::vector<std::string> names;
-  for (const auto& p : params) names.push_back(p.name);
+  for (const auto& p : params)
+    names.push_back(p.name);
   for (const ParameterOverride& o : sc.overrides) {
     auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.name == o.name; });
     if (it == params.end())
@@ -31,6 +32,7 @@ std::vector<ParameterSpec> apply_overrides(const ModelSpec& spec, const Scenario
       throw InputError(o.pos, "parameter '" + o.name + "' = " + fmt(o.value) + " is out of range; allowed: " +
                                   fmt(it->min) + " to " + fmt(it->max) + " (" + it->description + ")");
     it->value = o.value;
+    it->pos = o.pos;  // later checks of the value (step_days) point at the override
   }
   return params;
 }
@@ -40,19 +42,20 @@ double rate_from_half_life(double step_days, double half_life_days) {
 }
 
 Params resolve_params(const ModelSpec& spec, const std::vector<ParameterSpec>& params) {
-  auto get = [&](const char* name) {
+  auto find = [&](const char* name) -> const ParameterSpec& {
     auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.name == name; });
     if (it == params.end())
       throw InputError({spec.dir + "/parameters.toml", 1, 1},
                        std::string("the model is missing the parameter '") + name +
                            "', which the mechanisms need; add a [parameters." + name + "] table");
-    return it->value;
+    return *it;
   };
+  auto get = [&](const char* name) { return find(name).value; };
   Params p;
   const double step = get("step_days");
-  if (step != std::floor(step))
-    throw InputError({spec.dir + "/parameters.toml", 1, 1},
-                     "'step_days' = " + fmt(step) + " must be a whole number of days");
+  if (step != std::floor(step) || step < 1)
+    throw InputError(find("step_days").pos,
+                     "'step_days' = " + fmt(step) + " must be a whole number of days, at least 1");
   p.step_days = static_cast<int>(step);
   auto rate = [&](const char* name) { return rate_from_half_life(step, get(name)); };
   p.r_signal = rate("signal_half_life_days");
@@ -73,6 +76,7 @@ Params resolve_params(const ModelSpec& spec, const std::vector<ParameterSpec>& p
   p.substance_accession_coupling = get("substance_accession_coupling");
   p.grievance_conditionality_gain = get("grievance_conditionality_gain");
   p.hardening_gain = get("hardening_gain");
+  p.backsliding_tolerance = get("backsliding_tolerance");
   p.conditionality_floor = get("conditionality_floor");
   p.reward_gain_step = get("reward_gain") * 7.0 / step;
   p.rival_budget = get("rival_budget");
@@ -106,24 +110,27 @@ void fill_agent_arrays(const ModelSpec& spec, CompiledModel& m) {
   m.rival_trust = Eigen::ArrayXd::Zero(m.n_hedgers);
   for (const AgentSpec& a : spec.agents) {
     const int i = index_of(m, a.id);
-    for (int v = 0; v < kVarCount; ++v) m.initial(v, i) = a.initial[v];
+    for (int v = 0; v < kVarCount; ++v)
+      m.initial(v, i) = a.initial[v];
     if (a.kind == Kind::hedger) {
       m.susceptibility(i) = a.susceptibility;
       m.rival_trust(i) = a.rival_trust;
     }
   }
   m.W = Eigen::MatrixXd::Zero(m.n_hedgers, m.n_hedgers);
-  for (const InfluenceSpec& s : spec.influence) m.W(index_of(m, s.to), index_of(m, s.from)) = s.weight;
+  for (const InfluenceSpec& s : spec.influence)
+    m.W(index_of(m, s.to), index_of(m, s.from)) = s.weight;
 }
 
 std::string kind_list(const std::vector<Kind>& kinds) {
   std::vector<std::string> names;
-  for (Kind k : kinds) names.emplace_back(kKindNames[static_cast<int>(k)]);
+  for (Kind k : kinds)
+    names.emplace_back(kKindNames[static_cast<int>(k)]);
   return join_quoted(names);
 }
 
-int resolve_agent(const CompiledModel& m, const std::string& id, const SourcePos& pos, const std::vector<Kind>& allowed,
-                  const std::string& role, const std::string& type) {
+int resolve_agent(const CompiledModel& m, const std::string& id, const SourcePos& pos,
+                  const std::vector<Kind>& allowed, const std::string& role, const std::string& type) {
   const int i = index_of(m, id);
   if (i < 0)
     throw InputError(pos, "unknown agent '" + id + "'" + did_you_mean(id, m.agent_ids) +
@@ -132,15 +139,18 @@ int resolve_agent(const CompiledModel& m, const std::string& id, const SourcePos
   if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
     std::vector<std::string> ok;
     for (int j = 0; j < m.n_agents; ++j)
-      if (std::find(allowed.begin(), allowed.end(), m.agent_kinds[j]) != allowed.end()) ok.push_back(m.agent_ids[j]);
+      if (std::find(allowed.begin(), allowed.end(), m.agent_kinds[j]) != allowed.end())
+        ok.push_back(m.agent_ids[j]);
     throw InputError(pos, "'" + id + "' is a '" + std::string(kKindNames[static_cast<int>(k)]) +
-                              "' agent, but event type '" + type + "' allows only " + kind_list(allowed) + " as " +
-                              role + ": " + join_quoted(ok));
+                              "' agent, but event type '" + type + "' allows only " + kind_list(allowed) +
+                              " as " + role + ": " + join_quoted(ok));
   }
   return i;
 }
 
-bool carries(const CompiledModel& m, int agent, int var) { return kVarInfo[var].kind == m.agent_kinds[agent]; }
+bool carries(const CompiledModel& m, int agent, int var) {
+  return kVarInfo[var].kind == m.agent_kinds[agent];
+}
 
 void add_effects(CompiledModel& m, CompiledEvent& ev, const EventTypeSpec& type, double magnitude) {
   ev.first_effect = static_cast<int>(m.effects.size());
@@ -171,10 +181,13 @@ void add_effects(CompiledModel& m, CompiledEvent& ev, const EventTypeSpec& type,
 void compile_events(const ModelSpec& spec, CompiledModel& m) {
   const Scenario& sc = m.scenario;
   std::vector<std::string> type_ids;
-  for (const auto& t : spec.event_types) type_ids.push_back(t.id);
+  for (const auto& t : spec.event_types)
+    type_ids.push_back(t.id);
   std::vector<std::pair<int, const ScenarioEvent*>> order;
-  for (const ScenarioEvent& e : sc.events) order.emplace_back((e.date.days - sc.start.days) / m.params.step_days + 1, &e);
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const ScenarioEvent& e : sc.events)
+    order.emplace_back((e.date.days - sc.start.days) / m.params.step_days + 1, &e);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [step, e] : order) {
     auto type_it = std::find(type_ids.begin(), type_ids.end(), e->type);
     if (type_it == type_ids.end())
@@ -191,7 +204,8 @@ void compile_events(const ModelSpec& spec, CompiledModel& m) {
     for (const std::string& t : e->targets) {
       const int ti = resolve_agent(m, t, e->targets_pos, type.target_kinds, "target", type.id);
       if (ti == ev.actor)
-        throw InputError(e->targets_pos, "'" + t + "' is both the actor and a target; an agent cannot act on itself");
+        throw InputError(e->targets_pos,
+                         "'" + t + "' is both the actor and a target; an agent cannot act on itself");
       if (std::find(ev.targets.begin(), ev.targets.end(), ti) != ev.targets.end())
         throw InputError(e->targets_pos, "'" + t + "' is listed twice in targets");
       ev.targets.push_back(ti);

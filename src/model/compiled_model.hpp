@@ -25,7 +25,7 @@ struct Params {
   double courting_signal_pull = 0, engagement_signal_pull = 0;
   double signal_noise_step = 0;  ///< signal_noise * sqrt(step_days / 7)
   double substance_signal_coupling = 0, substance_accession_coupling = 0;
-  double grievance_conditionality_gain = 0, hardening_gain = 0, conditionality_floor = 0;
+  double grievance_conditionality_gain = 0, hardening_gain = 0, backsliding_tolerance = 0, conditionality_floor = 0;
   double reward_gain_step = 0;  ///< reward_gain * 7 / step_days: the reward is per week of softening
   double rival_budget = 0, rival_saturation = 0, detente_damping = 0;
 };

@@ -8,7 +8,8 @@
 namespace hedgesim {
 
 std::optional<Date> make_date(int year, unsigned month, unsigned day) {
-  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{month},
+                                        std::chrono::day{day}};
   if (!ymd.ok()) return std::nullopt;
   return Date{static_cast<int>(std::chrono::sys_days{ymd}.time_since_epoch().count())};
 }
@@ -16,6 +17,9 @@ std::optional<Date> make_date(int year, unsigned month, unsigned day) {
 std::optional<Date> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   auto number = [&](std::size_t pos, std::size_t len) -> std::optional<int> {
+    // Digits only: from_chars alone would also take a sign ("-019-08-01", "2019--1-01").
+    for (std::size_t i = pos; i < pos + len; ++i)
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
     int v = 0;
     const char* first = text.data() + pos;
     const auto [ptr, ec] = std::from_chars(first, first + len, v);

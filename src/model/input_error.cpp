@@ -2,6 +2,7 @@
 #include "model/input_error.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 
 namespace hedgesim {
@@ -11,6 +12,11 @@ std::string format_position(const SourcePos& p) {
   std::string s = p.file.empty() ? std::string("<input>") : p.file;
   s += ':' + std::to_string(p.line) + ':' + std::to_string(p.col);
   return s;
+}
+
+// std::tolower on a plain char is undefined for bytes >= 0x80 (UTF-8 names such as "Vučić").
+int lower(char c) {
+  return std::tolower(static_cast<unsigned char>(c));
 }
 }  // namespace
 
@@ -25,7 +31,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t up = row[j];
-      const std::size_t cost = (std::tolower(a[i - 1]) == std::tolower(b[j - 1])) ? 0 : 1;
+      const std::size_t cost = (lower(a[i - 1]) == lower(b[j - 1])) ? 0 : 1;
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + cost});
       diag = up;
     }

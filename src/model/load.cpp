@@ -27,16 +27,26 @@ std::string fmt_number(double v) {
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -53,8 +63,8 @@ toml::table parse_toml_file(const std::string& path, const SourcePos& referenced
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    throw InputError(pos_of(path, e.source()),
-                     "malformed TOML: " + std::string(e.description()) + "; see https://toml.io for the syntax");
+    throw InputError(pos_of(path, e.source()), "malformed TOML: " + std::string(e.description()) +
+                                                   "; see https://toml.io for the syntax");
   }
 }
 
@@ -82,15 +92,16 @@ class TableReader {
   void allow_only(const std::vector<std::string>& allowed) const {
     for (auto&& [k, v] : t_) {
       if (std::find(allowed.begin(), allowed.end(), k.str()) != allowed.end()) continue;
-      throw InputError(pos_of(file_, k.source()), "unknown key '" + std::string(k.str()) + "' in " + context_ +
-                                                      did_you_mean(k.str(), allowed) +
+      throw InputError(pos_of(file_, k.source()), "unknown key '" + std::string(k.str()) + "' in " +
+                                                      context_ + did_you_mean(k.str(), allowed) +
                                                       "; allowed keys: " + join_quoted(allowed));
     }
   }
 
   const toml::node& require(std::string_view key) const {
     const toml::node* n = t_.get(key);
-    if (n == nullptr) throw InputError(pos(), context_ + " is missing the required key '" + std::string(key) + "'");
+    if (n == nullptr)
+      throw InputError(pos(), context_ + " is missing the required key '" + std::string(key) + "'");
     return *n;
   }
 
@@ -124,8 +135,9 @@ class TableReader {
     if (!n.is_integer()) throw type_error(key, n, "an integer");
     const std::int64_t v = n.as_integer()->get();
     if (v < lo || v > hi)
-      throw InputError(pos(key), "'" + std::string(key) + "' = " + std::to_string(v) + " is out of range in " +
-                                     context_ + "; allowed: " + std::to_string(lo) + " to " + std::to_string(hi));
+      throw InputError(pos(key), "'" + std::string(key) + "' = " + std::to_string(v) +
+                                     " is out of range in " + context_ + "; allowed: " + std::to_string(lo) +
+                                     " to " + std::to_string(hi));
     return v;
   }
 
@@ -137,8 +149,9 @@ class TableReader {
       if (auto v = make_date(d.year, d.month, d.day)) return *v;
     } else if (n.is_string()) {
       if (auto v = parse_date(n.as_string()->get())) return *v;
-      throw InputError(pos(key), "'" + std::string(key) + "' = \"" + std::string(n.as_string()->get()) +
-                                     "\" is not a date; write a calendar date as YYYY-MM-DD, e.g. 2019-10-18");
+      throw InputError(pos(key),
+                       "'" + std::string(key) + "' = \"" + std::string(n.as_string()->get()) +
+                           "\" is not a date; write a calendar date as YYYY-MM-DD, e.g. 2019-10-18");
     }
     throw type_error(key, n, "a date (YYYY-MM-DD)");
   }
@@ -147,7 +160,8 @@ class TableReader {
     const toml::node& n = require(key);
     const toml::array* arr = n.as_array();
     if (arr == nullptr) throw type_error(key, n, "an array of strings, e.g. [\"a\", \"b\"]");
-    if (arr->empty()) throw InputError(pos(key), "'" + std::string(key) + "' is empty; give at least one name");
+    if (arr->empty())
+      throw InputError(pos(key), "'" + std::string(key) + "' is empty; give at least one name");
     std::vector<std::string> out;
     for (const toml::node& e : *arr) {
       if (!e.is_string())
@@ -174,7 +188,8 @@ class TableReader {
     for (const toml::node& e : *arr) {
       if (!e.is_table())
         throw InputError(pos_of(file_, e.source()), "'" + std::string(key) + "' must hold tables, got " +
-                                                        type_name(e) + "; write [[" + std::string(key) + "]]");
+                                                        type_name(e) + "; write [[" + std::string(key) +
+                                                        "]]");
       out.push_back(e.as_table());
     }
     return out;
@@ -212,7 +227,9 @@ std::string checked_id(const TableReader& r, std::string_view key) {
   return id;
 }
 
-std::string kinds_carrying(Var v) { return "'" + std::string(kKindNames[static_cast<int>(kVarInfo[var_index(v)].kind)]) + "'"; }
+std::string kinds_carrying(Var v) {
+  return "'" + std::string(kKindNames[static_cast<int>(kVarInfo[var_index(v)].kind)]) + "'";
+}
 
 Kind read_kind(const TableReader& r, std::string_view key) {
   const std::string s = r.string(key);
@@ -227,7 +244,8 @@ std::vector<Kind> read_kinds(const TableReader& r, std::string_view key) {
     auto k = kind_from_name(s);
     if (!k)
       throw InputError(r.pos(key), "unknown kind '" + s + "' in '" + std::string(key) + "'" +
-                                       did_you_mean(s, kind_names()) + "; allowed: " + join_quoted(kind_names()));
+                                       did_you_mean(s, kind_names()) +
+                                       "; allowed: " + join_quoted(kind_names()));
     out.push_back(*k);
   }
   return out;
@@ -240,7 +258,8 @@ Var read_var(const TableReader& r, std::string_view key) {
                                    "; allowed: " + join_quoted(var_names()));
 }
 
-// ---- model -------------------------------------------------------------------------------------------------
+// ---- model
+// -------------------------------------------------------------------------------------------------
 
 AgentSpec read_agent(const TableReader& r) {
   r.allow_only({"id", "name", "kind", "initial", "susceptibility", "rival_trust"});
@@ -276,17 +295,20 @@ void read_agents(ModelSpec& m, const std::string& file, const SourcePos& from) {
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("agent")) {
     AgentSpec a = read_agent(TableReader(file, *t, "[[agent]]"));
-    if (!seen.insert(a.id).second) throw InputError(a.pos, "duplicate agent id '" + a.id + "'; ids must be unique");
+    if (!seen.insert(a.id).second)
+      throw InputError(a.pos, "duplicate agent id '" + a.id + "'; ids must be unique");
     m.agents.push_back(std::move(a));
   }
   auto count = [&](Kind k) {
     return std::count_if(m.agents.begin(), m.agents.end(), [&](const AgentSpec& a) { return a.kind == k; });
   };
   if (count(Kind::hedger) < 1 || count(Kind::west) < 1 || count(Kind::rival) != 1)
-    throw InputError({file, 1, 1}, "the model needs at least one 'hedger', at least one 'west' and exactly one "
-                                   "'rival' agent; found " + std::to_string(count(Kind::hedger)) + ", " +
-                                       std::to_string(count(Kind::west)) + " and " +
-                                       std::to_string(count(Kind::rival)));
+    throw InputError({file, 1, 1},
+                     "the model needs at least one 'hedger', at least one 'west' and exactly one "
+                     "'rival' agent; found " +
+                         std::to_string(count(Kind::hedger)) + " 'hedger', " +
+                         std::to_string(count(Kind::west)) + " 'west' and " +
+                         std::to_string(count(Kind::rival)) + " 'rival'");
 }
 
 void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& from) {
@@ -303,7 +325,11 @@ void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& fro
     p.name = name;
     p.pos = pr.pos();
     p.min = pr.number("min", -1e300, 1e300);
-    p.max = pr.number("max", p.min, 1e300);
+    p.max = pr.number("max", -1e300, 1e300);
+    if (p.max < p.min)
+      throw InputError(pr.pos("max"), "'max' = " + fmt_number(p.max) +
+                                          " is below 'min' = " + fmt_number(p.min) + " in [parameters." +
+                                          name + "]; the range must have min <= max");
     p.value = pr.number("value", p.min, p.max);
     p.unit = pr.string_or("unit", "");
     p.description = pr.string("description");
@@ -318,20 +344,21 @@ void check_effect_applies(const TableReader& r, const EffectSpec& e, const std::
                        [&](Kind k) { return kVarInfo[var_index(v)].kind == k; });
   };
   if (!carried(e.variable))
-    throw InputError(r.pos("variable"), "the " + std::string(party) + " of this event type can never carry '" +
-                                            std::string(kVarInfo[var_index(e.variable)].name) +
-                                            "': it is carried by " + kinds_carrying(e.variable) +
-                                            " agents; allowed here: " +
-                                            join_quoted([&] {
-                                              std::vector<std::string> names;
-                                              for (Kind k : party_kinds)
-                                                for (auto& n : var_names_of(k)) names.push_back(n);
-                                              return names;
-                                            }()));
+    throw InputError(r.pos("variable"),
+                     "the " + std::string(party) + " of this event type can never carry '" +
+                         std::string(kVarInfo[var_index(e.variable)].name) + "': it is carried by " +
+                         kinds_carrying(e.variable) + " agents; allowed here: " + join_quoted([&] {
+                           std::vector<std::string> names;
+                           for (Kind k : party_kinds)
+                             for (auto& n : var_names_of(k))
+                               names.push_back(n);
+                           return names;
+                         }()));
   if (e.scale_by && kVarInfo[var_index(*e.scale_by)].kind != kVarInfo[var_index(e.variable)].kind)
-    throw InputError(r.pos("scale_by"), "'scale_by' must be a variable of the same party as '" +
-                                            std::string(kVarInfo[var_index(e.variable)].name) +
-                                            "'; allowed: " + join_quoted(var_names_of(kVarInfo[var_index(e.variable)].kind)));
+    throw InputError(r.pos("scale_by"),
+                     "'scale_by' must be a variable of the same party as '" +
+                         std::string(kVarInfo[var_index(e.variable)].name) +
+                         "'; allowed: " + join_quoted(var_names_of(kVarInfo[var_index(e.variable)].kind)));
 }
 
 EffectSpec read_effect(const TableReader& r, const EventTypeSpec& type) {
@@ -379,8 +406,10 @@ void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& fr
     et.actor_kinds = read_kinds(tr, "actor_kinds");
     et.target_kinds = read_kinds(tr, "target_kinds");
     for (const toml::table* et_t : tr.tables("effect"))
-      et.effects.push_back(read_effect(TableReader(file, *et_t, "[[event_type.effect]] of '" + et.id + "'"), et));
-    if (et.effects.empty()) throw InputError(et.pos, "event type '" + et.id + "' has no [[event_type.effect]]");
+      et.effects.push_back(
+          read_effect(TableReader(file, *et_t, "[[event_type.effect]] of '" + et.id + "'"), et));
+    if (et.effects.empty())
+      throw InputError(et.pos, "event type '" + et.id + "' has no [[event_type.effect]]");
     m.event_types.push_back(std::move(et));
   }
 }
@@ -398,15 +427,30 @@ void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from
   r.allow_only({"influence"});
   TableReader rows(file, r.subtable("influence"), "[influence]");
   const std::vector<std::string> hedgers = ids_of_kind(m, Kind::hedger);
-  rows.allow_only(hedgers);
+  // Rows and columns of W are hedgers. A western or rival agent gets its own message rather than an "unknown
+  // key" with a "did you mean" toward some look-alike hedger ('RUS' -> 'KOS').
+  auto check_hedger = [&](const TableReader& in, const std::string& id, const std::string& where) {
+    if (std::find(hedgers.begin(), hedgers.end(), id) != hedgers.end()) return;
+    if (const AgentSpec* a = m.find_agent(id))
+      throw InputError(in.key_pos(id),
+                       "'" + id + "' in " + where + " is a '" +
+                           std::string(kKindNames[static_cast<int>(a->kind)]) +
+                           "' agent, but W links hedgers only; allowed: " + join_quoted(hedgers));
+    throw InputError(in.key_pos(id), "unknown hedger '" + id + "' in " + where + did_you_mean(id, hedgers) +
+                                         "; allowed: " + join_quoted(hedgers));
+  };
+  for (auto&& [to_key, row_node] : rows.table())
+    check_hedger(rows, std::string(to_key.str()), "[influence]");
   for (auto&& [to_key, row_node] : rows.table()) {
     const std::string to(to_key.str());
     if (!row_node.is_table()) throw rows.type_error(to, row_node, "a table [influence." + to + "]");
     TableReader row(file, *row_node.as_table(), "[influence." + to + "]");
-    row.allow_only(hedgers);
+    for (auto&& [from_key, w] : row.table())
+      check_hedger(row, std::string(from_key.str()), "[influence." + to + "]");
     double sum = 0.0;
     for (auto&& [from_key, w] : row.table()) {
-      InfluenceSpec s{std::string(from_key.str()), to, row.number(from_key.str(), 0.0, 1.0), row.pos(from_key.str())};
+      InfluenceSpec s{std::string(from_key.str()), to, row.number(from_key.str(), 0.0, 1.0),
+                      row.pos(from_key.str())};
       sum += s.weight;
       m.influence.push_back(std::move(s));
     }
@@ -416,16 +460,17 @@ void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from
   }
   for (const auto& a : m.agents) {
     if (a.kind != Kind::hedger || a.susceptibility == 0.0) continue;
-    const bool has_row =
-        std::any_of(m.influence.begin(), m.influence.end(), [&](const InfluenceSpec& s) { return s.to == a.id; });
+    const bool has_row = std::any_of(m.influence.begin(), m.influence.end(),
+                                     [&](const InfluenceSpec& s) { return s.to == a.id; });
     if (!has_row)
-      throw InputError({file, 1, 1}, "hedger '" + a.id + "' has susceptibility " + fmt_number(a.susceptibility) +
-                                         " but no row [influence." + a.id +
+      throw InputError({file, 1, 1}, "hedger '" + a.id + "' has susceptibility " +
+                                         fmt_number(a.susceptibility) + " but no row [influence." + a.id +
                                          "]; add the row, or set its susceptibility to 0");
   }
 }
 
-// ---- scenario ----------------------------------------------------------------------------------------------
+// ---- scenario
+// ----------------------------------------------------------------------------------------------
 
 ScenarioEvent read_scenario_event(const TableReader& r, const Scenario& s) {
   r.allow_only({"date", "type", "actor", "targets", "magnitude", "label"});
@@ -433,9 +478,9 @@ ScenarioEvent read_scenario_event(const TableReader& r, const Scenario& s) {
   e.pos = r.pos();
   e.date = r.date("date");
   if (e.date < s.start || e.date > s.end)
-    throw InputError(r.pos("date"), "date " + format_date(e.date) + " is outside the scenario; allowed: " +
-                                        format_date(s.start) + " to " + format_date(s.end) +
-                                        " (the [scenario] start and end)");
+    throw InputError(r.pos("date"), "date " + format_date(e.date) +
+                                        " is outside the scenario; allowed: " + format_date(s.start) +
+                                        " to " + format_date(s.end) + " (the [scenario] start and end)");
   e.type = r.string("type");
   e.actor = r.string("actor");
   e.targets = r.strings("targets");
@@ -453,8 +498,9 @@ ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     const SourcePos at = referenced_from.file.empty() ? SourcePos{dir, 0, 0} : referenced_from;
-    throw InputError(at, "model directory '" + dir + "' does not exist; it must hold agents.toml, "
-                         "parameters.toml, events.toml and influence.toml");
+    throw InputError(at, "model directory '" + dir +
+                             "' does not exist; it must hold agents.toml, "
+                             "parameters.toml, events.toml and influence.toml");
   }
   ModelSpec m;
   m.dir = dir;
@@ -464,7 +510,8 @@ ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
   read_parameters(m, path("parameters.toml"), referenced_from);
   read_event_types(m, path("events.toml"), referenced_from);
   read_influence(m, path("influence.toml"), referenced_from);
-  for (const char* f : kModelFiles) m.files.push_back(path(f));
+  for (const char* f : kModelFiles)
+    m.files.push_back(path(f));
   std::sort(m.files.begin(), m.files.end());
   return m;
 }
@@ -485,15 +532,17 @@ Scenario load_scenario(const std::string& path) {
   s.start = head.date("start");
   s.end = head.date("end");
   if (s.end <= s.start)
-    throw InputError(head.pos("end"), "end " + format_date(s.end) + " must come after start " +
-                                          format_date(s.start));
+    throw InputError(head.pos("end"),
+                     "end " + format_date(s.end) + " must come after start " + format_date(s.start));
   s.seed = static_cast<std::uint64_t>(head.integer("seed", 0, INT64_MAX));
   if (r.has("parameters")) {
     TableReader params(path, r.subtable("parameters"), "[parameters]");
     for (auto&& [key, node] : params.table())
-      s.overrides.push_back({std::string(key.str()), params.number(key.str(), -1e300, 1e300), params.key_pos(key.str())});
+      s.overrides.push_back(
+          {std::string(key.str()), params.number(key.str(), -1e300, 1e300), params.key_pos(key.str())});
   }
-  for (const toml::table* t : r.tables("event")) s.events.push_back(read_scenario_event(TableReader(path, *t, "[[event]]"), s));
+  for (const toml::table* t : r.tables("event"))
+    s.events.push_back(read_scenario_event(TableReader(path, *t, "[[event]]"), s));
   return s;
 }
 

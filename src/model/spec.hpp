@@ -20,7 +20,8 @@ namespace hedgesim {
 enum class Kind : std::uint8_t { hedger, west, rival };
 inline constexpr std::array<std::string_view, 3> kKindNames = {"hedger", "west", "rival"};
 
-/// The state variables. Each kind carries a subset (see kVarInfo); the others stay at zero and are not output.
+/// The state variables. Each kind carries a subset (see kVarInfo); the others stay at zero and are not
+/// output.
 enum class Var : std::uint8_t {
   signal,          ///< visible alignment, -1 Moscow ... +1 Brussels/Paris (cheap talk)
   substance,       ///< trade, security cooperation, legal approximation (costly, sticky), -1 ... +1
@@ -54,7 +55,9 @@ inline constexpr std::array<VarInfo, kVarCount> kVarInfo = {{
     {"attention", Kind::rival, 0.0, 10.0, "the rival's attention spent above baseline"},
 }};
 
-inline constexpr int var_index(Var v) { return static_cast<int>(v); }
+inline constexpr int var_index(Var v) {
+  return static_cast<int>(v);
+}
 std::optional<Var> var_from_name(std::string_view name);
 std::optional<Kind> kind_from_name(std::string_view name);
 std::vector<std::string> var_names();
@@ -67,7 +70,7 @@ struct ParameterSpec {
   double min = 0.0, max = 0.0;
   std::string unit;
   std::string description;
-  SourcePos pos;
+  SourcePos pos;  ///< where the value was set: [parameters.NAME] of the model, or a scenario's override
 };
 
 struct AgentSpec {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# README quick start, command 2 (and what .ci/run calls): install what is missing, then build and run the
+# whole test suite twice: in Release, and under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks
+# formatting (clang-format) and that the benchmarks build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+
+jobs=$(nproc)
+
+echo "== clang-format check"
+if command -v clang-format >/dev/null; then
+  files=$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 2>/dev/null || true)
+  [ -z "$files" ] || clang-format --dry-run -Werror $files
+fi
+
+for preset in release asan; do
+  echo "== build ($preset)"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "== test ($preset)"
+  ctest --preset "$preset" -j "$jobs"
+done
