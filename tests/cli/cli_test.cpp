@@ -1,0 +1,192 @@
+// End-to-end tests of the `hedgesim` binary: exit codes and messages for bad input (exit 2, file:line:col),
+// no output file left behind by a failed run, byte-identical files for 1 and 2 threads, and golden files for
+// `run` at a fixed seed (compared number by number to 1e-9, text exactly; regenerate with
+// HEDGESIM_UPDATE_GOLDEN=1 after an intended model change, and say why in the commit).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "io/atomic_file.hpp"
+#include "support/scenario_fixture.hpp"
+
+namespace hedgesim {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::source_path;
+using testing::TempDir;
+
+struct Result {
+  int code;
+  std::string out;  ///< stdout and stderr together
+};
+
+Result hedgesim(const std::string& args) {
+  const std::string cmd = std::string(HEDGESIM_BINARY) + " " + args + " 2>&1";
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string scenario_text(const std::string& events, const std::string& extra_head = "") {
+  return "[scenario]\nname = \"t\"\ntitle = \"t\"\nmodel = \"" + source_path("model") +
+         "\"\nstart = 2019-08-01\nend = 2019-12-31\nseed = 1\n" + extra_head + events;
+}
+
+TEST(Cli, ValidateAcceptsTheShippedScenarios) {
+  for (const char* s : {"veto-2019.toml", "no-veto-2019.toml", "france-strategy-2019-2025.toml"}) {
+    const Result r = hedgesim("validate " + source_path(std::string("scenarios/") + s));
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(r.out.rfind("ok: scenario", 0), 0u) << r.out;
+  }
+}
+
+TEST(Cli, UnknownEventTypeExitsTwoWithPositionAndSuggestion) {
+  TempDir dir;
+  const std::string f = dir.write("s.toml", scenario_text("[[event]]\ndate = 2019-10-18\ntype = \"acession_veto\"\n"
+                                                          "actor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"x\"\n"));
+  const Result r = hedgesim("validate " + f);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out.rfind(f + ":10:8: unknown event type 'acession_veto' (did you mean 'accession_veto'?)", 0), 0u)
+      << r.out;
+}
+
+TEST(Cli, MalformedTomlExitsTwoWithPosition) {
+  TempDir dir;
+  const std::string f = dir.write("s.toml", "[scenario]\nname = \"t\n");
+  const Result r = hedgesim("validate " + f);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out.rfind(f + ":2:", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("malformed TOML"), std::string::npos) << r.out;
+}
+
+TEST(Cli, MissingScenarioFileExitsTwo) {
+  const Result r = hedgesim("validate /nonexistent/s.toml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("/nonexistent/s.toml:0:0: cannot read scenario file"), std::string::npos) << r.out;
+}
+
+TEST(Cli, FailedRunLeavesNoOutputFile) {
+  TempDir dir;
+  const std::string f = dir.write("s.toml", scenario_text("[[event]]\ndate = 2021-01-01\ntype = \"accession_veto\"\n"
+                                                          "actor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"x\"\n"));
+  const std::string out = dir.file("out");
+  const Result r = hedgesim("run " + f + " --out " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("is outside the scenario; allowed: 2019-08-01 to 2019-12-31"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out) && !fs::is_empty(out));
+}
+
+TEST(Cli, UnwritableOutputDirectoryExitsTwo) {
+  TempDir dir;
+  const std::string blocker = dir.write("blocker", "x");
+  const Result r = hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --out " + blocker + "/sub");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find(blocker + "/sub:0:0: cannot create output directory"), std::string::npos) << r.out;
+}
+
+TEST(Cli, BadCommandLineExitsTwo) {
+  EXPECT_EQ(hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --replicates 0").code, 2);
+  EXPECT_EQ(hedgesim("frobnicate").code, 2);
+  const Result r = hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --bogus");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--bogus"), std::string::npos) << r.out;
+}
+
+TEST(Cli, HelpTeachesWithExamples) {
+  const Result r = hedgesim("--help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* s : {"run", "validate", "explain", "plot", "Examples:", "docs/ODD.md", "Exit codes"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+}
+
+TEST(Cli, RunWritesEveryFileAndNoTemporaries) {
+  TempDir dir;
+  const Result r = hedgesim("run " + source_path("scenarios/veto-2019.toml") + " -r 3 --out " + dir.path());
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (const char* f : {"trajectory.csv", "events.csv", "attribution.csv", "bands.csv", "meta.json"})
+    EXPECT_TRUE(fs::exists(dir.file(f))) << f;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST(Cli, OneAndTwoThreadsGiveByteIdenticalFiles) {
+  TempDir a, b;
+  const std::string s = source_path("scenarios/veto-2019.toml");
+  ASSERT_EQ(hedgesim("run " + s + " -r 20 --threads 1 --out " + a.path()).code, 0);
+  ASSERT_EQ(hedgesim("run " + s + " -r 20 --threads 2 --out " + b.path()).code, 0);
+  for (const char* f : {"trajectory.csv", "events.csv", "attribution.csv", "bands.csv"})
+    EXPECT_EQ(io::read_file(a.file(f)), io::read_file(b.file(f))) << f;
+}
+
+TEST(Cli, ExplainRejectsAnUnknownAgentWithASuggestion) {
+  TempDir dir;
+  ASSERT_EQ(hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --out " + dir.path()).code, 0);
+  const Result r = hedgesim("explain " + dir.path() + " --agent SRBB");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("SRB"), std::string::npos) << r.out;
+  const Result ok = hedgesim("explain " + dir.path() + " --agent SRB --from 2019-10-01 --to 2019-12-31");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("toward Moscow"), std::string::npos) << ok.out;
+}
+
+// ---- golden files ---------------------------------------------------------------------------------------
+
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+bool as_number(const std::string& s, double& v) {
+  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  return res.ec == std::errc{} && res.ptr == s.data() + s.size();
+}
+
+/// Same lines and text; numbers equal to 1e-9 (relative), so that the sanitizer build (-O1) matches too.
+void expect_same_csv(const std::string& expected, const std::string& actual, const std::string& name) {
+  const auto e = split_lines(expected), a = split_lines(actual);
+  ASSERT_EQ(e.size(), a.size()) << name;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    std::vector<std::string> fe, fa;
+    std::string f;
+    for (std::istringstream in(e[i]); std::getline(in, f, ',');) fe.push_back(f);
+    for (std::istringstream in(a[i]); std::getline(in, f, ',');) fa.push_back(f);
+    ASSERT_EQ(fe.size(), fa.size()) << name << ":" << i + 1;
+    for (std::size_t j = 0; j < fe.size(); ++j) {
+      double x = 0, y = 0;
+      if (as_number(fe[j], x) && as_number(fa[j], y))
+        ASSERT_LE(std::abs(x - y), 1e-9 * std::max(1.0, std::abs(x))) << name << ":" << i + 1 << " field " << j + 1;
+      else
+        ASSERT_EQ(fe[j], fa[j]) << name << ":" << i + 1;
+    }
+  }
+}
+
+TEST(Golden, RunOfVeto2019AtFixedSeed) {
+  TempDir dir;
+  ASSERT_EQ(hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --seed 2019 -r 1 --out " + dir.path()).code,
+            0);
+  const std::string golden = std::string(HEDGESIM_TEST_DATA) + "/golden/veto-2019/";
+  for (const char* f : {"trajectory.csv", "events.csv", "attribution.csv"}) {
+    if (std::getenv("HEDGESIM_UPDATE_GOLDEN") != nullptr) {
+      fs::create_directories(golden);
+      fs::copy_file(dir.file(f), golden + f, fs::copy_options::overwrite_existing);
+    }
+    expect_same_csv(io::read_file(golden + f), io::read_file(dir.file(f)), f);
+  }
+}
+
+}  // namespace
+}  // namespace hedgesim

@@ -1,0 +1,89 @@
+// Tests of ensembles and run outputs: thread-count invariance down to the byte, type-7 quantiles, bands that
+// agree with the runs, meta.json recording hashes, seed and version.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "experiment/ensemble.hpp"
+#include "experiment/run_outputs.hpp"
+#include "io/sha256.hpp"
+#include "support/scenario_fixture.hpp"
+
+namespace hedgesim {
+namespace {
+
+CompiledModel veto() { return load_and_compile(testing::source_path("scenarios/veto-2019.toml")); }
+
+TEST(Ensemble, OneAndTwoThreadsGiveByteIdenticalFiles) {
+  const CompiledModel m = veto();
+  const auto one = run_ensemble(m, {3, 16, 1, true});
+  const auto two = run_ensemble(m, {3, 16, 2, true});
+  EXPECT_EQ(render_trajectory(m, one), render_trajectory(m, two));
+  EXPECT_EQ(render_attribution(m, one), render_attribution(m, two));
+  EXPECT_EQ(render_bands(m, one), render_bands(m, two));
+}
+
+TEST(Ensemble, ReplicateRIsRunRWhateverTheEnsemble) {
+  const CompiledModel m = veto();
+  const auto runs = run_ensemble(m, {3, 8, 2, false});
+  EXPECT_EQ(runs[5].trajectory, run(m, 3, 5, false).trajectory);
+}
+
+TEST(Quantile7, MatchesNumPyDefault) {
+  std::vector<double> x = {4, 1, 3, 2};
+  EXPECT_DOUBLE_EQ(quantile7(x, 0.05), 1.15);  // numpy.quantile([1,2,3,4], 0.05)
+  EXPECT_DOUBLE_EQ(quantile7(x, 0.95), 3.85);
+  EXPECT_DOUBLE_EQ(quantile7(x, 0.5), 2.5);
+  std::vector<double> one = {7};
+  EXPECT_DOUBLE_EQ(quantile7(one, 0.95), 7);
+}
+
+TEST(RunOutputs, BandsAgreeWithTheRuns) {
+  const CompiledModel m = veto();
+  const auto runs = run_ensemble(m, {3, 5, 1, false});
+  const std::string bands = render_bands(m, runs);
+  // Pick SRB's signal at step 20 and recompute its mean.
+  const int srb = testing::agent_index(m, "SRB");
+  double mean = 0.0;
+  for (const auto& r : runs) mean += r.value(m, 20, Var::signal, srb) / 5.0;
+  const std::string key = "20," + format_date(m.date_of_step(20)) + ",SRB,signal,";
+  const auto at = bands.find(key);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_NEAR(std::stod(bands.substr(at + key.size())), mean, 1e-12);
+}
+
+TEST(RunOutputs, TrajectoryHasOneRowPerCarriedVariable) {
+  const CompiledModel m = veto();
+  const auto runs = run_ensemble(m, {3, 2, 1, false});
+  const std::string t = render_trajectory(m, runs);
+  const auto rows = std::count(t.begin(), t.end(), '\n') - 1;
+  const int carried_per_step = m.n_hedgers * 8 + m.n_west * 1 + 1;
+  EXPECT_EQ(rows, 2 * (m.steps + 1) * carried_per_step);
+  EXPECT_EQ(t.substr(0, t.find('\n')), "run,step,date,agent,variable,value");
+}
+
+TEST(RunOutputs, MetaRecordsHashesSeedAndVersion) {
+  const CompiledModel m = veto();
+  const auto runs = run_ensemble(m, {99, 2, 1, false});
+  const auto j = nlohmann::json::parse(render_meta(m, runs, {99, "hedgesim run x"}));
+  EXPECT_EQ(j["seed"], 99);
+  EXPECT_EQ(j["replicates"], 2);
+  EXPECT_EQ(j["version"], version());
+  EXPECT_EQ(j["scenario_sha256"], io::sha256_file(m.scenario.file));
+  EXPECT_EQ(j["model_sha256"], io::sha256_files(m.spec.files));
+  EXPECT_EQ(j["steps"], m.steps);
+  EXPECT_EQ(j["agents"].size(), 9u);
+  EXPECT_EQ(j["command_line"], "hedgesim run x");
+}
+
+TEST(RunOutputs, EventsListOneRowPerTarget) {
+  const CompiledModel m = veto();
+  const std::string e = render_events(m);
+  std::size_t targets = 0;
+  for (const auto& ev : m.events) targets += ev.targets.size();
+  EXPECT_EQ(static_cast<std::size_t>(std::count(e.begin(), e.end(), '\n')) - 1, targets);
+  EXPECT_NE(e.find(",accession_veto,FRA,ALB,1,"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hedgesim

@@ -1,0 +1,96 @@
+// Tests of the io module's writers: number formatting that round-trips, RFC 4180 quoting, atomic files that
+// leave nothing behind on failure, and SHA-256 against the FIPS 180-2 test vectors.
+#include <gtest/gtest.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include "io/atomic_file.hpp"
+#include "io/csv_writer.hpp"
+#include "io/sha256.hpp"
+#include "model/input_error.hpp"
+#include "support/scenario_fixture.hpp"
+
+namespace hedgesim {
+namespace {
+
+TEST(CsvWriter, NumbersRoundTripExactly) {
+  for (double v : {0.1, -2.5e-7, 1.0 / 3.0, 123456789.125, 1e-300, -0.75}) {
+    std::string s;
+    io::append_number(s, v);
+    double back = 0.0;
+    std::from_chars(s.data(), s.data() + s.size(), back);
+    EXPECT_EQ(back, v) << s;
+  }
+  std::string s;
+  io::append_number(s, -0.0);
+  EXPECT_EQ(s, "0");
+}
+
+TEST(CsvWriter, QuotesOnlyWhenNeeded) {
+  std::string s;
+  io::append_field(s, "plain");
+  s += '|';
+  io::append_field(s, "a, b");
+  s += '|';
+  io::append_field(s, "say \"no\"");
+  EXPECT_EQ(s, "plain|\"a, b\"|\"say \"\"no\"\"\"");
+}
+
+TEST(CsvWriter, BufferBuildsRows) {
+  io::CsvBuffer b;
+  b.text("x").integer(3).num(0.5).end().text("y").end();
+  EXPECT_EQ(b.str(), "x,3,0.5\ny\n");
+}
+
+TEST(AtomicFile, CommitWritesTheWholeFileAndLeavesNoTemporary) {
+  testing::TempDir dir;
+  {
+    io::AtomicFile f(dir.file("out.csv"));
+    f.write("hello\n");
+    EXPECT_FALSE(std::filesystem::exists(dir.file("out.csv")));  // nothing visible before commit
+    f.commit();
+  }
+  EXPECT_EQ(io::read_file(dir.file("out.csv")), "hello\n");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(AtomicFile, WithoutCommitNothingIsLeft) {
+  testing::TempDir dir;
+  {
+    io::AtomicFile f(dir.file("out.csv"));
+    f.write("partial");
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+TEST(AtomicFile, UnwritableDirectoryIsAnInputError) {
+  testing::TempDir dir;
+  const std::string blocker = dir.write("file", "x");
+  try {
+    io::ensure_output_dir(blocker + "/sub");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, blocker + "/sub");
+    EXPECT_NE(std::string(e.what()).find("cannot create output directory"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--out"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Sha256, MatchesTheStandardTestVectors) {
+  EXPECT_EQ(io::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(io::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Sha256, FilesHashDependsOnNamesAndContent) {
+  testing::TempDir dir;
+  const std::string a = dir.write("a.toml", "x"), b = dir.write("b.toml", "y");
+  const std::string h = io::sha256_files({a, b});
+  EXPECT_EQ(h, io::sha256_files({a, b}));
+  dir.write("b.toml", "z");
+  EXPECT_NE(h, io::sha256_files({a, b}));
+  EXPECT_EQ(io::sha256_file(a), io::sha256_hex("x"));
+}
+
+}  // namespace
+}  // namespace hedgesim
