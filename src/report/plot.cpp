@@ -1,0 +1,789 @@
+// plot: reads the run directory (meta.json for the title and the agents, bands.csv or trajectory.csv for the
+// curves, events.csv for the markers), lays the panels out in pixels, writes the curves and a gnuplot script
+// into a temporary directory and runs gnuplot on it. The layout is computed here rather than left to
+// gnuplot's `multiplot layout` so that the shared legend, the panels' titles, the staggered event numbers
+// and the event table each get their own strip of the canvas and never sit on top of the data.
+#include "report/plot.hpp"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "io/csv_reader.hpp"
+#include "model/input_error.hpp"
+#include "model/spec.hpp"
+
+namespace hedgesim::report {
+namespace fs = std::filesystem;
+namespace {
+
+const SourcePos kCommandLine{"<command line>", 1, 0};
+
+std::string path_in(const std::string& dir, std::string_view name) {
+  return (fs::path(dir) / name).string();
+}
+
+void check_format(const std::string& format) {
+  if (format != "png" && format != "svg")
+    throw InputError(kCommandLine, "--format: '" + format + "' is not a plot format; use " +
+                                       join_quoted({"png", "svg"}) + did_you_mean(format, {"png", "svg"}));
+}
+
+// ---- meta.json --------------------------------------------------------------------------------------------
+
+struct AgentInfo {
+  std::string id, name, kind;
+};
+
+struct Meta {
+  std::string file;
+  std::string scenario_name;
+  std::string scenario_title;  // may be empty
+  long long replicates = 1;
+  std::vector<AgentInfo> agents;
+};
+
+/// nlohmann reports the byte offset of a syntax error; the user wants line and column.
+SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte) {
+  SourcePos p{file, 1, 1};
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.col = 1;
+    } else {
+      ++p.col;
+    }
+  }
+  return p;
+}
+
+std::string meta_text(const nlohmann::json& j, const char* key, const std::string& file) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string())
+    throw InputError({file, 0, 0}, std::string("the file has no text field '") + key +
+                                       "'; it should be the meta.json written by `hedgesim run`");
+  return j[key].get<std::string>();
+}
+
+Meta read_meta(const std::string& dir) {
+  Meta meta;
+  meta.file = path_in(dir, "meta.json");
+  const std::string text = io::read_text_file(meta.file);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(position_of_byte(meta.file, text, e.byte),
+                     "this is not valid JSON; it should be the meta.json written by `hedgesim run`");
+  }
+  // The scenario's own name when meta.json has it; the stem of the scenario file otherwise.
+  if (j.is_object() && j.contains("scenario_name") && j["scenario_name"].is_string())
+    meta.scenario_name = j["scenario_name"].get<std::string>();
+  else
+    meta.scenario_name = fs::path(meta_text(j, "scenario", meta.file)).stem().string();
+  if (j.contains("scenario_title") && j["scenario_title"].is_string())
+    meta.scenario_title = j["scenario_title"].get<std::string>();
+  if (j.contains("replicates") && j["replicates"].is_number_integer())
+    meta.replicates = j["replicates"].get<long long>();
+  if (!j.contains("agents") || !j["agents"].is_array())
+    throw InputError({meta.file, 0, 0},
+                     "the file has no list 'agents'; it should be the meta.json written by "
+                     "`hedgesim run`");
+  for (const auto& a : j["agents"])
+    meta.agents.push_back(
+        {meta_text(a, "id", meta.file), meta_text(a, "name", meta.file), meta_text(a, "kind", meta.file)});
+  return meta;
+}
+
+/// The agents to draw: those asked for (checked against the run's agents, duplicates dropped), or every
+/// hedger.
+std::vector<AgentInfo> choose_agents(const Meta& meta, const std::vector<std::string>& requested) {
+  std::vector<AgentInfo> chosen;
+  if (requested.empty()) {
+    for (const auto& a : meta.agents)
+      if (a.kind == "hedger") chosen.push_back(a);
+    if (chosen.empty())
+      throw InputError({meta.file, 0, 0},
+                       "the run has no agent of kind 'hedger'; name the agents to draw with "
+                       "--agents");
+    return chosen;
+  }
+  std::vector<std::string> ids;
+  for (const auto& a : meta.agents)
+    ids.push_back(a.id);
+  std::set<std::string> taken;
+  for (const auto& id : requested) {
+    const auto it =
+        std::find_if(meta.agents.begin(), meta.agents.end(), [&](const AgentInfo& a) { return a.id == id; });
+    if (it == meta.agents.end())
+      throw InputError(kCommandLine, "--agents: '" + id + "' is not an agent of this run; its agents are " +
+                                         join_quoted(ids) + did_you_mean(id, ids));
+    if (taken.insert(id).second) chosen.push_back(*it);
+  }
+  return chosen;
+}
+
+// ---- Curves -----------------------------------------------------------------------------------------------
+
+/// One step of one curve: x in days since 1970-01-01; with bands, the 5 % and 95 % quantiles too.
+struct StepValue {
+  double x = 0.0;
+  double sum = 0.0;  // sum over runs (trajectory) or the mean itself (bands, n = 1)
+  int n = 0;
+  double lo = 0.0, hi = 0.0;
+  double mean() const { return sum / n; }
+};
+
+using Curve = std::map<std::size_t, StepValue>;                      // by step
+using Curves = std::map<std::string, std::map<std::string, Curve>>;  // agent -> variable -> curve
+
+std::size_t step_field(const io::CsvReader& csv, std::size_t col) {
+  const long long step = csv.integer(col);
+  if (step < 0)
+    throw InputError(csv.pos(col), "step " + std::to_string(step) + " is negative; steps count from 0");
+  return static_cast<std::size_t>(step);
+}
+
+Curves read_band_curves(const std::string& file, const std::set<std::string>& agents) {
+  io::CsvReader csv(file);
+  const std::size_t c_step = csv.column("step"), c_date = csv.column("date"), c_agent = csv.column("agent"),
+                    c_var = csv.column("variable"), c_mean = csv.column("mean"), c_lo = csv.column("p05"),
+                    c_hi = csv.column("p95");
+  Curves curves;
+  while (csv.next()) {
+    if (!agents.count(csv.text(c_agent))) continue;
+    StepValue& v = curves[csv.text(c_agent)][csv.text(c_var)][step_field(csv, c_step)];
+    v = {static_cast<double>(csv.date(c_date).days), csv.number(c_mean), 1, csv.number(c_lo),
+         csv.number(c_hi)};
+  }
+  return curves;
+}
+
+/// Without bands (a single run) the curve is the run itself; should there be several runs, their mean.
+Curves read_trajectory_curves(const std::string& file, const std::set<std::string>& agents) {
+  io::CsvReader csv(file);
+  const std::size_t c_step = csv.column("step"), c_date = csv.column("date"), c_agent = csv.column("agent"),
+                    c_var = csv.column("variable"), c_value = csv.column("value");
+  Curves curves;
+  while (csv.next()) {
+    if (!agents.count(csv.text(c_agent))) continue;
+    StepValue& v = curves[csv.text(c_agent)][csv.text(c_var)][step_field(csv, c_step)];
+    v.x = static_cast<double>(csv.date(c_date).days);
+    v.sum += csv.number(c_value);
+    ++v.n;
+  }
+  for (auto& [agent, vars] : curves)
+    for (auto& [var, curve] : vars)
+      for (auto& [step, v] : curve)
+        v.lo = v.hi = v.mean();
+  return curves;
+}
+
+/// A hedger's panel shows signal and substance; any other agent's the variables it carries.
+std::vector<std::string> panel_variables(const std::map<std::string, Curve>& carried) {
+  if (carried.count("signal") && carried.count("substance")) return {"signal", "substance"};
+  std::vector<std::string> out;
+  for (const auto& v : kVarInfo)
+    if (carried.count(std::string(v.name))) out.emplace_back(v.name);
+  return out;
+}
+
+// ---- Events -----------------------------------------------------------------------------------------------
+
+struct PlotEvent {
+  Date date;
+  std::string type, actor, label;
+  std::vector<std::string> targets;
+  int number = 0;
+
+  bool involves(const std::string& agent) const {
+    return actor == agent || std::find(targets.begin(), targets.end(), agent) != targets.end();
+  }
+};
+
+/// events.csv has a row per event and target; the rows of one event are merged. Only events involving a
+/// drawn agent are kept, numbered 1, 2, ... by date.
+std::vector<PlotEvent> read_events(const std::string& dir, const std::vector<AgentInfo>& drawn) {
+  const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
+  const std::size_t c_date = t.column("date"), c_type = t.column("type"), c_actor = t.column("actor"),
+                    c_target = t.column("target"), c_label = t.column("label");
+  std::vector<PlotEvent> events;
+  std::map<std::string, std::size_t> index;  // date, type, actor, label -> position in `events`
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
+    const std::string key = row[c_date] + '\n' + row[c_type] + '\n' + row[c_actor] + '\n' + row[c_label];
+    auto [it, inserted] = index.try_emplace(key, events.size());
+    if (inserted) events.push_back({t.date(r, c_date), row[c_type], row[c_actor], row[c_label], {}, 0});
+    events[it->second].targets.push_back(row[c_target]);
+  }
+  std::erase_if(events, [&](const PlotEvent& e) {
+    return std::none_of(drawn.begin(), drawn.end(), [&](const AgentInfo& a) { return e.involves(a.id); });
+  });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const PlotEvent& a, const PlotEvent& b) { return a.date < b.date; });
+  for (std::size_t i = 0; i < events.size(); ++i)
+    events[i].number = static_cast<int>(i + 1);
+  return events;
+}
+
+// ---- Date ticks -------------------------------------------------------------------------------------------
+
+struct Tick {
+  double x;
+  std::string label;
+};
+
+const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+std::chrono::year_month_day civil(Date d) {
+  return std::chrono::sys_days{std::chrono::days{d.days}};
+}
+
+Date date_of(std::chrono::year_month_day ymd) {
+  return Date{static_cast<int>(std::chrono::sys_days{ymd}.time_since_epoch().count())};
+}
+
+/// Short runs get a tick every few weeks ("15 Jan 2020"), longer ones on the first of every m months
+/// ("Oct 2019") or years; at most `max_ticks` so that the labels never touch.
+std::vector<Tick> date_ticks(Date first, Date last, int max_ticks) {
+  std::vector<Tick> ticks;
+  const int span = last.days - first.days;
+  if (span <= 0) return {{static_cast<double>(first.days), format_date(first)}};
+  if (span <= 120) {
+    const int step = std::max(7, (span / max_ticks + 6) / 7 * 7);
+    for (int d = first.days; d <= last.days; d += step) {
+      const auto ymd = civil(Date{d});
+      ticks.push_back({static_cast<double>(d), std::to_string(static_cast<unsigned>(ymd.day())) + " " +
+                                                   kMonths[static_cast<unsigned>(ymd.month()) - 1] + " " +
+                                                   std::to_string(static_cast<int>(ymd.year()))});
+    }
+    return ticks;
+  }
+  int months = 120;  // the smallest interval that needs no more than max_ticks ticks
+  for (int m : {60, 24, 12, 6, 4, 3, 2, 1})
+    if (m * max_ticks * 30.44 >= span) months = m;
+  const auto start = civil(first);
+  auto ym = std::chrono::year_month{start.year(), start.month()};
+  if (start.day() != std::chrono::day{1}) ym += std::chrono::months{1};
+  for (; date_of(ym / 1).days <= last.days; ym += std::chrono::months{1}) {
+    const int month0 = static_cast<int>(static_cast<unsigned>(ym.month())) - 1;
+    const int year = static_cast<int>(ym.year());
+    const bool on_grid = months < 12 ? month0 % months == 0 : month0 == 0 && year % (months / 12) == 0;
+    if (!on_grid) continue;
+    const std::string label =
+        months < 12 ? std::string(kMonths[month0]) + " " + std::to_string(year) : std::to_string(year);
+    ticks.push_back({static_cast<double>(date_of(ym / 1).days), label});
+  }
+  return ticks;
+}
+
+// ---- Layout -----------------------------------------------------------------------------------------------
+
+/// A rectangle in pixels, y growing downward from the top of the canvas.
+struct Box {
+  double left, top, right, bottom;
+};
+
+struct Layout {
+  int width = 0, height = 0;
+  int columns = 1;
+  std::vector<Box> plot_areas;  // one per panel: the area inside the axes
+  Box table{0, 0, 0, 0};        // the event table under the panels
+  int table_columns = 1;
+  int table_rows = 0;
+
+  // Pixel coordinates as gnuplot's screen coordinates (0 ... 1, y upward).
+  double sx(double px) const { return px / width; }
+  double sy(double py) const { return 1.0 - py / height; }
+};
+
+constexpr double kHeader = 104;  // title, scenario title, note and shared legend
+constexpr double kPanelHeight = 300;
+constexpr double kPanelTop = 74;     // panel title and up to three rows of event numbers
+constexpr double kPanelBottom = 40;  // date labels
+constexpr double kPanelLeft = 78;    // value labels and the axis caption
+constexpr double kPanelRight = 44;   // half of the last date label
+constexpr double kTableLine = 18;
+constexpr double kTableHead = 40;
+constexpr int kEventLevels = 3;
+
+Layout make_layout(std::size_t panels, std::size_t events) {
+  Layout l;
+  l.columns = panels == 1 ? 1 : 2;
+  l.width = l.columns == 1 ? 1000 : 1400;
+  const std::size_t rows = (panels + l.columns - 1) / l.columns;
+  const double cell_width = static_cast<double>(l.width) / l.columns;
+  for (std::size_t i = 0; i < panels; ++i) {
+    const double x0 = cell_width * static_cast<double>(i % l.columns);
+    const double y0 = kHeader + kPanelHeight * static_cast<double>(i / l.columns);
+    l.plot_areas.push_back(
+        {x0 + kPanelLeft, y0 + kPanelTop, x0 + cell_width - kPanelRight, y0 + kPanelHeight - kPanelBottom});
+  }
+  l.table_columns = events > 10 ? 2 : 1;
+  l.table_rows = static_cast<int>((events + l.table_columns - 1) / l.table_columns);
+  const double table_top = kHeader + kPanelHeight * static_cast<double>(rows);
+  const double table_height = events == 0 ? 0 : kTableHead + kTableLine * l.table_rows + 14;
+  l.table = {24, table_top, static_cast<double>(l.width) - 24, table_top + table_height};
+  l.height = static_cast<int>(table_top + table_height + 8);
+  return l;
+}
+
+// ---- The gnuplot script -----------------------------------------------------------------------------------
+
+/// A gnuplot single-quoted string: nothing is special inside except the quote, written twice.
+std::string gp_string(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "''";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+std::string num(double x) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  return buf;
+}
+
+std::size_t char_count(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+/// Cuts a label to `max_chars` characters (not bytes: labels may hold any UTF-8 text).
+std::string shortened(const std::string& s, std::size_t max_chars) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (++chars > max_chars) return s.substr(0, i) + "…";
+  }
+  return s;
+}
+
+struct SeriesStyle {
+  const char* color;
+  const char* caption;
+};
+
+SeriesStyle style_of(std::string_view variable) {
+  if (variable == "signal") return {"#1f5fa8", "signal (visible alignment)"};
+  if (variable == "substance") return {"#d9731a", "substance (trade, security, legal ties)"};
+  if (variable == "detente") return {"#2e8b57", "detente with the rival"};
+  if (variable == "attention") return {"#b22222", "attention spent on the hedgers"};
+  return {"#555555", ""};
+}
+
+struct Panel {
+  AgentInfo agent;
+  std::vector<std::string> variables;
+  std::vector<std::string> data_files;  // one per variable: x mean lo hi
+};
+
+struct Figure {
+  std::string title;
+  std::string scenario_title;
+  std::string subtitle;
+  bool banded = false;
+  long long runs = 1;
+  double x_min = 0, x_max = 1;
+  std::vector<Tick> ticks;
+  std::vector<Panel> panels;
+  std::vector<PlotEvent> events;
+};
+
+class ScriptWriter {
+ public:
+  ScriptWriter(const Figure& f, const Layout& l) : f_(f), l_(l) {}
+
+  std::string script(const std::string& format, const std::string& output) {
+    terminal(format, output);
+    for (std::size_t i = 0; i < f_.panels.size(); ++i) {
+      panel_frame(l_.plot_areas[i]);
+      if (i == 0) figure_title();
+      if (i == 0 && has_hedger_panel()) shared_legend();
+      panel_title(f_.panels[i], l_.plot_areas[i]);
+      event_markers(f_.panels[i], l_.plot_areas[i]);
+      plot_curves(f_.panels[i]);
+    }
+    if (!f_.events.empty()) event_table();
+    s_ << "unset multiplot\nset output\n";
+    return s_.str();
+  }
+
+ private:
+  bool has_hedger_panel() const {
+    return std::any_of(f_.panels.begin(), f_.panels.end(),
+                       [](const Panel& p) { return p.variables.front() == "signal"; });
+  }
+
+  void terminal(const std::string& format, const std::string& output) {
+    const std::string size = std::to_string(l_.width) + "," + std::to_string(l_.height);
+    if (format == "png")
+      s_ << "set terminal pngcairo size " << size << " noenhanced font 'Sans,10' background rgb 'white'\n";
+    else
+      s_ << "set terminal svg size " << size << " noenhanced font 'Sans,10' background rgb 'white'\n";
+    s_ << "set encoding utf8\nset output " << gp_string(output) << "\n";
+    s_ << "set multiplot\nset style fill transparent solid 0.22 noborder\n";
+  }
+
+  void panel_frame(const Box& b) {
+    s_ << "\nunset label\nunset arrow\nunset object\nunset key\nunset title\n";
+    s_ << "set lmargin at screen " << num(l_.sx(b.left)) << "\nset rmargin at screen " << num(l_.sx(b.right))
+       << "\nset tmargin at screen " << num(l_.sy(b.top)) << "\nset bmargin at screen "
+       << num(l_.sy(b.bottom)) << "\n";
+    s_ << "set border 15 lc rgb '#606060'\nset xrange [" << num(f_.x_min) << ":" << num(f_.x_max) << "]\n";
+    s_ << "set xtics (";
+    for (std::size_t i = 0; i < f_.ticks.size(); ++i)
+      s_ << (i ? ", " : "") << gp_string(f_.ticks[i].label) << " " << num(f_.ticks[i].x);
+    s_ << ") out nomirror scale 0.6 font ',9'\n";
+    s_ << "set grid xtics ytics lc rgb '#e8e8e8' lw 1 dt 1\n";
+  }
+
+  void figure_title() {
+    s_ << "set label " << gp_string(f_.title) << " at screen 0.5, screen " << num(l_.sy(22))
+       << " center font ',14'\n";
+    // About 7 px per character at 11 pt.
+    const auto max_chars = static_cast<std::size_t>((l_.width - 40) / 7.0);
+    s_ << "set label " << gp_string(shortened(f_.scenario_title, max_chars)) << " at screen 0.5, screen "
+       << num(l_.sy(44)) << " center font ',11'\n";
+    s_ << "set label " << gp_string(f_.subtitle) << " at screen 0.5, screen " << num(l_.sy(64))
+       << " center font ',9' tc rgb '#555555'\n";
+  }
+
+  /// The legend, drawn by hand in the header strip: gnuplot's own key wraps to the width of one panel.
+  void shared_legend() {
+    struct Entry {
+      const char* color;
+      std::string text;
+      bool band;
+    };
+    std::vector<Entry> entries;
+    for (const char* v : {"signal", "substance"})
+      entries.push_back({style_of(v).color, style_of(v).caption, false});
+    if (f_.banded) entries.push_back({"#808080", "5-95 % of the runs", true});
+    constexpr double kSwatch = 30, kGap = 8, kSpacing = 32, kCharWidth = 6.3;
+    double width = 0;
+    for (const auto& e : entries)
+      width += kSwatch + kGap + kCharWidth * static_cast<double>(e.text.size()) + kSpacing;
+    double x = (l_.width - width + kSpacing) / 2;
+    const double y = kHeader - 16;
+    for (const auto& e : entries) {
+      if (e.band)
+        s_ << "set object rect from screen " << num(l_.sx(x)) << ", screen " << num(l_.sy(y - 6))
+           << " to screen " << num(l_.sx(x + kSwatch)) << ", screen " << num(l_.sy(y + 6)) << " fc rgb '"
+           << e.color << "' fs transparent solid 0.22 noborder\n";
+      else
+        s_ << "set arrow from screen " << num(l_.sx(x)) << ", screen " << num(l_.sy(y)) << " to screen "
+           << num(l_.sx(x + kSwatch)) << ", screen " << num(l_.sy(y)) << " nohead lw 2.2 lc rgb '" << e.color
+           << "'\n";
+      s_ << "set label " << gp_string(e.text) << " at screen " << num(l_.sx(x + kSwatch + kGap))
+         << ", screen " << num(l_.sy(y)) << " left font ',10'\n";
+      x += kSwatch + kGap + kCharWidth * static_cast<double>(e.text.size()) + kSpacing;
+    }
+  }
+
+  void panel_title(const Panel& p, const Box& b) {
+    std::string title = p.agent.name + " (" + p.agent.id + ")";
+    if (p.variables.front() != "signal") title += ": " + std::string(style_of(p.variables.front()).caption);
+    s_ << "set label " << gp_string(title) << " at screen " << num(l_.sx(b.left)) << ", screen "
+       << num(l_.sy(b.top - kPanelTop + 16)) << " left font ',11'\n";
+    const bool hedger = p.variables.front() == "signal";
+    if (hedger) {
+      s_ << "set yrange [-1:1]\nset ytics -1, 0.5, 1 nomirror font ',9'\n";
+      s_ << "set ylabel '← Moscow        Brussels/Paris →' font ',9' tc rgb '#555555' offset 1,0\n";
+      s_ << "set xzeroaxis lt 1 lc rgb '#808080' lw 1.2\n";
+    } else {
+      const auto it = std::find_if(kVarInfo.begin(), kVarInfo.end(),
+                                   [&](const VarInfo& v) { return v.name == p.variables.front(); });
+      const double lo = it != kVarInfo.end() ? it->lo : 0.0, hi = it != kVarInfo.end() ? it->hi : 1.0;
+      // The rival's attention has no natural top (its budget); let gnuplot fit it.
+      s_ << "set yrange [" << num(lo) << ":" << (hi <= 1.0 ? num(hi) : std::string("*")) << "]\n";
+      s_ << "set ytics autofreq nomirror font ',9'\nunset ylabel\nunset xzeroaxis\n";
+    }
+  }
+
+  /// A dashed line at each event involving the agent, its number above the panel. Events on the same day
+  /// share a number label ("4,5"); labels that would touch are lifted to the next of kEventLevels rows.
+  void event_markers(const Panel& p, const Box& b) {
+    std::map<int, std::string> by_day;
+    for (const auto& e : f_.events) {
+      if (!e.involves(p.agent.id) || e.date.days < f_.x_min || e.date.days > f_.x_max) continue;
+      std::string& text = by_day[e.date.days];
+      text += (text.empty() ? "" : ",") + std::to_string(e.number);
+    }
+    std::vector<double> level_end(kEventLevels, -1e9);  // right edge of the last label in each row
+    for (const auto& [day, text] : by_day) {
+      const double px = b.left + (day - f_.x_min) / (f_.x_max - f_.x_min) * (b.right - b.left);
+      const double half = 3.5 * static_cast<double>(text.size()) + 3;
+      int level = 0;
+      while (level + 1 < kEventLevels && level_end[level] > px - half)
+        ++level;
+      if (level_end[level] > px - half)  // every row is taken here: use the row that frees up first
+        level = static_cast<int>(std::min_element(level_end.begin(), level_end.end()) - level_end.begin());
+      level_end[level] = px + half;
+      s_ << "set arrow from first " << day << ", graph 0 to first " << day
+         << ", graph 1 nohead back dt 2 lw 1 lc rgb '#8c8c8c'\n";
+      s_ << "set label " << gp_string(text) << " at first " << day << ", screen "
+         << num(l_.sy(b.top - 8 - 13.0 * level)) << " center font ',8' tc rgb '#404040'\n";
+    }
+  }
+
+  void plot_curves(const Panel& p) {
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < p.variables.size(); ++i) {
+      const std::string file = gp_string(p.data_files[i]);
+      const std::string color = std::string("'") + style_of(p.variables[i]).color + "'";
+      if (f_.banded) items.push_back(file + " using 1:3:4 with filledcurves fc rgb " + color + " notitle");
+      items.push_back(file + " using 1:2 with lines lw 2.2 lc rgb " + color + " notitle");
+    }
+    s_ << "plot ";
+    for (std::size_t i = 0; i < items.size(); ++i)
+      s_ << (i ? ", \\\n     " : "") << items[i];
+    s_ << "\n";
+  }
+
+  /// "2020-01-17   WWW blocks the talks ...   [WWW → AAA, BBB]", the label cut to fit `budget`
+  /// characters.
+  static std::string table_line(const PlotEvent& e, std::size_t budget) {
+    std::string targets;
+    for (const auto& target : e.targets)
+      targets += (targets.empty() ? "" : ", ") + target;
+    const std::string before = format_date(e.date) + "   ", after = "   [" + e.actor + " → " + targets + "]";
+    const std::size_t fixed = char_count(before) + char_count(after);
+    return before + shortened(e.label, std::max<std::size_t>(12, budget > fixed ? budget - fixed : 0)) +
+           after;
+  }
+
+  void event_table() {
+    const Box& t = l_.table;
+    s_ << "\nunset label\nunset arrow\nunset object\nunset key\nunset xzeroaxis\nunset grid\nunset "
+          "ylabel\nunset border\n";
+    s_ << "unset xtics\nunset ytics\nset xrange [0:1]\nset yrange [0:1]\n";
+    s_ << "set lmargin at screen 0\nset rmargin at screen 1\nset tmargin at screen " << num(l_.sy(t.top))
+       << "\nset bmargin at screen " << num(l_.sy(t.bottom)) << "\n";
+    s_ << "set label " << gp_string("Events (dashed lines in the panels; the number marks the line)")
+       << " at screen " << num(l_.sx(t.left)) << ", screen " << num(l_.sy(t.top + 20))
+       << " left font ',10'\n";
+    const double column_width = (t.right - t.left) / l_.table_columns;
+    // About 6.4 px per character at 9 pt (a little more than the average, for capitals); 28 px hold the
+    // number and 24 px keep the columns apart.
+    const auto budget = static_cast<std::size_t>((column_width - 28 - 24) / 6.4);
+    for (std::size_t i = 0; i < f_.events.size(); ++i) {
+      const PlotEvent& e = f_.events[i];
+      const double x =
+          t.left + column_width * static_cast<double>(i / static_cast<std::size_t>(l_.table_rows));
+      const double y = t.top + kTableHead + kTableLine * static_cast<double>(i % l_.table_rows);
+      s_ << "set label " << gp_string(std::to_string(e.number)) << " at screen " << num(l_.sx(x + 18))
+         << ", screen " << num(l_.sy(y)) << " right font ',9'\n";
+      s_ << "set label " << gp_string(table_line(e, budget)) << " at screen " << num(l_.sx(x + 28))
+         << ", screen " << num(l_.sy(y)) << " left font ',9'\n";
+    }
+    s_ << "plot NaN notitle\n";
+  }
+
+  const Figure& f_;
+  const Layout& l_;
+  std::ostringstream s_;
+};
+
+// ---- Files and the gnuplot process ------------------------------------------------------------------------
+
+std::string random_hex() {
+  std::random_device rd;
+  const unsigned long long v = (static_cast<unsigned long long>(rd()) << 32) ^ rd();
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", v);
+  return buf;
+}
+
+/// A fresh directory under the system's temporary directory, removed with everything in it on scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      path_ = fs::temp_directory_path() / ("hedgesim-plot-" + random_hex());
+      if (fs::create_directory(path_)) return;
+    }
+    throw InputError({fs::temp_directory_path().string(), 0, 0}, "cannot create a temporary directory here");
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+/// The figure under its temporary name in the run directory; removed on scope exit unless it was renamed.
+class PartialFile {
+ public:
+  explicit PartialFile(fs::path path) : path_(std::move(path)) {}
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+  ~PartialFile() {
+    std::error_code ec;
+    if (!done_) fs::remove(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  void rename_to(const fs::path& final_path) {
+    fs::rename(path_, final_path);
+    done_ = true;
+  }
+
+ private:
+  fs::path path_;
+  bool done_ = false;
+};
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw InputError({path.string(), 0, 0}, "cannot write this temporary file");
+}
+
+std::string curve_data(const Curve& curve) {
+  std::string out;
+  for (const auto& [step, v] : curve)
+    out += num(v.x) + " " + num(v.mean()) + " " + num(v.lo) + " " + num(v.hi) + "\n";
+  return out;
+}
+
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string last_line_of(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  return last;
+}
+
+/// Runs gnuplot on the script; its exit code, or -1 when no shell could be started.
+int run_gnuplot(const std::string& program, const fs::path& script, const fs::path& log) {
+  const std::string command = shell_quoted(program) + " " + shell_quoted(script.string()) + " >" +
+                              shell_quoted(log.string()) + " 2>&1";
+  const int status = std::system(command.c_str());
+  if (status == -1) return -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+[[noreturn]] void gnuplot_failed(const std::string& dir, int code, const fs::path& log) {
+  std::string what = "gnuplot failed (exit " + std::to_string(code) + ")";
+  const std::string last = last_line_of(log);
+  if (!last.empty()) what += ": " + last;
+  throw InputError({dir, 0, 0}, what + "; install it with `apt-get install gnuplot-nox`");
+}
+
+Figure make_figure(const Meta& meta, const std::vector<AgentInfo>& agents, const Curves& curves, bool banded,
+                   std::vector<PlotEvent> events) {
+  Figure f;
+  f.title = "hedgesim: " + meta.scenario_name;
+  f.scenario_title = meta.scenario_title;
+  f.banded = banded;
+  f.runs = meta.replicates;
+  f.subtitle = banded ? "Each line is the mean over " + std::to_string(meta.replicates) +
+                            " runs; the shaded band holds the middle 90 % of the runs."
+                      : "One run. Signal: what leaders show; substance: trade, security and legal ties.";
+  f.events = std::move(events);
+  bool have_x = false;
+  for (const auto& a : agents) {
+    const auto it = curves.find(a.id);
+    if (it == curves.end() || panel_variables(it->second).empty())
+      throw InputError({meta.file, 0, 0}, "agent '" + a.id + "' has no values in the run's " +
+                                              (banded ? "bands.csv" : "trajectory.csv") +
+                                              "; is the run complete?");
+    Panel p{a, panel_variables(it->second), {}};
+    for (const auto& v : p.variables)
+      for (const auto& [step, value] : it->second.at(v)) {
+        f.x_min = have_x ? std::min(f.x_min, value.x) : value.x;
+        f.x_max = have_x ? std::max(f.x_max, value.x) : value.x;
+        have_x = true;
+      }
+    f.panels.push_back(std::move(p));
+  }
+  if (f.x_max <= f.x_min) f.x_max = f.x_min + 1;
+  return f;
+}
+
+/// Writes each panel's curves as "x mean lo hi" rows into `dir` and records the file names in the panels.
+void write_curve_files(const fs::path& dir, Figure& figure, const Curves& curves) {
+  for (std::size_t i = 0; i < figure.panels.size(); ++i) {
+    Panel& p = figure.panels[i];
+    for (const auto& v : p.variables) {
+      const fs::path file = dir / ("panel" + std::to_string(i) + "_" + v + ".dat");
+      write_file(file, curve_data(curves.at(p.agent.id).at(v)));
+      p.data_files.push_back(file.string());
+    }
+  }
+}
+
+/// Runs gnuplot into a temporary file in the run directory and renames it to plot.<format> only when it is
+/// complete, so a failed or interrupted plot never leaves a partial figure under the final name.
+std::string draw(const PlotOptions& o, Figure& figure, const Curves& curves) {
+  const Layout layout = make_layout(figure.panels.size(), figure.events.size());
+  const TempDir temp;
+  write_curve_files(temp.path(), figure, curves);
+  PartialFile output(fs::path(o.dir) / (".plot-" + random_hex() + "." + o.format + ".part"));
+  const fs::path script = temp.path() / "plot.gp", log = temp.path() / "gnuplot.log";
+  write_file(script, ScriptWriter(figure, layout).script(o.format, output.path().string()));
+  const int code = run_gnuplot(o.gnuplot, script, log);
+  std::error_code ec;
+  if (code != 0 || fs::file_size(output.path(), ec) == 0 || ec) gnuplot_failed(o.dir, code, log);
+  const fs::path final_path = fs::path(o.dir) / ("plot." + o.format);
+  output.rename_to(final_path);
+  return final_path.string();
+}
+
+}  // namespace
+
+std::string plot(const PlotOptions& o) {
+  check_format(o.format);
+  const Meta meta = read_meta(o.dir);
+  const std::vector<AgentInfo> agents = choose_agents(meta, o.agents);
+  std::set<std::string> ids;
+  for (const auto& a : agents)
+    ids.insert(a.id);
+  const std::string bands = path_in(o.dir, "bands.csv");
+  const bool banded = fs::exists(bands);
+  const Curves curves =
+      banded ? read_band_curves(bands, ids) : read_trajectory_curves(path_in(o.dir, "trajectory.csv"), ids);
+  Figure figure = make_figure(meta, agents, curves, banded, read_events(o.dir, agents));
+  figure.ticks = date_ticks(Date{static_cast<int>(figure.x_min)}, Date{static_cast<int>(figure.x_max)},
+                            figure.panels.size() == 1 ? 9 : 6);
+  try {
+    return draw(o, figure, curves);
+  } catch (const fs::filesystem_error& e) {
+    // A full disk or a read-only run directory: the user's environment, reported like any bad input.
+    throw InputError({o.dir, 0, 0}, std::string("cannot write the plot: ") + e.code().message());
+  }
+}
+
+}  // namespace hedgesim::report

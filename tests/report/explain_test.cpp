@@ -1,0 +1,369 @@
+// Tests of `explain` on the fixtures in tests/data/report (run1: one run; run_ens: two runs). Expected
+// numbers are computed here from the fixture's CSV files, read with a plain line splitter independent of the
+// code under test, and compared with the numbers printed in the text (2-3 significant digits).
+#include "report/explain.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "engine/mechanisms_catalog.hpp"
+#include "model/input_error.hpp"
+
+namespace hedgesim::report {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+const std::string kRun1 = std::string(HEDGESIM_TEST_DATA) + "/report/run1";
+const std::string kEnsemble = std::string(HEDGESIM_TEST_DATA) + "/report/run_ens";
+
+// ---- Reading the fixture independently --------------------------------------------------------------------
+
+std::vector<std::vector<std::string>> simple_rows(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::stringstream ss(line);
+    std::string f;
+    while (std::getline(ss, f, ','))
+      fields.push_back(f);
+    rows.push_back(fields);
+  }
+  return rows;
+}
+
+/// Mean over runs of `agent`'s `variable` at `step` (trajectory.csv: run,step,date,agent,variable,value).
+double value_at(const std::string& dir, const std::string& agent, const std::string& variable, int step) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& r : simple_rows(dir + "/trajectory.csv"))
+    if (r[3] == agent && r[4] == variable && std::stoi(r[1]) == step) {
+      sum += std::stod(r[5]);
+      ++n;
+    }
+  EXPECT_GT(n, 0);
+  return sum / n;
+}
+
+/// source -> delta summed over steps first+1 ... last and averaged over `runs` (attribution.csv:
+/// run,step,agent,variable,source,delta).
+std::map<std::string, double> contributions(const std::string& dir, const std::string& agent,
+                                            const std::string& variable, int first, int last, int runs) {
+  std::map<std::string, double> out;
+  for (const auto& r : simple_rows(dir + "/attribution.csv")) {
+    const int step = std::stoi(r[1]);
+    if (r[2] == agent && r[3] == variable && step > first && step <= last)
+      out[r[4]] += std::stod(r[5]) / runs;
+  }
+  return out;
+}
+
+std::pair<std::string, double> largest(const std::map<std::string, double>& sources) {
+  std::pair<std::string, double> best{"", 0.0};
+  for (const auto& [s, d] : sources)
+    if (std::abs(d) > std::abs(best.second)) best = {s, d};
+  return best;
+}
+
+// ---- Reading the text -------------------------------------------------------------------------------------
+
+/// The paragraph that starts with `prefix` ("Signal," / "Substance,").
+std::string section(const std::string& text, const std::string& prefix) {
+  const auto start = text.find("\n" + prefix);
+  EXPECT_NE(start, std::string::npos) << "no section " << prefix << " in:\n" << text;
+  if (start == std::string::npos) return "";
+  const auto end = text.find("\n\n", start + 1);
+  return text.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+}
+
+/// The line of `text` that starts with `prefix`.
+std::string line_starting(const std::string& text, const std::string& prefix) {
+  std::stringstream ss(text);
+  std::string line;
+  while (std::getline(ss, line))
+    if (line.starts_with(prefix)) return line;
+  ADD_FAILURE() << "no line starting with '" << prefix << "' in:\n" << text;
+  return "";
+}
+
+/// The number that follows `marker` in `line`.
+double number_after(const std::string& line, const std::string& marker) {
+  const auto at = line.find(marker);
+  EXPECT_NE(at, std::string::npos) << "'" << marker << "' not in: " << line;
+  if (at == std::string::npos) return NAN;
+  return std::stod(line.substr(at + marker.size()));
+}
+
+/// A printed number with 2 significant digits is within half a unit of its second digit.
+void expect_printed(double printed, double exact) {
+  const double unit = std::pow(10.0, std::floor(std::log10(std::abs(exact))) - 1);
+  EXPECT_NEAR(printed, exact, 0.5 * unit + 1e-12);
+}
+
+/// What explain says a source is: the mechanism's sentence or the event's label.
+std::string cause_words(const std::string& source, const std::string& label_of_event) {
+  if (source.starts_with("mechanism:"))
+    return std::string(info(*mechanism_from_name(source.substr(10))).plain);
+  return label_of_event;
+}
+
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no InputError was thrown";
+  return "";
+}
+
+/// A copy of a fixture in a scratch directory, for tests that damage it.
+class FixtureCopy {
+ public:
+  explicit FixtureCopy(const std::string& from) {
+    dir_ = fs::temp_directory_path() / ("hedgesim-explain-test-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    fs::copy(from, dir_, fs::copy_options::recursive);
+  }
+  ~FixtureCopy() { fs::remove_all(dir_); }
+  std::string dir() const { return dir_.string(); }
+  std::string file(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  fs::path dir_;
+};
+
+ExplainOptions options(const std::string& dir, const std::string& agent) {
+  ExplainOptions o;
+  o.dir = dir;
+  o.agent = agent;
+  return o;
+}
+
+// ---- Tests ------------------------------------------------------------------------------------------------
+
+TEST(Explain, NamesTheLargestContributorFirstWithItsSummedSize) {
+  const std::string text = explain(options(kRun1, "AAA"));
+  for (const std::string variable : {"signal", "substance"}) {
+    const auto [source, delta] = largest(contributions(kRun1, "AAA", variable, 0, 10, 1));
+    ASSERT_FALSE(source.empty());
+    const std::string first =
+        line_starting(section(text, variable == "signal" ? "Signal," : "Substance,"), "  1. ");
+    EXPECT_THAT(first, HasSubstr(cause_words(source, "")));
+    expect_printed(number_after(first, "1. "), delta);
+  }
+}
+
+TEST(Explain, GivesDirectionWordsThatMatchTheSignOfTheChange) {
+  struct Case {
+    std::string agent, from;
+  };
+  bool saw_up = false, saw_down = false;
+  for (const Case& c : {Case{"AAA", "2020-01-01"}, Case{"BBB", "2020-02-12"}, Case{"BBB", "2020-01-01"}}) {
+    ExplainOptions o = options(kRun1, c.agent);
+    o.from = parse_date(c.from);
+    const std::string text = explain(o);
+    const int first = (o.from->days - parse_date("2020-01-01")->days) / 7;
+    for (const std::string variable : {"signal", "substance"}) {
+      const double change =
+          value_at(kRun1, c.agent, variable, 10) - value_at(kRun1, c.agent, variable, first);
+      const std::string words =
+          variable == "signal" ? (change > 0 ? "toward Brussels and Paris" : "toward Moscow")
+                               : (change > 0 ? "toward stronger western ties" : "toward weaker western ties");
+      const std::string line = line_starting(text, variable == "signal" ? "Signal," : "Substance,");
+      EXPECT_THAT(line, HasSubstr(", " + words + ".")) << c.agent << " from " << c.from;
+      expect_printed(number_after(line, "a change of "), change);
+      (change > 0 ? saw_up : saw_down) = true;
+    }
+  }
+  EXPECT_TRUE(saw_up && saw_down) << "the fixture should cover both directions";
+}
+
+TEST(Explain, SaysHowManyTimesMoreTheSignalMovedThanTheSubstance) {
+  const std::string text = explain(options(kRun1, "AAA"));
+  const double signal = value_at(kRun1, "AAA", "signal", 10) - value_at(kRun1, "AAA", "signal", 0);
+  const double substance = value_at(kRun1, "AAA", "substance", 10) - value_at(kRun1, "AAA", "substance", 0);
+  const std::string line = line_starting(text, "The signal moved ");
+  expect_printed(number_after(line, "The signal moved "), std::abs(signal / substance));
+  EXPECT_THAT(line, HasSubstr("times as much as the substance"));
+  EXPECT_THAT(line, HasSubstr("gestures are signals; substance barely moves"));
+}
+
+TEST(Explain, CountsOnlyContributionsInsideTheWindow) {
+  // Steps 0-4 (to 2020-01-29): the courting gesture of 2020-02-14 (step 7) falls outside.
+  ExplainOptions o = options(kRun1, "AAA");
+  o.to = parse_date("2020-01-29");
+  o.top = 20;
+  const std::string text = explain(o);
+  EXPECT_THAT(text, HasSubstr("2020-01-01 to 2020-01-29 (steps 0 to 4)"));
+  EXPECT_THAT(text, Not(HasSubstr("AAA's president attends RRR's parade")));
+  const auto outside = contributions(kRun1, "AAA", "signal", 0, 10, 1);
+  EXPECT_NE(outside.count("event:courting_gesture:AAA:2020-02-14"), 0u) << "the fixture should have it";
+  const auto [source, delta] = largest(contributions(kRun1, "AAA", "signal", 0, 4, 1));
+  const std::string first = line_starting(section(text, "Signal,"), "  1. ");
+  EXPECT_THAT(first, HasSubstr(cause_words(source, "")));
+  expect_printed(number_after(first, "1. "), delta);
+  // The veto of 2020-01-17 is inside, and its label (which holds a comma and quotes) is read whole.
+  EXPECT_THAT(text, HasSubstr("the event of 2020-01-17: WWW blocks the opening of talks, citing \"unfinished "
+                              "reforms\""));
+}
+
+TEST(Explain, AnEventBeforeTheWindowIsNamedAsAFadingAfterEffect) {
+  ExplainOptions o = options(kRun1, "AAA");
+  o.from = parse_date("2020-01-29");  // step 4; the veto acted in step 3 and fades in steps 4-6
+  o.top = 20;
+  const std::string text = explain(o);
+  EXPECT_THAT(text, HasSubstr("the fading after-effect of the event of 2020-01-17"));
+  const double fade =
+      contributions(kRun1, "AAA", "signal", 4, 10, 1).at("event:accession_veto:WWW:2020-01-17");
+  EXPECT_GT(fade, 0.0);
+  std::stringstream ss(section(text, "Signal,"));
+  std::string l;
+  bool found = false;
+  while (std::getline(ss, l))
+    if (l.find("fading after-effect") != std::string::npos) {
+      expect_printed(number_after(l, ". "), fade);
+      found = true;
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(Explain, WidensAWindowBetweenStepsToWholeSteps) {
+  ExplainOptions o = options(kRun1, "AAA");
+  o.from = parse_date("2020-01-20");  // inside step 3 ([01-15, 01-22)): starts at step 2
+  o.to = parse_date("2020-02-20");    // inside step 8: ends at step 8 (2020-02-26)
+  const std::string text = explain(o);
+  EXPECT_THAT(text, HasSubstr("2020-01-15 to 2020-02-26 (steps 2 to 8)"));
+  EXPECT_THAT(text, HasSubstr("widened to whole steps"));
+  expect_printed(number_after(line_starting(text, "Signal,"), "went from "),
+                 value_at(kRun1, "AAA", "signal", 2));
+  const auto [source, delta] = largest(contributions(kRun1, "AAA", "signal", 2, 8, 1));
+  const std::string first = line_starting(section(text, "Signal,"), "  1. ");
+  EXPECT_THAT(first, HasSubstr(cause_words(source, "")));
+  expect_printed(number_after(first, "1. "), delta);
+}
+
+TEST(Explain, AveragesValuesAndContributionsOverRuns) {
+  const std::string text = explain(options(kEnsemble, "AAA"));
+  EXPECT_THAT(text, HasSubstr("means over 2 runs"));
+  const std::string line = line_starting(text, "Signal,");
+  expect_printed(number_after(line, " to "), value_at(kEnsemble, "AAA", "signal", 10));
+  const auto [source, delta] = largest(contributions(kEnsemble, "AAA", "signal", 0, 10, 2));
+  const std::string first = line_starting(section(text, "Signal,"), "  1. ");
+  EXPECT_THAT(first, HasSubstr(cause_words(source, "")));
+  expect_printed(number_after(first, "1. "), delta);
+  // The two runs differ (noise), so the mean is not simply run 0.
+  double run0 = 0;
+  for (const auto& r : simple_rows(kEnsemble + "/trajectory.csv"))
+    if (r[0] == "0" && r[1] == "10" && r[3] == "AAA" && r[4] == "signal") run0 = std::stod(r[5]);
+  EXPECT_GT(std::abs(run0 - value_at(kEnsemble, "AAA", "signal", 10)), 0.005);
+}
+
+TEST(Explain, SummarisesGrievanceAndCourtingAtTheEnd) {
+  const std::string text = explain(options(kRun1, "BBB"));
+  const std::string line = line_starting(text, "At the end of the window (2020-03-11): ");
+  expect_printed(number_after(line, "grievance toward the West "), value_at(kRun1, "BBB", "grievance", 10));
+  expect_printed(number_after(line, "visible courting of Moscow "), value_at(kRun1, "BBB", "courting", 10));
+}
+
+TEST(Explain, ExplainsAPatronsDetente) {
+  const std::string text = explain(options(kRun1, "WWW"));
+  EXPECT_THAT(text, HasSubstr("Detente, the patron's reset with the rival,"));
+  EXPECT_THAT(text, HasSubstr("WWW's leader hosts RRR's leader for talks"));
+  EXPECT_THAT(text, HasSubstr("(ODD eq. E8)"));
+  EXPECT_THAT(text, Not(HasSubstr("The signal moved")));
+}
+
+TEST(Explain, SaysSoWhenTheRunWasMadeWithoutAttribution) {
+  const FixtureCopy copy(kRun1);
+  std::ofstream(copy.file("attribution.csv"), std::ios::binary) << "run,step,agent,variable,source,delta\n";
+  const std::string text = explain(options(copy.dir(), "AAA"));
+  EXPECT_THAT(section(text, "Signal,"), HasSubstr("the run was made with --no-attribution"));
+  EXPECT_THAT(text, HasSubstr("The signal moved "));  // the values still come from trajectory.csv
+}
+
+TEST(Explain, UnknownAgentListsTheAgentsAndSuggestsTheNearest) {
+  const std::string msg = error_of([] { explain(options(kRun1, "AAB")); });
+  EXPECT_THAT(msg, StartsWith("<command line>:1:0: --agent: 'AAB' is not an agent of this run"));
+  EXPECT_THAT(msg, HasSubstr("'AAA', 'BBB', 'WWW' or 'RRR'"));
+  EXPECT_THAT(msg, HasSubstr("did you mean 'AAA'"));
+}
+
+TEST(Explain, WindowOutsideTheRunOrReversedIsAnError) {
+  ExplainOptions early = options(kRun1, "AAA");
+  early.from = parse_date("2019-12-31");
+  EXPECT_THAT(error_of([&] { explain(early); }), AllOf(HasSubstr("--from: 2019-12-31 is outside the run"),
+                                                       HasSubstr("2020-01-01 to 2020-03-11")));
+  ExplainOptions late = options(kRun1, "AAA");
+  late.to = parse_date("2020-03-12");
+  EXPECT_THAT(error_of([&] { explain(late); }), HasSubstr("--to: 2020-03-12 is outside the run"));
+  ExplainOptions reversed = options(kRun1, "AAA");
+  reversed.from = parse_date("2020-02-01");
+  reversed.to = parse_date("2020-01-20");
+  EXPECT_THAT(
+      error_of([&] { explain(reversed); }),
+      AllOf(HasSubstr("--from 2020-02-01 is after --to 2020-01-20"), HasSubstr("2020-01-01 to 2020-03-11")));
+  ExplainOptions none = options(kRun1, "AAA");
+  none.top = 0;
+  EXPECT_THAT(error_of([&] { explain(none); }), HasSubstr("--top: 0"));
+}
+
+TEST(Explain, MissingFilesAreNamed) {
+  EXPECT_THAT(error_of([] { explain(options("/nonexistent-run-dir", "AAA")); }),
+              AllOf(HasSubstr("/nonexistent-run-dir/trajectory.csv"), HasSubstr("hedgesim run")));
+  for (const char* name : {"attribution.csv", "events.csv"}) {
+    const FixtureCopy copy(kRun1);
+    fs::remove(copy.file(name));
+    EXPECT_THAT(error_of([&] { explain(options(copy.dir(), "AAA")); }),
+                StartsWith(copy.file(name) + ":0:0: cannot read"));
+  }
+}
+
+TEST(Explain, BadCsvRowIsReportedAtFileLineAndColumn) {
+  const FixtureCopy copy(kRun1);
+  // Line 2 of attribution.csv gets a value that is not a number; its column is where the last field starts.
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(copy.file("attribution.csv"));
+    for (std::string l; std::getline(in, l);)
+      lines.push_back(l);
+  }
+  ASSERT_THAT(lines[1],
+              StartsWith("0,1,AAA,signal,"));  // a row explain reads: in the window, a variable it explains
+  lines[1] = lines[1].substr(0, lines[1].rfind(',') + 1) + "zero";
+  const std::size_t col = lines[1].rfind(',') + 2;
+  {
+    std::ofstream out(copy.file("attribution.csv"));
+    for (const auto& l : lines)
+      out << l << "\n";
+  }
+  EXPECT_THAT(
+      error_of([&] { explain(options(copy.dir(), "AAA")); }),
+      StartsWith(copy.file("attribution.csv") + ":2:" + std::to_string(col) + ": 'zero' in column 'delta'"));
+
+  // A row with a missing field, at line 4 of trajectory.csv.
+  std::ofstream(copy.file("trajectory.csv"), std::ios::binary)
+      << "run,step,date,agent,variable,value\n0,0,2020-01-01,AAA,signal,0.6\n0,0,2020-01-01,AAA,substance,0."
+         "55\n"
+         "0,1,2020-01-08,AAA,signal\n";
+  EXPECT_THAT(error_of([&] { explain(options(copy.dir(), "AAA")); }),
+              StartsWith(copy.file("trajectory.csv") + ":4:1: this row has 5 fields but the header has 6"));
+}
+
+}  // namespace
+}  // namespace hedgesim::report

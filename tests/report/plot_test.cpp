@@ -1,0 +1,196 @@
+// Tests of `plot` on copies of the fixtures in tests/data/report: the figure is written whole (PNG magic
+// bytes; an SVG with one curve per drawn series and the event table), nothing temporary is left behind in
+// the run directory or the temporary directory, and bad requests or a failing gnuplot are InputErrors.
+#include "report/plot.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "model/input_error.hpp"
+
+namespace hedgesim::report {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/report/";
+
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir))
+    names.insert(e.path().filename().string());
+  return names;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Number of series groups in a gnuplot SVG that draw something: a line (`<path`) or a band (`<polygon`).
+/// The event table's empty plot draws nothing.
+int drawn_series(const std::string& svg) {
+  int n = 0;
+  const std::string open = "<g id=\"gnuplot_plot_";
+  for (auto at = svg.find(open); at != std::string::npos; at = svg.find(open, at + 1)) {
+    const auto end = svg.find("\n\t</g>", at);
+    const std::string group = svg.substr(at, end - at);
+    if (group.find("<path") != std::string::npos || group.find("<polygon") != std::string::npos) ++n;
+  }
+  return n;
+}
+
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no InputError was thrown";
+  return "";
+}
+
+/// A copy of a fixture and a private TMPDIR, so the test can see exactly what plot leaves behind.
+class PlotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("hedgesim-plot-test-" + std::to_string(std::random_device{}()));
+    fs::create_directories(root_ / "tmp");
+    if (const char* t = std::getenv("TMPDIR")) old_tmpdir_ = t;
+    setenv("TMPDIR", (root_ / "tmp").c_str(), 1);
+  }
+  void TearDown() override {
+    if (old_tmpdir_)
+      setenv("TMPDIR", old_tmpdir_->c_str(), 1);
+    else
+      unsetenv("TMPDIR");
+    fs::remove_all(root_);
+  }
+
+  std::string copy_of(const std::string& fixture) {
+    const fs::path dir = root_ / fixture;
+    fs::copy(kData + fixture, dir, fs::copy_options::recursive);
+    return dir.string();
+  }
+  bool temp_dir_is_empty() const { return fs::is_empty(root_ / "tmp"); }
+
+  fs::path root_;
+  std::optional<std::string> old_tmpdir_;
+};
+
+TEST_F(PlotTest, WritesAPngAndLeavesNothingElse) {
+  const std::string dir = copy_of("run1");
+  const auto before = names_in(dir);
+  PlotOptions o;
+  o.dir = dir;
+  const std::string out = plot(o);
+  EXPECT_EQ(out, (fs::path(dir) / "plot.png").string());
+  EXPECT_EQ(slurp(out).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  auto expected = before;
+  expected.insert("plot.png");
+  EXPECT_EQ(names_in(dir), expected);
+  EXPECT_TRUE(temp_dir_is_empty());
+}
+
+TEST_F(PlotTest, SvgHasOneCurvePerSeriesAndTheEventTable) {
+  const std::string dir = copy_of("run1");
+  PlotOptions o;
+  o.dir = dir;
+  o.format = "svg";
+  const std::string svg = slurp(plot(o));
+  EXPECT_THAT(svg, HasSubstr("<svg"));
+  EXPECT_EQ(drawn_series(svg), 4);  // AAA and BBB (the hedgers), signal and substance each
+  EXPECT_THAT(svg, HasSubstr("hedgesim: fixture-run1"));
+  EXPECT_THAT(svg, HasSubstr("An invented veto and what came after it"));
+  EXPECT_THAT(svg, HasSubstr("Alphaland (AAA)"));
+  EXPECT_THAT(svg, HasSubstr("Betaland (BBB)"));
+  EXPECT_THAT(svg, HasSubstr("BBB signs a defence cooperation plan"));
+  EXPECT_THAT(svg, HasSubstr("WWW blocks the opening of talks, citing"));
+  EXPECT_THAT(svg, Not(HasSubstr("WWW's leader hosts RRR's leader")));  // involves neither AAA nor BBB
+  EXPECT_TRUE(temp_dir_is_empty());
+}
+
+TEST_F(PlotTest, EnsembleDrawsTheMeanAndA5To95Band) {
+  const std::string dir = copy_of("run_ens");
+  PlotOptions o;
+  o.dir = dir;
+  o.format = "svg";
+  const std::string svg = slurp(plot(o));
+  EXPECT_EQ(drawn_series(svg), 8);  // per hedger and variable: the band and the mean line
+  EXPECT_THAT(svg, HasSubstr("5-95 % of the runs"));
+  EXPECT_THAT(svg, HasSubstr("mean over 2 runs"));
+}
+
+TEST_F(PlotTest, DrawsTheAgentsAskedForInTheirOwnVariables) {
+  const std::string dir = copy_of("run1");
+  PlotOptions o;
+  o.dir = dir;
+  o.format = "svg";
+  o.agents = {"WWW", "RRR", "WWW"};
+  const std::string svg = slurp(plot(o));
+  EXPECT_EQ(drawn_series(svg), 2);
+  EXPECT_THAT(svg, HasSubstr("Westland (WWW): detente with the rival"));
+  EXPECT_THAT(svg, HasSubstr("Rivalia (RRR): attention spent on the hedgers"));
+  EXPECT_THAT(svg, HasSubstr("WWW's leader hosts RRR's leader"));
+}
+
+TEST_F(PlotTest, UnknownAgentIsAnErrorWithASuggestion) {
+  const std::string dir = copy_of("run1");
+  PlotOptions o;
+  o.dir = dir;
+  o.agents = {"AAA", "BBX"};
+  EXPECT_THAT(error_of([&] { plot(o); }),
+              AllOf(StartsWith("<command line>:1:0: --agents: 'BBX' is not an agent of this run"),
+                    HasSubstr("'AAA', 'BBB', 'WWW' or 'RRR'"), HasSubstr("did you mean 'BBB'")));
+  EXPECT_FALSE(fs::exists(fs::path(dir) / "plot.png"));
+}
+
+TEST_F(PlotTest, FormatMustBePngOrSvg) {
+  PlotOptions o;
+  o.dir = copy_of("run1");
+  o.format = "jpg";
+  EXPECT_THAT(error_of([&] { plot(o); }), AllOf(HasSubstr("--format: 'jpg'"), HasSubstr("'png' or 'svg'")));
+}
+
+TEST_F(PlotTest, FailingGnuplotIsAnErrorAndLeavesNoOutput) {
+  const std::string dir = copy_of("run1");
+  const auto before = names_in(dir);
+  PlotOptions o;
+  o.dir = dir;
+  o.gnuplot = "false";  // exits with 1, like gnuplot on a bad script
+  EXPECT_THAT(error_of([&] { plot(o); }), AllOf(StartsWith(dir + ":0:0: gnuplot failed (exit 1)"),
+                                                HasSubstr("install it with `apt-get install gnuplot-nox`")));
+  o.gnuplot = "/nonexistent/gnuplot";
+  EXPECT_THAT(error_of([&] { plot(o); }), HasSubstr("gnuplot failed (exit 127)"));
+  EXPECT_EQ(names_in(dir), before);
+  EXPECT_TRUE(temp_dir_is_empty());
+}
+
+TEST_F(PlotTest, MissingOrBrokenMetaJsonIsNamed) {
+  const std::string dir = copy_of("run1");
+  fs::remove(fs::path(dir) / "meta.json");
+  PlotOptions o;
+  o.dir = dir;
+  EXPECT_THAT(error_of([&] { plot(o); }),
+              AllOf(HasSubstr(dir + "/meta.json:0:0: cannot read"), HasSubstr("hedgesim run")));
+  std::ofstream(fs::path(dir) / "meta.json") << "{\n  \"scenario\": \"x\",\n  oops\n}\n";
+  EXPECT_THAT(error_of([&] { plot(o); }), StartsWith(dir + "/meta.json:3:"));
+}
+
+}  // namespace
+}  // namespace hedgesim::report
