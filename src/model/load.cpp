@@ -258,14 +258,14 @@ Var read_var(const TableReader& r, std::string_view key) {
                                    "; allowed: " + join_quoted(var_names()));
 }
 
-// ---- model
-// -------------------------------------------------------------------------------------------------
+// ---- model ------------------------------------------------------------------------------------------------
 
-AgentSpec read_agent(const TableReader& r) {
-  r.allow_only({"id", "name", "kind", "initial", "susceptibility", "rival_trust"});
+AgentSpec read_agent(const TableReader& in) {
+  in.allow_only({"id", "name", "kind", "initial", "susceptibility", "rival_trust"});
   AgentSpec a;
-  a.pos = r.pos();
-  a.id = checked_id(r, "id");
+  a.pos = in.pos();
+  a.id = checked_id(in, "id");
+  const TableReader r(in.file(), in.table(), "[[agent]] '" + a.id + "'");  // later messages name the agent
   a.name = r.string_or("name", a.id);
   a.kind = read_kind(r, "kind");
   a.susceptibility = r.number_or("susceptibility", 0.0, 0.0, 0.99);
@@ -395,11 +395,12 @@ void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& fr
   r.allow_only({"event_type"});
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("event_type")) {
-    TableReader tr(file, *t, "[[event_type]]");
-    tr.allow_only({"id", "description", "actor_kinds", "target_kinds", "effect"});
+    const TableReader head(file, *t, "[[event_type]]");
+    head.allow_only({"id", "description", "actor_kinds", "target_kinds", "effect"});
     EventTypeSpec et;
-    et.pos = tr.pos();
-    et.id = checked_id(tr, "id");
+    et.pos = head.pos();
+    et.id = checked_id(head, "id");
+    const TableReader tr(file, *t, "[[event_type]] '" + et.id + "'");  // later messages name the type
     if (!seen.insert(et.id).second)
       throw InputError(et.pos, "duplicate event type '" + et.id + "'; ids must be unique");
     et.description = tr.string("description");
@@ -469,8 +470,7 @@ void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from
   }
 }
 
-// ---- scenario
-// ----------------------------------------------------------------------------------------------
+// ---- scenario ---------------------------------------------------------------------------------------------
 
 ScenarioEvent read_scenario_event(const TableReader& r, const Scenario& s) {
   r.allow_only({"date", "type", "actor", "targets", "magnitude", "label"});

@@ -1,0 +1,770 @@
+// Tests of load_scenario() and load_model(): what the shipped files load to, and one test per error message
+// of the loader, each asserting the whole message with its `file:line:col`. Scenario defects come from the
+// corpus in tests/data/bad/ (one defect per file, positions fixed by its template, see its README.md); model
+// defects from a copy of model/ in a temporary directory with one file patched, the expected position being
+// found in the patched text. Defects of the model that only compile() can see (step_days, a parameter the
+// mechanisms need) are here too, with the other model defects.
+#include "model/load.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "model/compiled_model.hpp"
+
+namespace hedgesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = HEDGESIM_SOURCE_DIR;
+const std::string kModel = kSource + "/model";
+const std::string kBad = std::string(HEDGESIM_TEST_DATA) + "/bad/";
+
+/// The InputError that `f` throws; a test failure if it throws nothing or something else.
+template <class F>
+InputError error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected an InputError, got: " << e.what();
+    return InputError({}, "<another exception>");
+  }
+  ADD_FAILURE() << "expected an InputError, nothing was thrown";
+  return InputError({}, "<nothing thrown>");
+}
+
+/// The "file:line:col: " prefix of a message.
+std::string at(const std::string& file, int line, int col) {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
+}
+std::string at(const SourcePos& p) {
+  return at(p.file, p.line, p.col);
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+/// Where `needle` (plus `offset` characters into it) is in `text`, 1-based; the needle must occur once.
+SourcePos find_pos(const std::string& file, const std::string& text, const std::string& needle,
+                   std::size_t offset = 0) {
+  const std::size_t i = text.find(needle);
+  if (i == std::string::npos) {
+    ADD_FAILURE() << "'" << needle << "' not found in " << file;
+    return {file, -1, -1};
+  }
+  EXPECT_EQ(text.find(needle, i + 1), std::string::npos) << "'" << needle << "' is not unique in " << file;
+  const std::size_t p = i + offset;
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(p), '\n'));
+  const std::size_t nl = p == 0 ? std::string::npos : text.rfind('\n', p - 1);
+  const int col = static_cast<int>(nl == std::string::npos ? p + 1 : p - nl);
+  return {file, line, col};
+}
+
+/// A fresh directory under the test temp dir, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string("hedgesim_") + info->test_suite_name() + "_" + info->name() + "_" +
+                       std::to_string(::getpid());
+    std::replace(name.begin(), name.end(), '/', '_');
+    path_ = (fs::path(::testing::TempDir()) / name).lexically_normal();
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+  std::string write(const std::string& name, const std::string& text) const {
+    write_text(path_ / name, text);
+    return (path_ / name).string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+// ---- scenario files: the corpus ---------------------------------------------------------------------------
+
+struct BadScenario {
+  const char* name;  ///< file stem in tests/data/bad/
+  int line, col;
+  std::string detail;
+};
+
+std::ostream& operator<<(std::ostream& os, const BadScenario& b) {
+  return os << b.name;
+}
+
+class LoadBadScenario : public ::testing::TestWithParam<BadScenario> {};
+
+TEST_P(LoadBadScenario, ReportsPositionAndMessage) {
+  const BadScenario& b = GetParam();
+  const std::string path = kBad + b.name + ".toml";
+  ASSERT_TRUE(fs::is_regular_file(path)) << path;
+  const InputError e = error_of([&] { load_scenario(path); });
+  EXPECT_EQ(std::string(e.what()), at(path, b.line, b.col) + b.detail);
+  EXPECT_EQ(e.where().line, b.line);
+  EXPECT_EQ(e.where().col, b.col);
+}
+
+// Template of the corpus: line 2 [scenario] (name 3, title 4, model 5, start 6, end 7, seed 8), line 10
+// [[event]] (date 11, type 12, actor 13, targets 14, then magnitude 15 if any, label). Columns are those of
+// the value (`date = ` -> 8, `actor = ` -> 9, `targets = ` -> 11, `magnitude = ` -> 13) or of the key.
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, LoadBadScenario,
+    ::testing::Values(
+        BadScenario{"missing_scenario_table", 1, 1,
+                    "the scenario file is missing the required key 'scenario'"},
+        BadScenario{
+            "unknown_top_level_key", 10, 3,
+            "unknown key 'evnt' in the scenario file (did you mean 'event'?); allowed keys: 'scenario', "
+            "'parameters' or 'event'"},
+        BadScenario{"unknown_scenario_key", 8, 1,
+                    "unknown key 'sede' in [scenario] (did you mean 'seed'?); allowed keys: 'name', 'title', "
+                    "'model', 'start', 'end' or 'seed'"},
+        BadScenario{"unknown_event_key", 15, 1,
+                    "unknown key 'magnitud' in [[event]] (did you mean 'magnitude'?); allowed keys: 'date', "
+                    "'type', 'actor', 'targets', 'magnitude' or 'label'"},
+        BadScenario{"missing_seed", 2, 1, "[scenario] is missing the required key 'seed'"},
+        BadScenario{"missing_label", 10, 1, "[[event]] is missing the required key 'label'"},
+        BadScenario{"magnitude_string", 15, 13, "'magnitude' in [[event]] must be a number, got a string"},
+        BadScenario{"actor_integer", 13, 9, "'actor' in [[event]] must be a string, got an integer"},
+        BadScenario{"targets_not_array", 14, 11,
+                    "'targets' in [[event]] must be an array of strings, e.g. [\"a\", \"b\"], got a string"},
+        BadScenario{"targets_not_strings", 14, 19, "'targets' must hold strings, got an integer"},
+        BadScenario{"targets_empty", 14, 11, "'targets' is empty; give at least one name"},
+        BadScenario{"seed_float", 8, 8,
+                    "'seed' in [scenario] must be an integer, got a floating-point number"},
+        BadScenario{"start_datetime", 6, 9,
+                    "'start' in [scenario] must be a date (YYYY-MM-DD), got a date-time"},
+        BadScenario{"override_string", 11, 13, "'step_days' in [parameters] must be a number, got a string"},
+        BadScenario{
+            "event_not_table", 2, 9,
+            "'event' in the scenario file must be an array of tables, written [[event]], got an integer"},
+        BadScenario{"magnitude_out_of_range", 15, 13,
+                    "'magnitude' = 11 is out of range in [[event]]; allowed: 0 to 10"},
+        BadScenario{"seed_negative", 8, 8,
+                    "'seed' = -1 is out of range in [scenario]; allowed: 0 to 9223372036854775807"},
+        BadScenario{"end_before_start", 7, 7, "end 2019-07-01 must come after start 2019-08-01"},
+        BadScenario{"end_equals_start", 7, 7, "end 2019-08-01 must come after start 2019-08-01"},
+        BadScenario{
+            "date_not_a_date", 6, 9,
+            "'start' = \"2019-13-45\" is not a date; write a calendar date as YYYY-MM-DD, e.g. 2019-10-18"},
+        BadScenario{
+            "event_after_end", 11, 8,
+            "date 2020-07-01 is outside the scenario; allowed: 2019-08-01 to 2020-06-30 (the [scenario] "
+            "start and end)"},
+        BadScenario{
+            "event_before_start", 11, 8,
+            "date 2019-07-31 is outside the scenario; allowed: 2019-08-01 to 2020-06-30 (the [scenario] "
+            "start and end)"}),
+    [](const ::testing::TestParamInfo<BadScenario>& info) { return std::string(info.param.name); });
+
+// ---- scenario files: other cases --------------------------------------------------------------------------
+
+TEST(LoadScenario, ControlFileLoads) {
+  const std::string path = kBad + "control.toml";
+  const Scenario s = load_scenario(path);
+  EXPECT_EQ(s.file, path);
+  EXPECT_EQ(s.name, "bad");
+  EXPECT_EQ(s.title, "one defect");
+  EXPECT_EQ(s.model_dir, kModel);  // "../../../model" is taken relative to tests/data/bad/
+  EXPECT_EQ(s.model_pos.line, 5);
+  EXPECT_EQ(s.model_pos.col, 9);
+  EXPECT_EQ(format_date(s.start), "2019-08-01");
+  EXPECT_EQ(format_date(s.end), "2020-06-30");
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_TRUE(s.overrides.empty());
+  ASSERT_EQ(s.events.size(), 1u);
+  const ScenarioEvent& e = s.events[0];
+  EXPECT_EQ(format_date(e.date), "2019-10-18");
+  EXPECT_EQ(e.type, "accession_veto");
+  EXPECT_EQ(e.actor, "FRA");
+  EXPECT_EQ(e.targets, (std::vector<std::string>{"ALB", "MKD"}));
+  EXPECT_EQ(e.magnitude, 1.0);  // the default
+  EXPECT_EQ(e.label, "veto");
+  EXPECT_EQ(e.pos.line, 10);
+  EXPECT_EQ(e.type_pos.line, 12);
+  EXPECT_EQ(e.type_pos.col, 8);
+  EXPECT_EQ(e.actor_pos.line, 13);
+  EXPECT_EQ(e.actor_pos.col, 9);
+  EXPECT_EQ(e.targets_pos.line, 14);
+  EXPECT_EQ(e.targets_pos.col, 11);
+}
+
+TEST(LoadScenario, MissingFile) {
+  const std::string path = kBad + "does_not_exist.toml";
+  const InputError e = error_of([&] { load_scenario(path); });
+  EXPECT_EQ(std::string(e.what()), at(path, 0, 0) + "cannot read scenario file '" + path + "': no such file");
+}
+
+TEST(LoadScenario, SyntaxErrorNamesLineAndColumn) {
+  const std::string path = kBad + "syntax_error.toml";  // line 8: `seed = = 1`, the second '=' at column 8
+  const InputError e = error_of([&] { load_scenario(path); });
+  const std::string what = e.what();
+  EXPECT_EQ(what.rfind(at(path, 8, 8) + "malformed TOML: ", 0), 0u) << what;
+  EXPECT_TRUE(what.ends_with("; see https://toml.io for the syntax")) << what;
+  EXPECT_GT(e.detail().size(), std::string("malformed TOML: ; see https://toml.io for the syntax").size());
+}
+
+TEST(LoadScenario, TomlDateThatIsNotACalendarDateIsASyntaxError) {
+  const std::string path = kBad + "invalid_toml_date.toml";  // line 11: date = 2019-02-30
+  const InputError e = error_of([&] { load_scenario(path); });
+  EXPECT_EQ(e.where().file, path);
+  EXPECT_EQ(e.where().line, 11);
+  EXPECT_GE(e.where().col, 8);
+  EXPECT_EQ(e.detail().rfind("malformed TOML: ", 0), 0u) << e.what();
+}
+
+TEST(LoadScenario, MissingModelDirectoryPointsAtTheModelLine) {
+  const std::string path = kBad + "missing_model_dir.toml";
+  const std::string dir = kBad + "no-such-model";
+  const InputError e = error_of([&] { load_and_compile(path); });
+  EXPECT_EQ(std::string(e.what()), at(path, 5, 9) + "model directory '" + dir +
+                                       "' does not exist; it must hold agents.toml, parameters.toml, "
+                                       "events.toml and influence.toml");
+}
+
+TEST(LoadScenario, DatesMayBeStringsAndEventsMayFallOnStartAndEnd) {
+  TempDir tmp;
+  const std::string path = tmp.write("s.toml",
+                                     "[scenario]\n"
+                                     "name = \"s\"\n"
+                                     "title = \"t\"\n"
+                                     "model = \"model\"\n"
+                                     "start = \"2019-08-01\"\n"
+                                     "end = 2019-09-30\n"
+                                     "seed = 9223372036854775807\n"
+                                     "[[event]]\n"
+                                     "date = 2019-08-01\n"
+                                     "type = \"x\"\nactor = \"a\"\ntargets = [\"b\"]\nlabel = \"first day\"\n"
+                                     "[[event]]\n"
+                                     "date = \"2019-09-30\"\n"
+                                     "type = \"x\"\nactor = \"a\"\ntargets = [\"b\"]\nlabel = \"last day\"\n"
+                                     "magnitude = 0\n");
+  const Scenario s = load_scenario(path);
+  EXPECT_EQ(s.start, *parse_date("2019-08-01"));
+  EXPECT_EQ(s.end, *parse_date("2019-09-30"));
+  EXPECT_EQ(s.seed, 9223372036854775807u);
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].date, s.start);
+  EXPECT_EQ(s.events[1].date, s.end);
+  EXPECT_EQ(s.events[1].magnitude, 0.0);
+  EXPECT_EQ(s.model_dir, (tmp.path() / "model").string());
+}
+
+TEST(LoadScenario, AbsoluteModelPathIsKept) {
+  TempDir tmp;
+  const std::string path =
+      tmp.write("s.toml", "[scenario]\nname = \"s\"\ntitle = \"t\"\nmodel = \"" + kModel +
+                              "\"\nstart = 2019-08-01\nend = 2019-09-30\nseed = 1\n");
+  EXPECT_EQ(load_scenario(path).model_dir, kModel);
+}
+
+TEST(LoadScenario, OverridesKeepTheirKeyPositions) {
+  const std::string path = kBad + "parameter_out_of_range.toml";  // out of range only for compile()
+  const Scenario s = load_scenario(path);
+  ASSERT_EQ(s.overrides.size(), 1u);
+  EXPECT_EQ(s.overrides[0].name, "rival_budget");
+  EXPECT_EQ(s.overrides[0].value, 5.0);
+  EXPECT_EQ(s.overrides[0].pos.file, path);
+  EXPECT_EQ(s.overrides[0].pos.line, 11);
+  EXPECT_EQ(s.overrides[0].pos.col, 1);
+}
+
+// ---- the shipped model ------------------------------------------------------------------------------------
+
+TEST(LoadModel, ShippedModel) {
+  const ModelSpec m = load_model(kModel);
+  EXPECT_EQ(m.dir, kModel);
+  EXPECT_EQ(m.name, "hedging-wb9");
+  EXPECT_EQ(m.files, (std::vector<std::string>{kModel + "/agents.toml", kModel + "/events.toml",
+                                               kModel + "/influence.toml", kModel + "/parameters.toml"}));
+  ASSERT_EQ(m.agents.size(), 9u);
+  const std::string parameters = read_text(kModel + "/parameters.toml");
+  std::size_t tables = 0;
+  for (std::size_t i = 0; (i = parameters.find("\n[parameters.", i)) != std::string::npos; ++i)
+    ++tables;
+  EXPECT_EQ(m.parameters.size(), tables);  // one per [parameters.NAME] table
+  EXPECT_GE(tables, 24u);
+  EXPECT_EQ(m.event_types.size(), 16u);
+  EXPECT_EQ(m.influence.size(), 4u + 5 + 4 + 5 + 5 + 5);
+
+  const std::string agents = read_text(kModel + "/agents.toml");
+  const AgentSpec* fra = m.find_agent("FRA");
+  ASSERT_NE(fra, nullptr);
+  EXPECT_EQ(fra->name, "France");
+  EXPECT_EQ(fra->kind, Kind::west);
+  EXPECT_EQ(at(fra->pos), at(find_pos(kModel + "/agents.toml", agents, "[[agent]]\nid = \"FRA\"")));
+  const AgentSpec* srb = m.find_agent("SRB");
+  ASSERT_NE(srb, nullptr);
+  EXPECT_EQ(srb->susceptibility, 0.20);
+  EXPECT_EQ(srb->rival_trust, 0.90);
+  EXPECT_EQ(srb->initial[var_index(Var::signal)], -0.10);
+  EXPECT_EQ(srb->initial[var_index(Var::grievance)], 0.0);  // not given: zero
+
+  const EventTypeSpec* veto = m.find_event_type("accession_veto");
+  ASSERT_NE(veto, nullptr);
+  EXPECT_EQ(veto->actor_kinds, std::vector<Kind>{Kind::west});
+  EXPECT_EQ(veto->target_kinds, std::vector<Kind>{Kind::hedger});
+  ASSERT_EQ(veto->effects.size(), 3u);
+  EXPECT_EQ(veto->effects[2].party, Party::bystanders);
+  EXPECT_EQ(veto->effects[2].variable, Var::grievance);
+  EXPECT_EQ(veto->effects[2].delta, 0.35);
+  EXPECT_EQ(veto->effects[2].scale_by, Var::accession);
+  EXPECT_FALSE(veto->effects[1].scale_by.has_value());
+  EXPECT_EQ(veto->effects[1].half_life_days, 0.0);
+  const EventTypeSpec* visit = m.find_event_type("state_visit");
+  ASSERT_NE(visit, nullptr);
+  EXPECT_EQ(visit->effects[0].half_life_days, 60.0);
+
+  const ParameterSpec* step = m.find_parameter("step_days");
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->value, 7.0);
+  EXPECT_EQ(step->min, 1.0);
+  EXPECT_EQ(step->max, 31.0);
+  EXPECT_EQ(step->unit, "days");
+  EXPECT_EQ(m.find_parameter("no_such_parameter"), nullptr);
+}
+
+// ---- model defects: a copy of model/ with one file patched ------------------------------------------------
+
+class ModelDefect : public ::testing::Test {
+ protected:
+  ModelDefect() { fs::copy(kModel, tmp_.path() / "model", fs::copy_options::recursive); }
+
+  std::string dir() const { return (tmp_.path() / "model").string(); }
+  std::string file(const std::string& name) const { return dir() + "/" + name; }
+  std::string text(const std::string& name) const { return read_text(file(name)); }
+
+  /// Replaces the one occurrence of `from` in model file `name` by `to`.
+  void patch(const std::string& name, const std::string& from, const std::string& to) {
+    std::string t = text(name);
+    const std::size_t i = t.find(from);
+    ASSERT_NE(i, std::string::npos) << "'" << from << "' not found in " << name;
+    ASSERT_EQ(t.find(from, i + 1), std::string::npos) << "'" << from << "' is not unique in " << name;
+    t.replace(i, from.size(), to);
+    write_text(file(name), t);
+  }
+  void append(const std::string& name, const std::string& more) { write_text(file(name), text(name) + more); }
+
+  /// "file:line:col: " of `needle` (+ offset) in the patched model file `name`.
+  std::string where(const std::string& name, const std::string& needle, std::size_t offset = 0) const {
+    return at(find_pos(file(name), text(name), needle, offset));
+  }
+
+  InputError load_error() const {
+    return error_of([&] { load_model(dir()); });
+  }
+  /// For defects only compile() sees: compile the patched model with a valid scenario.
+  InputError compile_error() const {
+    return error_of([&] { compile(load_model(dir()), load_scenario(kBad + "control.toml")); });
+  }
+
+  TempDir tmp_;
+};
+
+TEST_F(ModelDefect, UnpatchedCopyLoadsAndCompiles) {
+  const ModelSpec m = load_model(dir());
+  EXPECT_EQ(m.agents.size(), 9u);
+  EXPECT_NO_THROW(compile(m, load_scenario(kBad + "control.toml")));
+}
+
+TEST_F(ModelDefect, MissingDirectory) {
+  const std::string missing = dir() + "-missing";
+  const InputError e = error_of([&] { load_model(missing); });
+  EXPECT_EQ(std::string(e.what()), at(missing, 0, 0) + "model directory '" + missing +
+                                       "' does not exist; it must hold agents.toml, parameters.toml, "
+                                       "events.toml and influence.toml");
+}
+
+TEST_F(ModelDefect, MissingFile) {
+  fs::remove(file("events.toml"));
+  EXPECT_EQ(std::string(load_error().what()), at(file("events.toml"), 0, 0) + "cannot read model file '" +
+                                                  file("events.toml") + "': no such file");
+}
+
+TEST_F(ModelDefect, MissingFileReportedAtTheScenarioModelLine) {
+  fs::remove(file("influence.toml"));
+  const std::string scenario = tmp_.write("s.toml",
+                                          "[scenario]\n"
+                                          "name = \"s\"\n"
+                                          "title = \"t\"\n"
+                                          "model = \"model\"\n"
+                                          "start = 2019-08-01\n"
+                                          "end = 2020-06-30\n"
+                                          "seed = 1\n");
+  const InputError e = error_of([&] { load_and_compile(scenario); });
+  EXPECT_EQ(std::string(e.what()),
+            at(scenario, 4, 9) + "cannot read model file '" + file("influence.toml") + "': no such file");
+}
+
+TEST_F(ModelDefect, MalformedToml) {
+  patch("agents.toml", "id = \"ALB\"", "id = \"ALB");
+  const InputError e = load_error();
+  EXPECT_EQ(e.where().file, file("agents.toml"));
+  EXPECT_EQ(e.where().line, find_pos(file("agents.toml"), text("agents.toml"), "id = \"ALB").line);
+  EXPECT_EQ(e.detail().rfind("malformed TOML: ", 0), 0u) << e.what();
+}
+
+TEST_F(ModelDefect, UnknownTopLevelKey) {
+  patch("agents.toml", "[[agent]]\nid = \"ALB\"", "[[agents]]\nid = \"ALB\"");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("agents.toml", "[[agents]]", 2) +
+          "unknown key 'agents' in agents.toml (did you mean 'agent'?); allowed keys: 'model' or 'agent'");
+}
+
+TEST_F(ModelDefect, UnknownAgentKey) {
+  patch("agents.toml", "susceptibility = 0.25", "susceptibilty = 0.25");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("agents.toml", "susceptibilty = 0.25") +
+          "unknown key 'susceptibilty' in [[agent]] (did you mean 'susceptibility'?); allowed keys: 'id', "
+          "'name', 'kind', 'initial', 'susceptibility' or 'rival_trust'");
+}
+
+TEST_F(ModelDefect, MissingAgentKind) {
+  patch("agents.toml", "name = \"France\"\nkind = \"west\"\n", "name = \"France\"\n");
+  EXPECT_EQ(std::string(load_error().what()), where("agents.toml", "[[agent]]\nid = \"FRA\"") +
+                                                  "[[agent]] 'FRA' is missing the required key 'kind'");
+}
+
+TEST_F(ModelDefect, UnknownKind) {
+  patch("agents.toml", "name = \"France\"\nkind = \"west\"", "name = \"France\"\nkind = \"wset\"");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "kind = \"wset\"", 7) +
+                "unknown kind 'wset' (did you mean 'west'?); allowed: 'hedger', 'west' or 'rival'");
+}
+
+TEST_F(ModelDefect, UnknownKindInEventType) {
+  patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"rival\"]",
+        "actor_kinds = [\"wset\"]\ntarget_kinds = [\"rival\"]");
+  EXPECT_EQ(std::string(load_error().what()), where("events.toml", "actor_kinds = [\"wset\"]", 14) +
+                                                  "unknown kind 'wset' in 'actor_kinds' (did you mean "
+                                                  "'west'?); allowed: 'hedger', 'west' or 'rival'");
+}
+
+TEST_F(ModelDefect, DuplicateAgentId) {
+  patch("agents.toml", "id = \"BIH\"", "id = \"ALB\"");
+  // Reported at the second agent's [[agent]] header.
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "[[agent]]\nid = \"ALB\"\nname = \"Bosnia") +
+                "duplicate agent id 'ALB'; ids must be unique");
+}
+
+TEST_F(ModelDefect, InvalidIdCharacters) {
+  patch("agents.toml", "id = \"SRB\"", "id = \"SR B\"");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "id = \"SR B\"", 5) +
+                "'id' = \"SR B\" is not a valid id; use 1 to 32 letters, digits, '_' or '-'");
+}
+
+TEST_F(ModelDefect, IdLongerThan32Characters) {
+  const std::string id(33, 'x');
+  patch("events.toml", "id = \"spy_scandal\"", "id = \"" + id + "\"");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("events.toml", "id = \"" + id, 5) + "'id' = \"" + id +
+                "\" is not a valid id; use 1 to 32 letters, digits, '_' or '-'");
+}
+
+TEST_F(ModelDefect, InitialValueOfAVariableTheKindDoesNotCarry) {
+  patch("agents.toml", "name = \"European Union\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
+        "name = \"European Union\"\nkind = \"west\"\ninitial = { signal = 0.0 }");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "signal = 0.0 }") +
+                "unknown key 'signal' in 'initial' of agent 'EU'; allowed keys: 'detente'");
+}
+
+TEST_F(ModelDefect, MisspeltInitialVariable) {
+  patch("agents.toml", "belief = 0.05", "belif = 0.05");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("agents.toml", "belif = 0.05") +
+          "unknown key 'belif' in 'initial' of agent 'ALB' (did you mean 'belief'?); allowed keys: 'signal', "
+          "'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality' or 'engagement'");
+}
+
+TEST_F(ModelDefect, InitialValueOutOfRange) {
+  patch("agents.toml", "signal = 0.75", "signal = 1.75");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "1.75") +
+                "'signal' = 1.75 is out of range in 'initial' of agent 'ALB'; allowed: -1 to 1");
+}
+
+TEST_F(ModelDefect, InitialAttentionOutOfRange) {
+  patch("agents.toml", "initial = { attention = 0.0 }", "initial = { attention = 11 }");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "11 }") +
+                "'attention' = 11 is out of range in 'initial' of agent 'RUS'; allowed: 0 to 10");
+}
+
+TEST_F(ModelDefect, SusceptibilityOutOfRange) {
+  patch("agents.toml", "susceptibility = 0.25", "susceptibility = 1.0");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "susceptibility = 1.0", 17) +
+                "'susceptibility' = 1 is out of range in [[agent]] 'ALB'; allowed: 0 to 0.99");
+}
+
+TEST_F(ModelDefect, InitialNotATable) {
+  patch("agents.toml", "initial = { attention = 0.0 }", "initial = 0.0");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "initial = 0.0", 10) +
+                "'initial' in [[agent]] 'RUS' must be a table, got a floating-point "
+                "number");
+}
+
+TEST_F(ModelDefect, NoRival) {
+  patch("agents.toml", "kind = \"rival\"\ninitial = { attention = 0.0 }",
+        "kind = \"west\"\ninitial = { detente = 0.0 }");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      at(file("agents.toml"), 1, 1) +
+          "the model needs at least one 'hedger', at least one 'west' and exactly one 'rival' agent; found 6 "
+          "'hedger', 3 'west' and 0 'rival'");
+}
+
+TEST_F(ModelDefect, TwoRivals) {
+  patch("agents.toml", "name = \"France\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
+        "name = \"France\"\nkind = \"rival\"\ninitial = { attention = 0.0 }");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      at(file("agents.toml"), 1, 1) +
+          "the model needs at least one 'hedger', at least one 'west' and exactly one 'rival' agent; found 6 "
+          "'hedger', 1 'west' and 2 'rival'");
+}
+
+TEST_F(ModelDefect, InfluenceRowNotSummingToOne) {
+  patch("influence.toml", "[influence.ALB]\nKOS = 0.40", "[influence.ALB]\nKOS = 0.50");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("influence.toml", "[influence.ALB]") +
+                "the weights of [influence.ALB] sum to 1.1; each row of W must sum to 1");
+}
+
+TEST_F(ModelDefect, InfluenceRowOffByOneThousandth) {
+  patch("influence.toml", "[influence.ALB]\nKOS = 0.40", "[influence.ALB]\nKOS = 0.401");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("influence.toml", "[influence.ALB]") +
+                "the weights of [influence.ALB] sum to 1.001; each row of W must sum to 1");
+}
+
+TEST_F(ModelDefect, InfluenceWeightOutOfRange) {
+  patch("influence.toml", "[influence.ALB]\nKOS = 0.40", "[influence.ALB]\nKOS = -0.10");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("influence.toml", "-0.10") + "'KOS' = -0.1 is out of range in [influence.ALB]; allowed: 0 to 1");
+}
+
+TEST_F(ModelDefect, InfluenceColumnNotAHedger) {
+  patch("influence.toml", "[influence.ALB]\n", "[influence.ALB]\nRUS = 0.0\n");
+  // Not "did you mean 'KOS'": RUS is an agent, of the wrong kind.
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("influence.toml", "RUS = 0.0") +
+          "'RUS' in [influence.ALB] is a 'rival' agent, but W links hedgers only; allowed: 'ALB', 'BIH', "
+          "'KOS', 'MNE', 'MKD' or 'SRB'");
+}
+
+TEST_F(ModelDefect, InfluenceRowNotAHedger) {
+  append("influence.toml", "\n[influence.EU]\nALB = 1.0\n");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("influence.toml", "[influence.EU]", 11) +
+          "'EU' in [influence] is a 'west' agent, but W links hedgers only; allowed: 'ALB', 'BIH', 'KOS', "
+          "'MNE', 'MKD' or 'SRB'");
+}
+
+TEST_F(ModelDefect, InfluenceUnknownHedger) {
+  patch("influence.toml", "MNE = 0.20\nSRB = 0.10\n\n[influence.BIH]",
+        "MNE = 0.20\nSRV = 0.10\n\n[influence.BIH]");
+  EXPECT_EQ(std::string(load_error().what()), where("influence.toml", "SRV = 0.10") +
+                                                  "unknown hedger 'SRV' in [influence.ALB] (did you mean "
+                                                  "'SRB'?); allowed: 'ALB', 'BIH', 'KOS', 'MNE', "
+                                                  "'MKD' or 'SRB'");
+}
+
+TEST_F(ModelDefect, HedgerWithSusceptibilityButNoInfluenceRow) {
+  patch("influence.toml", "[influence.SRB]\nBIH = 0.40\nMNE = 0.30\nMKD = 0.20\nKOS = 0.05\nALB = 0.05\n",
+        "");
+  EXPECT_EQ(std::string(load_error().what()),
+            at(file("influence.toml"), 1, 1) +
+                "hedger 'SRB' has susceptibility 0.2 but no row [influence.SRB]; add the row, or set its "
+                "susceptibility to 0");
+}
+
+TEST_F(ModelDefect, HedgerWithoutSusceptibilityNeedsNoInfluenceRow) {
+  patch("influence.toml", "[influence.SRB]\nBIH = 0.40\nMNE = 0.30\nMKD = 0.20\nKOS = 0.05\nALB = 0.05\n",
+        "");
+  patch("agents.toml", "id = \"SRB\"\nname = \"Serbia\"\nkind = \"hedger\"\nsusceptibility = 0.20",
+        "id = \"SRB\"\nname = \"Serbia\"\nkind = \"hedger\"\nsusceptibility = 0");
+  const ModelSpec m = load_model(dir());
+  EXPECT_EQ(m.influence.size(), 4u + 5 + 4 + 5 + 5);
+  EXPECT_EQ(m.find_agent("SRB")->susceptibility, 0.0);
+}
+
+TEST_F(ModelDefect, EventTypeUnknownVariable) {
+  patch("events.toml", "variable = \"grievance\"\n  delta = 0.8", "variable = \"grievence\"\n  delta = 0.8");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("events.toml", "\"grievence\"") +
+          "unknown variable 'grievence' (did you mean 'grievance'?); allowed: 'signal', 'substance', "
+          "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'engagement', 'detente' or "
+          "'attention'");
+}
+
+TEST_F(ModelDefect, EventTypeUnknownParty) {
+  patch("events.toml", "party = \"actor\"\n  variable = \"detente\"",
+        "party = \"actors\"\n  variable = \"detente\"");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("events.toml", "\"actors\"") +
+                "unknown party 'actors' (did you mean 'actor'?); allowed: 'actor', 'target' or 'bystanders'");
+}
+
+TEST_F(ModelDefect, EffectOnAVariableTheActorCanNeverCarry) {
+  // reset_with_rival: the actor is a 'west' agent, which carries only 'detente'.
+  patch("events.toml", "variable = \"detente\"\n  delta = 0.6", "variable = \"attention\"\n  delta = 0.6");
+  EXPECT_EQ(std::string(load_error().what()), where("events.toml", "\"attention\"") +
+                                                  "the actor of this event type can never carry 'attention': "
+                                                  "it is carried by 'rival' agents; allowed "
+                                                  "here: 'detente'");
+}
+
+TEST_F(ModelDefect, EffectOnAVariableBystandersCanNeverCarry) {
+  patch("events.toml", "party = \"bystanders\"\n  variable = \"grievance\"",
+        "party = \"bystanders\"\n  variable = \"detente\"");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("events.toml", "variable = \"detente\"\n  delta = 0.35", 11) +
+          "the bystanders of this event type can never carry 'detente': it is carried by 'west' agents; "
+          "allowed here: 'signal', 'substance', 'grievance', 'accession', 'belief', 'courting', "
+          "'conditionality' or 'engagement'");
+}
+
+TEST_F(ModelDefect, ScaleByAVariableOfAnotherKind) {
+  patch("events.toml", "delta = 0.8\n  scale_by = \"accession\"", "delta = 0.8\n  scale_by = \"detente\"");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("events.toml", "scale_by = \"detente\"", 11) +
+          "'scale_by' must be a variable of the same party as 'grievance'; allowed: 'signal', 'substance', "
+          "'grievance', 'accession', 'belief', 'courting', 'conditionality' or 'engagement'");
+}
+
+TEST_F(ModelDefect, EffectDeltaNotANumber) {
+  patch("events.toml", "delta = 0.8\n", "delta = \"0.8\"\n");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("events.toml", "\"0.8\"") +
+                "'delta' in [[event_type.effect]] of 'accession_veto' must be a number, got a string");
+}
+
+TEST_F(ModelDefect, MisspeltEffectKey) {
+  patch("events.toml", "delta = 0.06\n  half_life_days = 60", "delta = 0.06\n  halflife_days = 60");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("events.toml", "halflife_days") +
+          "unknown key 'halflife_days' in [[event_type.effect]] of 'state_visit' (did you mean "
+          "'half_life_days'?); allowed keys: 'party', 'variable', 'delta', 'scale_by' or 'half_life_days'");
+}
+
+TEST_F(ModelDefect, EventTypeTargetKindsNotAnArray) {
+  patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"rival\"]",
+        "actor_kinds = [\"west\"]\ntarget_kinds = \"rival\"");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("events.toml", "target_kinds = \"rival\"", 15) +
+          "'target_kinds' in [[event_type]] 'reset_with_rival' must be an array of strings, e.g. [\"a\", "
+          "\"b\"], got a string");
+}
+
+TEST_F(ModelDefect, DuplicateEventTypeId) {
+  patch("events.toml", "id = \"accession_step\"", "id = \"accession_veto\"");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("events.toml", "[[event_type]]\nid = \"accession_veto\"\ndescription = \"Accession talks") +
+                "duplicate event type 'accession_veto'; ids must be unique");
+}
+
+TEST_F(ModelDefect, EventTypeWithoutEffects) {
+  append("events.toml",
+         "\n[[event_type]]\nid = \"empty\"\ndescription = \"does nothing\"\nactor_kinds = [\"west\"]\n"
+         "target_kinds = [\"hedger\"]\n");
+  EXPECT_EQ(std::string(load_error().what()), where("events.toml", "[[event_type]]\nid = \"empty\"") +
+                                                  "event type 'empty' has no [[event_type.effect]]");
+}
+
+TEST_F(ModelDefect, ParameterValueBelowMin) {
+  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31", "value = 7\nmin = 10\nmax = 31");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("parameters.toml", "value = 7\nmin = 10", 8) +
+                "'value' = 7 is out of range in [parameters.step_days]; allowed: 10 to 31");
+}
+
+TEST_F(ModelDefect, ParameterMinAboveMax) {
+  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31", "value = 7\nmin = 40\nmax = 31");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("parameters.toml", "max = 31\nunit = \"days\"\ndescription = \"length", 6) +
+                "'max' = 31 is below 'min' = 40 in [parameters.step_days]; the range must have min <= max");
+}
+
+TEST_F(ModelDefect, ParameterWithoutDescription) {
+  patch("parameters.toml", "description = \"length of one time step\"\n", "");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("parameters.toml", "[parameters.step_days]") +
+                "[parameters.step_days] is missing the required key 'description'");
+}
+
+TEST_F(ModelDefect, ParameterNotATable) {
+  write_text(file("parameters.toml"), "[parameters]\nstep_days = 7\n");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("parameters.toml", "7") +
+                "'step_days' in [parameters] must be a table [parameters.step_days], got an integer");
+}
+
+TEST_F(ModelDefect, StepDaysNotWhole) {
+  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31", "value = 7.5\nmin = 1\nmax = 31");
+  EXPECT_EQ(std::string(compile_error().what()),
+            where("parameters.toml", "[parameters.step_days]") +
+                "'step_days' = 7.5 must be a whole number of days, at least 1");
+}
+
+TEST_F(ModelDefect, StepDaysZero) {
+  // A model that allows step_days = 0 would divide by zero when dates are mapped to steps.
+  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31", "value = 0\nmin = 0\nmax = 31");
+  EXPECT_EQ(std::string(compile_error().what()),
+            where("parameters.toml", "[parameters.step_days]") +
+                "'step_days' = 0 must be a whole number of days, at least 1");
+}
+
+TEST_F(ModelDefect, ParameterTheMechanismsNeedIsMissing) {
+  patch("parameters.toml",
+        "[parameters.detente_damping]\nvalue = 0.7\nmin = 0\nmax = 1\nunit = \"1\"\n"
+        "description = \"share of Russia's budget withheld during a full western reset with Moscow (E7)\"\n",
+        "");
+  ASSERT_EQ(load_model(dir()).find_parameter("detente_damping"), nullptr);  // loading alone accepts it
+  EXPECT_EQ(std::string(compile_error().what()),
+            at(file("parameters.toml"), 1, 1) +
+                "the model is missing the parameter 'detente_damping', which the mechanisms need; add a "
+                "[parameters.detente_damping] table");
+}
+
+}  // namespace
+}  // namespace hedgesim
