@@ -51,15 +51,17 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
   EnsembleOptions opt;
   opt.seed = a.seed.value_or(m.scenario.seed);
   opt.replicates = a.replicates;
-  opt.threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  opt.threads =
+      a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   opt.attribution = !a.no_attribution;
   io::ensure_output_dir(a.out);  // fail before the work, not after it
   const auto runs = run_ensemble(m, opt);
   const auto files = write_run_outputs(m, runs, a.out, {opt.seed, command_line});
-  std::cout << "ran '" << m.scenario.name << "': " << a.replicates << " replicate(s) x " << m.steps << " steps of "
-            << m.params.step_days << " days (" << format_date(m.scenario.start) << " to "
+  std::cout << "ran '" << m.scenario.name << "': " << a.replicates << " replicate(s) x " << m.steps
+            << " steps of " << m.params.step_days << " days (" << format_date(m.scenario.start) << " to "
             << format_date(m.scenario.end) << "), seed " << opt.seed << "\n";
-  for (const auto& f : files) std::cout << "  wrote " << f << "\n";
+  for (const auto& f : files)
+    std::cout << "  wrote " << f << "\n";
   std::cout << "next: hedgesim explain " << a.out << " --agent " << m.agent_ids[0] << "   or   hedgesim plot "
             << a.out << "\n";
   return 0;
@@ -101,38 +103,46 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("hedgesim ") + version());
 
   RunArgs run_args;
-  CLI::App* run = app.add_subcommand("run", "Simulate a scenario and write trajectory, events, attribution, meta");
+  CLI::App* run =
+      app.add_subcommand("run", "Simulate a scenario and write trajectory, events, attribution, meta");
   run->add_option("scenario", run_args.scenario, "Scenario file (TOML), e.g. scenarios/veto-2019.toml")
       ->required();
   run->add_option("--seed", run_args.seed, "Random seed (default: the scenario's seed)");
-  run->add_option("--replicates,-r", run_args.replicates,
-                  "Number of runs; replicate r uses random stream (seed, r). With more than one, bands.csv holds "
-                  "the per-step mean and 5/95 % quantiles")
+  run->add_option(
+         "--replicates,-r", run_args.replicates,
+         "Number of runs; replicate r uses random stream (seed, r). With more than one, bands.csv holds "
+         "the per-step mean and 5/95 % quantiles")
       ->check(CLI::Range(1, 1000000));
-  run->add_option("--threads,-t", run_args.threads, "Worker threads (default: all cores); results do not depend on it")
+  run->add_option("--threads,-t", run_args.threads,
+                  "Worker threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_option("--out,-o", run_args.out, "Output directory (created if missing)")->capture_default_str();
   run->add_flag("--no-attribution", run_args.no_attribution,
                 "Skip attribution.csv contributions (faster for large ensembles; the file is written empty)");
 
   std::string validate_scenario;
-  CLI::App* validate = app.add_subcommand("validate", "Check a scenario and its model; print a one-line summary");
+  CLI::App* validate =
+      app.add_subcommand("validate", "Check a scenario and its model; print a one-line summary");
   validate->add_option("scenario", validate_scenario, "Scenario file (TOML)")->required();
 
   report::ExplainOptions ex;
   std::string ex_from, ex_to;
   CLI::App* explain = app.add_subcommand(
-      "explain", "Explain in plain sentences why an agent's signal and substance moved (from attribution.csv)");
+      "explain",
+      "Explain in plain sentences why an agent's signal and substance moved (from attribution.csv)");
   explain->add_option("dir", ex.dir, "Output directory of `hedgesim run`")->required();
   explain->add_option("--agent,-a", ex.agent, "Agent id, e.g. SRB")->required();
   explain->add_option("--from", ex_from, "First date of the window (YYYY-MM-DD; default: start of the run)");
   explain->add_option("--to", ex_to, "Last date of the window (YYYY-MM-DD; default: end of the run)");
-  explain->add_option("--top", ex.top, "How many contributions to list per variable")->check(CLI::Range(1, 50));
+  explain->add_option("--top", ex.top, "How many contributions to list per variable")
+      ->check(CLI::Range(1, 50));
 
   report::PlotOptions pl;
-  CLI::App* plot = app.add_subcommand("plot", "Plot signal and substance over time with event markers (gnuplot)");
+  CLI::App* plot =
+      app.add_subcommand("plot", "Plot signal and substance over time with event markers (gnuplot)");
   plot->add_option("dir", pl.dir, "Output directory of `hedgesim run`")->required();
-  plot->add_option("--agents", pl.agents, "Agents to plot, e.g. SRB,MKD (default: all hedgers)")->delimiter(',');
+  plot->add_option("--agents", pl.agents, "Agents to plot, e.g. SRB,MKD (default: all hedgers)")
+      ->delimiter(',');
   plot->add_option("--format", pl.format, "png or svg")->capture_default_str();
 
   try {

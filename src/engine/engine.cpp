@@ -15,14 +15,17 @@ using Map = Eigen::Map<Eigen::ArrayXd>;
 using CMap = Eigen::Map<const Eigen::ArrayXd>;
 
 /// Variable `v` of the first n agents, as a contiguous array (the state is row-major).
-CMap row(const StateArray& x, Var v, int n) { return CMap(x.row(var_index(v)).data(), n); }
-Map row(StateArray& x, Var v, int n) { return Map(x.row(var_index(v)).data(), n); }
+CMap row(const StateArray& x, Var v, int n) {
+  return CMap(x.row(var_index(v)).data(), n);
+}
+Map row(StateArray& x, Var v, int n) {
+  return Map(x.row(var_index(v)).data(), n);
+}
 
 /// Which variable each mechanism moves (rival_engagement also moves the rival's attention; see step()).
 constexpr Var kMechanismTarget[kMechanismCount] = {
-    Var::signal,     Var::signal,    Var::signal,         Var::signal,          Var::signal,
-    Var::substance,  Var::grievance, Var::courting,       Var::conditionality,  Var::belief,
-    Var::engagement, Var::detente,
+    Var::signal,    Var::signal,   Var::signal,         Var::signal, Var::signal,     Var::substance,
+    Var::grievance, Var::courting, Var::conditionality, Var::belief, Var::engagement, Var::detente,
 };
 
 void record(std::vector<AttributionEntry>* out, int k, int source, int var, int agent, double delta) {
@@ -33,8 +36,10 @@ void draw_noise(const CompiledModel& m, Rng& rng, Workspace& ws) {
   // Always the same number of draws per step, whatever the state: replicate r of two scenarios then shares
   // its random numbers draw for draw (common random numbers).
   boost::random::normal_distribution<double> normal;
-  for (int i = 0; i < m.n_hedgers; ++i) ws.eps(i) = normal(rng);
-  for (int i = 0; i < m.n_hedgers; ++i) ws.eta(i) = normal(rng);
+  for (int i = 0; i < m.n_hedgers; ++i)
+    ws.eps(i) = normal(rng);
+  for (int i = 0; i < m.n_hedgers; ++i)
+    ws.eta(i) = normal(rng);
 }
 
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event.
@@ -50,15 +55,19 @@ void fade_pulses(const CompiledModel& m, int k, State& st, std::vector<Attributi
 }
 
 /// E0a — events dated in step k apply their effects, scaled by the event's magnitude and, where the type
-/// says so, by a variable of the party (e.g. a veto hurts in proportion to accession progress).
+/// says so, by a variable of the party (e.g. a veto hurts in proportion to accession progress). Each effect
+/// is clamped to the variable's range as it applies, so the mechanisms never see an out-of-range value and a
+/// transient pulse is only as large as what it actually moved (it cannot overshoot when it fades).
 void apply_events(const CompiledModel& m, int k, State& st, std::vector<AttributionEntry>* attr) {
   while (st.next_event < m.events.size() && m.events[st.next_event].step == k) {
     const CompiledEvent& ev = m.events[st.next_event];
     const int ei = static_cast<int>(st.next_event);
     for (int f = ev.first_effect; f < ev.first_effect + ev.effect_count; ++f) {
       const CompiledEffect& e = m.effects[f];
-      const double amount = e.delta * (e.scale_var >= 0 ? st.x(e.scale_var, e.agent) : 1.0);
-      st.x(e.var, e.agent) += amount;
+      const double before = st.x(e.var, e.agent);
+      const double wanted = e.delta * (e.scale_var >= 0 ? st.x(e.scale_var, e.agent) : 1.0);
+      st.x(e.var, e.agent) = std::clamp(before + wanted, kVarInfo[e.var].lo, kVarInfo[e.var].hi);
+      const double amount = st.x(e.var, e.agent) - before;
       record(attr, k, event_source(ei), e.var, e.agent, amount);
       if (e.retention < 1.0 && amount != 0.0) st.pulses.push_back({f, ei, amount});
     }
@@ -139,8 +148,8 @@ void clip_to_bounds(const CompiledModel& m, int k, State& st, std::vector<Attrib
 
 Rng make_stream(std::uint64_t seed, std::uint64_t run_index) {
   boost::random::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                              static_cast<std::uint32_t>(run_index), static_cast<std::uint32_t>(run_index >> 32),
-                              0x68656467u /* "hedg" */};
+                              static_cast<std::uint32_t>(run_index),
+                              static_cast<std::uint32_t>(run_index >> 32), 0x68656467u /* "hedg" */};
   return Rng(seq);
 }
 
@@ -157,7 +166,8 @@ void init_state(const CompiledModel& m, State& st, Workspace& ws) {
   st.pulses.clear();
   st.pulses.reserve(static_cast<std::size_t>(m.transient_effects));
   st.next_event = 0;
-  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.z, &ws.s_dev, &ws.a_dev, &ws.e_excess}) a->setZero(n);
+  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.z, &ws.s_dev, &ws.a_dev, &ws.e_excess})
+    a->setZero(n);
   ws.d.setZero(kMechanismCount, n);
   ws.d_detente.setZero(m.n_west);
 }

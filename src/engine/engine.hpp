@@ -16,13 +16,15 @@ namespace hedgesim {
 
 using Rng = boost::random::mt19937_64;
 
-/// The random stream of run `run_index` under `seed`: seeded through Boost's seed_seq from both, so streams of
-/// different runs are independent and a run's draws do not depend on which thread runs it.
+/// The random stream of run `run_index` under `seed`: seeded through Boost's seed_seq from both, so streams
+/// of different runs are independent and a run's draws do not depend on which thread runs it.
 Rng make_stream(std::uint64_t seed, std::uint64_t run_index);
 
 /// Attribution sources: mechanisms first, then clipping to bounds, then scheduled events by index.
 inline constexpr int kBoundsSource = kMechanismCount;
-inline constexpr int event_source(int event_index) { return kMechanismCount + 1 + event_index; }
+inline constexpr int event_source(int event_index) {
+  return kMechanismCount + 1 + event_index;
+}
 /// "mechanism:<name>", "bounds" or the event's "event:<type>:<actor>:<date>".
 std::string source_name(const CompiledModel& m, int source);
 

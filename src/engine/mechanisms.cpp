@@ -19,11 +19,14 @@ void rival_pull(const CompiledModel& m, CVec engagement_excess, OutVec out) {
   out = -m.params.r_signal * m.params.engagement_signal_pull * engagement_excess;
 }
 
-void signal_noise(const CompiledModel& m, CVec eps, OutVec out) { out = m.params.signal_noise_step * eps; }
+void signal_noise(const CompiledModel& m, CVec eps, OutVec out) {
+  out = m.params.signal_noise_step * eps;
+}
 
 void substance_drift(const CompiledModel& m, CVec s_dev, CVec b, CVec b0, CVec a_dev, OutVec out) {
   const Params& p = m.params;
-  out = p.r_substance * (b0 + p.substance_signal_coupling * s_dev + p.substance_accession_coupling * a_dev - b);
+  out =
+      p.r_substance * (b0 + p.substance_signal_coupling * s_dev + p.substance_accession_coupling * a_dev - b);
 }
 
 void grievance_dynamics(const CompiledModel& m, CVec g, CVec a, CVec c, CVec c0, OutVec out) {
@@ -60,6 +63,8 @@ void rival_engagement(const CompiledModel& m, CVec h, CVec e, CVec e0, double ma
   out = p.r_engagement * (target - e);
 }
 
-void detente_decay(const CompiledModel& m, CVec detente, OutVec out) { out = -m.params.r_detente * detente; }
+void detente_decay(const CompiledModel& m, CVec detente, OutVec out) {
+  out = -m.params.r_detente * detente;
+}
 
 }  // namespace hedgesim::mech

@@ -19,7 +19,7 @@ using OutVec = Eigen::Ref<Eigen::ArrayXd>;
 void regional_diffusion(const CompiledModel& m, CVec z, OutVec out);
 /// E1b — the Friedkin–Johnsen anchor: r_s · (1 - λ_i) · (0 - z_i).
 void anchoring(const CompiledModel& m, CVec z, OutVec out);
-/// E1c — visible courting displaces the signal toward Moscow: -r_s · κ_hs · h_i.
+/// E1c — visible courting displaces the signal toward the rival: -r_s · κ_hs · h_i.
 void hedging(const CompiledModel& m, CVec courting, OutVec out);
 /// E1d — the rival's engagement above baseline displaces the signal: -r_s · κ_es · (e_i - ē_i).
 void rival_pull(const CompiledModel& m, CVec engagement_excess, OutVec out);

@@ -28,25 +28,29 @@ inline constexpr int kMechanismCount = 12;
 struct MechanismInfo {
   std::string_view name;      ///< attribution source is "mechanism:" + name
   std::string_view equation;  ///< label of its equation in docs/ODD.md
-  std::string_view plain;     ///< completes "... moved it because of <plain>"
+  std::string_view plain;     ///< completes "... because of <plain>"; placeholders as in VarInfo::meaning
 };
 
 inline constexpr std::array<MechanismInfo, kMechanismCount> kMechanismInfo = {{
     {"regional_diffusion", "E1a", "the example of its neighbours (regional diffusion of signals)"},
     {"anchoring", "E1b", "the pull back toward its long-standing position (anchoring)"},
-    {"hedging", "E1c", "its own visible courting of Moscow (hedging)"},
-    {"rival_pull", "E1d", "Russia's engagement with it (visits, offers, attention)"},
+    {"hedging", "E1c", "its own visible courting of {rival_seat} (hedging)"},
+    {"rival_pull", "E1d", "{rival}'s engagement with it (visits, offers, attention)"},
     {"signal_noise", "E1e", "day-to-day political noise"},
     {"substance_drift", "E2", "the slow drift of trade, security and legal ties"},
     {"grievance_dynamics", "E3", "grievance building up under hard conditions, or fading with time"},
-    {"hedging_decision", "E4", "the leader's decision to court Moscow (grievance times belief that it pays)"},
-    {"western_response", "E5", "the West's response: demands softening under hedging, hardening on backsliding"},
-    {"belief_learning", "E6", "learning whether courting Moscow paid off (reinforcement)"},
-    {"rival_engagement", "E7", "Russia answering visible courting, out of a limited attention budget"},
-    {"detente_decay", "E8", "a reset with Moscow fading over time"},
+    {"hedging_decision", "E4",
+     "the leader's decision to court {rival_seat} (grievance times belief that it pays)"},
+    {"western_response", "E5",
+     "the West's response: demands softening under hedging, hardening on backsliding"},
+    {"belief_learning", "E6", "learning whether courting {rival_seat} paid off (reinforcement)"},
+    {"rival_engagement", "E7", "{rival} answering visible courting, out of a limited attention budget"},
+    {"detente_decay", "E8", "a reset with {rival_seat} fading over time"},
 }};
 
-inline constexpr const MechanismInfo& info(Mechanism m) { return kMechanismInfo[static_cast<int>(m)]; }
+inline constexpr const MechanismInfo& info(Mechanism m) {
+  return kMechanismInfo[static_cast<int>(m)];
+}
 
 inline std::optional<Mechanism> mechanism_from_name(std::string_view name) {
   for (int i = 0; i < kMechanismCount; ++i)

@@ -17,9 +17,11 @@ std::vector<RunOutput> run_ensemble(const CompiledModel& m, const EnsembleOption
   };
   const int t = std::clamp(opt.threads, 1, std::max(1, opt.replicates));
   std::vector<std::thread> pool;
-  for (int i = 1; i < t; ++i) pool.emplace_back(worker);
+  for (int i = 1; i < t; ++i)
+    pool.emplace_back(worker);
   worker();
-  for (auto& th : pool) th.join();
+  for (auto& th : pool)
+    th.join();
   return out;
 }
 

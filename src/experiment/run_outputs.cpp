@@ -13,10 +13,14 @@
 namespace hedgesim {
 
 namespace {
-bool carried(const CompiledModel& m, int v, int a) { return kVarInfo[v].kind == m.agent_kinds[a]; }
+bool carried(const CompiledModel& m, int v, int a) {
+  return kVarInfo[v].kind == m.agent_kinds[a];
+}
 }  // namespace
 
-const char* version() { return HEDGESIM_VERSION; }
+const char* version() {
+  return HEDGESIM_VERSION;
+}
 
 std::string render_trajectory(const CompiledModel& m, const std::vector<RunOutput>& runs) {
   io::CsvBuffer csv;
@@ -36,7 +40,14 @@ std::string render_trajectory(const CompiledModel& m, const std::vector<RunOutpu
 
 std::string render_events(const CompiledModel& m) {
   io::CsvBuffer csv;
-  csv.text("step").text("date").text("type").text("actor").text("target").text("magnitude").text("label").end();
+  csv.text("step")
+      .text("date")
+      .text("type")
+      .text("actor")
+      .text("target")
+      .text("magnitude")
+      .text("label")
+      .end();
   for (const CompiledEvent& ev : m.events) {
     for (int t : ev.targets) {
       csv.integer(ev.step).text(format_date(ev.date)).text(m.spec.event_types[ev.type].id);
@@ -73,7 +84,14 @@ std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& r
         }
         const double mean = sum / static_cast<double>(runs.size());
         const double p05 = quantile7(values, 0.05), p95 = quantile7(values, 0.95);
-        csv.integer(k).text(date).text(m.agent_ids[a]).text(kVarInfo[v].name).num(mean).num(p05).num(p95).end();
+        csv.integer(k)
+            .text(date)
+            .text(m.agent_ids[a])
+            .text(kVarInfo[v].name)
+            .num(mean)
+            .num(p05)
+            .num(p95)
+            .end();
       }
   }
   return std::move(csv.str());
@@ -99,10 +117,12 @@ std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& ru
   for (int a = 0; a < m.n_agents; ++a)
     agents.push_back({{"id", m.agent_ids[a]},
                       {"name", m.agent_names[a]},
+                      {"seat", m.agent_seats[a]},
                       {"kind", std::string(kKindNames[static_cast<int>(m.agent_kinds[a])])}});
   j["agents"] = agents;
   nlohmann::ordered_json params = nlohmann::ordered_json::object();
-  for (const auto& p : m.spec.parameters) params[p.name] = p.value;
+  for (const auto& p : m.spec.parameters)
+    params[p.name] = p.value;
   j["parameters"] = params;
   j["command_line"] = info.command_line;
   return j.dump(2) + "\n";
@@ -118,7 +138,8 @@ std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::ve
   };
   if (runs.size() > 1) files.emplace_back("bands.csv", render_bands(m, runs));
   files.emplace_back("meta.json", render_meta(m, runs, info));
-  if (runs.size() <= 1) std::filesystem::remove(std::filesystem::path(dir) / "bands.csv");  // stale from before
+  if (runs.size() <= 1)
+    std::filesystem::remove(std::filesystem::path(dir) / "bands.csv");  // stale from before
   std::vector<std::string> written;
   for (auto& [name, content] : files) {
     io::AtomicFile f((std::filesystem::path(dir) / name).string());

@@ -42,7 +42,8 @@ void AtomicFile::commit() {
   f_ = nullptr;
   if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
     std::remove(tmp_.c_str());
-    throw InputError({path_, 0, 0}, std::string("cannot write output file: ") + std::strerror(ok ? errno : err));
+    throw InputError({path_, 0, 0},
+                     std::string("cannot write output file: ") + std::strerror(ok ? errno : err));
   }
 }
 
@@ -50,8 +51,9 @@ void ensure_output_dir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
-    throw InputError({dir, 0, 0}, "cannot create output directory: " + (ec ? ec.message() : "not a directory") +
-                                      "; choose another with --out");
+    throw InputError({dir, 0, 0},
+                     "cannot create output directory: " + (ec ? ec.message() : "not a directory") +
+                         "; choose another with --out");
   if (::access(dir.c_str(), W_OK) != 0)
     throw InputError({dir, 0, 0}, "output directory is not writable; choose another with --out");
 }

@@ -24,8 +24,10 @@ std::string to_hex(const unsigned char* d, unsigned n) {
 
 std::string digest(const std::vector<std::string>& chunks) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 init failed");
-  for (const auto& c : chunks) EVP_DigestUpdate(ctx.get(), c.data(), c.size());
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 init failed");
+  for (const auto& c : chunks)
+    EVP_DigestUpdate(ctx.get(), c.data(), c.size());
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
@@ -33,9 +35,13 @@ std::string digest(const std::vector<std::string>& chunks) {
 }
 }  // namespace
 
-std::string sha256_hex(const std::string& bytes) { return digest({bytes}); }
+std::string sha256_hex(const std::string& bytes) {
+  return digest({bytes});
+}
 
-std::string sha256_file(const std::string& path) { return digest({read_file(path)}); }
+std::string sha256_file(const std::string& path) {
+  return digest({read_file(path)});
+}
 
 std::string sha256_files(const std::vector<std::string>& paths) {
   std::vector<std::string> chunks;

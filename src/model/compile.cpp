@@ -91,6 +91,7 @@ void order_agents(const ModelSpec& spec, CompiledModel& m) {
       if (a.kind == k) {
         m.agent_ids.push_back(a.id);
         m.agent_names.push_back(a.name);
+        m.agent_seats.push_back(a.seat);
         m.agent_kinds.push_back(a.kind);
       }
   m.n_agents = static_cast<int>(m.agent_ids.size());

@@ -25,7 +25,8 @@ struct Params {
   double courting_signal_pull = 0, engagement_signal_pull = 0;
   double signal_noise_step = 0;  ///< signal_noise * sqrt(step_days / 7)
   double substance_signal_coupling = 0, substance_accession_coupling = 0;
-  double grievance_conditionality_gain = 0, hardening_gain = 0, backsliding_tolerance = 0, conditionality_floor = 0;
+  double grievance_conditionality_gain = 0, hardening_gain = 0, backsliding_tolerance = 0,
+         conditionality_floor = 0;
   double reward_gain_step = 0;  ///< reward_gain * 7 / step_days: the reward is per week of softening
   double rival_budget = 0, rival_saturation = 0, detente_damping = 0;
 };
@@ -58,14 +59,15 @@ struct CompiledModel {
 
   // Agents in compiled order: hedgers [0, n_hedgers), western patrons [n_hedgers, n_hedgers + n_west), rival.
   int n_agents = 0, n_hedgers = 0, n_west = 0, rival = 0;
-  std::vector<std::string> agent_ids, agent_names;
+  std::vector<std::string> agent_ids, agent_names, agent_seats;
   std::vector<Kind> agent_kinds;
 
-  Eigen::MatrixXd W;  ///< n_hedgers x n_hedgers, row-stochastic (rows of hedgers with susceptibility 0 may be 0)
-  StateArray initial;  ///< initial state, which is also each variable's baseline
-  Eigen::ArrayXd susceptibility, rival_trust;               ///< per hedger
+  Eigen::MatrixXd
+      W;  ///< n_hedgers x n_hedgers, row-stochastic (rows of hedgers with susceptibility 0 may be 0)
+  StateArray initial;                          ///< initial state, which is also each variable's baseline
+  Eigen::ArrayXd susceptibility, rival_trust;  ///< per hedger
 
-  int steps = 0;  ///< number of steps; the run records steps + 1 states (0 = initial)
+  int steps = 0;                      ///< number of steps; the run records steps + 1 states (0 = initial)
   std::vector<CompiledEvent> events;  ///< sorted by step, then scenario order
   std::vector<CompiledEffect> effects;
   int transient_effects = 0;  ///< upper bound on pulses alive at once

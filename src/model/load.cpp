@@ -261,13 +261,20 @@ Var read_var(const TableReader& r, std::string_view key) {
 // ---- model ------------------------------------------------------------------------------------------------
 
 AgentSpec read_agent(const TableReader& in) {
-  in.allow_only({"id", "name", "kind", "initial", "susceptibility", "rival_trust"});
+  in.allow_only({"id", "name", "seat", "kind", "initial", "susceptibility", "rival_trust"});
   AgentSpec a;
   a.pos = in.pos();
   a.id = checked_id(in, "id");
   const TableReader r(in.file(), in.table(), "[[agent]] '" + a.id + "'");  // later messages name the agent
   a.name = r.string_or("name", a.id);
+  a.seat = r.string_or("seat", a.name);
   a.kind = read_kind(r, "kind");
+  for (const char* hedger_only : {"susceptibility", "rival_trust"})
+    if (a.kind != Kind::hedger && r.has(hedger_only))
+      throw InputError(r.key_pos(hedger_only),
+                       "'" + std::string(hedger_only) + "' applies only to 'hedger' agents; '" + a.id +
+                           "' is a '" + std::string(kKindNames[static_cast<int>(a.kind)]) +
+                           "' agent, so remove the key");
   a.susceptibility = r.number_or("susceptibility", 0.0, 0.0, 0.99);
   a.rival_trust = r.number_or("rival_trust", 0.0, 0.0, 1.0);
   if (r.has("initial")) {
@@ -291,6 +298,7 @@ void read_agents(ModelSpec& m, const std::string& file, const SourcePos& from) {
     TableReader mr(file, r.subtable("model"), "[model]");
     mr.allow_only({"name", "description"});
     m.name = mr.string_or("name", "");
+    mr.string_or("description", "");  // type-checked; documentation only
   }
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("agent")) {
@@ -343,6 +351,10 @@ void check_effect_applies(const TableReader& r, const EffectSpec& e, const std::
     return std::any_of(party_kinds.begin(), party_kinds.end(),
                        [&](Kind k) { return kVarInfo[var_index(v)].kind == k; });
   };
+  if (e.variable == Var::attention)
+    throw InputError(r.pos("variable"),
+                     "'attention' is derived each step from the engagement of the hedgers (E7) "
+                     "and cannot be moved by an event; move 'engagement' instead");
   if (!carried(e.variable))
     throw InputError(r.pos("variable"),
                      "the " + std::string(party) + " of this event type can never carry '" +

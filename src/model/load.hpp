@@ -11,7 +11,8 @@
 namespace hedgesim {
 
 /// The files a model directory must contain.
-inline constexpr const char* kModelFiles[] = {"agents.toml", "parameters.toml", "events.toml", "influence.toml"};
+inline constexpr const char* kModelFiles[] = {"agents.toml", "parameters.toml", "events.toml",
+                                              "influence.toml"};
 
 /// Loads and validates a model directory. `referenced_from` is where the directory was named (for messages).
 ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from = {});

@@ -19,7 +19,8 @@ std::optional<Kind> kind_from_name(std::string_view name) {
 
 std::vector<std::string> var_names() {
   std::vector<std::string> out;
-  for (const auto& v : kVarInfo) out.emplace_back(v.name);
+  for (const auto& v : kVarInfo)
+    out.emplace_back(v.name);
   return out;
 }
 
@@ -30,7 +31,9 @@ std::vector<std::string> var_names_of(Kind k) {
   return out;
 }
 
-std::vector<std::string> kind_names() { return {kKindNames.begin(), kKindNames.end()}; }
+std::vector<std::string> kind_names() {
+  return {kKindNames.begin(), kKindNames.end()};
+}
 
 const ParameterSpec* ModelSpec::find_parameter(std::string_view n) const {
   auto it = std::find_if(parameters.begin(), parameters.end(), [&](const auto& p) { return p.name == n; });

@@ -40,17 +40,18 @@ struct VarInfo {
   std::string_view name;
   Kind kind;  ///< the kind of agent that carries this variable
   double lo, hi;
+  /// For reports; {rival}, {rival_seat} and {west_seats} stand for names the model data gives (report/poles).
   std::string_view meaning;
 };
 inline constexpr std::array<VarInfo, kVarCount> kVarInfo = {{
-    {"signal", Kind::hedger, -1.0, 1.0, "visible alignment (-1 Moscow, +1 Brussels/Paris)"},
+    {"signal", Kind::hedger, -1.0, 1.0, "visible alignment (-1 {rival_seat}, +1 {west_seats})"},
     {"substance", Kind::hedger, -1.0, 1.0, "substantive ties (trade, security, legal approximation)"},
     {"grievance", Kind::hedger, 0.0, 1.0, "grievance toward the West"},
     {"accession", Kind::hedger, 0.0, 1.0, "accession progress, i.e. what is at stake"},
-    {"belief", Kind::hedger, 0.0, 1.0, "learned belief that courting Moscow pays"},
-    {"courting", Kind::hedger, 0.0, 1.0, "visible courting of Moscow"},
+    {"belief", Kind::hedger, 0.0, 1.0, "learned belief that courting {rival_seat} pays"},
+    {"courting", Kind::hedger, 0.0, 1.0, "visible courting of {rival_seat}"},
     {"conditionality", Kind::hedger, 0.0, 1.0, "western demands toward the state"},
-    {"engagement", Kind::hedger, 0.0, 1.0, "the rival's engagement with the state"},
+    {"engagement", Kind::hedger, 0.0, 1.0, "{rival}'s engagement with the state"},
     {"detente", Kind::west, 0.0, 1.0, "the patron's reset with the rival"},
     {"attention", Kind::rival, 0.0, 10.0, "the rival's attention spent above baseline"},
 }};
@@ -76,6 +77,7 @@ struct ParameterSpec {
 struct AgentSpec {
   std::string id;    ///< short code used in scenarios, e.g. three letters
   std::string name;  ///< full name for reports
+  std::string seat;  ///< seat of government for reports ("toward <seat>"); defaults to the name
   Kind kind = Kind::hedger;
   std::array<double, kVarCount> initial{};  ///< initial (and baseline) value of each variable
   double susceptibility = 0.0;  ///< Friedkin–Johnsen 1 - stubbornness: weight on neighbours vs own anchor

@@ -3,6 +3,7 @@
 // Reading (read_*) is kept apart from wording (the *_text and *_sentence functions) so that the arithmetic
 // can be checked without reading prose, and the prose changed without touching the arithmetic.
 #include "report/explain.hpp"
+#include "report/poles.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -268,7 +269,7 @@ bool signed_values(std::string_view variable) {
 std::string direction_text(std::string_view variable, double delta) {
   if (std::abs(delta) <= kNoMovement) return "no change";
   const bool up = delta > 0;
-  if (variable == "signal") return up ? "toward Brussels and Paris" : "toward Moscow";
+  if (variable == "signal") return up ? "toward {west_seats}" : "toward {rival_seat}";
   if (variable == "substance") return up ? "toward stronger western ties" : "toward weaker western ties";
   return up ? "upward" : "downward";
 }
@@ -487,7 +488,7 @@ std::string explain(const ExplainOptions& o) {
   }
   const std::string end_state = end_state_sentence(c);
   if (!end_state.empty()) text += "\n" + end_state;
-  return text;
+  return fill_poles(text, read_poles(o.dir));
 }
 
 }  // namespace hedgesim::report

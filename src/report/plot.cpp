@@ -4,6 +4,7 @@
 // gnuplot's `multiplot layout` so that the shared legend, the panels' titles, the staggered event numbers
 // and the event table each get their own strip of the canvas and never sit on top of the data.
 #include "report/plot.hpp"
+#include "report/poles.hpp"
 
 #include <sys/wait.h>
 
@@ -411,7 +412,7 @@ struct Figure {
 
 class ScriptWriter {
  public:
-  ScriptWriter(const Figure& f, const Layout& l) : f_(f), l_(l) {}
+  ScriptWriter(const Figure& f, const Layout& l, Poles poles) : f_(f), l_(l), poles_(std::move(poles)) {}
 
   std::string script(const std::string& format, const std::string& output) {
     terminal(format, output);
@@ -508,7 +509,8 @@ class ScriptWriter {
     const bool hedger = p.variables.front() == "signal";
     if (hedger) {
       s_ << "set yrange [-1:1]\nset ytics -1, 0.5, 1 nomirror font ',9'\n";
-      s_ << "set ylabel '← Moscow        Brussels/Paris →' font ',9' tc rgb '#555555' offset 1,0\n";
+      s_ << "set ylabel " << gp_string("← " + poles_.rival_seat + "        " + poles_.west_seats + " →")
+         << " font ',9' tc rgb '#555555' offset 1,0\n";
       s_ << "set xzeroaxis lt 1 lc rgb '#808080' lw 1.2\n";
     } else {
       const auto it = std::find_if(kVarInfo.begin(), kVarInfo.end(),
@@ -601,6 +603,7 @@ class ScriptWriter {
 
   const Figure& f_;
   const Layout& l_;
+  Poles poles_;
   std::ostringstream s_;
 };
 
@@ -753,7 +756,8 @@ std::string draw(const PlotOptions& o, Figure& figure, const Curves& curves) {
   write_curve_files(temp.path(), figure, curves);
   PartialFile output(fs::path(o.dir) / (".plot-" + random_hex() + "." + o.format + ".part"));
   const fs::path script = temp.path() / "plot.gp", log = temp.path() / "gnuplot.log";
-  write_file(script, ScriptWriter(figure, layout).script(o.format, output.path().string()));
+  write_file(script,
+             ScriptWriter(figure, layout, read_poles(o.dir)).script(o.format, output.path().string()));
   const int code = run_gnuplot(o.gnuplot, script, log);
   std::error_code ec;
   if (code != 0 || fs::file_size(output.path(), ec) == 0 || ec) gnuplot_failed(o.dir, code, log);

@@ -33,7 +33,8 @@ Result hedgesim(const std::string& args) {
   std::FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf;
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p))
+    out.append(buf.data(), n);
   const int status = ::pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
@@ -53,11 +54,13 @@ TEST(Cli, ValidateAcceptsTheShippedScenarios) {
 
 TEST(Cli, UnknownEventTypeExitsTwoWithPositionAndSuggestion) {
   TempDir dir;
-  const std::string f = dir.write("s.toml", scenario_text("[[event]]\ndate = 2019-10-18\ntype = \"acession_veto\"\n"
-                                                          "actor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"x\"\n"));
+  const std::string f =
+      dir.write("s.toml", scenario_text("[[event]]\ndate = 2019-10-18\ntype = \"acession_veto\"\n"
+                                        "actor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"x\"\n"));
   const Result r = hedgesim("validate " + f);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out.rfind(f + ":10:8: unknown event type 'acession_veto' (did you mean 'accession_veto'?)", 0), 0u)
+  EXPECT_EQ(r.out.rfind(f + ":10:8: unknown event type 'acession_veto' (did you mean 'accession_veto'?)", 0),
+            0u)
       << r.out;
 }
 
@@ -78,12 +81,14 @@ TEST(Cli, MissingScenarioFileExitsTwo) {
 
 TEST(Cli, FailedRunLeavesNoOutputFile) {
   TempDir dir;
-  const std::string f = dir.write("s.toml", scenario_text("[[event]]\ndate = 2021-01-01\ntype = \"accession_veto\"\n"
-                                                          "actor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"x\"\n"));
+  const std::string f =
+      dir.write("s.toml", scenario_text("[[event]]\ndate = 2021-01-01\ntype = \"accession_veto\"\n"
+                                        "actor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"x\"\n"));
   const std::string out = dir.file("out");
   const Result r = hedgesim("run " + f + " --out " + out);
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("is outside the scenario; allowed: 2019-08-01 to 2019-12-31"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("is outside the scenario; allowed: 2019-08-01 to 2019-12-31"), std::string::npos)
+      << r.out;
   EXPECT_FALSE(fs::exists(out) && !fs::is_empty(out));
 }
 
@@ -145,7 +150,8 @@ TEST(Cli, ExplainRejectsAnUnknownAgentWithASuggestion) {
 std::vector<std::string> split_lines(const std::string& s) {
   std::vector<std::string> out;
   std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
   return out;
 }
 
@@ -161,13 +167,16 @@ void expect_same_csv(const std::string& expected, const std::string& actual, con
   for (std::size_t i = 0; i < e.size(); ++i) {
     std::vector<std::string> fe, fa;
     std::string f;
-    for (std::istringstream in(e[i]); std::getline(in, f, ',');) fe.push_back(f);
-    for (std::istringstream in(a[i]); std::getline(in, f, ',');) fa.push_back(f);
+    for (std::istringstream in(e[i]); std::getline(in, f, ',');)
+      fe.push_back(f);
+    for (std::istringstream in(a[i]); std::getline(in, f, ',');)
+      fa.push_back(f);
     ASSERT_EQ(fe.size(), fa.size()) << name << ":" << i + 1;
     for (std::size_t j = 0; j < fe.size(); ++j) {
       double x = 0, y = 0;
       if (as_number(fe[j], x) && as_number(fa[j], y))
-        ASSERT_LE(std::abs(x - y), 1e-9 * std::max(1.0, std::abs(x))) << name << ":" << i + 1 << " field " << j + 1;
+        ASSERT_LE(std::abs(x - y), 1e-9 * std::max(1.0, std::abs(x)))
+            << name << ":" << i + 1 << " field " << j + 1;
       else
         ASSERT_EQ(fe[j], fa[j]) << name << ":" << i + 1;
     }
@@ -176,8 +185,10 @@ void expect_same_csv(const std::string& expected, const std::string& actual, con
 
 TEST(Golden, RunOfVeto2019AtFixedSeed) {
   TempDir dir;
-  ASSERT_EQ(hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --seed 2019 -r 1 --out " + dir.path()).code,
-            0);
+  ASSERT_EQ(
+      hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --seed 2019 -r 1 --out " + dir.path())
+          .code,
+      0);
   const std::string golden = std::string(HEDGESIM_TEST_DATA) + "/golden/veto-2019/";
   for (const char* f : {"trajectory.csv", "events.csv", "attribution.csv"}) {
     if (std::getenv("HEDGESIM_UPDATE_GOLDEN") != nullptr) {

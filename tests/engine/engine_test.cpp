@@ -31,10 +31,11 @@ TEST(Engine, WithoutEventsOrNoiseTheBaselineIsAnEquilibrium) {
 TEST(Engine, DetenteDecaysWithItsHalfLife) {
   TempDir dir;
   // Half-life of 70 days = 10 weekly steps: ten steps after the reset, half of it is left.
-  const CompiledModel m = compile_text(dir,
-                                       "[parameters]\ndetente_half_life_days = 70\n"
-                                       "[[event]]\ndate = 2019-08-01\ntype = \"reset_with_rival\"\nactor = \"FRA\"\n"
-                                       "targets = [\"RUS\"]\nlabel = \"reset\"\n");
+  const CompiledModel m =
+      compile_text(dir,
+                   "[parameters]\ndetente_half_life_days = 70\n"
+                   "[[event]]\ndate = 2019-08-01\ntype = \"reset_with_rival\"\nactor = \"FRA\"\n"
+                   "targets = [\"RUS\"]\nlabel = \"reset\"\n");
   const RunOutput out = run(m, 1, 0, false);
   const int fra = agent_index(m, "FRA");
   const double first = out.value(m, 1, Var::detente, fra);
@@ -47,9 +48,10 @@ TEST(Engine, DetenteDecaysWithItsHalfLife) {
 TEST(Engine, TransientPulseFadesWithItsOwnHalfLife) {
   TempDir dir;
   // state_visit: signal +0.06 with a 60-day half-life (model/events.toml).
-  const CompiledModel m = compile_text(dir,
-                                       "[[event]]\ndate = 2019-08-02\ntype = \"state_visit\"\nactor = \"FRA\"\n"
-                                       "targets = [\"SRB\"]\nlabel = \"visit\"\n");
+  const CompiledModel m =
+      compile_text(dir,
+                   "[[event]]\ndate = 2019-08-02\ntype = \"state_visit\"\nactor = \"FRA\"\n"
+                   "targets = [\"SRB\"]\nlabel = \"visit\"\n");
   const RunOutput out = run(m, 1, 0, true);
   const int srb = agent_index(m, "SRB");
   std::map<int, double> by_step;  // the event's net contribution to SRB's signal, cumulated
@@ -60,40 +62,48 @@ TEST(Engine, TransientPulseFadesWithItsOwnHalfLife) {
       by_step[e.step] = cum;
     }
   ASSERT_NEAR(by_step.at(1), 0.06, 1e-15);
-  for (int k : {2, 5, 20}) EXPECT_NEAR(by_step.at(k), 0.06 * std::exp2(-7.0 * (k - 1) / 60.0), 1e-12) << k;
+  for (int k : {2, 5, 20})
+    EXPECT_NEAR(by_step.at(k), 0.06 * std::exp2(-7.0 * (k - 1) / 60.0), 1e-12) << k;
 }
 
 TEST(Engine, VetoGrievanceScalesWithAccessionAndBystandersFeelIt) {
   TempDir dir;
-  const CompiledModel m = compile_text(dir,
-                                       "[[event]]\ndate = 2019-08-01\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
-                                       "targets = [\"ALB\"]\nlabel = \"veto\"\n");
+  const CompiledModel m =
+      compile_text(dir,
+                   "[[event]]\ndate = 2019-08-01\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
+                   "targets = [\"ALB\"]\nlabel = \"veto\"\n");
   const RunOutput out = run(m, 1, 0, true);
   auto event_delta = [&](const std::string& agent) {
     for (const AttributionEntry& e : out.attribution)
-      if (e.source == event_source(0) && e.agent == agent_index(m, agent) && e.var == var_index(Var::grievance))
+      if (e.source == event_source(0) && e.agent == agent_index(m, agent) &&
+          e.var == var_index(Var::grievance))
         return e.delta;
     return 0.0;
   };
-  const auto acc = [&](const std::string& a) { return m.initial(var_index(Var::accession), agent_index(m, a)); };
+  const auto acc = [&](const std::string& a) {
+    return m.initial(var_index(Var::accession), agent_index(m, a));
+  };
   EXPECT_NEAR(event_delta("ALB"), 0.8 * acc("ALB"), 1e-15);
   EXPECT_NEAR(event_delta("SRB"), 0.35 * acc("SRB"), 1e-15);
   EXPECT_NEAR(event_delta("MNE"), 0.35 * acc("MNE"), 1e-15);
 }
 
-TEST(Engine, ClippingKeepsVariablesInRangeAndIsAttributed) {
+TEST(Engine, EventEffectsAreClampedToTheirRangeAsTheyApply) {
   TempDir dir;
-  const CompiledModel m = compile_text(dir,
-                                       "[[event]]\ndate = 2019-08-01\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
-                                       "targets = [\"MNE\"]\nmagnitude = 10\nlabel = \"huge veto\"\n");
+  const CompiledModel m =
+      compile_text(dir,
+                   "[[event]]\ndate = 2019-08-01\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
+                   "targets = [\"MNE\"]\nmagnitude = 10\nlabel = \"huge veto\"\n");
   const RunOutput out = run(m, 1, 0, true);
   const int mne = agent_index(m, "MNE");
   EXPECT_LE(out.value(m, 1, Var::grievance, mne), 1.0);
   EXPECT_LE(out.value(m, 1, Var::conditionality, mne), 1.0);
-  bool clipped = false;
+  // The event's effect is clamped as it applies: it is recorded as what it actually moved.
+  const double g0 = m.initial(var_index(Var::grievance), mne);
   for (const AttributionEntry& e : out.attribution)
-    clipped |= e.source == kBoundsSource && e.agent == mne && e.var == var_index(Var::grievance) && e.delta < 0;
-  EXPECT_TRUE(clipped);
+    if (e.source == event_source(0) && e.agent == mne && e.var == var_index(Var::grievance)) {
+      EXPECT_DOUBLE_EQ(e.delta, 1.0 - g0);
+    }
   for (int k = 0; k <= m.steps; ++k)
     for (int a = 0; a < m.n_agents; ++a)
       for (int v = 0; v < kVarCount; ++v) {
@@ -103,15 +113,37 @@ TEST(Engine, ClippingKeepsVariablesInRangeAndIsAttributed) {
       }
 }
 
+TEST(Engine, ATransientPulseCutByItsRangeDoesNotOvershootWhenItFades) {
+  TempDir dir;
+  // Two strong visits push MNE's signal against +1; what was cut must not be taken back when they fade.
+  const CompiledModel m =
+      compile_text(dir,
+                   "[parameters]\nsignal_noise = 0\n"
+                   "[[event]]\ndate = 2019-08-01\ntype = \"state_visit\"\nactor = \"FRA\"\n"
+                   "targets = [\"MNE\"]\nmagnitude = 10\nlabel = \"visit\"\n");
+  const RunOutput out = run(m, 1, 0, true);
+  const int mne = agent_index(m, "MNE");
+  double event_total = 0.0;
+  for (const AttributionEntry& e : out.attribution)
+    if (e.source == event_source(0) && e.agent == mne && e.var == var_index(Var::signal))
+      event_total += e.delta;
+  const double applied = 1.0 - m.initial(var_index(Var::signal), mne);
+  // Over the whole run the event's net contribution is what is left of the applied amount: never negative.
+  EXPECT_GE(event_total, 0.0);
+  EXPECT_LT(event_total, applied);
+}
+
 TEST(Engine, AttributionAddsUpToTheChange) {
   const CompiledModel m = load_and_compile(testing::source_path("scenarios/veto-2019.toml"));
   const RunOutput out = run(m, 11, 3, true);
   std::map<std::tuple<int, int, int>, double> sum;
-  for (const AttributionEntry& e : out.attribution) sum[{e.step, e.var, e.agent}] += e.delta;
+  for (const AttributionEntry& e : out.attribution)
+    sum[{e.step, e.var, e.agent}] += e.delta;
   for (int k = 1; k <= m.steps; ++k)
     for (int a = 0; a < m.n_agents; ++a)
       for (int v = 0; v < kVarCount; ++v) {
-        const double change = out.value(m, k, static_cast<Var>(v), a) - out.value(m, k - 1, static_cast<Var>(v), a);
+        const double change =
+            out.value(m, k, static_cast<Var>(v), a) - out.value(m, k - 1, static_cast<Var>(v), a);
         const auto it = sum.find({k, v, a});
         ASSERT_NEAR(it == sum.end() ? 0.0 : it->second, change, 1e-12)
             << "step " << k << " " << m.agent_ids[a] << " " << kVarInfo[v].name;
@@ -135,16 +167,19 @@ TEST(Engine, StreamsOfDifferentRunsAreNotShifted) {
   // Guards against a seeding scheme where run r+1's stream is run r's stream advanced by one draw.
   Rng a = make_stream(1, 0), b = make_stream(1, 1);
   std::vector<std::uint64_t> xa(64), xb(64);
-  for (auto& x : xa) x = a();
-  for (auto& x : xb) x = b();
+  for (auto& x : xa)
+    x = a();
+  for (auto& x : xb)
+    x = b();
   for (std::size_t lag = 0; lag < 8; ++lag)
     EXPECT_FALSE(std::equal(xa.begin() + lag, xa.end(), xb.begin())) << "lag " << lag;
 }
 
 TEST(Engine, CommonRandomNumbersUntilScenariosDiffer) {
   TempDir dir;
-  const std::string late = "[[event]]\ndate = 2020-01-15\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
-                           "targets = [\"MKD\"]\nlabel = \"late veto\"\n";
+  const std::string late =
+      "[[event]]\ndate = 2020-01-15\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
+      "targets = [\"MKD\"]\nlabel = \"late veto\"\n";
   const CompiledModel with = compile_text(dir, late);
   TempDir dir2;
   const CompiledModel without = compile_text(dir2, "");
@@ -152,7 +187,8 @@ TEST(Engine, CommonRandomNumbersUntilScenariosDiffer) {
   const int veto_step = with.events.at(0).step;
   const std::size_t per_step = static_cast<std::size_t>(kVarCount) * with.n_agents;
   // Identical before the veto, different after it: the noise draws do not depend on the events.
-  EXPECT_TRUE(std::equal(a.trajectory.begin(), a.trajectory.begin() + veto_step * per_step, b.trajectory.begin()));
+  EXPECT_TRUE(
+      std::equal(a.trajectory.begin(), a.trajectory.begin() + veto_step * per_step, b.trajectory.begin()));
   EXPECT_NE(a.value(with, veto_step, Var::grievance, agent_index(with, "MKD")),
             b.value(without, veto_step, Var::grievance, agent_index(without, "MKD")));
 }

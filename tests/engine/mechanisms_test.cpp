@@ -35,17 +35,20 @@ TEST_F(Mechanisms, RegionalDiffusionIsFriedkinJohnsenInDeviations) {
   mech::regional_diffusion(m, z, out);
   for (int i = 0; i < n; ++i) {
     double wz = 0.0;
-    for (int j = 0; j < n; ++j) wz += m.W(i, j) * z(j);
+    for (int j = 0; j < n; ++j)
+      wz += m.W(i, j) * z(j);
     EXPECT_NEAR(out(i), m.params.r_signal * m.susceptibility(i) * (wz - z(i)), 1e-15);
   }
-  mech::regional_diffusion(m, ArrayXd::Constant(n, 0.25), out);  // row-stochastic W: consensus is a fixed point
+  mech::regional_diffusion(m, ArrayXd::Constant(n, 0.25),
+                           out);  // row-stochastic W: consensus is a fixed point
   EXPECT_NEAR(out.abs().maxCoeff(), 0.0, 1e-15);
 }
 
 TEST_F(Mechanisms, AnchoringPullsBackWithStubbornness) {
   const ArrayXd z = ramp(-0.2, 0.2);
   mech::anchoring(m, z, out);
-  for (int i = 0; i < n; ++i) EXPECT_NEAR(out(i), -m.params.r_signal * (1 - m.susceptibility(i)) * z(i), 1e-15);
+  for (int i = 0; i < n; ++i)
+    EXPECT_NEAR(out(i), -m.params.r_signal * (1 - m.susceptibility(i)) * z(i), 1e-15);
 }
 
 TEST_F(Mechanisms, HedgingAndRivalPullMoveSignalTowardMoscow) {
@@ -89,8 +92,10 @@ TEST_F(Mechanisms, CourtingGrowsWithGrievanceAndBeliefAndIsCapped) {
   mech::hedging_decision(m, ArrayXd::Constant(n, 0.2), q, h, eta, high);
   EXPECT_TRUE((high > low).all());
   const double sd = m.params.courting_noise;
-  EXPECT_NEAR(low(0), m.params.r_courting * m.params.courting_gain * 0.1 * 0.5 * std::exp(-0.5 * sd * sd), 1e-15);
-  mech::hedging_decision(m, ArrayXd::Constant(n, 1.0), ArrayXd::Constant(n, 1.0), h, ArrayXd::Constant(n, 3.0), out);
+  EXPECT_NEAR(low(0), m.params.r_courting * m.params.courting_gain * 0.1 * 0.5 * std::exp(-0.5 * sd * sd),
+              1e-15);
+  mech::hedging_decision(m, ArrayXd::Constant(n, 1.0), ArrayXd::Constant(n, 1.0), h,
+                         ArrayXd::Constant(n, 3.0), out);
   EXPECT_NEAR(out(0), m.params.r_courting * 1.0, 1e-15);  // target capped at full courting
 }
 
@@ -101,13 +106,16 @@ TEST_F(Mechanisms, WesternResponseSoftensUnderCourtingAndHardensOnBacksliding) {
   mech::western_response(m, c, c0, ArrayXd::Constant(n, 0.5), b0, b0, courted);
   mech::western_response(m, c, c0, ArrayXd::Zero(n), b0 - 0.1, b0, backslid);
   ArrayXd noise_dip(n);  // a dip within the tolerance is not backsliding
-  mech::western_response(m, c, c0, ArrayXd::Zero(n), b0 - 0.5 * m.params.backsliding_tolerance, b0, noise_dip);
+  mech::western_response(m, c, c0, ArrayXd::Zero(n), b0 - 0.5 * m.params.backsliding_tolerance, b0,
+                         noise_dip);
   EXPECT_TRUE((noise_dip == calm).all());
   for (int i = 0; i < n; ++i) {
     EXPECT_NEAR(calm(i), m.params.r_conditionality * -0.1, 1e-15);
-    EXPECT_NEAR(courted(i) - calm(i), -m.params.r_softening * 0.5 * (c(i) - m.params.conditionality_floor), 1e-15);
+    EXPECT_NEAR(courted(i) - calm(i), -m.params.r_softening * 0.5 * (c(i) - m.params.conditionality_floor),
+                1e-15);
     EXPECT_NEAR(backslid(i) - calm(i),
-                m.params.r_conditionality * m.params.hardening_gain * (0.1 - m.params.backsliding_tolerance), 1e-15);
+                m.params.r_conditionality * m.params.hardening_gain * (0.1 - m.params.backsliding_tolerance),
+                1e-15);
   }
 }
 

@@ -12,7 +12,9 @@
 namespace hedgesim {
 namespace {
 
-CompiledModel veto() { return load_and_compile(testing::source_path("scenarios/veto-2019.toml")); }
+CompiledModel veto() {
+  return load_and_compile(testing::source_path("scenarios/veto-2019.toml"));
+}
 
 TEST(Ensemble, OneAndTwoThreadsGiveByteIdenticalFiles) {
   const CompiledModel m = veto();
@@ -45,7 +47,8 @@ TEST(RunOutputs, BandsAgreeWithTheRuns) {
   // Pick SRB's signal at step 20 and recompute its mean.
   const int srb = testing::agent_index(m, "SRB");
   double mean = 0.0;
-  for (const auto& r : runs) mean += r.value(m, 20, Var::signal, srb) / 5.0;
+  for (const auto& r : runs)
+    mean += r.value(m, 20, Var::signal, srb) / 5.0;
   const std::string key = "20," + format_date(m.date_of_step(20)) + ",SRB,signal,";
   const auto at = bands.find(key);
   ASSERT_NE(at, std::string::npos);
@@ -80,7 +83,8 @@ TEST(RunOutputs, EventsListOneRowPerTarget) {
   const CompiledModel m = veto();
   const std::string e = render_events(m);
   std::size_t targets = 0;
-  for (const auto& ev : m.events) targets += ev.targets.size();
+  for (const auto& ev : m.events)
+    targets += ev.targets.size();
   EXPECT_EQ(static_cast<std::size_t>(std::count(e.begin(), e.end(), '\n')) - 1, targets);
   EXPECT_NE(e.find(",accession_veto,FRA,ALB,1,"), std::string::npos);
 }

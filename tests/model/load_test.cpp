@@ -442,17 +442,17 @@ TEST_F(ModelDefect, UnknownAgentKey) {
       std::string(load_error().what()),
       where("agents.toml", "susceptibilty = 0.25") +
           "unknown key 'susceptibilty' in [[agent]] (did you mean 'susceptibility'?); allowed keys: 'id', "
-          "'name', 'kind', 'initial', 'susceptibility' or 'rival_trust'");
+          "'name', 'seat', 'kind', 'initial', 'susceptibility' or 'rival_trust'");
 }
 
 TEST_F(ModelDefect, MissingAgentKind) {
-  patch("agents.toml", "name = \"France\"\nkind = \"west\"\n", "name = \"France\"\n");
+  patch("agents.toml", "seat = \"Paris\"\nkind = \"west\"\n", "seat = \"Paris\"\n");
   EXPECT_EQ(std::string(load_error().what()), where("agents.toml", "[[agent]]\nid = \"FRA\"") +
                                                   "[[agent]] 'FRA' is missing the required key 'kind'");
 }
 
 TEST_F(ModelDefect, UnknownKind) {
-  patch("agents.toml", "name = \"France\"\nkind = \"west\"", "name = \"France\"\nkind = \"wset\"");
+  patch("agents.toml", "seat = \"Paris\"\nkind = \"west\"", "seat = \"Paris\"\nkind = \"wset\"");
   EXPECT_EQ(std::string(load_error().what()),
             where("agents.toml", "kind = \"wset\"", 7) +
                 "unknown kind 'wset' (did you mean 'west'?); allowed: 'hedger', 'west' or 'rival'");
@@ -464,6 +464,29 @@ TEST_F(ModelDefect, UnknownKindInEventType) {
   EXPECT_EQ(std::string(load_error().what()), where("events.toml", "actor_kinds = [\"wset\"]", 14) +
                                                   "unknown kind 'wset' in 'actor_kinds' (did you mean "
                                                   "'west'?); allowed: 'hedger', 'west' or 'rival'");
+}
+
+TEST_F(ModelDefect, HedgerOnlyKeyOnAPatron) {
+  patch("agents.toml", "seat = \"Paris\"\n", "seat = \"Paris\"\nrival_trust = 0.5\n");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "rival_trust = 0.5") +
+                "'rival_trust' applies only to 'hedger' agents; 'FRA' is a 'west' agent, so remove the key");
+}
+
+TEST_F(ModelDefect, EffectOnTheDerivedAttention) {
+  patch("events.toml", "variable = \"detente\"\n  delta = 0.6", "variable = \"attention\"\n  delta = 0.6");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("events.toml", "\"attention\"\n  delta = 0.6") +
+          "'attention' is derived each step from the engagement of the hedgers (E7) and cannot be moved by "
+          "an event; move 'engagement' instead");
+}
+
+TEST_F(ModelDefect, SeatDefaultsToTheName) {
+  patch("agents.toml", "seat = \"Paris\"\n", "");
+  const ModelSpec m = load_model(dir());
+  EXPECT_EQ(m.find_agent("FRA")->seat, "France");
+  EXPECT_EQ(m.find_agent("RUS")->seat, "Moscow");
 }
 
 TEST_F(ModelDefect, DuplicateAgentId) {
@@ -490,8 +513,8 @@ TEST_F(ModelDefect, IdLongerThan32Characters) {
 }
 
 TEST_F(ModelDefect, InitialValueOfAVariableTheKindDoesNotCarry) {
-  patch("agents.toml", "name = \"European Union\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
-        "name = \"European Union\"\nkind = \"west\"\ninitial = { signal = 0.0 }");
+  patch("agents.toml", "seat = \"Brussels\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
+        "seat = \"Brussels\"\nkind = \"west\"\ninitial = { signal = 0.0 }");
   EXPECT_EQ(std::string(load_error().what()),
             where("agents.toml", "signal = 0.0 }") +
                 "unknown key 'signal' in 'initial' of agent 'EU'; allowed keys: 'detente'");
@@ -546,8 +569,8 @@ TEST_F(ModelDefect, NoRival) {
 }
 
 TEST_F(ModelDefect, TwoRivals) {
-  patch("agents.toml", "name = \"France\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
-        "name = \"France\"\nkind = \"rival\"\ninitial = { attention = 0.0 }");
+  patch("agents.toml", "seat = \"Paris\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
+        "seat = \"Paris\"\nkind = \"rival\"\ninitial = { attention = 0.0 }");
   EXPECT_EQ(
       std::string(load_error().what()),
       at(file("agents.toml"), 1, 1) +
@@ -643,10 +666,10 @@ TEST_F(ModelDefect, EventTypeUnknownParty) {
 
 TEST_F(ModelDefect, EffectOnAVariableTheActorCanNeverCarry) {
   // reset_with_rival: the actor is a 'west' agent, which carries only 'detente'.
-  patch("events.toml", "variable = \"detente\"\n  delta = 0.6", "variable = \"attention\"\n  delta = 0.6");
-  EXPECT_EQ(std::string(load_error().what()), where("events.toml", "\"attention\"") +
-                                                  "the actor of this event type can never carry 'attention': "
-                                                  "it is carried by 'rival' agents; allowed "
+  patch("events.toml", "variable = \"detente\"\n  delta = 0.6", "variable = \"substance\"\n  delta = 0.6");
+  EXPECT_EQ(std::string(load_error().what()), where("events.toml", "\"substance\"\n  delta = 0.6") +
+                                                  "the actor of this event type can never carry 'substance': "
+                                                  "it is carried by 'hedger' agents; allowed "
                                                   "here: 'detente'");
 }
 

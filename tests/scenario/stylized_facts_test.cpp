@@ -22,20 +22,24 @@ struct Ensemble {
   double mean(int k, Var v, const std::string& agent) const {
     const int a = testing::agent_index(m, agent);
     double s = 0.0;
-    for (const auto& r : runs) s += r.value(m, k, v, a);
+    for (const auto& r : runs)
+      s += r.value(m, k, v, a);
     return s / static_cast<double>(runs.size());
   }
 };
 
 Ensemble simulate(Scenario sc, const std::vector<ParameterOverride>& overrides = {}) {
-  for (const auto& o : overrides) sc.overrides.push_back(o);
+  for (const auto& o : overrides)
+    sc.overrides.push_back(o);
   const ModelSpec spec = load_model(sc.model_dir);
   Ensemble e{compile(spec, sc), {}};
   e.runs = run_ensemble(e.m, {sc.seed, kReplicates, 2, false});
   return e;
 }
 
-Scenario scenario(const std::string& name) { return load_scenario(testing::source_path("scenarios/" + name)); }
+Scenario scenario(const std::string& name) {
+  return load_scenario(testing::source_path("scenarios/" + name));
+}
 
 int step_of_first(const CompiledModel& m, const std::string& type) {
   for (const auto& ev : m.events)
@@ -48,15 +52,19 @@ int step_of_first(const CompiledModel& m, const std::string& type) {
 std::vector<double> paired(const Ensemble& a, const Ensemble& b, int k, Var v, const std::string& agent) {
   const int ia = testing::agent_index(a.m, agent), ib = testing::agent_index(b.m, agent);
   std::vector<double> d;
-  for (std::size_t r = 0; r < a.runs.size(); ++r) d.push_back(a.runs[r].value(a.m, k, v, ia) - b.runs[r].value(b.m, k, v, ib));
+  for (std::size_t r = 0; r < a.runs.size(); ++r)
+    d.push_back(a.runs[r].value(a.m, k, v, ia) - b.runs[r].value(b.m, k, v, ib));
   return d;
 }
 
-double mean_of(const std::vector<double>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size()); }
+double mean_of(const std::vector<double>& x) {
+  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+}
 double upper99(const std::vector<double>& x) {  // upper end of a 99 % normal CI of the mean
   const double m = mean_of(x);
   double ss = 0.0;
-  for (double v : x) ss += (v - m) * (v - m);
+  for (double v : x)
+    ss += (v - m) * (v - m);
   return m + 2.576 * std::sqrt(ss / static_cast<double>(x.size() - 1) / static_cast<double>(x.size()));
 }
 
@@ -94,7 +102,8 @@ TEST_F(StylizedFacts, SubstanceMovesAtMostAFifthAsMuchAsSignal) {
     double raw_signal = 0.0, raw_substance = 0.0;
     for (int k = veto_step; k <= veto_step + 8; ++k) {
       max_signal = std::max(max_signal, std::abs(mean_of(paired(*veto, *no_veto, k, Var::signal, agent))));
-      max_substance = std::max(max_substance, std::abs(mean_of(paired(*veto, *no_veto, k, Var::substance, agent))));
+      max_substance =
+          std::max(max_substance, std::abs(mean_of(paired(*veto, *no_veto, k, Var::substance, agent))));
       raw_signal = std::max(raw_signal, std::abs(veto->mean(k, Var::signal, agent) -
                                                  veto->mean(veto_step - 1, Var::signal, agent)));
       raw_substance = std::max(raw_substance, std::abs(veto->mean(k, Var::substance, agent) -
@@ -113,7 +122,8 @@ TEST_F(StylizedFacts, RussianEngagementRisesOnlyAfterCourting) {
       int first_courting = m.steps + 1, first_engagement = m.steps + 1;
       for (int k = m.steps; k >= 1; --k) {
         if (r.value(m, k, Var::courting, a) > 0.0) first_courting = k;
-        if (r.value(m, k, Var::engagement, a) > m.initial(var_index(Var::engagement), a) + 1e-12) first_engagement = k;
+        if (r.value(m, k, Var::engagement, a) > m.initial(var_index(Var::engagement), a) + 1e-12)
+          first_engagement = k;
       }
       ASSERT_GE(first_engagement, first_courting) << m.agent_ids[a];
     }
@@ -126,9 +136,11 @@ TEST(StylizedFactsNoCourting, RussianEngagementStaysAtBaselineWithoutCourting) {
       dir,
       "[[event]]\ndate = 2019-09-10\ntype = \"state_visit\"\nactor = \"FRA\"\ntargets = [\"SRB\", \"MKD\"]\n"
       "label = \"visit\"\n"
-      "[[event]]\ndate = 2019-10-10\ntype = \"development_investment\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\n"
+      "[[event]]\ndate = 2019-10-10\ntype = \"development_investment\"\nactor = \"FRA\"\ntargets = "
+      "[\"ALB\"]\n"
       "label = \"AFD\"\n"
-      "[[event]]\ndate = 2019-11-10\ntype = \"accession_step\"\nactor = \"EU\"\ntargets = [\"MKD\", \"ALB\"]\n"
+      "[[event]]\ndate = 2019-11-10\ntype = \"accession_step\"\nactor = \"EU\"\ntargets = [\"MKD\", "
+      "\"ALB\"]\n"
       "label = \"talks\"\n");
   const auto runs = run_ensemble(m, {7, kReplicates, 2, false});
   for (const RunOutput& r : runs)
@@ -145,8 +157,10 @@ TEST_F(StylizedFacts, MacedonianCourtingDrawsFarLessRussianEngagementThanSerbian
   // Engagement gained per unit of courting, over the 12 weeks after the veto.
   auto response = [&](const std::string& agent) {
     double courting = 0.0;
-    for (int k = veto_step; k <= veto_step + 12; ++k) courting += veto->mean(k, Var::courting, agent);
-    const double gained = veto->mean(veto_step + 12, Var::engagement, agent) - veto->mean(0, Var::engagement, agent);
+    for (int k = veto_step; k <= veto_step + 12; ++k)
+      courting += veto->mean(k, Var::courting, agent);
+    const double gained =
+        veto->mean(veto_step + 12, Var::engagement, agent) - veto->mean(0, Var::engagement, agent);
     return gained / (courting / 13.0);
   };
   const double mkd = response("MKD"), srb = response("SRB");
@@ -159,7 +173,8 @@ TEST_F(StylizedFacts, WesternConditionalitySoftensAfterCourting) {
   const Ensemble no_hedging = simulate(scenario("veto-2019.toml"), {{"courting_gain", 0.0, {}}});
   for (const std::string agent : {"SRB", "MKD"}) {
     const auto d = paired(*veto, no_hedging, veto_step + 12, Var::conditionality, agent);
-    EXPECT_LT(upper99(d), 0.0) << agent << ": demands did not soften after courting (mean diff " << mean_of(d) << ")";
+    EXPECT_LT(upper99(d), 0.0) << agent << ": demands did not soften after courting (mean diff " << mean_of(d)
+                               << ")";
   }
 }
 

@@ -11,7 +11,9 @@
 
 namespace hedgesim::testing {
 
-inline std::string source_path(const std::string& rel) { return std::string(HEDGESIM_SOURCE_DIR) + "/" + rel; }
+inline std::string source_path(const std::string& rel) {
+  return std::string(HEDGESIM_SOURCE_DIR) + "/" + rel;
+}
 
 /// A unique temporary directory, removed when the object dies.
 class TempDir {
@@ -40,10 +42,12 @@ class TempDir {
 };
 
 /// Compiles a scenario given as TOML text (header, parameters and events) against the shipped model.
-inline CompiledModel compile_text(const TempDir& dir, const std::string& body, const std::string& start = "2019-08-01",
+inline CompiledModel compile_text(const TempDir& dir, const std::string& body,
+                                  const std::string& start = "2019-08-01",
                                   const std::string& end = "2020-06-30") {
-  const std::string text = "[scenario]\nname = \"test\"\ntitle = \"test\"\nmodel = \"" + source_path("model") +
-                           "\"\nstart = " + start + "\nend = " + end + "\nseed = 7\n" + body;
+  const std::string text = "[scenario]\nname = \"test\"\ntitle = \"test\"\nmodel = \"" +
+                           source_path("model") + "\"\nstart = " + start + "\nend = " + end + "\nseed = 7\n" +
+                           body;
   return load_and_compile(dir.write("scenario.toml", text));
 }
 

@@ -41,6 +41,7 @@ EVENTS = [
     (dt.date(2020, 2, 17), "state_visit", "WWW", ["AAA"], "WWW's foreign minister visits AAA"),
     (dt.date(2020, 2, 28), "accession_step", "WWW", ["AAA", "BBB"], "WWW agrees to open talks"),
 ]
+SEATS = {"AAA": "Aston", "BBB": "Betham", "WWW": "Weston", "RRR": "Redburg"}
 
 
 def date_of(step):
@@ -190,7 +191,7 @@ def write_run(name, runs, noise_sd):
         "scenario_sha256": "1" * 64, "model_dir": "model", "model_name": "fixture", "model_sha256": "0" * 64,
         "seed": 7, "replicates": runs, "start": START.isoformat(), "end": date_of(STEPS).isoformat(),
         "step_days": STEP_DAYS, "steps": STEPS,
-        "agents": [{"id": i, "name": n, "kind": kd} for i, n, kd in AGENTS],
+        "agents": [{"id": i, "name": n, "seat": SEATS[i], "kind": kd} for i, n, kd in AGENTS],
         "parameters": {"step_days": STEP_DAYS},
         "command_line": f"hedgesim run scenarios/fixture-{name}.toml --out {name}"
                         + (f" --replicates {runs}" if runs > 1 else ""),
