@@ -69,12 +69,14 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
 
 int cmd_validate(const std::string& scenario) {
   const CompiledModel m = load_and_compile(scenario);
-  std::size_t effects = m.effects.size();
   std::cout << "ok: scenario '" << m.scenario.name << "' with model '" << m.spec.name << "' (" << m.n_agents
             << " agents, " << m.spec.event_types.size() << " event types, " << m.spec.parameters.size()
-            << " parameters): " << m.events.size() << " events (" << effects << " effects) over " << m.steps
-            << " steps of " << m.params.step_days << " days, " << format_date(m.scenario.start) << " to "
-            << format_date(m.scenario.end) << "\n";
+            << " parameters): " << m.events.size() << " events (" << m.effects.size() << " effects) over "
+            << m.steps << " steps of " << m.params.step_days << " days, " << format_date(m.scenario.start)
+            << " to " << format_date(m.scenario.end) << "; agents:";
+  for (int a = 0; a < m.n_agents; ++a)
+    std::cout << (a > 0 && m.agent_kinds[a] != m.agent_kinds[a - 1] ? " |" : "") << " " << m.agent_ids[a];
+  std::cout << "\n";
   return 0;
 }
 
@@ -83,8 +85,10 @@ Examples:
   hedgesim validate scenarios/veto-2019.toml
   hedgesim run scenarios/veto-2019.toml --out out/veto
   hedgesim run scenarios/veto-2019.toml --replicates 200 --threads 2 --out out/veto-ens
-  hedgesim explain out/veto --agent SRB --from 2019-10-01 --to 2019-12-31
-  hedgesim plot out/veto-ens --agents SRB,MKD,ALB
+  hedgesim explain out/veto --agent ID --from 2019-10-01 --to 2019-12-31
+  hedgesim plot out/veto-ens --agents ID,ID
+
+Agent ids (ID) come from the model's agents.toml; `hedgesim validate SCENARIO` lists them.
 
 Model files live in model/ (agents, parameters, event types, influence matrix); a scenario names its model,
 its dates, its seed and its events. Formats: docs/scenario-format.md, docs/model-format.md,
@@ -131,7 +135,8 @@ int main(int argc, char** argv) {
       "explain",
       "Explain in plain sentences why an agent's signal and substance moved (from attribution.csv)");
   explain->add_option("dir", ex.dir, "Output directory of `hedgesim run`")->required();
-  explain->add_option("--agent,-a", ex.agent, "Agent id, e.g. SRB")->required();
+  explain->add_option("--agent,-a", ex.agent, "Agent id from the model (listed by `hedgesim validate`)")
+      ->required();
   explain->add_option("--from", ex_from, "First date of the window (YYYY-MM-DD; default: start of the run)");
   explain->add_option("--to", ex_to, "Last date of the window (YYYY-MM-DD; default: end of the run)");
   explain->add_option("--top", ex.top, "How many contributions to list per variable")
@@ -141,7 +146,7 @@ int main(int argc, char** argv) {
   CLI::App* plot =
       app.add_subcommand("plot", "Plot signal and substance over time with event markers (gnuplot)");
   plot->add_option("dir", pl.dir, "Output directory of `hedgesim run`")->required();
-  plot->add_option("--agents", pl.agents, "Agents to plot, e.g. SRB,MKD (default: all hedgers)")
+  plot->add_option("--agents", pl.agents, "Agents to plot, comma-separated ids (default: all hedgers)")
       ->delimiter(',');
   plot->add_option("--format", pl.format, "png or svg")->capture_default_str();
 

@@ -14,7 +14,7 @@ void append_integer(std::string& out, std::int64_t v);
 /// Appends s, quoted with doubled quotes if it contains a comma, quote or newline.
 void append_field(std::string& out, std::string_view s);
 
-/// Builds one line at a time into a buffer: `row.num(x).text("SRB").end()`.
+/// Builds one line at a time into a buffer: `row.num(x).text("ABC").end()`.
 class CsvBuffer {
  public:
   CsvBuffer& text(std::string_view s) {

@@ -68,7 +68,7 @@ toml::table parse_toml_file(const std::string& path, const SourcePos& referenced
   }
 }
 
-/// One TOML table being read, with its file and a context name for messages (e.g. "[[agent]] 'SRB'").
+/// One TOML table being read, with its file and a context name for messages (e.g. "[[agent]] 'ABC'").
 class TableReader {
  public:
   TableReader(std::string file, const toml::table& t, std::string context)
@@ -441,7 +441,7 @@ void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from
   TableReader rows(file, r.subtable("influence"), "[influence]");
   const std::vector<std::string> hedgers = ids_of_kind(m, Kind::hedger);
   // Rows and columns of W are hedgers. A western or rival agent gets its own message rather than an "unknown
-  // key" with a "did you mean" toward some look-alike hedger ('RUS' -> 'KOS').
+  // key" with a "did you mean" toward some look-alike hedger (a rival's id suggesting a hedger's).
   auto check_hedger = [&](const TableReader& in, const std::string& id, const std::string& where) {
     if (std::find(hedgers.begin(), hedgers.end(), id) != hedgers.end()) return;
     if (const AgentSpec* a = m.find_agent(id))
