@@ -1,6 +1,7 @@
 // Tests of the CSV reader: RFC-4180 quoting, line endings, and that every error names file:line:col with
 // the column counted in characters.
 #include "io/csv_reader.hpp"
+#include "support/input_error_message.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -31,16 +32,9 @@ class CsvReaderTest : public ::testing::Test {
     return p.string();
   }
 
-  /// The message of the InputError `f` throws; fails the test when it throws nothing.
   template <class F>
   static std::string error_of(F&& f) {
-    try {
-      f();
-    } catch (const InputError& e) {
-      return e.what();
-    }
-    ADD_FAILURE() << "no InputError was thrown";
-    return "";
+    return testing::error_of(std::forward<F>(f));
   }
 
   fs::path dir_;

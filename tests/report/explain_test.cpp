@@ -2,6 +2,7 @@
 // numbers are computed here from the fixture's CSV files, read with a plain line splitter independent of the
 // code under test, and compared with the numbers printed in the text (2-3 significant digits).
 #include "report/explain.hpp"
+#include "support/input_error_message.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -129,16 +130,7 @@ std::string cause_words(const std::string& source, const std::string& label_of_e
   return label_of_event;
 }
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no InputError was thrown";
-  return "";
-}
+using testing::error_of;
 
 /// A copy of a fixture in a scratch directory, for tests that damage it.
 class FixtureCopy {

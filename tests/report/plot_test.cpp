@@ -2,6 +2,7 @@
 // bytes; an SVG with one curve per drawn series and the event table), nothing temporary is left behind in
 // the run directory or the temporary directory, and bad requests or a failing gnuplot are InputErrors.
 #include "report/plot.hpp"
+#include "support/input_error_message.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -54,16 +55,7 @@ int drawn_series(const std::string& svg) {
   return n;
 }
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no InputError was thrown";
-  return "";
-}
+using testing::error_of;
 
 /// A copy of a fixture and a private TMPDIR, so the test can see exactly what plot leaves behind.
 class PlotTest : public ::testing::Test {
