@@ -20,6 +20,7 @@
 
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
+#include "support/input_error_message.hpp"
 
 namespace hedgesim {
 namespace {
@@ -28,27 +29,10 @@ namespace fs = std::filesystem;
 
 const std::string kSource = HEDGESIM_SOURCE_DIR;
 const std::string kModel = kSource + "/model";
-const std::string kBad = std::string(HEDGESIM_TEST_DATA) + "/bad/";
+const std::string& kBad = testing::kBadCorpus;
+using testing::at;
+using testing::BadScenario;
 const std::vector<std::string> kCompiledIds = {"ALB", "BIH", "KOS", "MNE", "MKD", "SRB", "EU", "FRA", "RUS"};
-
-/// The InputError that `f` throws; a test failure if it throws nothing or something else.
-template <class F>
-InputError error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected an InputError, got: " << e.what();
-    return InputError({}, "<another exception>");
-  }
-  ADD_FAILURE() << "expected an InputError, nothing was thrown";
-  return InputError({}, "<nothing thrown>");
-}
-
-std::string at(const std::string& file, int line, int col) {
-  return file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
-}
 
 Date date(const char* text) {
   const auto d = parse_date(text);
@@ -111,16 +95,6 @@ class TempScenario {
 
 // ---- error messages of the cross-checks: the corpus -------------------------------------------------------
 
-struct BadScenario {
-  const char* name;  ///< file stem in tests/data/bad/
-  int line, col;
-  std::string detail;
-};
-
-std::ostream& operator<<(std::ostream& os, const BadScenario& b) {
-  return os << b.name;
-}
-
 class CompileBadScenario : public ::testing::TestWithParam<BadScenario> {};
 
 TEST_P(CompileBadScenario, LoadsButDoesNotCompile) {
@@ -128,7 +102,7 @@ TEST_P(CompileBadScenario, LoadsButDoesNotCompile) {
   const std::string path = kBad + b.name + ".toml";
   ASSERT_TRUE(fs::is_regular_file(path)) << path;
   EXPECT_NO_THROW(load_scenario(path));  // the defect needs the model to be seen
-  const InputError e = error_of([&] { load_and_compile(path); });
+  const InputError e = testing::input_error_of([&] { load_and_compile(path); });
   EXPECT_EQ(std::string(e.what()), at(path, b.line, b.col) + b.detail);
 }
 
@@ -186,7 +160,7 @@ TEST(CompileErrors, ActorAlsoATarget) {
   sc.events[0].actor = "MKD";
   sc.events[0].targets = {"RUS", "MKD"};
   sc.events[0].targets_pos = {"x.toml", 14, 11};
-  const InputError e = error_of([&] { compile(spec, sc); });
+  const InputError e = testing::input_error_of([&] { compile(spec, sc); });
   EXPECT_EQ(std::string(e.what()),
             "x.toml:14:11: 'MKD' is both the actor and a target; an agent cannot act on itself");
 }
@@ -200,11 +174,11 @@ TEST(CompileErrors, OverrideRangeIsInclusive) {
   }
   sc.overrides = {{"rival_budget", 3.5, {"x.toml", 11, 1}}};
   EXPECT_EQ(
-      std::string(error_of([&] { compile(spec, sc); }).what()),
+      std::string(testing::input_error_of([&] { compile(spec, sc); }).what()),
       "x.toml:11:1: parameter 'rival_budget' = 3.5 is out of range; allowed: 0 to 3 (Russia's attention "
       "budget for the region, shared among courting states (E7))");
   sc.overrides = {{"rival_budget", -0.5, {"x.toml", 11, 1}}};
-  EXPECT_EQ(error_of([&] { compile(spec, sc); })
+  EXPECT_EQ(testing::input_error_of([&] { compile(spec, sc); })
                 .detail()
                 .rfind("parameter 'rival_budget' = -0.5 is out of range", 0),
             0u);
@@ -216,7 +190,7 @@ TEST(CompileErrors, StepDaysOverrideBelowOne) {
     if (p.name == "step_days") p.min = 0;  // a model that would let a scenario ask for zero-day steps
   Scenario sc = load_scenario(kBad + "control.toml");
   sc.overrides = {{"step_days", 0, {"x.toml", 11, 1}}};
-  EXPECT_EQ(std::string(error_of([&] { compile(spec, sc); }).what()),
+  EXPECT_EQ(std::string(testing::input_error_of([&] { compile(spec, sc); }).what()),
             "x.toml:11:1: 'step_days' = 0 must be a whole number of days, at least 1");
 }
 

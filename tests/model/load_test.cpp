@@ -5,6 +5,7 @@
 // found in the patched text. Defects of the model that only compile() can see (step_days, a parameter the
 // mechanisms need) are here too, with the other model defects.
 #include "model/load.hpp"
+#include "support/input_error_message.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -24,30 +25,9 @@ namespace fs = std::filesystem;
 
 const std::string kSource = HEDGESIM_SOURCE_DIR;
 const std::string kModel = kSource + "/model";
-const std::string kBad = std::string(HEDGESIM_TEST_DATA) + "/bad/";
-
-/// The InputError that `f` throws; a test failure if it throws nothing or something else.
-template <class F>
-InputError error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected an InputError, got: " << e.what();
-    return InputError({}, "<another exception>");
-  }
-  ADD_FAILURE() << "expected an InputError, nothing was thrown";
-  return InputError({}, "<nothing thrown>");
-}
-
-/// The "file:line:col: " prefix of a message.
-std::string at(const std::string& file, int line, int col) {
-  return file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
-}
-std::string at(const SourcePos& p) {
-  return at(p.file, p.line, p.col);
-}
+const std::string& kBad = testing::kBadCorpus;
+using testing::at;
+using testing::BadScenario;
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -106,23 +86,13 @@ class TempDir {
 
 // ---- scenario files: the corpus ---------------------------------------------------------------------------
 
-struct BadScenario {
-  const char* name;  ///< file stem in tests/data/bad/
-  int line, col;
-  std::string detail;
-};
-
-std::ostream& operator<<(std::ostream& os, const BadScenario& b) {
-  return os << b.name;
-}
-
 class LoadBadScenario : public ::testing::TestWithParam<BadScenario> {};
 
 TEST_P(LoadBadScenario, ReportsPositionAndMessage) {
   const BadScenario& b = GetParam();
   const std::string path = kBad + b.name + ".toml";
   ASSERT_TRUE(fs::is_regular_file(path)) << path;
-  const InputError e = error_of([&] { load_scenario(path); });
+  const InputError e = testing::input_error_of([&] { load_scenario(path); });
   EXPECT_EQ(std::string(e.what()), at(path, b.line, b.col) + b.detail);
   EXPECT_EQ(e.where().line, b.line);
   EXPECT_EQ(e.where().col, b.col);
@@ -215,13 +185,13 @@ TEST(LoadScenario, ControlFileLoads) {
 
 TEST(LoadScenario, MissingFile) {
   const std::string path = kBad + "does_not_exist.toml";
-  const InputError e = error_of([&] { load_scenario(path); });
+  const InputError e = testing::input_error_of([&] { load_scenario(path); });
   EXPECT_EQ(std::string(e.what()), at(path, 0, 0) + "cannot read scenario file '" + path + "': no such file");
 }
 
 TEST(LoadScenario, SyntaxErrorNamesLineAndColumn) {
   const std::string path = kBad + "syntax_error.toml";  // line 8: `seed = = 1`, the second '=' at column 8
-  const InputError e = error_of([&] { load_scenario(path); });
+  const InputError e = testing::input_error_of([&] { load_scenario(path); });
   const std::string what = e.what();
   EXPECT_EQ(what.rfind(at(path, 8, 8) + "malformed TOML: ", 0), 0u) << what;
   EXPECT_TRUE(what.ends_with("; see https://toml.io for the syntax")) << what;
@@ -230,7 +200,7 @@ TEST(LoadScenario, SyntaxErrorNamesLineAndColumn) {
 
 TEST(LoadScenario, TomlDateThatIsNotACalendarDateIsASyntaxError) {
   const std::string path = kBad + "invalid_toml_date.toml";  // line 11: date = 2019-02-30
-  const InputError e = error_of([&] { load_scenario(path); });
+  const InputError e = testing::input_error_of([&] { load_scenario(path); });
   EXPECT_EQ(e.where().file, path);
   EXPECT_EQ(e.where().line, 11);
   EXPECT_GE(e.where().col, 8);
@@ -240,7 +210,7 @@ TEST(LoadScenario, TomlDateThatIsNotACalendarDateIsASyntaxError) {
 TEST(LoadScenario, MissingModelDirectoryPointsAtTheModelLine) {
   const std::string path = kBad + "missing_model_dir.toml";
   const std::string dir = kBad + "no-such-model";
-  const InputError e = error_of([&] { load_and_compile(path); });
+  const InputError e = testing::input_error_of([&] { load_and_compile(path); });
   EXPECT_EQ(std::string(e.what()), at(path, 5, 9) + "model directory '" + dir +
                                        "' does not exist; it must hold agents.toml, parameters.toml, "
                                        "events.toml and influence.toml");
@@ -375,11 +345,11 @@ class ModelDefect : public ::testing::Test {
   }
 
   InputError load_error() const {
-    return error_of([&] { load_model(dir()); });
+    return testing::input_error_of([&] { load_model(dir()); });
   }
   /// For defects only compile() sees: compile the patched model with a valid scenario.
   InputError compile_error() const {
-    return error_of([&] { compile(load_model(dir()), load_scenario(kBad + "control.toml")); });
+    return testing::input_error_of([&] { compile(load_model(dir()), load_scenario(kBad + "control.toml")); });
   }
 
   TempDir tmp_;
@@ -393,7 +363,7 @@ TEST_F(ModelDefect, UnpatchedCopyLoadsAndCompiles) {
 
 TEST_F(ModelDefect, MissingDirectory) {
   const std::string missing = dir() + "-missing";
-  const InputError e = error_of([&] { load_model(missing); });
+  const InputError e = testing::input_error_of([&] { load_model(missing); });
   EXPECT_EQ(std::string(e.what()), at(missing, 0, 0) + "model directory '" + missing +
                                        "' does not exist; it must hold agents.toml, parameters.toml, "
                                        "events.toml and influence.toml");
@@ -415,7 +385,7 @@ TEST_F(ModelDefect, MissingFileReportedAtTheScenarioModelLine) {
                                           "start = 2019-08-01\n"
                                           "end = 2020-06-30\n"
                                           "seed = 1\n");
-  const InputError e = error_of([&] { load_and_compile(scenario); });
+  const InputError e = testing::input_error_of([&] { load_and_compile(scenario); });
   EXPECT_EQ(std::string(e.what()),
             at(scenario, 4, 9) + "cannot read model file '" + file("influence.toml") + "': no such file");
 }
