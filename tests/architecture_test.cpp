@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 
@@ -22,9 +21,21 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"cli", {"cli", "experiment", "report", "engine", "model", "io"}},
 };
 
+/// "engine" for `#include "engine/engine.hpp"`; empty for system includes and other lines. (No std::regex:
+/// GCC 12 warns falsely inside it at -O1, which the sanitizer build uses.)
+std::string included_module(const std::string& line) {
+  const std::string directive = "#include \"";
+  const std::size_t start = line.find_first_not_of(" \t");
+  if (start == std::string::npos || line.compare(start, directive.size(), directive) != 0) return "";
+  const std::size_t name = start + directive.size();
+  const std::size_t slash = line.find('/', name);
+  const std::size_t quote = line.find('"', name);
+  if (slash == std::string::npos || slash > quote) return "";
+  return line.substr(name, slash - name);
+}
+
 TEST(Architecture, IncludesPointOneWay) {
   const fs::path src = fs::path(HEDGESIM_SOURCE_DIR) / "src";
-  const std::regex include_re(R"re(^\s*#include\s+"([a-z_]+)/)re");
   int checked = 0;
   for (const auto& entry : fs::recursive_directory_iterator(src)) {
     const auto ext = entry.path().extension();
@@ -35,12 +46,12 @@ TEST(Architecture, IncludesPointOneWay) {
     int line_no = 0;
     for (std::string line; std::getline(in, line);) {
       ++line_no;
-      std::smatch m;
-      if (!std::regex_search(line, m, include_re)) continue;
+      const std::string target = included_module(line);
+      if (target.empty()) continue;
       ++checked;
-      EXPECT_TRUE(kAllowed.at(module).count(m[1].str()))
+      EXPECT_TRUE(kAllowed.at(module).count(target))
           << entry.path().string() << ":" << line_no << ": module '" << module << "' must not include '"
-          << m[1] << "/'";
+          << target << "/'";
     }
   }
   EXPECT_GT(checked, 20);  // the scan really saw the project's includes
