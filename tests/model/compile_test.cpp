@@ -21,6 +21,7 @@
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
 #include "support/input_error_message.hpp"
+#include "support/scenario_fixture.hpp"
 
 namespace hedgesim {
 namespace {
@@ -68,30 +69,6 @@ double raw_parameter(const char* name) {
   EXPECT_TRUE(v.has_value()) << name;
   return v.value_or(-1.0);
 }
-
-/// A scenario file written to a temporary directory for one test.
-class TempScenario {
- public:
-  explicit TempScenario(const std::string& text) {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / (std::string("hedgesim_") + info->test_suite_name() + "_" +
-                                             info->name() + "_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    path_ = (dir_ / "s.toml").string();
-    std::ofstream(path_) << text;
-  }
-  ~TempScenario() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  TempScenario(const TempScenario&) = delete;
-  TempScenario& operator=(const TempScenario&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  fs::path dir_;
-  std::string path_;
-};
 
 // ---- error messages of the cross-checks: the corpus -------------------------------------------------------
 
@@ -415,21 +392,27 @@ TEST_F(ShippedModel, EventsOfOneStepKeepFileOrder) {
 
 TEST(DatesToSteps, BoundariesAndSortingWithStepDays7And14) {
   // Events written out of date order; start 2019-08-01, end 2019-09-30 (day 60).
-  TempScenario file(
-      "[scenario]\nname = \"steps\"\ntitle = \"t\"\nmodel = \"" + kModel +
-      "\"\nstart = 2019-08-01\nend = 2019-09-30\nseed = 1\n"
-      "[[event]]\ndate = 2019-08-15\ntype = \"state_visit\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = "
-      "\"day14\"\n"
-      "[[event]]\ndate = 2019-08-01\ntype = \"state_visit\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = "
-      "\"day0\"\n"
-      "[[event]]\ndate = 2019-08-08\ntype = \"state_visit\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = "
-      "\"day7\"\n"
-      "[[event]]\ndate = 2019-08-07\ntype = \"state_visit\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = "
-      "\"day6\"\n"
-      "[[event]]\ndate = 2019-09-30\ntype = \"state_visit\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = "
-      "\"day60\"\n");
+  testing::TempDir tmp;
+  const std::string path =
+      tmp.write("s.toml", "[scenario]\nname = \"steps\"\ntitle = \"t\"\nmodel = \"" + kModel +
+                              "\"\nstart = 2019-08-01\nend = 2019-09-30\nseed = 1\n"
+                              "[[event]]\ndate = 2019-08-15\ntype = \"state_visit\"\nactor = "
+                              "\"FRA\"\ntargets = [\"ALB\"]\nlabel = "
+                              "\"day14\"\n"
+                              "[[event]]\ndate = 2019-08-01\ntype = \"state_visit\"\nactor = "
+                              "\"FRA\"\ntargets = [\"ALB\"]\nlabel = "
+                              "\"day0\"\n"
+                              "[[event]]\ndate = 2019-08-08\ntype = \"state_visit\"\nactor = "
+                              "\"FRA\"\ntargets = [\"ALB\"]\nlabel = "
+                              "\"day7\"\n"
+                              "[[event]]\ndate = 2019-08-07\ntype = \"state_visit\"\nactor = "
+                              "\"FRA\"\ntargets = [\"ALB\"]\nlabel = "
+                              "\"day6\"\n"
+                              "[[event]]\ndate = 2019-09-30\ntype = \"state_visit\"\nactor = "
+                              "\"FRA\"\ntargets = [\"ALB\"]\nlabel = "
+                              "\"day60\"\n");
   const ModelSpec spec = load_model(kModel);
-  Scenario sc = load_scenario(file.path());
+  Scenario sc = load_scenario(path);
   auto labels_and_steps = [](const CompiledModel& m) {
     std::vector<std::pair<std::string, int>> out;
     for (const auto& e : m.events)
@@ -444,7 +427,7 @@ TEST(DatesToSteps, BoundariesAndSortingWithStepDays7And14) {
   EXPECT_EQ(labels_and_steps(weekly),
             (LS{{"day0", 1}, {"day6", 1}, {"day7", 2}, {"day14", 3}, {"day60", 9}}));
 
-  sc.overrides = {{"step_days", 14, {file.path(), 1, 1}}};
+  sc.overrides = {{"step_days", 14, {path, 1, 1}}};
   const CompiledModel fortnightly = compile(spec, sc);
   EXPECT_EQ(fortnightly.steps, 5);  // floor(60 / 14) + 1
   // Days 0, 7 and 6 now share step 1 and keep their file order; day 14 opens step 2.
@@ -465,8 +448,9 @@ TEST(DatesToSteps, ManyEventsOfOneStepKeepFileOrder) {
             "\ntype = \"state_visit\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"" + label + "\"\n";
     (i % 2 == 0 ? expected_step2 : expected_step1).push_back(label);
   }
-  TempScenario file(text);
-  const CompiledModel m = load_and_compile(file.path());
+  testing::TempDir tmp;
+  const std::string path = tmp.write("s.toml", text);
+  const CompiledModel m = load_and_compile(path);
   std::vector<std::string> step1, step2;
   for (const auto& e : m.events)
     (e.step == 1 ? step1 : step2).push_back(e.label);

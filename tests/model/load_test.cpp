@@ -6,6 +6,7 @@
 // mechanisms need) are here too, with the other model defects.
 #include "model/load.hpp"
 #include "support/input_error_message.hpp"
+#include "support/scenario_fixture.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ const std::string kModel = kSource + "/model";
 const std::string& kBad = testing::kBadCorpus;
 using testing::at;
 using testing::BadScenario;
+using testing::TempDir;
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -55,34 +57,6 @@ SourcePos find_pos(const std::string& file, const std::string& text, const std::
   const int col = static_cast<int>(nl == std::string::npos ? p + 1 : p - nl);
   return {file, line, col};
 }
-
-/// A fresh directory under the test temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string("hedgesim_") + info->test_suite_name() + "_" + info->name() + "_" +
-                       std::to_string(::getpid());
-    std::replace(name.begin(), name.end(), '/', '_');
-    path_ = (fs::path(::testing::TempDir()) / name).lexically_normal();
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string write(const std::string& name, const std::string& text) const {
-    write_text(path_ / name, text);
-    return (path_ / name).string();
-  }
-
- private:
-  fs::path path_;
-};
 
 // ---- scenario files: the corpus ---------------------------------------------------------------------------
 
@@ -241,7 +215,7 @@ TEST(LoadScenario, DatesMayBeStringsAndEventsMayFallOnStartAndEnd) {
   EXPECT_EQ(s.events[0].date, s.start);
   EXPECT_EQ(s.events[1].date, s.end);
   EXPECT_EQ(s.events[1].magnitude, 0.0);
-  EXPECT_EQ(s.model_dir, (tmp.path() / "model").string());
+  EXPECT_EQ(s.model_dir, (fs::path(tmp.path()) / "model").string());
 }
 
 TEST(LoadScenario, AbsoluteModelPathIsKept) {
@@ -322,9 +296,9 @@ TEST(LoadModel, ShippedModel) {
 
 class ModelDefect : public ::testing::Test {
  protected:
-  ModelDefect() { fs::copy(kModel, tmp_.path() / "model", fs::copy_options::recursive); }
+  ModelDefect() { fs::copy(kModel, fs::path(tmp_.path()) / "model", fs::copy_options::recursive); }
 
-  std::string dir() const { return (tmp_.path() / "model").string(); }
+  std::string dir() const { return (fs::path(tmp_.path()) / "model").string(); }
   std::string file(const std::string& name) const { return dir() + "/" + name; }
   std::string text(const std::string& name) const { return read_text(file(name)); }
 

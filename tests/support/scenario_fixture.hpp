@@ -2,6 +2,8 @@
 // build a scenario in a temporary file from TOML text that uses the shipped model.
 #pragma once
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
