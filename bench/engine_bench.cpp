@@ -93,3 +93,21 @@ BENCHMARK(BM_EnsembleThreads)
 }  // namespace
 
 BENCHMARK_MAIN();
+
+// Stepping only: a batch of N replicates stepped to the end, nothing kept (what sweeps do, metrics aside).
+void BM_BatchStepping(benchmark::State& state) {
+  const CompiledModel& m = model();
+  const int n = static_cast<int>(state.range(0));
+  std::uint64_t first = 0;
+  hedgesim::Batch b;
+  hedgesim::Workspace ws;
+  for (auto _ : state) {
+    hedgesim::init_batch(m, kSeed, first, n, b, ws);
+    for (int k = 1; k <= m.steps; ++k)
+      hedgesim::step(m, k, b, ws, nullptr);
+    benchmark::DoNotOptimize(b.x.data());
+    first += static_cast<std::uint64_t>(n);
+  }
+  set_rate(state, n);
+}
+BENCHMARK(BM_BatchStepping)->Arg(8)->Arg(20)->Arg(64)->Arg(256)->Arg(1024);

@@ -1,7 +1,12 @@
-// The engine: one run of a CompiledModel, step by step. It owns the per-run State, the run's random stream
-// (Boost.Random, one independent stream per (seed, run index), so results never depend on threads or order),
-// the application of scheduled events and transient pulses, the synchronous update by the mechanisms of
-// mechanisms.hpp, clipping to each variable's range, and optional attribution of every change to its source.
+// The engine: runs of a CompiledModel, step by step, a batch of replicates at a time. It owns the batch's
+// state (structure of arrays: replicates in columns, so every mechanism is vectorised across replicates), the
+// replicates' random streams (Boost.Random, one independent stream per (seed, run index)), the application of
+// scheduled events and transient pulses, the synchronous update by the mechanisms of mechanisms.hpp,
+// clipping to each variable's range, and optional attribution of every change to its source.
+//
+// A replicate's results never depend on the batch it is stepped in (its width, its other columns) nor on the
+// thread: columns never mix, sums over agents run in a fixed order, and batches are padded to whole SIMD
+// packets so that every column takes the same (vectorised) code path.
 #pragma once
 
 #include <boost/random/mersenne_twister.hpp>
@@ -9,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/mechanisms.hpp"
 #include "engine/mechanisms_catalog.hpp"
 #include "model/compiled_model.hpp"
 
@@ -16,9 +22,13 @@ namespace hedgesim {
 
 using Rng = boost::random::mt19937_64;
 
-/// The random stream of run `run_index` under `seed`: seeded through Boost's seed_seq from both, so streams
-/// of different runs are independent and a run's draws do not depend on which thread runs it.
+/// The random stream of run `run_index` under `seed`: a 64-bit seed for mt19937_64 drawn from Boost's
+/// seed_seq over both, so streams of different runs are independent and a run's draws do not depend on
+/// which thread or batch runs it.
 Rng make_stream(std::uint64_t seed, std::uint64_t run_index);
+
+/// Replicate columns of a batch: `count` rounded up to a whole number of SIMD packets of doubles.
+int batch_width(int count);
 
 /// Attribution sources: mechanisms first, then clipping to bounds, then scheduled events by index.
 inline constexpr int kBoundsSource = kMechanismCount;
@@ -35,35 +45,51 @@ struct AttributionEntry {
   int agent;
   double delta;
 };
+/// One list of entries per real replicate column of a batch.
+using BatchAttribution = std::vector<std::vector<AttributionEntry>>;
 
-/// A transient event effect still fading.
+/// A transient event effect still fading, in every replicate column.
 struct Pulse {
-  int effect;        ///< index into CompiledModel::effects
-  int event;         ///< index into CompiledModel::events
-  double remaining;  ///< the part of the pulse not yet faded
+  int effect;                ///< index into CompiledModel::effects
+  int event;                 ///< index into CompiledModel::events
+  Eigen::ArrayXd remaining;  ///< per column, the part of the pulse not yet faded
 };
 
-struct State {
-  StateArray x;               ///< vars x agents
-  Eigen::ArrayXd c_prev;      ///< hedgers' conditionality one step earlier, for the reward of E6
-  std::vector<Pulse> pulses;  ///< capacity reserved at init; never reallocates while stepping
+/// The state of `count` replicates: row v * n_agents + a holds variable v of agent a, one column per
+/// replicate (columns >= count are padding, stepped without noise and never reported).
+using BatchArray = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+struct Batch {
+  int count = 0, width = 0, n_agents = 0;
+  BatchArray x;
+  Eigen::ArrayXd c_prev;  ///< hedgers' conditionality one step earlier (flat hedger-major), for E6
+  std::vector<Pulse> pulses;
   std::size_t next_event = 0;
+  std::vector<Rng> streams;  ///< one per real column
+
+  /// Variable v of agent a in every column (width values, the first `count` real).
+  const double* row(Var v, int agent) const { return x.row(var_index(v) * n_agents + agent).data(); }
+  double value(Var v, int agent, int column) const { return row(v, agent)[column]; }
 };
 
-/// Scratch arrays for one step, allocated once per run.
+/// Scratch arrays for one step, allocated once per batch.
 struct Workspace {
+  mech::BatchContext ctx;
+  BatchArray x0;            ///< the initial state (each variable's baseline) in every column
   Eigen::ArrayXd eps, eta;  ///< the step's standard normal draws (signal noise, courting noise)
-  Eigen::ArrayXd z, s_dev, a_dev, e_excess;
-  Eigen::Array<double, kMechanismCount, Eigen::Dynamic, Eigen::RowMajor> d;  ///< per mechanism, per hedger
-  Eigen::ArrayXd d_detente;                                                  ///< per western patron
+  Eigen::ArrayXd z, a_dev, e_excess;
+  Eigen::ArrayXd moved;  ///< one row's change (width), for events and attribution
+  BatchArray d;          ///< per mechanism (rows), per hedger and column (flat hedger-major)
+  Eigen::ArrayXd d_detente, max_detente, attention;
 };
 
-void init_state(const CompiledModel& m, State& st, Workspace& ws);
+/// Sets up replicates first_run, ..., first_run + count - 1 of the model under `seed` at step 0.
+void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_run, int count, Batch& b,
+                Workspace& ws);
 
-/// Advances the state from step k-1 to step k (k >= 1). If `attribution` is not null, appends one entry per
-/// non-zero contribution.
-void step(const CompiledModel& m, int k, State& st, Rng& rng, Workspace& ws,
-          std::vector<AttributionEntry>* attribution);
+/// Advances the batch from step k-1 to step k (k >= 1). If `attribution` is not null (one list per real
+/// column), appends one entry per non-zero contribution.
+void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attribution);
 
 struct RunOutput {
   /// (steps + 1) states, each kVarCount x n_agents row-major: value(k, v, a) = [(k * kVarCount + v) * n + a].
@@ -74,7 +100,12 @@ struct RunOutput {
   }
 };
 
-/// One whole run: a pure function of (model, seed, run index).
+/// Whole runs first_run .. first_run + count - 1 with their trajectories: a pure function of its arguments,
+/// and run r's output is the same whatever batch it is computed in.
+std::vector<RunOutput> run_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_run,
+                                 int count, bool record_attribution);
+
+/// One whole run: run_batch of one.
 RunOutput run(const CompiledModel& m, std::uint64_t seed, std::uint64_t run_index, bool record_attribution);
 
 }  // namespace hedgesim

@@ -1,70 +1,94 @@
-// Implementations of the mechanisms declared in mechanisms.hpp (equations E1–E8 of docs/ODD.md).
+// Implementations of the mechanisms declared in mechanisms.hpp (equations E1–E8 of docs/ODD.md). Every
+// expression is elementwise over the flat hedger-major arrays, so Eigen vectorises it across replicates; the
+// only sums (W z, Σ_j d_j) run over hedgers in a fixed order, one replicate row at a time, so a replicate's
+// result never depends on which other replicates share its batch.
 #include "engine/mechanisms.hpp"
 
 namespace hedgesim::mech {
 
-void regional_diffusion(const CompiledModel& m, CVec z, OutVec out) {
-  out = m.params.r_signal * m.susceptibility * ((m.W * z.matrix()).array() - z);
+BatchContext::BatchContext(const CompiledModel& model, int w) : m(&model), n(model.n_hedgers), width(w) {
+  susceptibility.resize(static_cast<Eigen::Index>(n) * width);
+  rival_trust.resize(static_cast<Eigen::Index>(n) * width);
+  per_replicate.resize(width);
+  for (int i = 0; i < n; ++i) {
+    seg(susceptibility, i).setConstant(model.susceptibility(i));
+    seg(rival_trust, i).setConstant(model.rival_trust(i));
+  }
 }
 
-void anchoring(const CompiledModel& m, CVec z, OutVec out) {
-  out = -m.params.r_signal * (1.0 - m.susceptibility) * z;
+void regional_diffusion(const BatchContext& c, CVec z, OutVec out) {
+  // out_i = Σ_j W_ij z_j, accumulated over j in order for all replicates of hedger i at once.
+  for (int i = 0; i < c.n; ++i) {
+    auto wz = c.seg(out, i);
+    wz.setZero();
+    for (int j = 0; j < c.n; ++j)
+      if (c.m->W(i, j) != 0.0) wz += c.m->W(i, j) * c.seg(z, j);
+  }
+  out = c.p().r_signal * c.susceptibility * (out - z);
 }
 
-void hedging(const CompiledModel& m, CVec courting, OutVec out) {
-  out = -m.params.r_signal * m.params.courting_signal_pull * courting;
+void anchoring(const BatchContext& c, CVec z, OutVec out) {
+  out = -c.p().r_signal * (1.0 - c.susceptibility) * z;
 }
 
-void rival_pull(const CompiledModel& m, CVec engagement_excess, OutVec out) {
-  out = -m.params.r_signal * m.params.engagement_signal_pull * engagement_excess;
+void hedging(const BatchContext& c, CVec courting, OutVec out) {
+  out = -c.p().r_signal * c.p().courting_signal_pull * courting;
 }
 
-void signal_noise(const CompiledModel& m, CVec eps, OutVec out) {
-  out = m.params.signal_noise_step * eps;
+void rival_pull(const BatchContext& c, CVec engagement_excess, OutVec out) {
+  out = -c.p().r_signal * c.p().engagement_signal_pull * engagement_excess;
 }
 
-void substance_drift(const CompiledModel& m, CVec s_dev, CVec b, CVec b0, CVec a_dev, OutVec out) {
-  const Params& p = m.params;
+void signal_noise(const BatchContext& c, CVec eps, OutVec out) {
+  out = c.p().signal_noise_step * eps;
+}
+
+void substance_drift(const BatchContext& c, CVec s_dev, CVec b, CVec b0, CVec a_dev, OutVec out) {
+  const Params& p = c.p();
   out =
       p.r_substance * (b0 + p.substance_signal_coupling * s_dev + p.substance_accession_coupling * a_dev - b);
 }
 
-void grievance_dynamics(const CompiledModel& m, CVec g, CVec a, CVec c, CVec c0, OutVec out) {
-  const Params& p = m.params;
-  out = p.r_grievance * (p.grievance_conditionality_gain * a * (c - c0).max(0.0) - g);
+void grievance_dynamics(const BatchContext& c, CVec g, CVec a, CVec cond, CVec c0, OutVec out) {
+  const Params& p = c.p();
+  out = p.r_grievance * (p.grievance_conditionality_gain * a * (cond - c0).max(0.0) - g);
 }
 
-void hedging_decision(const CompiledModel& m, CVec g, CVec q, CVec h, CVec eta, OutVec out) {
-  const Params& p = m.params;
+void hedging_decision(const BatchContext& c, CVec g, CVec q, CVec h, CVec eta, OutVec out) {
+  const Params& p = c.p();
   const double sd = p.courting_noise;
   // Log-normal noise with mean one: no grievance or no belief means no courting at all, so the rival's
   // engagement can stay exactly at baseline (ODD, design concept "Stochasticity").
-  const Vec target = (p.courting_gain * g * q * (sd * eta - 0.5 * sd * sd).exp()).min(1.0);
-  out = p.r_courting * (target - h);
+  out = p.r_courting * ((p.courting_gain * g * q * (sd * eta - 0.5 * sd * sd).exp()).min(1.0) - h);
 }
 
-void western_response(const CompiledModel& m, CVec c, CVec c0, CVec h, CVec b, CVec b0, OutVec out) {
-  const Params& p = m.params;
-  out = p.r_conditionality * (c0 - c) - p.r_softening * h * (c - p.conditionality_floor).max(0.0) +
+void western_response(const BatchContext& c, CVec cond, CVec c0, CVec h, CVec b, CVec b0, OutVec out) {
+  const Params& p = c.p();
+  out = p.r_conditionality * (c0 - cond) - p.r_softening * h * (cond - p.conditionality_floor).max(0.0) +
         p.r_conditionality * p.hardening_gain * (b0 - b - p.backsliding_tolerance).max(0.0);
 }
 
-void belief_learning(const CompiledModel& m, CVec q, CVec h, CVec c_prev, CVec c, OutVec out) {
-  const Params& p = m.params;
-  const Vec payoff = (p.reward_gain_step * (c_prev - c).max(0.0)).tanh();
-  out = p.r_learning * h * (payoff - q);
+void belief_learning(const BatchContext& c, CVec q, CVec h, CVec c_prev, CVec cond, OutVec out) {
+  const Params& p = c.p();
+  out = p.r_learning * h * ((p.reward_gain_step * (c_prev - cond).max(0.0)).tanh() - q);
 }
 
-void rival_engagement(const CompiledModel& m, CVec h, CVec e, CVec e0, double max_detente, OutVec out) {
-  const Params& p = m.params;
-  const Vec demand = m.rival_trust * h;
-  const double budget = p.rival_budget * (1.0 - p.detente_damping * max_detente);
-  const Vec target = e0 + budget * demand / (p.rival_saturation + demand.sum());
-  out = p.r_engagement * (target - e);
+void rival_engagement(const BatchContext& c, CVec h, CVec e, CVec e0, CVec max_detente, OutVec out) {
+  const Params& p = c.p();
+  // out first holds the demand d_i = τ_i h_i; `share` the budget per unit of demand, per replicate.
+  out = c.rival_trust * h;
+  Vec& share = c.per_replicate;
+  share.setConstant(p.rival_saturation);
+  for (int j = 0; j < c.n; ++j)
+    share += c.seg(out, j);
+  share = p.rival_budget * (1.0 - p.detente_damping * max_detente) / share;
+  for (int i = 0; i < c.n; ++i)
+    c.seg(out, i) = share * c.seg(out, i);
+  out = p.r_engagement * (e0 + out - e);
 }
 
-void detente_decay(const CompiledModel& m, CVec detente, OutVec out) {
-  out = -m.params.r_detente * detente;
+void detente_decay(const BatchContext& c, CVec detente, OutVec out) {
+  out = -c.p().r_detente * detente;
 }
 
 }  // namespace hedgesim::mech

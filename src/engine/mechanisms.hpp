@@ -1,7 +1,11 @@
 // The mechanisms of the hedging model, one named function each, citing its equation in docs/ODD.md.
 // Each computes the change one mechanism makes to one variable of the hedgers over one step, from a snapshot
 // of the state (synchronous update), into an output array; none allocates, throws or looks up a name.
-// Arrays are per hedger (length n_hedgers) unless stated.
+//
+// The engine steps a batch of replicates at once (structure of arrays, vectorised across replicates), so
+// every array of a hedger variable is flat and hedger-major: element i * width + r is hedger i in replicate
+// column r (length n_hedgers * width). Per-hedger constants of the model (susceptibility, trust) are
+// broadcast to that layout once, in the BatchContext. A batch of width 1 is one run.
 #pragma once
 
 #include <Eigen/Dense>
@@ -14,36 +18,58 @@ using Vec = Eigen::ArrayXd;
 using CVec = Eigen::Ref<const Eigen::ArrayXd>;
 using OutVec = Eigen::Ref<Eigen::ArrayXd>;
 
+/// What the mechanisms read besides the state: the parameters, the influence matrix and the per-hedger
+/// constants broadcast over the `width` replicate columns of a batch.
+struct BatchContext {
+  BatchContext() = default;
+  BatchContext(const CompiledModel& model, int width);
+
+  const CompiledModel* m = nullptr;
+  int n = 0;                        ///< hedgers
+  int width = 1;                    ///< replicate columns
+  Vec susceptibility, rival_trust;  ///< n * width, hedger-major
+  /// Scratch for per-replicate sums (length width). A context belongs to one batch and one thread.
+  mutable Vec per_replicate;
+
+  const Params& p() const { return m->params; }
+  /// Hedger i's slice of a flat hedger-major array.
+  template <class Array>
+  auto seg(Array& a, int i) const {
+    return a.segment(static_cast<Eigen::Index>(i) * width, width);
+  }
+};
+
 /// E1a — Friedkin–Johnsen diffusion of visible signals among hedgers, in deviations z = s - s̄ from the
 /// baseline: r_s · λ_i · ((W z)_i - z_i).
-void regional_diffusion(const CompiledModel& m, CVec z, OutVec out);
+void regional_diffusion(const BatchContext& c, CVec z, OutVec out);
 /// E1b — the Friedkin–Johnsen anchor: r_s · (1 - λ_i) · (0 - z_i).
-void anchoring(const CompiledModel& m, CVec z, OutVec out);
+void anchoring(const BatchContext& c, CVec z, OutVec out);
 /// E1c — visible courting displaces the signal toward the rival: -r_s · κ_hs · h_i.
-void hedging(const CompiledModel& m, CVec courting, OutVec out);
+void hedging(const BatchContext& c, CVec courting, OutVec out);
 /// E1d — the rival's engagement above baseline displaces the signal: -r_s · κ_es · (e_i - ē_i).
-void rival_pull(const CompiledModel& m, CVec engagement_excess, OutVec out);
+void rival_pull(const BatchContext& c, CVec engagement_excess, OutVec out);
 /// E1e — noise: σ_s · sqrt(Δ/7) · ε_i, ε_i ~ N(0, 1).
-void signal_noise(const CompiledModel& m, CVec eps, OutVec out);
+void signal_noise(const BatchContext& c, CVec eps, OutVec out);
 /// E2 — substance drifts slowly toward b̄_i + ω_s (s_i - s̄_i) + ω_a (a_i - ā_i): r_b · (target - b_i).
-void substance_drift(const CompiledModel& m, CVec s_dev, CVec b, CVec b0, CVec a_dev, OutVec out);
+void substance_drift(const BatchContext& c, CVec s_dev, CVec b, CVec b0, CVec a_dev, OutVec out);
 /// E3 — grievance relaxes toward what excess demands justify, scaled by the stake:
 /// r_g · (κ_gc · a_i · max(0, c_i - c̄_i) - g_i).
-void grievance_dynamics(const CompiledModel& m, CVec g, CVec a, CVec c, CVec c0, OutVec out);
+void grievance_dynamics(const BatchContext& c, CVec g, CVec a, CVec cond, CVec c0, OutVec out);
 /// E4 — the hedging decision: h*_i = min(1, κ_h · g_i · q_i · exp(σ_h η_i - σ_h²/2)), η_i ~ N(0, 1);
 /// courting follows it: r_h · (h*_i - h_i).
-void hedging_decision(const CompiledModel& m, CVec g, CVec q, CVec h, CVec eta, OutVec out);
+void hedging_decision(const BatchContext& c, CVec g, CVec q, CVec h, CVec eta, OutVec out);
 /// E5 — the western response: demands relax to baseline, soften under courting down to a floor, harden when
 /// substance backslides by more than a tolerance θ_b:
 /// r_c (c̄_i - c_i) - r_soft · h_i · max(0, c_i - c_floor) + r_c · κ_hard · max(0, b̄_i - b_i - θ_b).
-void western_response(const CompiledModel& m, CVec c, CVec c0, CVec h, CVec b, CVec b0, OutVec out);
+void western_response(const BatchContext& c, CVec cond, CVec c0, CVec h, CVec b, CVec b0, OutVec out);
 /// E6 — Bush–Mosteller learning that courting pays: π_i = tanh(κ_π · max(0, c_prev,i - c_i)),
 /// Δq_i = r_q · h_i · (π_i - q_i).
-void belief_learning(const CompiledModel& m, CVec q, CVec h, CVec c_prev, CVec c, OutVec out);
+void belief_learning(const BatchContext& c, CVec q, CVec h, CVec c_prev, CVec cond, OutVec out);
 /// E7 — the rival reacts out of a limited budget: d_i = τ_i h_i, B = budget · (1 - κ_D · max_w D_w),
-/// e*_i = ē_i + B · d_i / (d_sat + Σ_j d_j), Δe_i = r_e (e*_i - e_i).
-void rival_engagement(const CompiledModel& m, CVec h, CVec e, CVec e0, double max_detente, OutVec out);
-/// E8 — a western reset with the rival fades: ΔD_w = -r_D · D_w (per western patron).
-void detente_decay(const CompiledModel& m, CVec detente, OutVec out);
+/// e*_i = ē_i + B · d_i / (d_sat + Σ_j d_j), Δe_i = r_e (e*_i - e_i). `max_detente` has one value per
+/// replicate column (length width); the sums run over the hedgers of each column.
+void rival_engagement(const BatchContext& c, CVec h, CVec e, CVec e0, CVec max_detente, OutVec out);
+/// E8 — a western reset with the rival fades: ΔD_w = -r_D · D_w (per western patron; any length).
+void detente_decay(const BatchContext& c, CVec detente, OutVec out);
 
 }  // namespace hedgesim::mech

@@ -1,4 +1,6 @@
-// A minimal work-sharing pool: threads take replicate indices from an atomic counter.
+// A minimal work-sharing pool: threads take batches of replicates from an atomic counter. A replicate's
+// result does not depend on its batch (see engine.hpp), so neither the batch size nor the thread count
+// changes it.
 #include "experiment/ensemble.hpp"
 
 #include <algorithm>
@@ -10,12 +12,17 @@ namespace hedgesim {
 
 std::vector<RunOutput> run_ensemble(const CompiledModel& m, const EnsembleOptions& opt) {
   std::vector<RunOutput> out(static_cast<std::size_t>(opt.replicates));
+  constexpr int kBatch = 32;
+  const int batches = (opt.replicates + kBatch - 1) / kBatch;
   std::atomic<int> next{0};
   auto worker = [&] {
-    for (int r = next++; r < opt.replicates; r = next++)
-      out[r] = run(m, opt.seed, static_cast<std::uint64_t>(r), opt.attribution);
+    for (int i = next++; i < batches; i = next++) {
+      const int first = i * kBatch, count = std::min(kBatch, opt.replicates - first);
+      auto runs = run_batch(m, opt.seed, static_cast<std::uint64_t>(first), count, opt.attribution);
+      std::move(runs.begin(), runs.end(), out.begin() + first);
+    }
   };
-  const int t = std::clamp(opt.threads, 1, std::max(1, opt.replicates));
+  const int t = std::clamp(opt.threads, 1, std::max(1, batches));
   std::vector<std::thread> pool;
   for (int i = 1; i < t; ++i)
     pool.emplace_back(worker);

@@ -19,6 +19,7 @@ class Mechanisms : public ::testing::Test {
   void SetUp() override {
     m = testing::compile_text(dir, "");
     n = m.n_hedgers;
+    ctx = mech::BatchContext(m, 1);
     out = ArrayXd::Zero(n);
   }
   ArrayXd ramp(double a, double b) const { return ArrayXd::LinSpaced(n, a, b); }
@@ -26,43 +27,44 @@ class Mechanisms : public ::testing::Test {
 
   testing::TempDir dir;
   CompiledModel m;
+  mech::BatchContext ctx;  // one replicate column: flat arrays are per hedger
   int n = 0;
   ArrayXd out;
 };
 
 TEST_F(Mechanisms, RegionalDiffusionIsFriedkinJohnsenInDeviations) {
   const ArrayXd z = ramp(-0.3, 0.4);
-  mech::regional_diffusion(m, z, out);
+  mech::regional_diffusion(ctx, z, out);
   for (int i = 0; i < n; ++i) {
     double wz = 0.0;
     for (int j = 0; j < n; ++j)
       wz += m.W(i, j) * z(j);
     EXPECT_NEAR(out(i), m.params.r_signal * m.susceptibility(i) * (wz - z(i)), 1e-15);
   }
-  mech::regional_diffusion(m, ArrayXd::Constant(n, 0.25),
+  mech::regional_diffusion(ctx, ArrayXd::Constant(n, 0.25),
                            out);  // row-stochastic W: consensus is a fixed point
   EXPECT_NEAR(out.abs().maxCoeff(), 0.0, 1e-15);
 }
 
 TEST_F(Mechanisms, AnchoringPullsBackWithStubbornness) {
   const ArrayXd z = ramp(-0.2, 0.2);
-  mech::anchoring(m, z, out);
+  mech::anchoring(ctx, z, out);
   for (int i = 0; i < n; ++i)
     EXPECT_NEAR(out(i), -m.params.r_signal * (1 - m.susceptibility(i)) * z(i), 1e-15);
 }
 
 TEST_F(Mechanisms, HedgingAndRivalPullMoveSignalTowardMoscow) {
-  mech::hedging(m, ArrayXd::Constant(n, 0.5), out);
+  mech::hedging(ctx, ArrayXd::Constant(n, 0.5), out);
   EXPECT_TRUE((out < 0).all());
   EXPECT_NEAR(out(0), -m.params.r_signal * m.params.courting_signal_pull * 0.5, 1e-15);
-  mech::rival_pull(m, ArrayXd::Constant(n, 0.2), out);
+  mech::rival_pull(ctx, ArrayXd::Constant(n, 0.2), out);
   EXPECT_NEAR(out(0), -m.params.r_signal * m.params.engagement_signal_pull * 0.2, 1e-15);
 }
 
 TEST_F(Mechanisms, SubstanceDriftIsSlowAndWeaklyCoupledToSignal) {
   const ArrayXd b0 = row0(Var::substance);
   const ArrayXd s_dev = ArrayXd::Constant(n, -0.5), a_dev = ArrayXd::Zero(n);
-  mech::substance_drift(m, s_dev, b0, b0, a_dev, out);
+  mech::substance_drift(ctx, s_dev, b0, b0, a_dev, out);
   for (int i = 0; i < n; ++i)
     EXPECT_NEAR(out(i), m.params.r_substance * m.params.substance_signal_coupling * -0.5, 1e-15);
   // A half-unit swing of signal moves substance by less than a thousandth per step: sticky by design.
@@ -72,7 +74,7 @@ TEST_F(Mechanisms, SubstanceDriftIsSlowAndWeaklyCoupledToSignal) {
 TEST_F(Mechanisms, GrievanceFollowsExcessConditionalityTimesStake) {
   const ArrayXd g = ramp(0.0, 0.5), a = ramp(0.1, 0.6), c0 = row0(Var::conditionality);
   const ArrayXd c = c0 + ramp(-0.1, 0.3);
-  mech::grievance_dynamics(m, g, a, c, c0, out);
+  mech::grievance_dynamics(ctx, g, a, c, c0, out);
   for (int i = 0; i < n; ++i) {
     const double target = m.params.grievance_conditionality_gain * a(i) * std::max(0.0, c(i) - c0(i));
     EXPECT_NEAR(out(i), m.params.r_grievance * (target - g(i)), 1e-15);
@@ -81,20 +83,20 @@ TEST_F(Mechanisms, GrievanceFollowsExcessConditionalityTimesStake) {
 
 TEST_F(Mechanisms, NoCourtingWithoutGrievanceWhateverTheNoise) {
   const ArrayXd zero = ArrayXd::Zero(n), q = ArrayXd::Constant(n, 0.9), eta = ramp(-3, 3);
-  mech::hedging_decision(m, zero, q, zero, eta, out);
+  mech::hedging_decision(ctx, zero, q, zero, eta, out);
   EXPECT_EQ(out.abs().maxCoeff(), 0.0);
 }
 
 TEST_F(Mechanisms, CourtingGrowsWithGrievanceAndBeliefAndIsCapped) {
   const ArrayXd h = ArrayXd::Zero(n), eta = ArrayXd::Zero(n), q = ArrayXd::Constant(n, 0.5);
   ArrayXd low(n), high(n);
-  mech::hedging_decision(m, ArrayXd::Constant(n, 0.1), q, h, eta, low);
-  mech::hedging_decision(m, ArrayXd::Constant(n, 0.2), q, h, eta, high);
+  mech::hedging_decision(ctx, ArrayXd::Constant(n, 0.1), q, h, eta, low);
+  mech::hedging_decision(ctx, ArrayXd::Constant(n, 0.2), q, h, eta, high);
   EXPECT_TRUE((high > low).all());
   const double sd = m.params.courting_noise;
   EXPECT_NEAR(low(0), m.params.r_courting * m.params.courting_gain * 0.1 * 0.5 * std::exp(-0.5 * sd * sd),
               1e-15);
-  mech::hedging_decision(m, ArrayXd::Constant(n, 1.0), ArrayXd::Constant(n, 1.0), h,
+  mech::hedging_decision(ctx, ArrayXd::Constant(n, 1.0), ArrayXd::Constant(n, 1.0), h,
                          ArrayXd::Constant(n, 3.0), out);
   EXPECT_NEAR(out(0), m.params.r_courting * 1.0, 1e-15);  // target capped at full courting
 }
@@ -102,11 +104,11 @@ TEST_F(Mechanisms, CourtingGrowsWithGrievanceAndBeliefAndIsCapped) {
 TEST_F(Mechanisms, WesternResponseSoftensUnderCourtingAndHardensOnBacksliding) {
   const ArrayXd c0 = row0(Var::conditionality), b0 = row0(Var::substance), c = c0 + 0.1;
   ArrayXd calm(n), courted(n), backslid(n);
-  mech::western_response(m, c, c0, ArrayXd::Zero(n), b0, b0, calm);
-  mech::western_response(m, c, c0, ArrayXd::Constant(n, 0.5), b0, b0, courted);
-  mech::western_response(m, c, c0, ArrayXd::Zero(n), b0 - 0.1, b0, backslid);
+  mech::western_response(ctx, c, c0, ArrayXd::Zero(n), b0, b0, calm);
+  mech::western_response(ctx, c, c0, ArrayXd::Constant(n, 0.5), b0, b0, courted);
+  mech::western_response(ctx, c, c0, ArrayXd::Zero(n), b0 - 0.1, b0, backslid);
   ArrayXd noise_dip(n);  // a dip within the tolerance is not backsliding
-  mech::western_response(m, c, c0, ArrayXd::Zero(n), b0 - 0.5 * m.params.backsliding_tolerance, b0,
+  mech::western_response(ctx, c, c0, ArrayXd::Zero(n), b0 - 0.5 * m.params.backsliding_tolerance, b0,
                          noise_dip);
   EXPECT_TRUE((noise_dip == calm).all());
   for (int i = 0; i < n; ++i) {
@@ -122,9 +124,9 @@ TEST_F(Mechanisms, WesternResponseSoftensUnderCourtingAndHardensOnBacksliding) {
 TEST_F(Mechanisms, BeliefIsReinforcedOnlyWhenCourtingMetSoftening) {
   const ArrayXd q = ArrayXd::Constant(n, 0.3), h = ArrayXd::Constant(n, 0.5), c = ArrayXd::Constant(n, 0.5);
   ArrayXd softened(n), unchanged(n), idle(n);
-  mech::belief_learning(m, q, h, c + 0.05, c, softened);
-  mech::belief_learning(m, q, h, c, c, unchanged);
-  mech::belief_learning(m, q, ArrayXd::Zero(n), c + 0.05, c, idle);
+  mech::belief_learning(ctx, q, h, c + 0.05, c, softened);
+  mech::belief_learning(ctx, q, h, c, c, unchanged);
+  mech::belief_learning(ctx, q, ArrayXd::Zero(n), c + 0.05, c, idle);
   const double payoff = std::tanh(m.params.reward_gain_step * 0.05);
   EXPECT_NEAR(softened(0), m.params.r_learning * 0.5 * (payoff - 0.3), 1e-15);
   EXPECT_LT(unchanged(0), 0.0);  // courting that is not rewarded extinguishes (Bush–Mosteller)
@@ -133,14 +135,14 @@ TEST_F(Mechanisms, BeliefIsReinforcedOnlyWhenCourtingMetSoftening) {
 
 TEST_F(Mechanisms, RivalStaysAtBaselineWithoutCourting) {
   const ArrayXd e0 = row0(Var::engagement);
-  mech::rival_engagement(m, ArrayXd::Zero(n), e0, e0, 0.0, out);
+  mech::rival_engagement(ctx, ArrayXd::Zero(n), e0, e0, ArrayXd::Zero(1), out);
   EXPECT_EQ(out.abs().maxCoeff(), 0.0);
 }
 
 TEST_F(Mechanisms, RivalSharesALimitedBudgetByTrustAndDetenteDampsIt) {
   const ArrayXd e0 = row0(Var::engagement), h = ArrayXd::Constant(n, 1.0);
   // The target e* is reached when e starts there; recover it from one step: e* = e + out / r_e.
-  mech::rival_engagement(m, h, e0, e0, 0.0, out);
+  mech::rival_engagement(ctx, h, e0, e0, ArrayXd::Zero(1), out);
   const ArrayXd spent = out / m.params.r_engagement;
   EXPECT_LT(spent.sum(), m.params.rival_budget);
   for (int i = 0; i < n; ++i)
@@ -149,13 +151,13 @@ TEST_F(Mechanisms, RivalSharesALimitedBudgetByTrustAndDetenteDampsIt) {
         EXPECT_NEAR(spent(i) / spent(j), m.rival_trust(i) / m.rival_trust(j), 1e-12);
       }
   ArrayXd damped(n);
-  mech::rival_engagement(m, h, e0, e0, 1.0, damped);
+  mech::rival_engagement(ctx, h, e0, e0, ArrayXd::Ones(1), damped);
   EXPECT_NEAR(damped.sum(), out.sum() * (1.0 - m.params.detente_damping), 1e-12);
 }
 
 TEST_F(Mechanisms, DetenteDecays) {
   ArrayXd d = ArrayXd::Constant(2, 0.6), o(2);
-  mech::detente_decay(m, d, o);
+  mech::detente_decay(ctx, d, o);
   EXPECT_NEAR(o(0), -0.6 * m.params.r_detente, 1e-15);
 }
 
