@@ -1,231 +1,26 @@
-// Reading TOML into ModelSpec and Scenario. A small TableReader wraps each toml++ table so that every access
-// checks the key's type and range and every failure names `file:line:col`, the key, the bad value and what is
-// allowed. Unknown keys are errors too (with a "did you mean"), because a misspelt optional key would
-// otherwise be silently ignored.
+// Reading TOML into ModelSpec and Scenario. A TableReader (model/toml_reader.hpp) wraps each toml++ table so
+// that every access checks the key's type and range and every failure names `file:line:col`, the key, the bad
+// value and what is allowed. Unknown keys are errors too (with a "did you mean"), because a misspelt optional
+// key would otherwise be silently ignored.
 #include "model/load.hpp"
 
 #include <algorithm>
 #include <climits>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <set>
-#include <sstream>
 
-#include <toml++/toml.h>
+#include "model/toml_reader.hpp"
 
 namespace hedgesim {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string fmt_number(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a floating-point number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    default:
-      return "nothing";
-  }
-}
-
-SourcePos pos_of(const std::string& file, const toml::source_region& r) {
-  return {file, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
-}
-
-toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    const SourcePos at = referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from;
-    throw InputError(at, "cannot read " + std::string(what) + " '" + path + "': no such file");
-  }
-  try {
-    return toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    throw InputError(pos_of(path, e.source()), "malformed TOML: " + std::string(e.description()) +
-                                                   "; see https://toml.io for the syntax");
-  }
-}
-
-/// One TOML table being read, with its file and a context name for messages (e.g. "[[agent]] 'ABC'").
-class TableReader {
- public:
-  TableReader(std::string file, const toml::table& t, std::string context)
-      : file_(std::move(file)), t_(t), context_(std::move(context)) {}
-
-  SourcePos pos() const { return pos_of(file_, t_.source()); }
-  SourcePos pos(std::string_view key) const {
-    for (auto&& [k, v] : t_)
-      if (k.str() == key) return pos_of(file_, v.source());
-    return pos();
-  }
-  SourcePos key_pos(std::string_view key) const {
-    for (auto&& [k, v] : t_)
-      if (k.str() == key) return pos_of(file_, k.source());
-    return pos();
-  }
-  const std::string& file() const { return file_; }
-  const toml::table& table() const { return t_; }
-  bool has(std::string_view key) const { return t_.contains(key); }
-
-  void allow_only(const std::vector<std::string>& allowed) const {
-    for (auto&& [k, v] : t_) {
-      if (std::find(allowed.begin(), allowed.end(), k.str()) != allowed.end()) continue;
-      throw InputError(pos_of(file_, k.source()), "unknown key '" + std::string(k.str()) + "' in " +
-                                                      context_ + did_you_mean(k.str(), allowed) +
-                                                      "; allowed keys: " + join_quoted(allowed));
-    }
-  }
-
-  const toml::node& require(std::string_view key) const {
-    const toml::node* n = t_.get(key);
-    if (n == nullptr)
-      throw InputError(pos(), context_ + " is missing the required key '" + std::string(key) + "'");
-    return *n;
-  }
-
-  std::string string(std::string_view key) const {
-    const toml::node& n = require(key);
-    if (!n.is_string()) throw type_error(key, n, "a string");
-    return std::string(n.as_string()->get());
-  }
-  std::string string_or(std::string_view key, std::string fallback) const {
-    return has(key) ? string(key) : std::move(fallback);
-  }
-
-  double number(std::string_view key, double lo, double hi) const {
-    const toml::node& n = require(key);
-    double v = 0.0;
-    if (n.is_integer())
-      v = static_cast<double>(n.as_integer()->get());
-    else if (n.is_floating_point())
-      v = n.as_floating_point()->get();
-    else
-      throw type_error(key, n, "a number");
-    check_range(key, v, lo, hi);
-    return v;
-  }
-  double number_or(std::string_view key, double fallback, double lo, double hi) const {
-    return has(key) ? number(key, lo, hi) : fallback;
-  }
-
-  std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi) const {
-    const toml::node& n = require(key);
-    if (!n.is_integer()) throw type_error(key, n, "an integer");
-    const std::int64_t v = n.as_integer()->get();
-    if (v < lo || v > hi)
-      throw InputError(pos(key), "'" + std::string(key) + "' = " + std::to_string(v) +
-                                     " is out of range in " + context_ + "; allowed: " + std::to_string(lo) +
-                                     " to " + std::to_string(hi));
-    return v;
-  }
-
-  /// A TOML local date (2019-10-18) or a string "2019-10-18".
-  Date date(std::string_view key) const {
-    const toml::node& n = require(key);
-    if (n.is_date()) {
-      const toml::date d = n.as_date()->get();
-      if (auto v = make_date(d.year, d.month, d.day)) return *v;
-    } else if (n.is_string()) {
-      if (auto v = parse_date(n.as_string()->get())) return *v;
-      throw InputError(pos(key),
-                       "'" + std::string(key) + "' = \"" + std::string(n.as_string()->get()) +
-                           "\" is not a date; write a calendar date as YYYY-MM-DD, e.g. 2019-10-18");
-    }
-    throw type_error(key, n, "a date (YYYY-MM-DD)");
-  }
-
-  std::vector<std::string> strings(std::string_view key) const {
-    const toml::node& n = require(key);
-    const toml::array* arr = n.as_array();
-    if (arr == nullptr) throw type_error(key, n, "an array of strings, e.g. [\"a\", \"b\"]");
-    if (arr->empty())
-      throw InputError(pos(key), "'" + std::string(key) + "' is empty; give at least one name");
-    std::vector<std::string> out;
-    for (const toml::node& e : *arr) {
-      if (!e.is_string())
-        throw InputError(pos_of(file_, e.source()),
-                         "'" + std::string(key) + "' must hold strings, got " + type_name(e));
-      out.emplace_back(e.as_string()->get());
-    }
-    return out;
-  }
-
-  const toml::table& subtable(std::string_view key) const {
-    const toml::node& n = require(key);
-    if (!n.is_table()) throw type_error(key, n, "a table");
-    return *n.as_table();
-  }
-
-  /// An array of tables ([[key]]), or an empty list when absent.
-  std::vector<const toml::table*> tables(std::string_view key) const {
-    std::vector<const toml::table*> out;
-    if (!has(key)) return out;
-    const toml::node& n = require(key);
-    const toml::array* arr = n.as_array();
-    if (arr == nullptr) throw type_error(key, n, "an array of tables, written [[" + std::string(key) + "]]");
-    for (const toml::node& e : *arr) {
-      if (!e.is_table())
-        throw InputError(pos_of(file_, e.source()), "'" + std::string(key) + "' must hold tables, got " +
-                                                        type_name(e) + "; write [[" + std::string(key) +
-                                                        "]]");
-      out.push_back(e.as_table());
-    }
-    return out;
-  }
-
-  InputError type_error(std::string_view key, const toml::node& n, const std::string& expected) const {
-    return InputError(pos_of(file_, n.source()), "'" + std::string(key) + "' in " + context_ + " must be " +
-                                                     expected + ", got " + type_name(n));
-  }
-
-  void check_range(std::string_view key, double v, double lo, double hi) const {
-    if (!std::isfinite(v) || v < lo || v > hi)
-      throw InputError(pos(key), "'" + std::string(key) + "' = " + fmt_number(v) + " is out of range in " +
-                                     context_ + "; allowed: " + fmt_number(lo) + " to " + fmt_number(hi));
-  }
-
- private:
-  std::string file_;
-  const toml::table& t_;
-  std::string context_;
-};
-
-bool is_valid_id(std::string_view id) {
-  if (id.empty() || id.size() > 32) return false;
-  for (char c : id)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
-  return true;
-}
-
-std::string checked_id(const TableReader& r, std::string_view key) {
-  std::string id = r.string(key);
-  if (!is_valid_id(id))
-    throw InputError(r.pos(key), "'" + std::string(key) + "' = \"" + id +
-                                     "\" is not a valid id; use 1 to 32 letters, digits, '_' or '-'");
-  return id;
-}
+using toml_io::checked_id;
+using toml_io::fmt_number;
+using toml_io::parse_toml_file;
+using toml_io::TableReader;
 
 std::string kinds_carrying(Var v) {
   return "'" + std::string(kKindNames[static_cast<int>(kVarInfo[var_index(v)].kind)]) + "'";
