@@ -1,0 +1,121 @@
+// The journal: what is appended is read back exactly, a reopened journal knows its finished chunks, a torn
+// last record (a crash mid-write) is cut off, and a journal is only resumed by the job that wrote it.
+#include "io/journal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "support/input_error_message.hpp"
+#include "support/scenario_fixture.hpp"
+
+namespace hedgesim::io {
+namespace {
+
+const JournalHeader kHeader = {{"version", "1.2.3"}, {"experiment_sha256", "abc"}, {"points", "10"}};
+
+TEST(Journal, AppendedChunksReadBackExactlyAfterReopening) {
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  const std::vector<double> a = {0.1, -2.5e-300, 1.0 / 3.0}, b = {42.0};
+  {
+    Journal j = Journal::create(path, kHeader);
+    j.append(3, a);
+    j.append(0, b);
+    j.append(3, {9.0});  // a chunk is recorded once
+    EXPECT_EQ(j.chunks_done(), 2);
+    EXPECT_EQ(j.read(3), a);
+  }
+  Journal j = Journal::resume(path, kHeader);
+  EXPECT_EQ(j.chunks_done(), 2);
+  EXPECT_TRUE(j.has(0) && j.has(3));
+  EXPECT_FALSE(j.has(1));
+  EXPECT_EQ(j.read(3), a);
+  EXPECT_EQ(j.read(0), b);
+  j.append(1, {7.0});  // appending after reopening goes after the old records
+  EXPECT_EQ(Journal::resume(path, kHeader).read(1), std::vector<double>{7.0});
+}
+
+TEST(Journal, ATornLastRecordIsCutOffAndItsChunkCountsAsNotDone) {
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  {
+    Journal j = Journal::create(path, kHeader);
+    j.append(0, {1.0, 2.0});
+    j.append(1, {3.0, 4.0});
+  }
+  const auto size = std::filesystem::file_size(path);
+  for (std::uintmax_t cut : {1u, 8u, 20u}) {  // checksum, payload, header of the last record
+    std::filesystem::resize_file(path, size - cut);
+    Journal j = Journal::resume(path, kHeader);
+    EXPECT_TRUE(j.has(0)) << cut;
+    EXPECT_FALSE(j.has(1)) << cut;
+    j.append(1, {3.0, 4.0});  // redone after the cut: the file is whole again
+  }
+  EXPECT_EQ(std::filesystem::file_size(path), size);
+}
+
+TEST(Journal, ACorruptRecordIsNotTrusted) {
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  { Journal::create(path, kHeader).append(0, {1.0, 2.0}); }
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-12, std::ios::end);  // inside the last value
+    f.put('\x7f');
+  }
+  EXPECT_FALSE(Journal::resume(path, kHeader).has(0));
+}
+
+TEST(Journal, RefusesToResumeAnotherJobsJournalAndSaysWhatDiffers) {
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  { Journal::create(path, kHeader); }
+  JournalHeader other = kHeader;
+  other[1].second = "def";
+  const std::string msg = testing::error_of([&] { Journal::resume(path, other); });
+  EXPECT_NE(msg.find("cannot resume"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("experiment_sha256 was abc for the journal but is def now"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("start over"), std::string::npos) << msg;
+}
+
+TEST(Journal, ResumingNothingOrAForeignFileIsAClearError) {
+  testing::TempDir dir;
+  EXPECT_NE(
+      testing::error_of([&] { Journal::resume(dir.file("none.hsj"), kHeader); }).find("nothing to resume"),
+      std::string::npos);
+  const std::string junk = dir.write("junk.hsj", "hello, world\n");
+  EXPECT_NE(testing::error_of([&] { Journal::resume(junk, kHeader); }).find("not a hedgesim journal"),
+            std::string::npos);
+}
+
+TEST(Journal, ConcurrentAppendsAllLand) {
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  Journal j = Journal::create(path, kHeader);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 4; ++t)
+    pool.emplace_back([&, t] {
+      for (int c = t; c < 200; c += 4)
+        j.append(c, std::vector<double>(static_cast<std::size_t>(c % 7 + 1), c));
+    });
+  for (auto& th : pool)
+    th.join();
+  Journal back = Journal::resume(path, kHeader);
+  ASSERT_EQ(back.chunks_done(), 200);
+  for (int c = 0; c < 200; ++c)
+    EXPECT_EQ(back.read(c), std::vector<double>(static_cast<std::size_t>(c % 7 + 1), c));
+}
+
+TEST(Journal, RemoveDeletesTheFile) {
+  testing::TempDir dir;
+  Journal j = Journal::create(dir.file("j.hsj"), kHeader);
+  EXPECT_TRUE(Journal::exists(dir.file("j.hsj")));
+  j.remove();
+  EXPECT_FALSE(Journal::exists(dir.file("j.hsj")));
+}
+
+}  // namespace
+}  // namespace hedgesim::io
