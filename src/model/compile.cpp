@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
@@ -231,6 +232,15 @@ CompiledModel compile(const ModelSpec& spec, const Scenario& scenario) {
   m.steps = (scenario.end.days - scenario.start.days) / m.params.step_days + 1;
   compile_events(spec, m);
   return m;
+}
+
+void set_parameter_values(CompiledModel& m, const std::vector<int>& parameters, const double* values) {
+  for (std::size_t i = 0; i < parameters.size(); ++i)
+    m.spec.parameters.at(static_cast<std::size_t>(parameters[i])).value = values[i];
+  const int step_days = m.params.step_days;
+  m.params = resolve_params(m.spec, m.spec.parameters);
+  if (m.params.step_days != step_days)
+    throw std::invalid_argument("set_parameter_values: step_days cannot change after compilation");
 }
 
 CompiledModel load_and_compile(const std::string& scenario_path) {

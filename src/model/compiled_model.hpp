@@ -79,6 +79,12 @@ struct CompiledModel {
 /// Throws InputError with the position of the offending scenario entry.
 CompiledModel compile(const ModelSpec& spec, const Scenario& scenario);
 
+/// Sets parameters (indices into m.spec.parameters) to new values and recomputes the per-step rates, as
+/// compile() would have with these values; what a design point of a sensitivity study changes. Values are
+/// not range-checked here (experiment files are). `step_days` cannot change this way, since it moves the
+/// time grid (event steps, the number of steps): throws std::invalid_argument if it would.
+void set_parameter_values(CompiledModel& m, const std::vector<int>& parameters, const double* values);
+
 /// Convenience: load_scenario + load_model (the scenario's model directory) + compile.
 CompiledModel load_and_compile(const std::string& scenario_path);
 

@@ -1,0 +1,305 @@
+#include "experiment/compare.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "experiment/ensemble.hpp"
+#include "experiment/metrics.hpp"
+#include "experiment/run_outputs.hpp"
+#include "io/atomic_file.hpp"
+#include "io/csv_writer.hpp"
+#include "io/sha256.hpp"
+
+namespace hedgesim {
+namespace {
+
+constexpr int kVars = static_cast<int>(std::size(kCompareVars));
+constexpr int kBatch = 32;
+
+std::string describe_grid(const CompiledModel& m) {
+  return format_date(m.scenario.start) + " + " + std::to_string(m.steps) + " steps of " +
+         std::to_string(m.params.step_days) + " days";
+}
+
+/// Per replicate: the metrics of A and B, and A - B of the kept variables at every step.
+struct PairedRuns {
+  std::vector<double> metrics_a, metrics_b;  ///< [r * metrics + j]
+  std::vector<double> diff;                  ///< [((r * (steps + 1) + k) * n + i) * kVars + v]
+};
+
+void run_pair_batch(const CompiledModel& a, const CompiledModel& b, const std::vector<MetricDef>& metrics,
+                    std::uint64_t seed, int first, int count, PairedRuns& out) {
+  Batch ba, bb;
+  Workspace wa, wb;
+  MetricRecorder ra(a, metrics), rb(b, metrics);
+  init_batch(a, seed, static_cast<std::uint64_t>(first), count, ba, wa);
+  init_batch(b, seed, static_cast<std::uint64_t>(first), count, bb, wb);
+  ra.reset(ba.width);
+  rb.reset(bb.width);
+  const int n = a.n_hedgers, steps = a.steps;
+  auto keep = [&](int k) {
+    for (int i = 0; i < n; ++i)
+      for (int v = 0; v < kVars; ++v) {
+        const double *pa = ba.row(kCompareVars[v], i), *pb = bb.row(kCompareVars[v], i);
+        for (int r = 0; r < count; ++r)
+          out.diff[((static_cast<std::size_t>(first + r) * (steps + 1) + k) * n + i) * kVars + v] =
+              pa[r] - pb[r];
+      }
+  };
+  ra.observe(0, ba);
+  rb.observe(0, bb);
+  keep(0);
+  for (int k = 1; k <= steps; ++k) {
+    step(a, k, ba, wa, nullptr);
+    step(b, k, bb, wb, nullptr);
+    ra.observe(k, ba);
+    rb.observe(k, bb);
+    keep(k);
+  }
+  const int nm = static_cast<int>(metrics.size());
+  for (int r = 0; r < count; ++r)
+    for (int j = 0; j < nm; ++j) {
+      out.metrics_a[static_cast<std::size_t>(first + r) * nm + j] = ra.value(j, r);
+      out.metrics_b[static_cast<std::size_t>(first + r) * nm + j] = rb.value(j, r);
+    }
+}
+
+/// Mean of d and its percentile-bootstrap CI over replicates (resampled with replacement).
+std::pair<double, double> bootstrap_ci(const std::vector<double>& d, int resamples, double confidence,
+                                       std::uint64_t seed) {
+  boost::random::mt19937_64 rng(seed);
+  boost::random::uniform_int_distribution<std::size_t> pick(0, d.size() - 1);
+  std::vector<double> means(static_cast<std::size_t>(resamples));
+  for (double& m : means) {
+    double s = 0;
+    for (std::size_t i = 0; i < d.size(); ++i)
+      s += d[pick(rng)];
+    m = s / static_cast<double>(d.size());
+  }
+  const double lo = quantile7(means, (1 - confidence) / 2), hi = quantile7(means, (1 + confidence) / 2);
+  return {lo, hi};
+}
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v)
+    s += x;
+  return s / static_cast<double>(v.size());
+}
+
+/// Events of `x` that `y` does not have (same date, type, actor, targets and magnitude).
+nlohmann::ordered_json events_only_in(const CompiledModel& x, const CompiledModel& y) {
+  auto key = [](const CompiledEvent& e) {
+    return std::tie(e.date.days, e.type, e.actor, e.targets, e.magnitude);
+  };
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const CompiledEvent& e : x.events) {
+    const bool shared = std::any_of(y.events.begin(), y.events.end(),
+                                    [&](const CompiledEvent& f) { return key(e) == key(f); });
+    if (shared) continue;
+    out.push_back({{"date", format_date(e.date)},
+                   {"label", e.label},
+                   {"type", x.spec.event_types[e.type].id},
+                   {"actor", x.agent_ids[e.actor]}});
+  }
+  return out;
+}
+
+}  // namespace
+
+void check_comparable(const CompiledModel& a, const CompiledModel& b) {
+  const SourcePos at{b.scenario.file, 1, 1};
+  if (a.agent_ids != b.agent_ids || a.n_hedgers != b.n_hedgers)
+    throw InputError(at, "cannot pair '" + b.scenario.name + "' with '" + a.scenario.name +
+                             "': their models have different agents; compare scenarios of the same model");
+  if (a.scenario.start.days != b.scenario.start.days || a.steps != b.steps ||
+      a.params.step_days != b.params.step_days)
+    throw InputError(at, "cannot pair '" + b.scenario.name + "' with '" + a.scenario.name +
+                             "': both must cover the same time grid, but '" + a.scenario.name + "' is " +
+                             describe_grid(a) + " and '" + b.scenario.name + "' is " + describe_grid(b) +
+                             "; give them the same start, end and step_days");
+}
+
+std::vector<MetricDef> default_compare_metrics(const CompiledModel& m) {
+  std::vector<MetricDef> out;
+  for (int i = 0; i < m.n_hedgers; ++i)
+    for (Var v : {Var::signal, Var::substance}) {
+      MetricDef d;
+      d.name = m.agent_ids[i] + "_" + std::string(kVarInfo[var_index(v)].name) + "_mean";
+      d.agent = i;
+      d.var = var_index(v);
+      d.stat = Statistic::mean;
+      d.step_from = 0;
+      d.step_to = m.steps;
+      d.from = m.date_of_step(0);
+      d.to = m.date_of_step(m.steps);
+      out.push_back(d);
+    }
+  return out;
+}
+
+CompareResult compare(const CompiledModel& a, const CompiledModel& b, const std::vector<MetricDef>& metrics,
+                      const CompareOptions& opt) {
+  check_comparable(a, b);
+  const int R = opt.replicates, n = a.n_hedgers, steps = a.steps, nm = static_cast<int>(metrics.size());
+  PairedRuns runs;
+  runs.metrics_a.resize(static_cast<std::size_t>(R) * nm);
+  runs.metrics_b.resize(static_cast<std::size_t>(R) * nm);
+  runs.diff.resize(static_cast<std::size_t>(R) * (steps + 1) * n * kVars);
+  const int batches = (R + kBatch - 1) / kBatch;
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int i = next++; i < batches; i = next++)
+      run_pair_batch(a, b, metrics, opt.seed, i * kBatch, std::min(kBatch, R - i * kBatch), runs);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::clamp(opt.threads, 1, batches); ++t)
+    pool.emplace_back(work);
+  work();
+  for (auto& t : pool)
+    t.join();
+
+  CompareResult res;
+  std::vector<double> va(R), vb(R), d(R);
+  for (int j = 0; j < nm; ++j) {
+    for (int r = 0; r < R; ++r) {
+      va[r] = runs.metrics_a[static_cast<std::size_t>(r) * nm + j];
+      vb[r] = runs.metrics_b[static_cast<std::size_t>(r) * nm + j];
+      d[r] = va[r] - vb[r];
+    }
+    const auto [lo, hi] =
+        bootstrap_ci(d, opt.bootstrap, opt.confidence, opt.seed + static_cast<std::uint64_t>(j));
+    res.metrics.push_back({metrics[j].name, mean_of(va), mean_of(vb), mean_of(d), lo, hi});
+  }
+  res.over_time.resize(static_cast<std::size_t>(steps + 1) * n * kVars * 3);
+  std::vector<double> col(R);
+  for (int k = 0; k <= steps; ++k)
+    for (int i = 0; i < n; ++i)
+      for (int v = 0; v < kVars; ++v) {
+        for (int r = 0; r < R; ++r)
+          col[r] = runs.diff[((static_cast<std::size_t>(r) * (steps + 1) + k) * n + i) * kVars + v];
+        double* out = &res.over_time[((static_cast<std::size_t>(k) * n + i) * kVars + v) * 3];
+        out[0] = mean_of(col);
+        out[1] = quantile7(col, 0.05);
+        out[2] = quantile7(col, 0.95);
+      }
+  return res;
+}
+
+std::vector<std::string> write_compare_outputs(const CompiledModel& a, const CompiledModel& b,
+                                               const CompareResult& r, const CompareOptions& opt,
+                                               const std::string& dir, const std::string& command_line) {
+  io::ensure_output_dir(dir);
+  namespace fs = std::filesystem;
+  io::CsvBuffer diffs;
+  diffs.text("metric")
+      .text("mean_a")
+      .text("mean_b")
+      .text("difference")
+      .text("ci_low")
+      .text("ci_high")
+      .text("replicates")
+      .end();
+  for (const MetricDifference& m : r.metrics)
+    diffs.text(m.metric)
+        .num(m.mean_a)
+        .num(m.mean_b)
+        .num(m.difference)
+        .num(m.ci_low)
+        .num(m.ci_high)
+        .integer(opt.replicates)
+        .end();
+  io::CsvBuffer time;
+  time.text("step").text("date").text("agent").text("variable").text("mean").text("q05").text("q95").end();
+  const int n = a.n_hedgers;
+  for (int k = 0; k <= a.steps; ++k) {
+    const std::string date = format_date(a.date_of_step(k));
+    for (int i = 0; i < n; ++i)
+      for (int v = 0; v < kVars; ++v) {
+        const double* x = &r.over_time[((static_cast<std::size_t>(k) * n + i) * kVars + v) * 3];
+        time.integer(k)
+            .text(date)
+            .text(a.agent_ids[i])
+            .text(kVarInfo[var_index(kCompareVars[v])].name)
+            .num(x[0])
+            .num(x[1])
+            .num(x[2])
+            .end();
+      }
+  }
+  nlohmann::ordered_json j;
+  j["kind"] = "compare";
+  j["version"] = version();
+  j["scenario_a"] = a.scenario.file;
+  j["scenario_a_name"] = a.scenario.name;
+  j["scenario_a_sha256"] = io::sha256_file(a.scenario.file);
+  j["scenario_b"] = b.scenario.file;
+  j["scenario_b_name"] = b.scenario.name;
+  j["scenario_b_sha256"] = io::sha256_file(b.scenario.file);
+  j["model_dir"] = a.spec.dir;
+  j["model_sha256"] = io::sha256_files(a.spec.files);
+  j["seed"] = opt.seed;
+  j["replicates"] = opt.replicates;
+  j["common_random_numbers"] = "replicate r of A and of B use random stream (seed, r)";
+  j["bootstrap"] = opt.bootstrap;
+  j["confidence"] = opt.confidence;
+  j["start"] = format_date(a.scenario.start);
+  j["steps"] = a.steps;
+  j["step_days"] = a.params.step_days;
+  nlohmann::ordered_json agents = nlohmann::ordered_json::array();
+  for (int i = 0; i < a.n_agents; ++i)
+    agents.push_back({{"id", a.agent_ids[i]},
+                      {"name", a.agent_names[i]},
+                      {"seat", a.agent_seats[i]},
+                      {"kind", std::string(kKindNames[static_cast<int>(a.agent_kinds[i])])}});
+  j["agents"] = agents;
+  j["events_a"] = events_only_in(a, b);
+  j["events_b"] = events_only_in(b, a);
+  nlohmann::ordered_json names = nlohmann::ordered_json::array();
+  for (const MetricDifference& m : r.metrics)
+    names.push_back(m.metric);
+  j["metrics"] = names;
+  j["command_line"] = command_line;
+  std::vector<std::string> written;
+  for (auto& [name, content] :
+       std::vector<std::pair<std::string, std::string>>{{"differences.csv", diffs.str()},
+                                                        {"difference-over-time.csv", time.str()},
+                                                        {"meta.json", j.dump(2) + "\n"}}) {
+    io::AtomicFile f((fs::path(dir) / name).string());
+    f.write(content);
+    f.commit();
+    written.push_back(f.path());
+  }
+  return written;
+}
+
+std::string render_compare_table(const CompiledModel& a, const CompiledModel& b, const CompareResult& r,
+                                 const CompareOptions& opt) {
+  std::size_t w = 6;
+  for (const MetricDifference& m : r.metrics)
+    w = std::max(w, m.metric.size());
+  std::string out = "A = " + a.scenario.name + ", B = " + b.scenario.name + "; " +
+                    std::to_string(opt.replicates) + " paired replicates (common random numbers), " +
+                    std::to_string(static_cast<int>(opt.confidence * 100 + 0.5)) + " % bootstrap CI\n";
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s %10s %10s %10s  %s\n", static_cast<int>(w), "metric", "A", "B",
+                "A - B", "CI");
+  out += line;
+  for (const MetricDifference& m : r.metrics) {
+    const bool excludes_zero = m.ci_low > 0 || m.ci_high < 0;
+    std::snprintf(line, sizeof line, "%-*s %10.4f %10.4f %+10.4f  [%+.4f, %+.4f]%s\n", static_cast<int>(w),
+                  m.metric.c_str(), m.mean_a, m.mean_b, m.difference, m.ci_low, m.ci_high,
+                  excludes_zero ? "  *" : "");
+    out += line;
+  }
+  out += "* the interval excludes 0\n";
+  return out;
+}
+
+}  // namespace hedgesim

@@ -1,0 +1,59 @@
+// `hedgesim compare`: a factual and a counterfactual scenario run side by side with common random numbers
+// (replicate r of A and replicate r of B draw the same random stream), summarised as paired differences:
+// per metric, the mean of A - B over replicates with a percentile-bootstrap CI; per step, the mean and 5-95 %
+// band of A - B for the hedgers' main variables. Written as differences.csv, difference-over-time.csv and
+// meta.json (docs/output-format.md). Both scenarios must share the model's agents and the time grid, or the
+// pairing would be meaningless.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "experiment/experiment_spec.hpp"
+#include "model/compiled_model.hpp"
+
+namespace hedgesim {
+
+struct CompareOptions {
+  int replicates = 200;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  int bootstrap = 2000;
+  double confidence = 0.95;
+};
+
+struct MetricDifference {
+  std::string metric;
+  double mean_a = 0, mean_b = 0, difference = 0, ci_low = 0, ci_high = 0;
+};
+
+/// The variables whose A - B difference is kept for every step (hedgers only).
+inline constexpr Var kCompareVars[] = {Var::signal, Var::substance, Var::courting, Var::grievance};
+
+struct CompareResult {
+  std::vector<MetricDifference> metrics;
+  /// [((k * n_hedgers + agent) * vars + v) * 3 + {0: mean, 1: q05, 2: q95}] of A - B at step k.
+  std::vector<double> over_time;
+};
+
+/// Checks that A and B can be paired: same agents in the same order, same start, step and number of steps.
+/// Throws InputError at B's file otherwise.
+void check_comparable(const CompiledModel& a, const CompiledModel& b);
+
+/// Default metrics when none are given: each hedger's mean signal and mean substance over the whole run.
+std::vector<MetricDef> default_compare_metrics(const CompiledModel& m);
+
+CompareResult compare(const CompiledModel& a, const CompiledModel& b, const std::vector<MetricDef>& metrics,
+                      const CompareOptions& options);
+
+/// Writes differences.csv, difference-over-time.csv and meta.json into `dir`; returns the paths.
+std::vector<std::string> write_compare_outputs(const CompiledModel& a, const CompiledModel& b,
+                                               const CompareResult& r, const CompareOptions& options,
+                                               const std::string& dir, const std::string& command_line);
+
+/// The table printed by the CLI: one line per metric, A, B, A - B and its CI.
+std::string render_compare_table(const CompiledModel& a, const CompiledModel& b, const CompareResult& r,
+                                 const CompareOptions& options);
+
+}  // namespace hedgesim

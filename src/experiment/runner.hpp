@@ -1,0 +1,106 @@
+// The experiment runner: the work of a sweep is a list of design points, each run for R replicates, cut into
+// chunks of consecutive points. This module owns that plan, the pure function from a chunk to its results
+// (evaluate_chunk: same chunk, same numbers, whichever thread, process or MPI rank computes it), and the
+// threaded loop that computes the chunks a journal does not yet hold and appends each one as it finishes,
+// stopping cleanly between chunks when asked. What a point means is the PointEvaluator's business: the model
+// (ModelEvaluator) or, in tests, an analytic function through exactly the same path.
+#pragma once
+
+#include <Eigen/Dense>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "experiment/metrics.hpp"
+#include "io/journal.hpp"
+#include "io/progress.hpp"
+
+namespace hedgesim {
+
+/// Maps a design point's parameter values to the metrics of its replicates.
+class PointEvaluator {
+ public:
+  /// Per-thread state (scratch arrays, a private copy of the model).
+  class Worker {
+   public:
+    virtual ~Worker() = default;
+    /// out[r * metrics + j] = metric j of replicate r, for r < replicates. Must be a pure function of
+    /// (values, replicates): no dependence on earlier calls.
+    virtual void evaluate(const Eigen::Ref<const Eigen::VectorXd>& values, int replicates, double* out) = 0;
+  };
+  virtual ~PointEvaluator() = default;
+  virtual int metric_count() const = 0;
+  virtual std::unique_ptr<Worker> make_worker() const = 0;
+};
+
+/// The model at a design point: the point's parameter values are set on a copy of the compiled scenario
+/// (set_parameter_values) and replicate r runs with random stream (seed, r) at every point, so that points
+/// differ only by their parameters (common random numbers across the design).
+class ModelEvaluator : public PointEvaluator {
+ public:
+  ModelEvaluator(const CompiledModel& m, std::vector<int> parameters, std::vector<MetricDef> metrics,
+                 std::uint64_t seed);
+  int metric_count() const override { return static_cast<int>(metrics_.size()); }
+  std::unique_ptr<Worker> make_worker() const override;
+
+ private:
+  const CompiledModel* m_;
+  std::vector<int> parameters_;
+  std::vector<MetricDef> metrics_;
+  std::uint64_t seed_;
+};
+
+/// An analytic function of the parameter values (the same value for every replicate): for validating the
+/// designs and estimators through the runner.
+class FunctionEvaluator : public PointEvaluator {
+ public:
+  using Function = std::function<void(const Eigen::Ref<const Eigen::VectorXd>& values, double* metrics)>;
+  FunctionEvaluator(int metrics, Function f) : metrics_(metrics), f_(std::move(f)) {}
+  int metric_count() const override { return metrics_; }
+  std::unique_ptr<Worker> make_worker() const override;
+
+ private:
+  int metrics_;
+  Function f_;
+};
+
+/// Points x replicates, cut into chunks of `chunk_points` consecutive points.
+struct WorkPlan {
+  Eigen::MatrixXd values;  ///< one row per design point: the parameters' values
+  int replicates = 1;
+  int metrics = 0;
+  int chunk_points = 1;
+
+  std::int64_t points() const { return values.rows(); }
+  std::int64_t chunks() const { return (points() + chunk_points - 1) / chunk_points; }
+  std::int64_t first_point(std::int64_t chunk) const { return chunk * chunk_points; }
+  std::int64_t end_point(std::int64_t chunk) const {
+    return std::min<std::int64_t>(points(), (chunk + 1) * chunk_points);
+  }
+  /// Values per point in a chunk's results.
+  std::int64_t per_point() const { return static_cast<std::int64_t>(replicates) * metrics; }
+};
+
+/// The chunk size used when an experiment says 0 (automatic): about 64 runs' worth of points, at least 1,
+/// so that a chunk takes well under a second and a journal holds enough chunks to resume finely.
+int automatic_chunk_points(int replicates);
+
+/// The results of one chunk: for each point p of the chunk, replicate r and metric j, at
+/// ((p - first_point) * replicates + r) * metrics + j. A pure function of (plan, chunk).
+std::vector<double> evaluate_chunk(const WorkPlan& plan, PointEvaluator::Worker& worker, std::int64_t chunk);
+
+struct RunChunksOptions {
+  int threads = 1;
+  const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop after the chunks in flight
+  io::ProgressBar* progress = nullptr;      ///< advanced by one per run finished
+};
+
+/// Computes every chunk the journal lacks, appending each as it finishes. Returns true when all chunks are
+/// in the journal, false when stopped early. Exceptions in a worker stop the others and are rethrown.
+bool run_chunks(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
+                const RunChunksOptions& options);
+
+}  // namespace hedgesim

@@ -1,0 +1,296 @@
+#include "experiment/sweep.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "experiment/ensemble.hpp"
+#include "experiment/run_outputs.hpp"
+#include "io/atomic_file.hpp"
+#include "io/csv_writer.hpp"
+#include "io/sha256.hpp"
+#include "model/input_error.hpp"
+
+namespace hedgesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string in_dir(const std::string& dir, const char* name) {
+  return (fs::path(dir) / name).string();
+}
+
+/// Streams CSV rows to an atomic file, flushing the buffer every megabyte.
+class CsvStream {
+ public:
+  explicit CsvStream(const std::string& path) : file_(path) {}
+  io::CsvBuffer& row() { return buf_; }
+  void flush_if_large() {
+    if (buf_.str().size() > (1u << 20)) {
+      file_.write(buf_.str());
+      buf_.str().clear();
+    }
+  }
+  std::string commit() {
+    file_.write(buf_.str());
+    file_.commit();
+    return file_.path();
+  }
+
+ private:
+  io::AtomicFile file_;
+  io::CsvBuffer buf_;
+};
+
+std::string write_design(const std::string& dir, const SweepJob& job, const WorkPlan& plan) {
+  CsvStream out(in_dir(dir, "design.csv"));
+  out.row().text("point");
+  for (const ParameterAxis& p : job.spec.parameters)
+    out.row().text(p.name);
+  out.row().end();
+  for (std::int64_t p = 0; p < plan.points(); ++p) {
+    out.row().integer(p);
+    for (Eigen::Index c = 0; c < plan.values.cols(); ++c)
+      out.row().num(plan.values(p, c));
+    out.row().end();
+    out.flush_if_large();
+  }
+  return out.commit();
+}
+
+/// Mean, sd (n - 1) and type-7 quantiles of one point's replicates of one metric.
+void summary_row(io::CsvBuffer& row, std::int64_t point, const std::string& metric, std::vector<double>& v) {
+  double mean = 0.0;
+  for (double x : v)
+    mean += x;
+  mean /= static_cast<double>(v.size());
+  double ss = 0.0;
+  for (double x : v)
+    ss += (x - mean) * (x - mean);
+  const double sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
+  row.integer(point).text(metric).num(mean).num(sd);
+  for (double q : {0.05, 0.5, 0.95})
+    row.num(quantile7(v, q));
+  row.end();
+}
+
+/// results.csv and summary.csv from the journal in chunk order; returns the per-point means (points x
+/// metrics) that the sensitivity indices need.
+Eigen::MatrixXd write_results(const std::string& dir, const SweepJob& job, const WorkPlan& plan,
+                              const io::Journal& journal, std::vector<std::string>& files) {
+  CsvStream results(in_dir(dir, "results.csv")), summary(in_dir(dir, "summary.csv"));
+  results.row().text("point").text("replicate").text("metric").text("value").end();
+  summary.row()
+      .text("point")
+      .text("metric")
+      .text("mean")
+      .text("sd")
+      .text("q05")
+      .text("q50")
+      .text("q95")
+      .end();
+  Eigen::MatrixXd means(plan.points(), plan.metrics);
+  std::vector<double> reps(static_cast<std::size_t>(plan.replicates));
+  for (std::int64_t c = 0; c < plan.chunks(); ++c) {
+    const std::vector<double> v = journal.read(c);
+    for (std::int64_t p = plan.first_point(c); p < plan.end_point(c); ++p) {
+      const double* at = v.data() + (p - plan.first_point(c)) * plan.per_point();
+      for (int r = 0; r < plan.replicates; ++r)
+        for (int j = 0; j < plan.metrics; ++j)
+          results.row().integer(p).integer(r).text(job.metric_names[j]).num(at[r * plan.metrics + j]).end();
+      for (int j = 0; j < plan.metrics; ++j) {
+        double sum = 0.0;
+        for (int r = 0; r < plan.replicates; ++r)
+          sum += reps[r] = at[r * plan.metrics + j];
+        means(p, j) = sum / plan.replicates;
+        summary_row(summary.row(), p, job.metric_names[j], reps);
+      }
+      results.flush_if_large();
+      summary.flush_if_large();
+    }
+  }
+  files.push_back(results.commit());
+  files.push_back(summary.commit());
+  return means;
+}
+
+void index_row(io::CsvBuffer& row, const std::string& metric, const char* index, const std::string& parameter,
+               const std::string& other, const Estimate& e) {
+  row.text(metric).text(index).text(parameter).text(other).num(e.value).num(e.lo).num(e.hi).end();
+}
+
+std::string write_indices(const std::string& dir, const SweepJob& job, const SweepDesign& design,
+                          const Eigen::MatrixXd& means) {
+  CsvStream out(in_dir(dir, "indices.csv"));
+  out.row()
+      .text("metric")
+      .text("index")
+      .text("parameter")
+      .text("other")
+      .text("value")
+      .text("ci_low")
+      .text("ci_high")
+      .end();
+  const ExperimentSpec& e = job.spec;
+  const std::size_t k = e.parameters.size();
+  for (int j = 0; j < static_cast<int>(job.metric_names.size()); ++j) {
+    const Eigen::VectorXd y = means.col(j);
+    const std::string& metric = job.metric_names[j];
+    // Each metric's bootstrap has its own stream, derived from the experiment's seed and the metric's rank.
+    const std::uint64_t seed = e.seed ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(j + 1));
+    if (design.morris) {
+      const MorrisIndices mi = morris_indices(*design.morris, y, e.bootstrap, e.confidence, seed);
+      for (std::size_t i = 0; i < k; ++i) {
+        index_row(out.row(), metric, "mu", e.parameters[i].name, "", mi.mu[i]);
+        index_row(out.row(), metric, "mu_star", e.parameters[i].name, "", mi.mu_star[i]);
+        index_row(out.row(), metric, "sigma", e.parameters[i].name, "", mi.sigma[i]);
+      }
+    } else if (design.saltelli) {
+      const SobolIndices si = sobol_indices(*design.saltelli, y, e.bootstrap, e.confidence, seed);
+      for (std::size_t i = 0; i < k; ++i) {
+        index_row(out.row(), metric, "S1", e.parameters[i].name, "", si.S1[i]);
+        index_row(out.row(), metric, "ST", e.parameters[i].name, "", si.ST[i]);
+      }
+      for (std::size_t i = 0; i < si.S2.size(); ++i)
+        for (std::size_t l = i + 1; l < si.S2.size(); ++l)
+          index_row(out.row(), metric, "S2", e.parameters[i].name, e.parameters[l].name, si.S2[i][l]);
+    }
+  }
+  return out.commit();
+}
+
+std::string write_meta(const std::string& dir, const SweepJob& job, const WorkPlan& plan,
+                       const SweepOptions& opt) {
+  nlohmann::ordered_json j;
+  j["kind"] = "sweep";
+  for (const auto& [key, value] : job.identity)
+    j[key] = value;
+  const ExperimentSpec& e = job.spec;
+  j["experiment_name"] = e.name;
+  j["seed"] = e.seed;
+  j["design"] = design_kind_name(e.design);
+  j["samples"] = e.samples;
+  j["levels"] = e.levels;
+  j["second_order"] = e.second_order;
+  j["bootstrap"] = e.bootstrap;
+  j["confidence"] = e.confidence;
+  j["replicates"] = plan.replicates;
+  j["points"] = plan.points();
+  j["runs"] = plan.points() * plan.replicates;
+  j["chunk_points"] = plan.chunk_points;
+  j["common_random_numbers"] = "replicate r uses random stream (seed, r) at every design point";
+  nlohmann::ordered_json params = nlohmann::ordered_json::array();
+  for (const ParameterAxis& p : e.parameters)
+    params.push_back(
+        {{"name", p.name}, {"min", p.lo}, {"max", p.hi}, {"distribution", distribution_name(p.dist)}});
+  j["parameters"] = params;
+  j["metrics"] = job.metric_names;
+  j["command_line"] = opt.command_line;
+  io::AtomicFile f(in_dir(dir, "meta.json"));
+  f.write(j.dump(2) + "\n");
+  f.commit();
+  return f.path();
+}
+
+}  // namespace
+
+SweepDesign make_design(const ExperimentSpec& e) {
+  SweepDesign d;
+  const int k = static_cast<int>(e.parameters.size());
+  switch (e.design) {
+    case DesignKind::none:
+      d.unit = Eigen::MatrixXd(1, 0);
+      break;
+    case DesignKind::grid:
+      d.unit = grid_design(k, e.levels);
+      break;
+    case DesignKind::lhs:
+      d.unit = lhs_design(k, e.samples, e.seed);
+      break;
+    case DesignKind::morris:
+      d.morris = morris_design(k, e.samples, e.levels, e.seed);
+      d.unit = d.morris->points;
+      break;
+    case DesignKind::sobol:
+      d.saltelli = saltelli_design(k, e.samples, e.second_order);
+      d.unit = d.saltelli->points;
+      break;
+  }
+  return d;
+}
+
+Eigen::MatrixXd parameter_values(const ExperimentSpec& e, const Eigen::MatrixXd& unit) {
+  Eigen::MatrixXd v(unit.rows(), unit.cols());
+  for (Eigen::Index c = 0; c < unit.cols(); ++c)
+    for (Eigen::Index r = 0; r < unit.rows(); ++r)
+      v(r, c) = e.parameters[static_cast<std::size_t>(c)].value_at(unit(r, c));
+  return v;
+}
+
+io::JournalHeader experiment_identity(const ResolvedExperiment& e) {
+  return {
+      {"version", version()},
+      {"experiment", e.spec.file},
+      {"experiment_sha256", io::sha256_file(e.spec.file)},
+      {"scenario", e.model.scenario.file},
+      {"scenario_sha256", io::sha256_file(e.model.scenario.file)},
+      {"model_dir", e.model.spec.dir},
+      {"model_sha256", io::sha256_files(e.model.spec.files)},
+  };
+}
+
+SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, const SweepOptions& opt) {
+  const ExperimentSpec& e = job.spec;
+  const SweepDesign design = make_design(e);
+  WorkPlan plan;
+  plan.values = parameter_values(e, design.unit);
+  plan.replicates = e.replicates;
+  plan.metrics = evaluator.metric_count();
+  plan.chunk_points = e.chunk_points > 0 ? e.chunk_points : automatic_chunk_points(e.replicates);
+
+  io::JournalHeader header = job.identity;
+  header.emplace_back("points", std::to_string(plan.points()));
+  header.emplace_back("replicates", std::to_string(plan.replicates));
+  header.emplace_back("metrics", std::to_string(plan.metrics));
+  header.emplace_back("chunk_points", std::to_string(plan.chunk_points));
+
+  io::ensure_output_dir(opt.out_dir);
+  SweepResult result;
+  result.journal = in_dir(opt.out_dir, kJournalName);
+  result.chunks = plan.chunks();
+  result.runs = plan.points() * plan.replicates;
+  if (!opt.resume && io::Journal::exists(result.journal))
+    throw InputError({result.journal, 0, 0},
+                     "this directory holds the journal of an unfinished sweep; add --resume to finish it, or "
+                     "delete the journal (or choose another --out) to start over");
+  io::Journal journal =
+      opt.resume ? io::Journal::resume(result.journal, header) : io::Journal::create(result.journal, header);
+
+  const std::int64_t runs_done = [&] {
+    std::int64_t n = 0;
+    for (std::int64_t c = 0; c < plan.chunks(); ++c)
+      if (journal.has(c)) n += (plan.end_point(c) - plan.first_point(c)) * plan.replicates;
+    return n;
+  }();
+  io::ProgressBar bar(result.runs, stderr,
+                      {.unit = "runs", .label = e.name, .enabled = opt.progress, .initial = runs_done});
+  RunChunksOptions ro{opt.threads, opt.stop, &bar};
+  result.finished = run_chunks(plan, evaluator, journal, ro);
+  result.chunks_done = journal.chunks_done();
+  if (!result.finished) {
+    bar.interrupt();
+    return result;
+  }
+  bar.finish();
+
+  result.files.push_back(write_design(opt.out_dir, job, plan));
+  const Eigen::MatrixXd means = write_results(opt.out_dir, job, plan, journal, result.files);
+  if (design.morris || design.saltelli)
+    result.files.push_back(write_indices(opt.out_dir, job, design, means));
+  else
+    fs::remove(in_dir(opt.out_dir, "indices.csv"));
+  result.files.push_back(write_meta(opt.out_dir, job, plan, opt));
+  journal.remove();
+  return result;
+}
+
+}  // namespace hedgesim

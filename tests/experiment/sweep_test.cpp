@@ -1,0 +1,232 @@
+// The sweep runner end to end: the estimators validated through the very path the model uses (a design,
+// chunks, the journal, indices.csv) on analytic functions; byte-identical outputs whatever the thread count
+// and however often the sweep is stopped and resumed; and the refusals that protect finished work.
+#include "experiment/sweep.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "io/atomic_file.hpp"
+#include "io/csv_reader.hpp"
+#include "support/input_error_message.hpp"
+#include "support/scenario_fixture.hpp"
+
+namespace hedgesim {
+namespace {
+
+ParameterAxis axis(const std::string& name, double lo, double hi) {
+  ParameterAxis p;
+  p.name = name;
+  p.lo = lo;
+  p.hi = hi;
+  return p;
+}
+
+SweepJob function_job(DesignKind kind, int samples, std::vector<ParameterAxis> params, int chunk_points) {
+  SweepJob job;
+  job.spec.name = "analytic";
+  job.spec.design = kind;
+  job.spec.samples = samples;
+  job.spec.levels = 4;
+  job.spec.seed = 3;
+  job.spec.replicates = 1;
+  job.spec.chunk_points = chunk_points;
+  job.spec.parameters = std::move(params);
+  job.metric_names = {"y"};
+  job.identity = {{"version", "test"}};
+  return job;
+}
+
+struct IndexRow {
+  double value, lo, hi;
+};
+/// indices.csv as (index, parameter) -> estimate, for metric "y".
+std::map<std::pair<std::string, std::string>, IndexRow> read_indices(const std::string& dir) {
+  io::CsvReader csv(dir + "/indices.csv");
+  std::map<std::pair<std::string, std::string>, IndexRow> out;
+  const auto c_index = csv.column("index"), c_param = csv.column("parameter"), c_value = csv.column("value"),
+             c_lo = csv.column("ci_low"), c_hi = csv.column("ci_high");
+  while (csv.next())
+    out[{std::string(csv.text(c_index)), std::string(csv.text(c_param))}] = {
+        csv.number(c_value), csv.number(c_lo), csv.number(c_hi)};
+  return out;
+}
+
+TEST(Sweep, SobolIndicesOfIshigamiThroughTheRunnerMatchTheAnalyticValues) {
+  const double pi = std::numbers::pi;
+  const SweepJob job = function_job(DesignKind::sobol, 8192,
+                                    {axis("x1", -pi, pi), axis("x2", -pi, pi), axis("x3", -pi, pi)}, 2048);
+  const FunctionEvaluator f(
+      1, [](const Eigen::Ref<const Eigen::VectorXd>& x, double* y) { y[0] = ishigami(x); });
+  testing::TempDir dir;
+  ASSERT_TRUE(run_sweep(job, f, {.out_dir = dir.path(), .threads = 2}).finished);
+  const auto idx = read_indices(dir.path());
+  const std::map<std::pair<std::string, std::string>, double> analytic = {
+      {{"S1", "x1"}, 0.3139}, {{"S1", "x2"}, 0.4424}, {{"S1", "x3"}, 0.0},
+      {{"ST", "x1"}, 0.5576}, {{"ST", "x2"}, 0.4424}, {{"ST", "x3"}, 0.2437}};
+  for (const auto& [key, truth] : analytic) {
+    const IndexRow& e = idx.at(key);
+    EXPECT_NEAR(e.value, truth, 0.02) << key.first << " " << key.second;
+    EXPECT_LE(e.lo, truth) << key.first << " " << key.second;
+    EXPECT_GE(e.hi, truth) << key.first << " " << key.second;
+  }
+}
+
+TEST(Sweep, MorrisThroughTheRunnerRanksTheGFunctionsInfluentialInputsFirst) {
+  const std::vector<double> a = {0, 1, 4.5, 9, 99, 99};
+  std::vector<ParameterAxis> params;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    params.push_back(axis("u" + std::to_string(i), 0, 1));
+  const SweepJob job = function_job(DesignKind::morris, 50, params, 0);
+  const FunctionEvaluator f(
+      1, [&](const Eigen::Ref<const Eigen::VectorXd>& u, double* y) { y[0] = sobol_g(u, a); });
+  testing::TempDir dir;
+  ASSERT_TRUE(run_sweep(job, f, {.out_dir = dir.path(), .threads = 2}).finished);
+  const auto idx = read_indices(dir.path());
+  for (int i = 0; i + 1 < 4; ++i)
+    EXPECT_GT(idx.at({"mu_star", "u" + std::to_string(i)}).value,
+              idx.at({"mu_star", "u" + std::to_string(i + 1)}).value);
+  EXPECT_GT(idx.at({"mu_star", "u3"}).value, idx.at({"mu_star", "u4"}).value);
+  EXPECT_GT(idx.at({"mu_star", "u3"}).value, idx.at({"mu_star", "u5"}).value);
+}
+
+/// A small model sweep (LHS over two parameters of veto-2019, 3 replicates, one point per chunk).
+struct ModelSweep {
+  ModelSweep() {
+    model = load_and_compile(testing::source_path("scenarios/veto-2019.toml"));
+    job.spec.name = "model";
+    job.spec.design = DesignKind::lhs;
+    job.spec.samples = 24;
+    job.spec.seed = 9;
+    job.spec.replicates = 3;
+    job.spec.chunk_points = 1;
+    job.spec.parameters = {axis("courting_gain", 1.0, 4.0), axis("rival_budget", 0.3, 1.2)};
+    job.metric_names = {"srb_courting_mean"};
+    job.identity = {{"version", "test"}, {"experiment_sha256", "x"}};
+    MetricDef d;
+    d.name = "srb_courting_mean";
+    d.agent = testing::agent_index(model, "SRB");
+    d.var = var_index(Var::courting);
+    d.stat = Statistic::mean;
+    d.step_from = 0;
+    d.step_to = model.steps;
+    metrics = {d};
+    for (const auto& p : job.spec.parameters)
+      parameters.push_back(
+          static_cast<int>(model.spec.find_parameter(p.name) - model.spec.parameters.data()));
+  }
+  ModelEvaluator evaluator() const { return ModelEvaluator(model, parameters, metrics, 9); }
+  CompiledModel model;
+  SweepJob job;
+  std::vector<MetricDef> metrics;
+  std::vector<int> parameters;
+};
+
+const char* kFiles[] = {"design.csv", "results.csv", "summary.csv", "meta.json"};
+
+TEST(Sweep, OutputsAreTheSameBytesWhateverTheThreadCount) {
+  ModelSweep s;
+  const ModelEvaluator ev = s.evaluator();
+  testing::TempDir one, two;
+  ASSERT_TRUE(run_sweep(s.job, ev, {.out_dir = one.path(), .threads = 1}).finished);
+  ASSERT_TRUE(run_sweep(s.job, ev, {.out_dir = two.path(), .threads = 2}).finished);
+  for (const char* f : kFiles)
+    EXPECT_EQ(io::read_file(one.file(f)), io::read_file(two.file(f))) << f;
+  EXPECT_FALSE(io::Journal::exists(one.file(kJournalName)));  // removed once the outputs are complete
+  // The sweep really varies the model: courting differs between points.
+  EXPECT_NE(io::read_file(one.file("summary.csv")).find("\n1,srb_courting_mean,"), std::string::npos);
+}
+
+/// Wraps an evaluator and raises `stop` once `after` points have been evaluated, as SIGINT would.
+struct StopAfter : PointEvaluator {
+  StopAfter(const PointEvaluator& inner, int after) : inner_(inner), after_(after) {}
+  int metric_count() const override { return inner_.metric_count(); }
+  std::unique_ptr<Worker> make_worker() const override {
+    return std::make_unique<W>(inner_.make_worker(), *this);
+  }
+  mutable std::atomic<bool> stop{false};
+
+ private:
+  struct W : Worker {
+    W(std::unique_ptr<Worker> w, const StopAfter& owner) : w_(std::move(w)), owner_(owner) {}
+    void evaluate(const Eigen::Ref<const Eigen::VectorXd>& v, int r, double* out) override {
+      w_->evaluate(v, r, out);
+      if (++owner_.seen_ >= owner_.after_) owner_.stop = true;
+    }
+    std::unique_ptr<Worker> w_;
+    const StopAfter& owner_;
+  };
+  const PointEvaluator& inner_;
+  int after_;
+  mutable std::atomic<int> seen_{0};
+};
+
+TEST(Sweep, StoppedAndResumedGivesTheSameBytesAsUninterrupted) {
+  ModelSweep s;
+  const ModelEvaluator ev = s.evaluator();
+  testing::TempDir straight, resumed;
+  ASSERT_TRUE(run_sweep(s.job, ev, {.out_dir = straight.path(), .threads = 2}).finished);
+
+  const StopAfter stopping(ev, 7);
+  const SweepResult part =
+      run_sweep(s.job, stopping, {.out_dir = resumed.path(), .threads = 2, .stop = &stopping.stop});
+  ASSERT_FALSE(part.finished);
+  EXPECT_GE(part.chunks_done, 7);
+  EXPECT_LT(part.chunks_done, part.chunks);
+  EXPECT_FALSE(std::filesystem::exists(resumed.file("results.csv")));  // nothing partial
+  const SweepResult rest = run_sweep(s.job, ev, {.out_dir = resumed.path(), .threads = 1, .resume = true});
+  ASSERT_TRUE(rest.finished);
+  for (const char* f : kFiles)
+    EXPECT_EQ(io::read_file(straight.file(f)), io::read_file(resumed.file(f))) << f;
+}
+
+TEST(Sweep, RefusesToOverwriteAnUnfinishedSweepOrToResumeAnotherOne) {
+  ModelSweep s;
+  const ModelEvaluator ev = s.evaluator();
+  testing::TempDir dir;
+  std::atomic<bool> stop{true};  // stops before the first chunk: only the journal exists
+  ASSERT_FALSE(run_sweep(s.job, ev, {.out_dir = dir.path(), .threads = 1, .stop = &stop}).finished);
+  const std::string again = testing::error_of([&] { run_sweep(s.job, ev, {.out_dir = dir.path()}); });
+  EXPECT_NE(again.find("unfinished sweep; add --resume"), std::string::npos) << again;
+  SweepJob changed = s.job;
+  changed.identity[1].second = "y";
+  const std::string other =
+      testing::error_of([&] { run_sweep(changed, ev, {.out_dir = dir.path(), .resume = true}); });
+  EXPECT_NE(other.find("experiment_sha256 was x for the journal but is y now"), std::string::npos) << other;
+  SweepJob bigger = s.job;
+  bigger.spec.replicates = 4;
+  const std::string reps =
+      testing::error_of([&] { run_sweep(bigger, ev, {.out_dir = dir.path(), .resume = true}); });
+  EXPECT_NE(reps.find("replicates was 3 for the journal but is 4 now"), std::string::npos) << reps;
+}
+
+TEST(Sweep, ChunksArePureFunctionsOfThePlan) {
+  ModelSweep s;
+  const ModelEvaluator ev = s.evaluator();
+  WorkPlan plan;
+  plan.values = parameter_values(s.job.spec, make_design(s.job.spec).unit);
+  plan.replicates = 3;
+  plan.metrics = 1;
+  plan.chunk_points = 5;
+  auto w1 = ev.make_worker(), w2 = ev.make_worker();
+  const auto c3 = evaluate_chunk(plan, *w1, 3);
+  evaluate_chunk(plan, *w2, 0);  // a worker that did other work first gives the same numbers
+  EXPECT_EQ(evaluate_chunk(plan, *w2, 3), c3);
+  EXPECT_EQ(c3.size(), 5u * 3u);
+  EXPECT_NE(evaluate_chunk(plan, *w1, 2), c3);
+}
+
+TEST(Sweep, DesignValuesFollowTheParameterRanges) {
+  ModelSweep s;
+  const Eigen::MatrixXd v = parameter_values(s.job.spec, make_design(s.job.spec).unit);
+  ASSERT_EQ(v.rows(), 24);
+  EXPECT_GE(v.col(0).minCoeff(), 1.0);
+  EXPECT_LE(v.col(0).maxCoeff(), 4.0);
+  EXPECT_GE(v.col(1).minCoeff(), 0.3);
+  EXPECT_LE(v.col(1).maxCoeff(), 1.2);
+}
+
+}  // namespace
+}  // namespace hedgesim
