@@ -4,19 +4,13 @@
 // gnuplot's `multiplot layout` so that the shared legend, the panels' titles, the staggered event numbers
 // and the event table each get their own strip of the canvas and never sit on top of the data.
 #include "report/plot.hpp"
+#include "report/gnuplot.hpp"
 #include "report/poles.hpp"
 
-#include <sys/wait.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <random>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -31,17 +25,7 @@ namespace hedgesim::report {
 namespace fs = std::filesystem;
 namespace {
 
-const SourcePos kCommandLine{"<command line>", 1, 0};
-
-std::string path_in(const std::string& dir, std::string_view name) {
-  return (fs::path(dir) / name).string();
-}
-
-void check_format(const std::string& format) {
-  if (format != "png" && format != "svg")
-    throw InputError(kCommandLine, "--format: '" + format + "' is not a plot format; use " +
-                                       join_quoted({"png", "svg"}) + did_you_mean(format, {"png", "svg"}));
-}
+using namespace detail;
 
 // ---- meta.json --------------------------------------------------------------------------------------------
 
@@ -56,20 +40,6 @@ struct Meta {
   long long replicates = 1;
   std::vector<AgentInfo> agents;
 };
-
-/// nlohmann reports the byte offset of a syntax error; the user wants line and column.
-SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte) {
-  SourcePos p{file, 1, 1};
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++p.line;
-      p.col = 1;
-    } else {
-      ++p.col;
-    }
-  }
-  return p;
-}
 
 std::string meta_text(const nlohmann::json& j, const char* key, const std::string& file) {
   if (!j.is_object() || !j.contains(key) || !j[key].is_string())
@@ -239,58 +209,6 @@ std::vector<PlotEvent> read_events(const std::string& dir, const std::vector<Age
   return events;
 }
 
-// ---- Date ticks -------------------------------------------------------------------------------------------
-
-struct Tick {
-  double x;
-  std::string label;
-};
-
-const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-std::chrono::year_month_day civil(Date d) {
-  return std::chrono::sys_days{std::chrono::days{d.days}};
-}
-
-Date date_of(std::chrono::year_month_day ymd) {
-  return Date{static_cast<int>(std::chrono::sys_days{ymd}.time_since_epoch().count())};
-}
-
-/// Short runs get a tick every few weeks ("15 Jan 2020"), longer ones on the first of every m months
-/// ("Oct 2019") or years; at most `max_ticks` so that the labels never touch.
-std::vector<Tick> date_ticks(Date first, Date last, int max_ticks) {
-  std::vector<Tick> ticks;
-  const int span = last.days - first.days;
-  if (span <= 0) return {{static_cast<double>(first.days), format_date(first)}};
-  if (span <= 120) {
-    const int step = std::max(7, (span / max_ticks + 6) / 7 * 7);
-    for (int d = first.days; d <= last.days; d += step) {
-      const auto ymd = civil(Date{d});
-      ticks.push_back({static_cast<double>(d), std::to_string(static_cast<unsigned>(ymd.day())) + " " +
-                                                   kMonths[static_cast<unsigned>(ymd.month()) - 1] + " " +
-                                                   std::to_string(static_cast<int>(ymd.year()))});
-    }
-    return ticks;
-  }
-  int months = 120;  // the smallest interval that needs no more than max_ticks ticks
-  for (int m : {60, 24, 12, 6, 4, 3, 2, 1})
-    if (m * max_ticks * 30.44 >= span) months = m;
-  const auto start = civil(first);
-  auto ym = std::chrono::year_month{start.year(), start.month()};
-  if (start.day() != std::chrono::day{1}) ym += std::chrono::months{1};
-  for (; date_of(ym / 1).days <= last.days; ym += std::chrono::months{1}) {
-    const int month0 = static_cast<int>(static_cast<unsigned>(ym.month())) - 1;
-    const int year = static_cast<int>(ym.year());
-    const bool on_grid = months < 12 ? month0 % months == 0 : month0 == 0 && year % (months / 12) == 0;
-    if (!on_grid) continue;
-    const std::string label =
-        months < 12 ? std::string(kMonths[month0]) + " " + std::to_string(year) : std::to_string(year);
-    ticks.push_back({static_cast<double>(date_of(ym / 1).days), label});
-  }
-  return ticks;
-}
-
 // ---- Layout -----------------------------------------------------------------------------------------------
 
 /// A rectangle in pixels, y growing downward from the top of the canvas.
@@ -343,41 +261,6 @@ Layout make_layout(std::size_t panels, std::size_t events) {
 }
 
 // ---- The gnuplot script -----------------------------------------------------------------------------------
-
-/// A gnuplot single-quoted string: nothing is special inside except the quote, written twice.
-std::string gp_string(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "''";
-    else if (c == '\n' || c == '\r')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
-std::string num(double x) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
-  return buf;
-}
-
-std::size_t char_count(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-/// Cuts a label to `max_chars` characters (not bytes: labels may hold any UTF-8 text).
-std::string shortened(const std::string& s, std::size_t max_chars) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-    if (++chars > max_chars) return s.substr(0, i) + "…";
-  }
-  return s;
-}
 
 struct SeriesStyle {
   const char* color;
@@ -607,102 +490,13 @@ class ScriptWriter {
   std::ostringstream s_;
 };
 
-// ---- Files and the gnuplot process ------------------------------------------------------------------------
-
-std::string random_hex() {
-  std::random_device rd;
-  const unsigned long long v = (static_cast<unsigned long long>(rd()) << 32) ^ rd();
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", v);
-  return buf;
-}
-
-/// A fresh directory under the system's temporary directory, removed with everything in it on scope exit.
-class TempDir {
- public:
-  TempDir() {
-    for (int attempt = 0; attempt < 100; ++attempt) {
-      path_ = fs::temp_directory_path() / ("hedgesim-plot-" + random_hex());
-      if (fs::create_directory(path_)) return;
-    }
-    throw InputError({fs::temp_directory_path().string(), 0, 0}, "cannot create a temporary directory here");
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-/// The figure under its temporary name in the run directory; removed on scope exit unless it was renamed.
-class PartialFile {
- public:
-  explicit PartialFile(fs::path path) : path_(std::move(path)) {}
-  PartialFile(const PartialFile&) = delete;
-  PartialFile& operator=(const PartialFile&) = delete;
-  ~PartialFile() {
-    std::error_code ec;
-    if (!done_) fs::remove(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  void rename_to(const fs::path& final_path) {
-    fs::rename(path_, final_path);
-    done_ = true;
-  }
-
- private:
-  fs::path path_;
-  bool done_ = false;
-};
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out.flush()) throw InputError({path.string(), 0, 0}, "cannot write this temporary file");
-}
+// ---- Data files and drawing -------------------------------------------------------------------------------
 
 std::string curve_data(const Curve& curve) {
   std::string out;
   for (const auto& [step, v] : curve)
     out += num(v.x) + " " + num(v.mean()) + " " + num(v.lo) + " " + num(v.hi) + "\n";
   return out;
-}
-
-std::string shell_quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string last_line_of(const fs::path& log) {
-  std::ifstream in(log);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
-  return last;
-}
-
-/// Runs gnuplot on the script; its exit code, or -1 when no shell could be started.
-int run_gnuplot(const std::string& program, const fs::path& script, const fs::path& log) {
-  const std::string command = shell_quoted(program) + " " + shell_quoted(script.string()) + " >" +
-                              shell_quoted(log.string()) + " 2>&1";
-  const int status = std::system(command.c_str());
-  if (status == -1) return -1;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + WTERMSIG(status);
-}
-
-[[noreturn]] void gnuplot_failed(const std::string& dir, int code, const fs::path& log) {
-  std::string what = "gnuplot failed (exit " + std::to_string(code) + ")";
-  const std::string last = last_line_of(log);
-  if (!last.empty()) what += ": " + last;
-  throw InputError({dir, 0, 0}, what + "; install it with `apt-get install gnuplot-nox`");
 }
 
 Figure make_figure(const Meta& meta, const std::vector<AgentInfo>& agents, const Curves& curves, bool banded,
@@ -752,18 +546,10 @@ void write_curve_files(const fs::path& dir, Figure& figure, const Curves& curves
 /// complete, so a failed or interrupted plot never leaves a partial figure under the final name.
 std::string draw(const PlotOptions& o, Figure& figure, const Curves& curves) {
   const Layout layout = make_layout(figure.panels.size(), figure.events.size());
-  const TempDir temp;
-  write_curve_files(temp.path(), figure, curves);
-  PartialFile output(fs::path(o.dir) / (".plot-" + random_hex() + "." + o.format + ".part"));
-  const fs::path script = temp.path() / "plot.gp", log = temp.path() / "gnuplot.log";
-  write_file(script,
-             ScriptWriter(figure, layout, read_poles(o.dir)).script(o.format, output.path().string()));
-  const int code = run_gnuplot(o.gnuplot, script, log);
-  std::error_code ec;
-  if (code != 0 || fs::file_size(output.path(), ec) == 0 || ec) gnuplot_failed(o.dir, code, log);
-  const fs::path final_path = fs::path(o.dir) / ("plot." + o.format);
-  output.rename_to(final_path);
-  return final_path.string();
+  return render(o.dir, "plot", o.format, o.gnuplot, [&](const fs::path& temp, const std::string& output) {
+    write_curve_files(temp, figure, curves);
+    return ScriptWriter(figure, layout, read_poles(o.dir)).script(o.format, output);
+  });
 }
 
 }  // namespace

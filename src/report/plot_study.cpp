@@ -1,0 +1,975 @@
+// plot_indices and plot_difference: read a sweep's or a comparison's output directory, lay the panels out in
+// pixels (as plot.cpp does, so that titles, the shared legend, value columns and the event table each get a
+// strip of their own), and write one self-contained gnuplot script whose data are inline data blocks; the
+// drawing itself is detail::render() (report/gnuplot.hpp), shared with plot.cpp.
+#include "report/plot_study.hpp"
+#include "report/gnuplot.hpp"
+#include "report/poles.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "io/csv_reader.hpp"
+#include "model/input_error.hpp"
+
+namespace hedgesim::report {
+namespace fs = std::filesystem;
+namespace {
+
+using namespace detail;
+
+// ---- Files ------------------------------------------------------------------------------------------------
+
+/// InputError naming the file and the command that writes it when `path` does not exist (io's own message
+/// would send the user to `hedgesim run`).
+void require_file(const std::string& path, std::string_view writer) {
+  if (!fs::exists(path))
+    throw InputError({path, 0, 0}, "cannot read " + path + ": no such file; it is written by `" +
+                                       std::string(writer) + "`");
+}
+
+nlohmann::json read_json(const std::string& file, std::string_view writer) {
+  require_file(file, writer);
+  const std::string text = io::read_text_file(file);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(
+        position_of_byte(file, text, e.byte),
+        "this is not valid JSON; it should be the meta.json written by `" + std::string(writer) + "`");
+  }
+  if (!j.is_object())
+    throw InputError({file, 1, 1}, "this is not a JSON object; it should be the meta.json written by `" +
+                                       std::string(writer) + "`");
+  return j;
+}
+
+std::string text_or(const nlohmann::json& j, const char* key, const std::string& fallback) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
+}
+
+long long integer_or(const nlohmann::json& j, const char* key, long long fallback) {
+  return j.contains(key) && j[key].is_number_integer() ? j[key].get<long long>() : fallback;
+}
+
+/// "3,584": large counts in titles.
+std::string grouped(long long n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+std::string formatted(const char* format, double x) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, format, x);
+  return buf;
+}
+
+/// The smallest of 1, 2, 2.5, 5 times a power of ten that is at least x (x > 0).
+double nice_ceiling(double x) {
+  const double p = std::pow(10.0, std::floor(std::log10(x)));
+  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (m * p >= x * (1 - 1e-12)) return m * p;
+  return 10 * p;
+}
+
+/// The names asked for, checked against `known` (duplicates dropped, order kept); `option` and `what`
+/// word the error ("--metrics", "a metric of this sweep").
+std::vector<std::string> chosen_names(const std::vector<std::string>& requested,
+                                      const std::vector<std::string>& known, std::string_view option,
+                                      std::string_view what, std::string_view plural) {
+  std::vector<std::string> chosen;
+  for (const auto& name : requested) {
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      throw InputError(kCommandLine, std::string(option) + ": '" + name + "' is not " + std::string(what) +
+                                         "; its " + std::string(plural) + " are " + join_quoted(known) +
+                                         did_you_mean(name, known));
+    if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
+  }
+  return chosen;
+}
+
+// ---- Canvas and legend ------------------------------------------------------------------------------------
+
+/// A rectangle in pixels, y growing downward from the top of the canvas.
+struct Box {
+  double left = 0, top = 0, right = 0, bottom = 0;
+};
+
+/// Writes the parts every figure shares: the terminal, labels placed in pixels, the legend strip, a panel's
+/// frame.
+class Canvas {
+ public:
+  Canvas(std::ostringstream& s, int width, int height) : s_(s), width_(width), height_(height) {}
+
+  // Pixel coordinates as gnuplot's screen coordinates (0 ... 1, y upward).
+  std::string sx(double px) const { return num(px / width_); }
+  std::string sy(double py) const { return num(1.0 - py / height_); }
+  std::string at(double x, double y) const { return " at screen " + sx(x) + ", screen " + sy(y); }
+
+  void terminal(const std::string& format, const std::string& output) {
+    const std::string size = std::to_string(width_) + "," + std::to_string(height_);
+    s_ << "set terminal " << (format == "png" ? "pngcairo" : "svg") << " size " << size
+       << " noenhanced font 'Sans,10' background rgb 'white'\n";
+    s_ << "set encoding utf8\nset output " << gp_string(output) << "\n";
+  }
+
+  void label(const std::string& text, double x, double y, const char* align, int font_size,
+             const char* color = "#000000") {
+    s_ << "set label " << gp_string(text) << at(x, y) << " " << align << " font '," << font_size
+       << "' tc rgb '" << color << "'\n";
+  }
+
+  /// Clears what the previous panel set and puts the plot area at `b`.
+  void frame(const Box& b) {
+    s_ << "\nunset label\nunset arrow\nunset object\nunset key\nunset title\nunset xlabel\nunset ylabel\n"
+          "unset xzeroaxis\nunset yzeroaxis\n";
+    s_ << "set lmargin at screen " << sx(b.left) << "\nset rmargin at screen " << sx(b.right)
+       << "\nset tmargin at screen " << sy(b.top) << "\nset bmargin at screen " << sy(b.bottom) << "\n";
+    s_ << "set border 15 lc rgb '#606060'\n";
+  }
+
+  enum class Swatch { line, band, bar, whisker, dashed, dotted };
+  struct Entry {
+    Swatch swatch;
+    std::string color;
+    std::string text;
+  };
+
+  /// The legend, drawn by hand on one centred row at height y: gnuplot's own key wraps to one panel.
+  void legend(const std::vector<Entry>& entries, double y) {
+    constexpr double kSwatch = 30, kGap = 8, kSpacing = 30, kCharWidth = 6.3;
+    double width = 0;
+    for (const auto& e : entries)
+      width += kSwatch + kGap + kCharWidth * static_cast<double>(char_count(e.text)) + kSpacing;
+    double x = (width_ - width + kSpacing) / 2;
+    for (const auto& e : entries) {
+      const std::string from = " from screen " + sx(x) + ", screen ",
+                        to = " to screen " + sx(x + kSwatch) + ", screen ";
+      switch (e.swatch) {
+        case Swatch::band:
+          s_ << "set object rect" << from << sy(y - 6) << to << sy(y + 6) << " fc rgb '" << e.color
+             << "' fs transparent solid 0.22 noborder\n";
+          break;
+        case Swatch::bar:
+          s_ << "set object rect" << from << sy(y - 5) << to << sy(y + 5) << " fc rgb '" << e.color
+             << "' fs solid 1.0 noborder\n";
+          break;
+        case Swatch::whisker:
+          s_ << "set arrow" << from << sy(y) << to << sy(y) << " heads size screen 0.004,90 lw 1.2 lc rgb '"
+             << e.color << "'\n";
+          break;
+        default: {
+          const char* dash = e.swatch == Swatch::dashed   ? " dt 2 lw 1.2"
+                             : e.swatch == Swatch::dotted ? " dt 3 lw 1.4"
+                                                          : " lw 2.2";
+          s_ << "set arrow" << from << sy(y) << to << sy(y) << " nohead" << dash << " lc rgb '" << e.color
+             << "'\n";
+        }
+      }
+      label(e.text, x + kSwatch + kGap, y, "left", 10);
+      x += kSwatch + kGap + kCharWidth * static_cast<double>(char_count(e.text)) + kSpacing;
+    }
+  }
+
+ private:
+  std::ostringstream& s_;
+  int width_, height_;
+};
+
+/// Where the panels go: `columns` cells of equal width, each holding a plot area inset by the margins.
+std::vector<Box> panel_grid(std::size_t panels, int columns, double width, double top, double cell_height,
+                            const Box& inset) {
+  std::vector<Box> out;
+  const double cell_width = width / columns;
+  for (std::size_t i = 0; i < panels; ++i) {
+    const double x0 = cell_width * static_cast<double>(i % static_cast<std::size_t>(columns));
+    const double y0 = top + cell_height * static_cast<double>(i / static_cast<std::size_t>(columns));
+    out.push_back(
+        {x0 + inset.left, y0 + inset.top, x0 + cell_width - inset.right, y0 + cell_height - inset.bottom});
+  }
+  return out;
+}
+
+// ---- Sensitivity indices ----------------------------------------------------------------------------------
+
+constexpr std::size_t kDefaultPanels = 6;
+
+struct Estimate {
+  double value = 0, lo = 0, hi = 0;
+};
+
+struct Sweep {
+  std::string dir, meta_file, indices_file;
+  nlohmann::json meta;
+  std::string design;                   // "sobol" or "morris"
+  std::vector<std::string> parameters;  // meta.json's order, then any others in the order of indices.csv
+  std::vector<std::string> metrics;     // those with indices, meta.json's order first
+  // metric -> parameter -> index ("ST", "mu_star", ...) -> estimate
+  std::map<std::string, std::map<std::string, std::map<std::string, Estimate>>> rows;
+  bool has_s2 = false;
+};
+
+/// The two indices drawn for a design: the first sorts the bars.
+struct IndexPair {
+  const char* primary;
+  const char* secondary;
+};
+
+IndexPair index_pair(const std::string& design) {
+  return design == "morris" ? IndexPair{"mu_star", "sigma"} : IndexPair{"ST", "S1"};
+}
+
+void add_unique(std::vector<std::string>& names, const std::string& name) {
+  if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+}
+
+/// indices.csv is missing: say why when the directory says so (a grid or LHS sweep, or no sweep at all).
+[[noreturn]] void no_indices(const std::string& dir, const std::string& file) {
+  std::string kind;
+  try {
+    kind = output_kind(dir);
+  } catch (const InputError&) {
+  }
+  const std::string meta_file = path_in(dir, "meta.json");
+  if (kind == "sweep" && fs::exists(meta_file)) {
+    nlohmann::json meta;
+    try {
+      meta = nlohmann::json::parse(io::read_text_file(meta_file));
+    } catch (const std::exception&) {
+    }
+    const std::string design = meta.is_object() ? text_or(meta, "design", "") : "";
+    if (!design.empty() && design != "sobol" && design != "morris")
+      throw InputError({file, 0, 0}, "no such file: the sweep's design is '" + design +
+                                         "', which has no sensitivity indices; only Morris and Sobol designs "
+                                         "have them (its results are in results.csv and summary.csv)");
+  }
+  if (kind == "run" || kind == "compare")
+    throw InputError({dir, 0, 0},
+                     "this is the output of `hedgesim " + kind +
+                         "`, not of a sweep; sensitivity indices come from `hedgesim sweep` with a "
+                         "Morris or Sobol design");
+  require_file(file, "hedgesim sweep");  // throws: the file is missing
+  throw InputError({file, 0, 0}, "cannot read this file");
+}
+
+Sweep read_sweep(const std::string& dir) {
+  Sweep s;
+  s.dir = dir;
+  s.indices_file = path_in(dir, "indices.csv");
+  s.meta_file = path_in(dir, "meta.json");
+  if (!fs::exists(s.indices_file)) no_indices(dir, s.indices_file);
+  s.meta = read_json(s.meta_file, "hedgesim sweep");
+  s.design = text_or(s.meta, "design", "");
+  if (!s.design.empty() && s.design != "sobol" && s.design != "morris")
+    throw InputError({s.meta_file, 0, 0}, "the sweep's design is '" + s.design +
+                                              "', which has no sensitivity indices; only Morris and Sobol "
+                                              "designs have them");
+  if (s.meta.contains("parameters") && s.meta["parameters"].is_array())
+    for (const auto& p : s.meta["parameters"])
+      if (p.is_object() && p.contains("name") && p["name"].is_string())
+        add_unique(s.parameters, p["name"].get<std::string>());
+  std::vector<std::string> meta_metrics;
+  if (s.meta.contains("metrics") && s.meta["metrics"].is_array())
+    for (const auto& m : s.meta["metrics"])
+      if (m.is_string()) add_unique(meta_metrics, m.get<std::string>());
+
+  io::CsvReader csv(s.indices_file);
+  const std::size_t c_metric = csv.column("metric"), c_index = csv.column("index"),
+                    c_param = csv.column("parameter"), c_value = csv.column("value"),
+                    c_lo = csv.column("ci_low"), c_hi = csv.column("ci_high");
+  bool sobol = false, morris = false;
+  std::vector<std::string> csv_metrics;
+  while (csv.next()) {
+    const std::string& index = csv.text(c_index);
+    if (index == "S2") {
+      s.has_s2 = true;
+      continue;
+    }
+    if (index == "S1" || index == "ST")
+      sobol = true;
+    else if (index == "mu" || index == "mu_star" || index == "sigma")
+      morris = true;
+    else
+      throw InputError(csv.pos(c_index),
+                       "'" + index +
+                           "' is not a sensitivity index; expected 'S1', 'ST' or 'S2' (Sobol) "
+                           "or 'mu', 'mu_star' or 'sigma' (Morris)");
+    const std::string &metric = csv.text(c_metric), &param = csv.text(c_param);
+    if (metric.empty()) throw InputError(csv.pos(c_metric), "the metric's name is empty");
+    if (param.empty()) throw InputError(csv.pos(c_param), "the parameter's name is empty");
+    auto& cell = s.rows[metric][param];
+    if (cell.count(index))
+      throw InputError(
+          {s.indices_file, csv.line(), 1},
+          "a second row for index '" + index + "' of parameter '" + param + "' and metric '" + metric + "'");
+    cell[index] = {csv.number(c_value), csv.number(c_lo), csv.number(c_hi)};
+    add_unique(csv_metrics, metric);
+    add_unique(s.parameters, param);
+  }
+  if (sobol && morris)
+    throw InputError({s.indices_file, 0, 0},
+                     "the file mixes Sobol (S1, ST) and Morris (mu, mu_star, sigma) indices");
+  if (!sobol && !morris)
+    throw InputError({s.indices_file, 0, 0},
+                     "the file has no S1, ST (Sobol) or mu_star, sigma (Morris) rows");
+  const std::string found = sobol ? "sobol" : "morris";
+  if (!s.design.empty() && s.design != found)
+    throw InputError({s.indices_file, 0, 0}, "meta.json says the design is '" + s.design +
+                                                 "' but the file holds " + (sobol ? "Sobol" : "Morris") +
+                                                 " indices");
+  s.design = found;
+  for (const auto& m : meta_metrics)
+    if (s.rows.count(m)) s.metrics.push_back(m);
+  for (const auto& m : csv_metrics)
+    add_unique(s.metrics, m);
+  return s;
+}
+
+struct Bar {
+  std::string parameter;
+  Estimate primary, secondary;
+};
+
+struct IndexPanel {
+  std::string metric;
+  std::vector<Bar> bars;  // from the top of the panel down: by the primary index, largest first
+  bool flat = false;      // every estimate and bound is 0: the metric did not vary
+};
+
+std::vector<IndexPanel> index_panels(const Sweep& s, const std::vector<std::string>& metrics) {
+  const IndexPair pair = index_pair(s.design);
+  std::vector<IndexPanel> panels;
+  for (const auto& metric : metrics) {
+    IndexPanel p{metric, {}, true};
+    const auto& by_param = s.rows.at(metric);
+    for (const auto& param : s.parameters) {
+      const auto it = by_param.find(param);
+      if (it == by_param.end()) continue;
+      for (const char* index : {pair.primary, pair.secondary})
+        if (!it->second.count(index))
+          throw InputError({s.indices_file, 0, 0}, "metric '" + metric + "' has no '" + index +
+                                                       "' row for parameter '" + param + "'");
+      p.bars.push_back({param, it->second.at(pair.primary), it->second.at(pair.secondary)});
+    }
+    for (const auto& b : p.bars)
+      for (const Estimate& e : {b.primary, b.secondary})
+        if (e.value != 0 || e.lo != 0 || e.hi != 0) p.flat = false;
+    std::stable_sort(p.bars.begin(), p.bars.end(), [](const Bar& a, const Bar& b) {
+      if (a.primary.value != b.primary.value) return a.primary.value > b.primary.value;
+      return a.secondary.value > b.secondary.value;
+    });
+    panels.push_back(std::move(p));
+  }
+  return panels;
+}
+
+struct IndicesLayout {
+  int width = 0, height = 0, columns = 1;
+  std::vector<Box> areas;
+};
+
+constexpr double kIndicesHeader = 112;    // title, subtitle, how to read the bars and legend
+constexpr double kNoteLine = 16;          // one more line for notes (metrics left out, S2)
+constexpr double kBarRow = 24;            // one parameter: two bars
+constexpr double kIndexPanelTop = 34;     // the panel's title
+constexpr double kIndexPanelBottom = 50;  // tick labels and the axis caption
+constexpr double kValueColumn = 50;       // the primary index's value, right of the plot area
+
+IndicesLayout indices_layout(const std::vector<IndexPanel>& panels, double header) {
+  IndicesLayout l;
+  l.columns = panels.size() == 1 ? 1 : 2;
+  l.width = l.columns == 1 ? 1000 : 1200;
+  std::size_t rows = 0, longest = 0;
+  for (const auto& p : panels) {
+    rows = std::max(rows, p.bars.size());
+    for (const auto& b : p.bars)
+      longest = std::max(longest, char_count(b.parameter));
+  }
+  // About 6.2 px per character of the 9 pt tick labels.
+  const double left =
+      std::clamp(6.2 * static_cast<double>(std::min<std::size_t>(longest, 36)) + 22, 90.0, 260.0);
+  const double plot_height = std::max(120.0, kBarRow * static_cast<double>(rows));
+  const double cell = kIndexPanelTop + plot_height + kIndexPanelBottom;
+  l.areas = panel_grid(panels.size(), l.columns, l.width, header, cell,
+                       {left, kIndexPanelTop, kValueColumn + 14, kIndexPanelBottom});
+  const std::size_t grid_rows =
+      (panels.size() + static_cast<std::size_t>(l.columns) - 1) / static_cast<std::size_t>(l.columns);
+  l.height = static_cast<int>(header + cell * static_cast<double>(grid_rows) + 8);
+  return l;
+}
+
+/// The x range of Sobol panels, shared so that the bars compare across metrics: [0, 1] widened to show
+/// negative estimates and totals above 1 (sampling error), within [-0.3, 1.3].
+std::pair<double, double> sobol_range(const std::vector<IndexPanel>& panels) {
+  double lo = 0, hi = 1;
+  for (const auto& p : panels)
+    for (const auto& b : p.bars)
+      for (const Estimate& e : {b.primary, b.secondary}) {
+        lo = std::min({lo, e.value, e.lo});
+        hi = std::max({hi, e.value, e.hi});
+      }
+  return {std::max(-0.3, std::floor(lo * 10 - 1e-9) / 10), std::min(1.3, std::ceil(hi * 10 - 1e-9) / 10)};
+}
+
+std::pair<double, double> morris_range(const IndexPanel& p) {
+  double hi = 0;
+  for (const auto& b : p.bars)
+    for (const Estimate& e : {b.primary, b.secondary})
+      hi = std::max({hi, e.value, e.hi});
+  return {0.0, hi > 0 ? nice_ceiling(hi * 1.04) : 1.0};
+}
+
+/// The value column's format: Sobol indices (shares) with two decimals; Morris effects (the metric's units)
+/// with as many decimals as give the panel's largest value three significant digits, so the column aligns.
+std::string value_format(const std::string& design, const IndexPanel& p) {
+  if (design == "sobol") return "%.2f";
+  double top = 0;
+  for (const auto& b : p.bars)
+    top = std::max(top, std::abs(b.primary.value));
+  const int decimals = top > 0 ? std::clamp(2 - static_cast<int>(std::floor(std::log10(top))), 0, 8) : 2;
+  return "%." + std::to_string(decimals) + "f";
+}
+
+std::vector<std::string> chosen_metrics(const Sweep& s, const std::vector<std::string>& requested,
+                                        std::string& note) {
+  if (!requested.empty())
+    return chosen_names(requested, s.metrics, "--metrics", "a metric of this sweep", "metrics");
+  std::vector<std::string> out(s.metrics.begin(), s.metrics.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                          kDefaultPanels, s.metrics.size())));
+  if (s.metrics.size() > out.size())
+    note = "The first " + std::to_string(out.size()) + " of " + std::to_string(s.metrics.size()) +
+           " metrics; choose others with --metrics.";
+  return out;
+}
+
+std::string build_indices_script(const Sweep& s, const std::vector<IndexPanel>& panels,
+                                 const std::string& note, const std::string& format,
+                                 const std::string& output) {
+  const bool sobol = s.design == "sobol";
+  const double header = kIndicesHeader + (note.empty() ? 0 : kNoteLine);
+  const IndicesLayout l = indices_layout(panels, header);
+  std::ostringstream out;
+  Canvas c(out, l.width, l.height);
+  c.terminal(format, output);
+
+  // The data: one block per panel, one row per bar pair from the top down.
+  //   name, y, primary value lo hi, secondary value lo hi
+  for (std::size_t i = 0; i < panels.size(); ++i) {
+    out << "$panel" << i << " << EOD\n";
+    const auto& bars = panels[i].bars;
+    for (std::size_t r = 0; r < bars.size(); ++r) {
+      const Bar& b = bars[r];
+      std::string quoted = b.parameter;
+      std::replace(quoted.begin(), quoted.end(), '"', '\'');
+      out << '"' << quoted << "\" " << bars.size() - 1 - r << " " << num(b.primary.value) << " "
+          << num(b.primary.lo) << " " << num(b.primary.hi) << " " << num(b.secondary.value) << " "
+          << num(b.secondary.lo) << " " << num(b.secondary.hi) << "\n";
+    }
+    out << "EOD\n";
+  }
+  out << "set multiplot\n";
+
+  // Header: title, what was run, how to read the bars, legend; written after the first panel's frame, which
+  // clears the labels.
+  std::ostringstream header_text;
+  Canvas h(header_text, l.width, l.height);
+  const long long runs = integer_or(s.meta, "runs", -1), points = integer_or(s.meta, "points", -1),
+                  replicates = integer_or(s.meta, "replicates", -1),
+                  samples = integer_or(s.meta, "samples", -1),
+                  bootstrap = integer_or(s.meta, "bootstrap", -1);
+  const double confidence = s.meta.contains("confidence") && s.meta["confidence"].is_number()
+                                ? s.meta["confidence"].get<double>()
+                                : 0.95;
+  const std::string name = text_or(s.meta, "experiment_name", fs::path(s.dir).filename().string());
+  h.label("hedgesim sweep: " + name, l.width / 2.0, 22, "center", 14);
+  std::string what = sobol ? "Sobol sensitivity indices" : "Morris elementary effects";
+  if (samples > 0) what += ", " + grouped(samples) + (sobol ? " base samples" : " trajectories");
+  if (points > 0 && replicates > 0)
+    what += ": " + grouped(points) + " design points × " + grouped(replicates) + " replicates";
+  if (runs > 0) what += " = " + grouped(runs) + " runs";
+  h.label(what, l.width / 2.0, 44, "center", 11);
+  const std::string ci = formatted("%g", confidence * 100) + " % bootstrap interval" +
+                         (bootstrap > 0 ? " (" + grouped(bootstrap) + " resamples)" : "");
+  h.label(
+      sobol ? "Parameters sorted by the total index ST: the share of the metric's variance the parameter "
+              "accounts for, alone and in interactions."
+            : "Parameters sorted by μ*: the mean absolute change in the metric for a step in the parameter, "
+              "in the metric's units.",
+      l.width / 2.0, 64, "center", 9, "#555555");
+  if (!note.empty()) h.label(note, l.width / 2.0, 64 + kNoteLine, "center", 9, "#555555");
+  const char* kPrimary = "#1f5fa8";
+  const char* kSecondary = sobol ? "#8fbbe6" : "#d9731a";
+  h.legend(
+      {{Canvas::Swatch::bar, kPrimary,
+        sobol ? "ST: total effect (alone and in interactions)" : "μ*: mean |elementary effect|"},
+       {Canvas::Swatch::bar, kSecondary,
+        sobol ? "S1: first-order effect (alone)" : "σ: spread of the effects (non-linearity, interactions)"},
+       {Canvas::Swatch::whisker, "#303030", ci}},
+      header - 20);
+
+  const auto shared = sobol_range(panels);
+  for (std::size_t i = 0; i < panels.size(); ++i) {
+    const IndexPanel& p = panels[i];
+    const Box& b = l.areas[i];
+    const auto [x_lo, x_hi] = sobol ? shared : morris_range(p);
+    const std::size_t n = p.bars.size();
+    c.frame(b);
+    if (i == 0) out << header_text.str();
+    c.label(p.metric, b.left, b.top - 14, "left", 11);
+    c.label(sobol ? "ST" : "μ*", b.right + 8, b.top - 8, "left", 9, "#555555");
+    out << "set xrange [" << num(x_lo) << ":" << num(x_hi)
+        << "]\nset yrange [-0.6:" << num(static_cast<double>(n) - 0.4) << "]\n";
+    out << "set xtics autofreq out nomirror scale 0.6 font ',9'\nset mxtics default\n";
+    out << "set ytics (";
+    for (std::size_t r = 0; r < n; ++r)
+      out << (r ? ", " : "") << gp_string(shortened(p.bars[r].parameter, 36)) << " " << n - 1 - r;
+    out << ") scale 0 nomirror font ',9'\n";
+    out << "set grid xtics lc rgb '#e6e6e6' lw 1 dt 1\n";
+    out << "set xlabel "
+        << gp_string(sobol ? "share of the metric's variance"
+                           : "change in the metric per step of the parameter (metric's units)")
+        << " font ',9' tc rgb '#555555' offset 0,0.4\n";
+    if (x_lo < 0) out << "set yzeroaxis lt 1 lc rgb '#808080' lw 1\n";
+    // The primary index's value, in a column right of the plot area; every other row shaded, to lead the
+    // eye from a name to its bars.
+    const std::string format_of_values = value_format(s.design, p);
+    for (std::size_t r = 0; r < n; ++r) {
+      const double y = static_cast<double>(n - 1 - r);
+      out << "set label " << gp_string(formatted(format_of_values.c_str(), p.bars[r].primary.value))
+          << " at screen " << c.sx(b.right + 8) << ", first " << num(y)
+          << " left font ',8' tc rgb '#404040'\n";
+      if (r % 2 == 1)
+        out << "set object rect from graph 0, first " << num(y - 0.5) << " to graph 1, first " << num(y + 0.5)
+            << " behind fc rgb '#f3f3f3' fs solid 1.0 noborder\n";
+    }
+    if (p.flat)
+      out << "set label " << gp_string("The metric did not vary: every index is 0.")
+          << " at graph 0.5, graph 0.5 center font ',10' tc rgb '#a03030' front\n";
+    // Primary bar above the row's centre, secondary below; a whisker on each.
+    const auto bar = [&](int first, const char* dy, const char* color) {
+      const std::string v = "$" + std::to_string(first), y = "($2" + std::string(dy) + ")";
+      return "$panel" + std::to_string(i) + " using (" + v + "/2):" + y + ":(" + v + "<0?" + v + ":0):(" + v +
+             "<0?0:" + v + "):($2" + dy + "-0.17):($2" + dy +
+             "+0.17) with boxxyerror fs solid 1.0 noborder fc rgb '" + color + "' notitle, \\\n     $panel" +
+             std::to_string(i) + " using " + std::to_string(first) + ":" + y + ":" +
+             std::to_string(first + 1) + ":" + std::to_string(first + 2) +
+             " with xerrorbars pt 7 ps 0 lw 1 lc rgb '#303030' notitle";
+    };
+    out << "set errorbars 0.5\n";
+    out << "plot " << bar(3, "+0.19", kPrimary) << ", \\\n     " << bar(6, "-0.19", kSecondary) << "\n";
+  }
+  out << "unset multiplot\nset output\n";
+  return out.str();
+}
+
+std::string indices_script_for(const PlotStudyOptions& o, const std::string& output) {
+  check_format(o.format);
+  const Sweep s = read_sweep(o.dir);
+  std::string note;
+  const std::vector<std::string> metrics = chosen_metrics(s, o.select, note);
+  if (s.has_s2) note += (note.empty() ? "" : " ") + std::string("Second-order indices S2: indices.csv.");
+  return build_indices_script(s, index_panels(s, metrics), note, o.format, output);
+}
+
+// ---- Difference over time ---------------------------------------------------------------------------------
+
+struct AgentInfo {
+  std::string id, name, kind;
+};
+
+struct MarkedEvent {
+  Date date;
+  std::string label, actor;
+  char scenario = 'A';  // the scenario that has it and the other lacks
+  int number = 0;
+};
+
+struct Comparison {
+  std::string dir, meta_file, data_file;
+  std::string a_name, b_name, a_path, b_path;
+  long long replicates = -1;
+  std::vector<AgentInfo> agents;  // meta.json's, or those of the data when it has none
+  std::vector<MarkedEvent> events;
+};
+
+std::vector<MarkedEvent> read_marked_events(const nlohmann::json& meta, const char* key, char scenario,
+                                            const std::string& file) {
+  std::vector<MarkedEvent> out;
+  if (!meta.contains(key)) return out;
+  if (!meta[key].is_array())
+    throw InputError({file, 0, 0},
+                     std::string("'") + key + "' should be a list of events {date, label, type, actor}");
+  for (std::size_t i = 0; i < meta[key].size(); ++i) {
+    const auto& e = meta[key][i];
+    const std::string where = std::string(key) + "[" + std::to_string(i) + "]";
+    const std::string date_text = e.is_object() ? text_or(e, "date", "") : "";
+    const auto date = parse_date(date_text);
+    if (!date)
+      throw InputError({file, 0, 0}, where + " has no date 'YYYY-MM-DD'" +
+                                         (date_text.empty() ? "" : " (it has '" + date_text + "')"));
+    out.push_back({*date, text_or(e, "label", text_or(e, "type", "")), text_or(e, "actor", ""), scenario, 0});
+  }
+  return out;
+}
+
+Comparison read_comparison(const std::string& dir) {
+  Comparison c;
+  c.dir = dir;
+  c.meta_file = path_in(dir, "meta.json");
+  c.data_file = path_in(dir, "difference-over-time.csv");
+  if (!fs::exists(c.data_file)) {
+    std::string kind;
+    try {
+      kind = output_kind(dir);
+    } catch (const InputError&) {
+    }
+    if (kind == "run" || kind == "sweep")
+      throw InputError({dir, 0, 0},
+                       "this is the output of `hedgesim " + kind +
+                           "`, not of a comparison; differences over time come from `hedgesim compare`");
+    require_file(c.data_file, "hedgesim compare");
+  }
+  const nlohmann::json meta = read_json(c.meta_file, "hedgesim compare");
+  c.a_path = text_or(meta, "scenario_a", "");
+  c.b_path = text_or(meta, "scenario_b", "");
+  c.a_name = text_or(meta, "scenario_a_name", c.a_path.empty() ? "A" : fs::path(c.a_path).stem().string());
+  c.b_name = text_or(meta, "scenario_b_name", c.b_path.empty() ? "B" : fs::path(c.b_path).stem().string());
+  c.replicates = integer_or(meta, "replicates", -1);
+  if (meta.contains("agents") && meta["agents"].is_array())
+    for (const auto& a : meta["agents"]) {
+      const std::string id = a.is_object() ? text_or(a, "id", "") : "";
+      if (id.empty()) throw InputError({c.meta_file, 0, 0}, "an entry of 'agents' has no text field 'id'");
+      c.agents.push_back({id, text_or(a, "name", id), text_or(a, "kind", "")});
+    }
+  for (auto&& [key, scenario] : {std::pair{"events_a", 'A'}, std::pair{"events_b", 'B'}})
+    for (auto& e : read_marked_events(meta, key, scenario, c.meta_file))
+      c.events.push_back(std::move(e));
+  std::stable_sort(c.events.begin(), c.events.end(),
+                   [](const MarkedEvent& a, const MarkedEvent& b) { return a.date < b.date; });
+  return c;
+}
+
+struct DiffPoint {
+  double x = 0, mean = 0, lo = 0, hi = 0;
+};
+using DiffCurve = std::map<long long, DiffPoint>;                            // by step
+using DiffCurves = std::map<std::string, std::map<std::string, DiffCurve>>;  // agent, variable
+
+const char* const kDiffVariables[] = {"signal", "substance"};
+
+/// The signal and substance rows of every agent, and the agents in the order they first appear.
+DiffCurves read_differences(const std::string& file, std::vector<std::string>& agents_in_data) {
+  io::CsvReader csv(file);
+  const std::size_t c_step = csv.column("step"), c_date = csv.column("date"), c_agent = csv.column("agent"),
+                    c_var = csv.column("variable"), c_mean = csv.column("mean"), c_lo = csv.column("q05"),
+                    c_hi = csv.column("q95");
+  DiffCurves curves;
+  while (csv.next()) {
+    const std::string& var = csv.text(c_var);
+    add_unique(agents_in_data, csv.text(c_agent));
+    if (var != kDiffVariables[0] && var != kDiffVariables[1]) continue;
+    const long long step = csv.integer(c_step);
+    if (step < 0)
+      throw InputError(csv.pos(c_step), "step " + std::to_string(step) + " is negative; steps count from 0");
+    auto [it, inserted] = curves[csv.text(c_agent)][var].try_emplace(step);
+    if (!inserted)
+      throw InputError({file, csv.line(), 1}, "a second row for step " + std::to_string(step) + " of " +
+                                                  csv.text(c_agent) + "'s " + var);
+    it->second = {static_cast<double>(csv.date(c_date).days), csv.number(c_mean), csv.number(c_lo),
+                  csv.number(c_hi)};
+  }
+  return curves;
+}
+
+std::vector<AgentInfo> chosen_agents(const Comparison& c, const DiffCurves& curves,
+                                     const std::vector<std::string>& agents_in_data,
+                                     const std::vector<std::string>& requested) {
+  std::vector<AgentInfo> known = c.agents;
+  for (const auto& id : agents_in_data)
+    if (std::none_of(known.begin(), known.end(), [&](const AgentInfo& a) { return a.id == id; }))
+      known.push_back({id, id, ""});
+  std::vector<std::string> with_data;
+  for (const auto& a : known)
+    if (curves.count(a.id)) with_data.push_back(a.id);
+  std::vector<AgentInfo> out;
+  if (requested.empty()) {
+    for (const auto& a : known)
+      if (a.kind == "hedger" && curves.count(a.id)) out.push_back(a);
+    if (out.empty())
+      for (const auto& a : known)
+        if (curves.count(a.id)) out.push_back(a);
+    if (out.empty())
+      throw InputError({c.data_file, 0, 0},
+                       "the file has no signal or substance rows; is the comparison complete?");
+    return out;
+  }
+  std::vector<std::string> ids;
+  for (const auto& a : known)
+    ids.push_back(a.id);
+  for (const auto& id : chosen_names(requested, ids, "--agents", "an agent of this comparison", "agents")) {
+    if (!curves.count(id))
+      throw InputError(kCommandLine, "--agents: '" + id + "' has no differences over time in " + c.data_file +
+                                         "; agents with some: " + join_quoted(with_data));
+    out.push_back(*std::find_if(known.begin(), known.end(), [&](const AgentInfo& a) { return a.id == id; }));
+  }
+  return out;
+}
+
+struct DiffLayout {
+  int width = 0, height = 0, columns = 1;
+  std::vector<Box> areas;
+  Box table;
+  std::size_t table_rows = 0;
+};
+
+constexpr double kDiffHeader = 122;  // title, scenarios, note and legend
+constexpr double kDiffPanelHeight = 300;
+constexpr double kDiffPanelTop = 54;     // panel title and two rows of event numbers
+constexpr double kDiffPanelBottom = 40;  // date labels
+constexpr double kDiffPanelLeft = 84;    // value labels and the axis caption
+constexpr double kDiffPanelRight = 48;
+constexpr double kTableLine = 18;
+constexpr double kTableHead = 40;
+constexpr std::size_t kTableMax = 24;  // events listed; more are summarised in one line
+
+DiffLayout diff_layout(std::size_t panels, std::size_t events) {
+  DiffLayout l;
+  l.columns = panels == 1 ? 1 : 2;
+  l.width = l.columns == 1 ? 1000 : 1200;
+  l.areas = panel_grid(panels, l.columns, l.width, kDiffHeader, kDiffPanelHeight,
+                       {kDiffPanelLeft, kDiffPanelTop, kDiffPanelRight, kDiffPanelBottom});
+  const std::size_t rows =
+      (panels + static_cast<std::size_t>(l.columns) - 1) / static_cast<std::size_t>(l.columns);
+  const double table_top = kDiffHeader + kDiffPanelHeight * static_cast<double>(rows);
+  l.table_rows = std::min(events, kTableMax) + (events > kTableMax ? 1 : 0);
+  const double table_height =
+      events == 0 ? 0 : kTableHead + kTableLine * static_cast<double>(l.table_rows) + 10;
+  l.table = {24, table_top, static_cast<double>(l.width) - 24, table_top + table_height};
+  l.height = static_cast<int>(table_top + table_height + 8);
+  return l;
+}
+
+struct VarStyle {
+  const char* color;
+  const char* caption;
+};
+
+VarStyle diff_style(std::string_view variable) {
+  if (variable == "signal") return {"#1f5fa8", "signal, A − B"};
+  return {"#d9731a", "substance, A − B"};
+}
+
+std::string build_difference_script(const Comparison& c, const std::vector<AgentInfo>& agents,
+                                    const DiffCurves& curves, const std::string& format,
+                                    const std::string& output) {
+  // The common x range, and a symmetric y range shared by the panels so that their differences compare.
+  double x_min = 0, x_max = 0, extent = 0;
+  bool have_x = false;
+  for (const auto& a : agents)
+    for (const auto& [var, curve] : curves.at(a.id))
+      for (const auto& [step, v] : curve) {
+        x_min = have_x ? std::min(x_min, v.x) : v.x;
+        x_max = have_x ? std::max(x_max, v.x) : v.x;
+        have_x = true;
+        extent = std::max({extent, std::abs(v.mean), std::abs(v.lo), std::abs(v.hi)});
+      }
+  if (x_max <= x_min) x_max = x_min + 1;
+  const double y_lim = extent > 0 ? nice_ceiling(extent * 1.08) : 0.1;
+  std::vector<MarkedEvent> events;
+  for (const auto& e : c.events)
+    if (e.date.days >= x_min && e.date.days <= x_max) events.push_back(e);
+  for (std::size_t i = 0; i < events.size(); ++i)
+    events[i].number = static_cast<int>(i + 1);
+  const bool a_events =
+      std::any_of(events.begin(), events.end(), [](const MarkedEvent& e) { return e.scenario == 'A'; });
+  const bool b_events =
+      std::any_of(events.begin(), events.end(), [](const MarkedEvent& e) { return e.scenario == 'B'; });
+
+  const DiffLayout l = diff_layout(agents.size(), events.size());
+  std::ostringstream out;
+  Canvas cv(out, l.width, l.height);
+  cv.terminal(format, output);
+  for (std::size_t i = 0; i < agents.size(); ++i)
+    for (const char* var : kDiffVariables) {
+      const auto it = curves.at(agents[i].id).find(var);
+      if (it == curves.at(agents[i].id).end()) continue;
+      out << "$panel" << i << "_" << var << " << EOD\n";
+      for (const auto& [step, v] : it->second)
+        out << num(v.x) << " " << num(v.mean) << " " << num(v.lo) << " " << num(v.hi) << "\n";
+      out << "EOD\n";
+    }
+  out << "set multiplot\nset style fill transparent solid 0.22 noborder\n";
+
+  // Header: title, the scenarios, how to read the figure, legend; written after the first frame.
+  std::ostringstream header_text;
+  Canvas h(header_text, l.width, l.height);
+  std::string title = "A − B: " + c.a_name + " minus " + c.b_name;
+  if (c.replicates > 0)
+    title += ", " + grouped(c.replicates) + " paired replicate" + (c.replicates == 1 ? "" : "s");
+  h.label(title, l.width / 2.0, 22, "center", 14);
+  if (!c.a_path.empty() && !c.b_path.empty())
+    h.label("A = " + c.a_path + ",  B = " + c.b_path, l.width / 2.0, 44, "center", 10);
+  const Poles poles = read_poles(c.dir);
+  h.label(
+      "Lines: the mean of A − B over the replicates (each pair run with the same random numbers); bands: "
+      "5-95 "
+      "% of the paired differences.",
+      l.width / 2.0, 64, "center", 9, "#555555");
+  std::vector<Canvas::Entry> legend = {
+      {Canvas::Swatch::line, diff_style("signal").color, diff_style("signal").caption},
+      {Canvas::Swatch::line, diff_style("substance").color, diff_style("substance").caption},
+      {Canvas::Swatch::band, "#808080", "5-95 % of the paired differences"}};
+  if (a_events) legend.push_back({Canvas::Swatch::dashed, "#707070", "event only in A"});
+  if (b_events) legend.push_back({Canvas::Swatch::dotted, "#a04040", "event only in B"});
+  h.legend(legend, kDiffHeader - 24);
+
+  const std::vector<Tick> ticks =
+      date_ticks(Date{static_cast<int>(x_min)}, Date{static_cast<int>(x_max)}, agents.size() == 1 ? 9 : 6);
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    const Box& b = l.areas[i];
+    cv.frame(b);
+    if (i == 0) out << header_text.str();
+    cv.label(agents[i].name == agents[i].id ? agents[i].id : agents[i].name + " (" + agents[i].id + ")",
+             b.left, b.top - kDiffPanelTop + 16, "left", 11);
+    out << "set xrange [" << num(x_min) << ":" << num(x_max) << "]\nset yrange [" << num(-y_lim) << ":"
+        << num(y_lim) << "]\n";
+    out << "set xtics (";
+    for (std::size_t t = 0; t < ticks.size(); ++t)
+      out << (t ? ", " : "") << gp_string(ticks[t].label) << " " << num(ticks[t].x);
+    out << ") out nomirror scale 0.6 font ',9'\n";
+    out << "set ytics " << num(y_lim / 2) << " nomirror font ',9' format '%g'\n";
+    out << "set grid xtics ytics lc rgb '#e8e8e8' lw 1 dt 1\n";
+    out << "set ylabel " << gp_string("← " + poles.rival_seat + "        " + poles.west_seats + " →")
+        << " font ',9' tc rgb '#555555' offset 1,0\n";
+    out << "set xzeroaxis lt 1 lc rgb '#505050' lw 1.2\n";
+    // Markers: a line at each event's date, its number above the panel; numbers that would touch go up a row.
+    std::map<int, std::pair<std::string, char>> by_day;
+    for (const auto& e : events) {
+      // Events of both scenarios on one day: drawn as A's.
+      auto& [text, scenario] = by_day[e.date.days];
+      scenario = text.empty() || e.scenario == 'A' ? e.scenario : scenario;
+      text += (text.empty() ? "" : ",") + std::to_string(e.number);
+    }
+    double level_end[2] = {-1e9, -1e9};
+    for (const auto& [day, marker] : by_day) {
+      const double px = b.left + (day - x_min) / (x_max - x_min) * (b.right - b.left);
+      const double half = 3.5 * static_cast<double>(marker.first.size()) + 3;
+      const int level = level_end[0] > px - half && level_end[1] <= px - half ? 1 : 0;
+      level_end[level] = px + half;
+      const bool in_b = marker.second == 'B';
+      out << "set arrow from first " << day << ", graph 0 to first " << day << ", graph 1 nohead back "
+          << (in_b ? "dt 3 lw 1.4 lc rgb '#a04040'" : "dt 2 lw 1 lc rgb '#707070'") << "\n";
+      out << "set label " << gp_string(marker.first) << " at first " << day << ", screen "
+          << cv.sy(b.top - 8 - 13.0 * level) << " center font ',8' tc rgb '#404040'\n";
+    }
+    std::vector<std::string> items;
+    for (const char* var : kDiffVariables) {
+      if (!curves.at(agents[i].id).count(var)) continue;
+      const std::string block = "$panel" + std::to_string(i) + "_" + var;
+      const std::string color = std::string("'") + diff_style(var).color + "'";
+      items.push_back(block + " using 1:3:4 with filledcurves fc rgb " + color + " notitle");
+      items.push_back(block + " using 1:2 with lines lw 2.2 lc rgb " + color + " notitle");
+    }
+    out << "plot ";
+    for (std::size_t k = 0; k < items.size(); ++k)
+      out << (k ? ", \\\n     " : "") << items[k];
+    out << "\n";
+  }
+
+  if (!events.empty()) {
+    const Box& t = l.table;
+    out << "\nunset label\nunset arrow\nunset object\nunset key\nunset xzeroaxis\nunset grid\nunset ylabel\n"
+           "unset border\nunset xtics\nunset ytics\nset xrange [0:1]\nset yrange [0:1]\n";
+    out << "set lmargin at screen 0\nset rmargin at screen 1\nset tmargin at screen " << cv.sy(t.top)
+        << "\nset bmargin at screen " << cv.sy(t.bottom) << "\n";
+    cv.label("Events that differ between A and B (dashed lines in the panels; the number marks the line)",
+             t.left, t.top + 20, "left", 10);
+    // About 6.4 px per character at 9 pt.
+    const auto budget = static_cast<std::size_t>((t.right - t.left - 28 - 24) / 6.4);
+    for (std::size_t k = 0; k < std::min(events.size(), kTableMax); ++k) {
+      const MarkedEvent& e = events[k];
+      const double y = t.top + kTableHead + kTableLine * static_cast<double>(k);
+      const std::string before = format_date(e.date) + "   ";
+      const std::string after = "   [" + (e.actor.empty() ? std::string() : e.actor + "; ") + "only in " +
+                                (e.scenario == 'A' ? "A, " + c.a_name : "B, " + c.b_name) + "]";
+      const std::size_t fixed = char_count(before) + char_count(after);
+      cv.label(std::to_string(e.number), t.left + 18, y, "right", 9);
+      cv.label(
+          before + shortened(e.label, std::max<std::size_t>(12, budget > fixed ? budget - fixed : 0)) + after,
+          t.left + 28, y, "left", 9);
+    }
+    if (events.size() > kTableMax)
+      cv.label("… and " + std::to_string(events.size() - kTableMax) + " more (meta.json)", t.left + 28,
+               t.top + kTableHead + kTableLine * static_cast<double>(kTableMax), "left", 9, "#555555");
+    out << "plot NaN notitle\n";
+  }
+  out << "unset multiplot\nset output\n";
+  return out.str();
+}
+
+std::string difference_script_for(const PlotStudyOptions& o, const std::string& output) {
+  check_format(o.format);
+  const Comparison c = read_comparison(o.dir);
+  std::vector<std::string> agents_in_data;
+  const DiffCurves curves = read_differences(c.data_file, agents_in_data);
+  const std::vector<AgentInfo> agents = chosen_agents(c, curves, agents_in_data, o.select);
+  return build_difference_script(c, agents, curves, o.format, output);
+}
+
+}  // namespace
+
+std::string indices_script(const PlotStudyOptions& o, const std::string& output) {
+  return indices_script_for(o, output);
+}
+
+std::string difference_script(const PlotStudyOptions& o, const std::string& output) {
+  return difference_script_for(o, output);
+}
+
+std::string plot_indices(const PlotStudyOptions& o) {
+  return render(o.dir, "indices", o.format, o.gnuplot,
+                [&](const fs::path&, const std::string& output) { return indices_script_for(o, output); });
+}
+
+std::string plot_difference(const PlotStudyOptions& o) {
+  return render(o.dir, "difference", o.format, o.gnuplot,
+                [&](const fs::path&, const std::string& output) { return difference_script_for(o, output); });
+}
+
+std::string output_kind(const std::string& dir) {
+  if (!fs::is_directory(dir))
+    throw InputError({dir, 0, 0},
+                     "this is not a directory; give the output directory of `hedgesim run`, "
+                     "`hedgesim sweep` or `hedgesim compare`");
+  const std::string meta_file = path_in(dir, "meta.json");
+  if (fs::exists(meta_file)) {
+    try {
+      const auto meta = nlohmann::json::parse(io::read_text_file(meta_file));
+      const std::string kind = meta.is_object() ? text_or(meta, "kind", "") : "";
+      if (kind == "run" || kind == "sweep" || kind == "compare") return kind;
+    } catch (const std::exception&) {
+      // An unreadable meta.json is reported by the figure that reads it; the files decide here.
+    }
+  }
+  if (fs::exists(path_in(dir, "difference-over-time.csv"))) return "compare";
+  if (fs::exists(path_in(dir, "indices.csv")) || fs::exists(path_in(dir, "design.csv"))) return "sweep";
+  if (fs::exists(path_in(dir, "trajectory.csv"))) return "run";
+  throw InputError({dir, 0, 0},
+                   "this is not an output directory of hedgesim: it has no trajectory.csv (`hedgesim "
+                   "run`), indices.csv (`hedgesim sweep`) or difference-over-time.csv (`hedgesim "
+                   "compare`)");
+}
+
+}  // namespace hedgesim::report

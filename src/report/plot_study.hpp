@@ -1,0 +1,48 @@
+// Figures of the studies, drawn by gnuplot like `hedgesim plot` of a run (report/plot.hpp):
+//  - plot_indices: the sensitivity indices of a `hedgesim sweep` (indices.csv, meta.json): one panel per
+//    metric, a pair of horizontal bars per parameter sorted by importance (Sobol: ST and S1; Morris: mu* and
+//    sigma) with their bootstrap intervals as whiskers;
+//  - plot_difference: a `hedgesim compare` over time (difference-over-time.csv, meta.json): one panel per
+//    hedger, the paired difference A - B of its signal and substance with 5-95 % bands, a zero line and
+//    dashed lines at the events that differ between the two scenarios.
+// Both write DIR/<name>.png or .svg under a temporary name and rename it when complete; every problem with
+// the directory, the request or gnuplot is an InputError.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hedgesim::report {
+
+struct PlotStudyOptions {
+  std::string dir;                  ///< the output directory of `hedgesim sweep` or `hedgesim compare`
+  std::vector<std::string> select;  ///< metrics (indices) or agent ids (difference) to draw; empty: default
+  std::string format = "png";       ///< "png" or "svg"
+  std::string gnuplot = "gnuplot";  ///< the program to run (a test substitutes one that fails)
+};
+
+/// Draws DIR/indices.<format> and returns its path. Default metrics: the sweep's first six, in the order of
+/// meta.json. Throws InputError for a bad format, an unknown metric (with a suggestion), a sweep whose design
+/// has no indices (grid, lhs), missing or malformed files, and a missing or failing gnuplot (leaving no
+/// file).
+std::string plot_indices(const PlotStudyOptions& options);
+
+/// Draws DIR/difference.<format> and returns its path. Default agents: every hedger of meta.json. Errors as
+/// for plot_indices (an unknown agent, with a suggestion).
+std::string plot_difference(const PlotStudyOptions& options);
+
+/// The gnuplot script plot_indices() would run, writing the figure to `output`; the bars are inline data
+/// blocks ($panel0, $panel1, ...), one row per parameter from the top of the panel down, whose first field
+/// is the parameter's name. Reads the directory; runs nothing.
+std::string indices_script(const PlotStudyOptions& options, const std::string& output);
+
+/// The gnuplot script plot_difference() would run (inline data blocks $panel<i>_<variable> of rows
+/// "x mean q05 q95", x in days since 1970-01-01). Reads the directory; runs nothing.
+std::string difference_script(const PlotStudyOptions& options, const std::string& output);
+
+/// What `dir` holds, for `hedgesim plot DIR` to choose the figure: "run" (trajectory.csv), "sweep"
+/// (indices.csv, or meta.json of kind "sweep"), "compare" (difference-over-time.csv, or meta.json of kind
+/// "compare"). A "kind" in meta.json decides; without one, the files do. InputError if it is none of these.
+std::string output_kind(const std::string& dir);
+
+}  // namespace hedgesim::report

@@ -1,0 +1,471 @@
+// Tests of plot_indices, plot_difference and output_kind on copies of the fixtures in tests/data/study
+// (written by make_fixtures.py there): the figure is written whole (PNG magic bytes and the size the script
+// asked for; an SVG with the titles, panels and series), the bars are sorted by the total index (read from
+// the generated script's data blocks, not from pixels), bad requests are InputErrors with suggestions, and a
+// failing gnuplot leaves nothing behind.
+#include "report/plot_study.hpp"
+#include "support/input_error_message.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "model/input_error.hpp"
+
+namespace hedgesim::report {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using testing::error_of;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/study/";
+
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir))
+    names.insert(e.path().filename().string());
+  return names;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void spit(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+/// Width and height from a PNG's IHDR chunk (big-endian at bytes 16 and 20).
+std::pair<int, int> png_size(const std::string& png) {
+  const auto be32 = [&](std::size_t at) {
+    int v = 0;
+    for (std::size_t i = 0; i < 4; ++i)
+      v = v * 256 + static_cast<unsigned char>(png.at(at + i));
+    return v;
+  };
+  return {be32(16), be32(20)};
+}
+
+/// The canvas size a script asks for: "size W,H" (no std::regex: GCC 12 warns inside it under ASan).
+std::pair<int, int> script_size(const std::string& script) {
+  const auto at = script.find(" size ");
+  if (at == std::string::npos) return {-1, -1};
+  std::istringstream in(script.substr(at + 6));
+  int width = -1, height = -1;
+  char comma = 0;
+  in >> width >> comma >> height;
+  return comma == ',' ? std::pair{width, height} : std::pair{-1, -1};
+}
+
+/// The rows of the inline data block `name` ("$panel0") of a script.
+std::vector<std::string> data_block(const std::string& script, const std::string& name) {
+  std::vector<std::string> rows;
+  const auto at = script.find(name + " << EOD\n");
+  if (at == std::string::npos) return rows;
+  std::istringstream in(script.substr(at));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line) && line != "EOD")
+    rows.push_back(line);
+  return rows;
+}
+
+/// The first field of each row of a bar block: the parameter's name, without its quotes.
+std::vector<std::string> bar_order(const std::string& script, const std::string& block) {
+  std::vector<std::string> names;
+  for (const auto& row : data_block(script, block))
+    names.push_back(row.substr(1, row.find('"', 1) - 1));
+  return names;
+}
+
+/// Series groups of a gnuplot SVG that draw something (a line or a filled polygon).
+int drawn_series(const std::string& svg) {
+  int n = 0;
+  const std::string open = "<g id=\"gnuplot_plot_";
+  for (auto at = svg.find(open); at != std::string::npos; at = svg.find(open, at + 1)) {
+    const auto end = svg.find("\n\t</g>", at);
+    const std::string group = svg.substr(at, end - at);
+    if (group.find("<path") != std::string::npos || group.find("<polygon") != std::string::npos) ++n;
+  }
+  return n;
+}
+
+/// A copy of a fixture and a private TMPDIR, so the test can see exactly what the plot leaves behind.
+class PlotStudyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ =
+        fs::temp_directory_path() / ("hedgesim-plot-study-test-" + std::to_string(std::random_device{}()));
+    fs::create_directories(root_ / "tmp");
+    if (const char* t = std::getenv("TMPDIR")) old_tmpdir_ = t;
+    setenv("TMPDIR", (root_ / "tmp").c_str(), 1);
+  }
+  void TearDown() override {
+    if (old_tmpdir_)
+      setenv("TMPDIR", old_tmpdir_->c_str(), 1);
+    else
+      unsetenv("TMPDIR");
+    fs::remove_all(root_);
+  }
+
+  std::string copy_of(const std::string& fixture) {
+    const fs::path dir = root_ / fixture;
+    fs::copy(kData + fixture, dir, fs::copy_options::recursive);
+    return dir.string();
+  }
+  PlotStudyOptions options_for(const std::string& fixture) {
+    PlotStudyOptions o;
+    o.dir = copy_of(fixture);
+    return o;
+  }
+  bool temp_dir_is_empty() const { return fs::is_empty(root_ / "tmp"); }
+
+  fs::path root_;
+  std::optional<std::string> old_tmpdir_;
+};
+
+const std::string kPngMagic("\x89PNG\r\n\x1a\n", 8);
+
+// ---- Sensitivity indices ----------------------------------------------------------------------------------
+
+TEST_F(PlotStudyTest, IndicesPngHasTheScriptsSizeAndNothingElseIsLeft) {
+  const PlotStudyOptions o = options_for("sobol");
+  const auto before = names_in(o.dir);
+  const std::string out = plot_indices(o);
+  EXPECT_EQ(out, (fs::path(o.dir) / "indices.png").string());
+  const std::string png = slurp(out);
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(0, 8), kPngMagic);
+  const auto size = script_size(indices_script(o, "x.png"));
+  EXPECT_EQ(size.first, 1200);  // three metrics: two columns, README width
+  EXPECT_GT(size.second, 400);
+  EXPECT_EQ(png_size(png), size);
+  auto expected = before;
+  expected.insert("indices.png");
+  EXPECT_EQ(names_in(o.dir), expected);
+  EXPECT_TRUE(temp_dir_is_empty());
+}
+
+TEST_F(PlotStudyTest, IndicesSvgHasTheTitleAPanelPerMetricAndTheLegend) {
+  PlotStudyOptions o = options_for("sobol");
+  o.format = "svg";
+  const std::string out = plot_indices(o);
+  EXPECT_EQ(out, (fs::path(o.dir) / "indices.svg").string());
+  const std::string svg = slurp(out);
+  EXPECT_THAT(svg, HasSubstr("<svg"));
+  EXPECT_THAT(svg, HasSubstr("hedgesim sweep: fixture-sobol"));
+  EXPECT_THAT(svg, HasSubstr("Sobol sensitivity indices, 16 base samples: 160 design points × 4 replicates = "
+                             "640 runs"));
+  for (const char* metric : {"gap_mean", "signal_after_veto", "flat_metric"})
+    EXPECT_THAT(svg, HasSubstr(std::string(">") + metric + "<")) << metric;
+  for (const char* parameter : {"alpha_gain", "beta_half_life_days", "gamma_pull", "delta_budget"})
+    EXPECT_THAT(svg, HasSubstr(parameter));
+  EXPECT_THAT(svg, HasSubstr("ST: total effect"));
+  EXPECT_THAT(svg, HasSubstr("S1: first-order effect"));
+  EXPECT_THAT(svg, HasSubstr("95 % bootstrap interval (200 resamples)"));
+  EXPECT_THAT(svg, HasSubstr("The metric did not vary: every index is 0."));  // flat_metric
+  EXPECT_THAT(svg, HasSubstr("Second-order indices S2: indices.csv."));
+  // Per panel: a bar series and a whisker series for each of ST and S1; flat_metric's bars have no width.
+  EXPECT_GE(drawn_series(svg), 8);
+}
+
+TEST_F(PlotStudyTest, BarsAreSortedByTheTotalIndexFromTheTop) {
+  const PlotStudyOptions o = options_for("sobol");
+  const std::string script = indices_script(o, "x.png");
+  // By ST: gamma 0.62, alpha 0.30, delta 0.08, beta 0; S1 alone would put alpha (0.35) first, meta.json's
+  // order alpha, beta, gamma, delta.
+  EXPECT_THAT(bar_order(script, "$panel0"),
+              ElementsAre("gamma_pull", "alpha_gain", "delta_budget", "beta_half_life_days"));
+  EXPECT_THAT(bar_order(script, "$panel1"),
+              ElementsAre("delta_budget", "beta_half_life_days", "alpha_gain", "gamma_pull"));
+  // Rows: name, y (top row highest), ST value lo hi, S1 value lo hi.
+  EXPECT_EQ(data_block(script, "$panel0").front(), "\"gamma_pull\" 3 0.62 0.518 0.722 0.25 0.185 0.315");
+  EXPECT_EQ(data_block(script, "$panel0").back(),
+            "\"beta_half_life_days\" 0 0 -0.04 0.04 -0.01 -0.051 0.031");
+  // The tick labels follow the same order.
+  EXPECT_THAT(script, HasSubstr("set ytics ('gamma_pull' 3, 'alpha_gain' 2, 'delta_budget' 1, "
+                                "'beta_half_life_days' 0)"));
+  // The shared x range shows the negative estimates.
+  EXPECT_THAT(script, HasSubstr("set xrange [-0.1:1]"));
+}
+
+TEST_F(PlotStudyTest, MorrisBarsAreMuStarAndSigmaSortedByMuStar) {
+  PlotStudyOptions o = options_for("morris");
+  const std::string script = indices_script(o, "x.svg");
+  EXPECT_THAT(bar_order(script, "$panel0"),
+              ElementsAre("delta_budget", "alpha_gain", "gamma_pull", "beta_half_life_days"));
+  EXPECT_THAT(bar_order(script, "$panel1"),
+              ElementsAre("alpha_gain", "gamma_pull", "beta_half_life_days", "delta_budget"));
+  EXPECT_EQ(data_block(script, "$panel0").front(), "\"delta_budget\" 3 0.25 0.2 0.3 0.1 0.08 0.12");
+  o.format = "svg";
+  const std::string svg = slurp(plot_indices(o));
+  EXPECT_THAT(svg, HasSubstr("Morris elementary effects, 10 trajectories: 50 design points × 10 replicates = "
+                             "500 runs"));
+  EXPECT_THAT(svg, HasSubstr("μ*: mean |elementary effect|"));
+  EXPECT_THAT(svg, HasSubstr("σ: spread of the effects"));
+  EXPECT_THAT(svg, HasSubstr(">srb_courting_mean<"));
+  EXPECT_THAT(svg, HasSubstr(">mkd_signal_after_veto<"));
+}
+
+TEST_F(PlotStudyTest, MetricsAskedForAreDrawnInTheirOrder) {
+  PlotStudyOptions o = options_for("sobol");
+  o.select = {"signal_after_veto"};
+  std::string script = indices_script(o, "x.png");
+  EXPECT_THAT(script, HasSubstr("$panel0 << EOD"));
+  EXPECT_THAT(script, Not(HasSubstr("$panel1")));
+  EXPECT_EQ(script_size(script).first, 1000);  // one panel, one column
+  EXPECT_THAT(bar_order(script, "$panel0").front(), "delta_budget");
+  o.select = {"flat_metric", "gap_mean", "flat_metric"};
+  script = indices_script(o, "x.png");
+  EXPECT_THAT(script, HasSubstr("'flat_metric' at screen"));
+  EXPECT_THAT(script, Not(HasSubstr("$panel2")));
+  EXPECT_THAT(bar_order(script, "$panel1").front(), "gamma_pull");
+  EXPECT_LT(script.find("'flat_metric' at screen"), script.find("'gap_mean' at screen"));
+}
+
+TEST_F(PlotStudyTest, AtMostSixMetricsByDefault) {
+  const PlotStudyOptions o = options_for("sobol");
+  std::string csv = "metric,index,parameter,other,value,ci_low,ci_high\n";
+  for (int m = 0; m < 8; ++m)
+    for (const char* index : {"S1", "ST"})
+      csv += "m" + std::to_string(m) + "," + index + ",alpha_gain,,0.5,0.4,0.6\n";
+  spit(fs::path(o.dir) / "indices.csv", csv);
+  const std::string script = indices_script(o, "x.png");
+  EXPECT_THAT(script, HasSubstr("$panel5 << EOD"));
+  EXPECT_THAT(script, Not(HasSubstr("$panel6")));
+  EXPECT_THAT(script, HasSubstr("The first 6 of 8 metrics; choose others with --metrics."));
+}
+
+TEST_F(PlotStudyTest, UnknownMetricIsAnErrorWithASuggestion) {
+  PlotStudyOptions o = options_for("sobol");
+  o.select = {"gap_mean", "gap_maen"};
+  EXPECT_THAT(error_of([&] { plot_indices(o); }),
+              AllOf(StartsWith("<command line>:1:0: --metrics: 'gap_maen' is not a metric of this sweep"),
+                    HasSubstr("'gap_mean', 'signal_after_veto' or 'flat_metric'"),
+                    HasSubstr("did you mean 'gap_mean'")));
+  EXPECT_FALSE(fs::exists(fs::path(o.dir) / "indices.png"));
+  EXPECT_TRUE(temp_dir_is_empty());
+}
+
+TEST_F(PlotStudyTest, AGridSweepHasNoIndices) {
+  const PlotStudyOptions o = options_for("grid");
+  const auto before = names_in(o.dir);
+  EXPECT_THAT(error_of([&] { plot_indices(o); }),
+              AllOf(StartsWith(o.dir + "/indices.csv:0:0: "), HasSubstr("the sweep's design is 'grid'"),
+                    HasSubstr("only Morris and Sobol designs have them")));
+  EXPECT_EQ(names_in(o.dir), before);
+}
+
+TEST_F(PlotStudyTest, BadIndicesFilesAreReportedWhereTheyAreBad) {
+  const PlotStudyOptions o = options_for("sobol");
+  const fs::path file = fs::path(o.dir) / "indices.csv";
+  spit(file,
+       "metric,index,parameter,other,value,ci_low,ci_high\ngap_mean,S1,alpha_gain,,0.3,0.2,0.4\n"
+       "gap_mean,ST,alpha_gain,,high,0.2,0.4\n");
+  EXPECT_THAT(
+      error_of([&] { plot_indices(o); }),
+      AllOf(StartsWith(file.string() + ":3:"), HasSubstr("'high' in column 'value' is not a number")));
+  spit(file, "metric,index,parameter,other,value,ci_low,ci_high\ngap_mean,S3,alpha_gain,,0.3,0.2,0.4\n");
+  EXPECT_THAT(
+      error_of([&] { plot_indices(o); }),
+      AllOf(StartsWith(file.string() + ":2:10: 'S3' is not a sensitivity index"), HasSubstr("'mu_star'")));
+  spit(file, "metric,index,parameter,other,value,ci_low,ci_high\ngap_mean,S1,alpha_gain,,0.3,0.2,0.4\n");
+  EXPECT_THAT(error_of([&] { plot_indices(o); }),
+              HasSubstr("metric 'gap_mean' has no 'ST' row for parameter 'alpha_gain'"));
+  spit(file, "metric,index,value\n");
+  EXPECT_THAT(error_of([&] { plot_indices(o); }), HasSubstr("the file has no column 'parameter'"));
+  fs::remove(file);
+  EXPECT_THAT(error_of([&] { plot_indices(o); }),
+              AllOf(StartsWith(file.string() + ":0:0: cannot read"), HasSubstr("hedgesim sweep")));
+  EXPECT_FALSE(fs::exists(fs::path(o.dir) / "indices.png"));
+}
+
+TEST_F(PlotStudyTest, IndicesOfADirectoryThatIsNoSweepSayWhatItIs) {
+  PlotStudyOptions o;
+  o.dir = copy_of("compare");
+  EXPECT_THAT(error_of([&] { plot_indices(o); }),
+              AllOf(StartsWith(o.dir + ":0:0: this is the output of `hedgesim compare`, not of a sweep")));
+}
+
+// ---- Difference over time ---------------------------------------------------------------------------------
+
+TEST_F(PlotStudyTest, DifferencePngHasTheScriptsSize) {
+  const PlotStudyOptions o = options_for("compare");
+  const auto before = names_in(o.dir);
+  const std::string out = plot_difference(o);
+  EXPECT_EQ(out, (fs::path(o.dir) / "difference.png").string());
+  const std::string png = slurp(out);
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(0, 8), kPngMagic);
+  const auto size = script_size(difference_script(o, "x.png"));
+  EXPECT_EQ(size.first, 1200);  // two hedgers side by side
+  EXPECT_EQ(png_size(png), size);
+  auto expected = before;
+  expected.insert("difference.png");
+  EXPECT_EQ(names_in(o.dir), expected);
+  EXPECT_TRUE(temp_dir_is_empty());
+}
+
+TEST_F(PlotStudyTest, DifferenceSvgHasTheTitleAPanelPerHedgerAndTheEvent) {
+  PlotStudyOptions o = options_for("compare");
+  o.format = "svg";
+  const std::string svg = slurp(plot_difference(o));
+  EXPECT_THAT(svg, HasSubstr("A − B: fixture-veto minus fixture-no-veto, 50 paired replicates"));
+  EXPECT_THAT(svg, HasSubstr("A = scenarios/fixture-veto.toml,  B = scenarios/fixture-no-veto.toml"));
+  EXPECT_THAT(svg, HasSubstr("Alphaland (AAA)"));
+  EXPECT_THAT(svg, HasSubstr("Betaland (BBB)"));
+  EXPECT_THAT(svg, Not(HasSubstr("Westland (WWW)")));
+  EXPECT_THAT(svg, HasSubstr("signal, A − B"));
+  EXPECT_THAT(svg, HasSubstr("substance, A − B"));
+  EXPECT_THAT(svg,
+              HasSubstr("2020-01-15   WWW blocks the opening of accession talks with AAA   [WWW; only in "
+                        "A, fixture-veto]"));
+  EXPECT_EQ(drawn_series(svg), 8);  // per hedger and variable: the band and the mean line
+}
+
+TEST_F(PlotStudyTest, DifferenceScriptHasTheCurvesTheZeroLineAndTheEventMarker) {
+  const PlotStudyOptions o = options_for("compare");
+  const std::string script = difference_script(o, "x.png");
+  const auto signal = data_block(script, "$panel0_signal");
+  ASSERT_EQ(signal.size(), 11u);                     // steps 0..10
+  EXPECT_EQ(signal.front(), "18262 0 0 0");          // 2020-01-01, no difference before the event
+  EXPECT_EQ(signal[3], "18283 -0.3 -0.425 -0.175");  // 2020-01-22, the week after it
+  EXPECT_EQ(data_block(script, "$panel1_substance").size(), 11u);
+  EXPECT_TRUE(data_block(script, "$panel0_courting").empty());  // only signal and substance are drawn
+  EXPECT_THAT(script, HasSubstr("set xzeroaxis"));
+  EXPECT_THAT(script, HasSubstr("set yrange [-0.5:0.5]"));  // symmetric, shared, just above the largest 0.425
+  EXPECT_THAT(script,
+              HasSubstr("set arrow from first 18276, graph 0 to first 18276, graph 1 nohead back dt 2"));
+}
+
+TEST_F(PlotStudyTest, DifferenceWithoutEventsHasNoMarkersAndNoTable) {
+  PlotStudyOptions o = options_for("compare");
+  const fs::path meta = fs::path(o.dir) / "meta.json";
+  std::string text = slurp(meta.string());
+  const auto at = text.find(",\n  \"events_a\"");
+  ASSERT_NE(at, std::string::npos);
+  spit(meta, text.substr(0, at) + "\n}\n");
+  const std::string script = difference_script(o, "x.svg");
+  EXPECT_THAT(script, Not(HasSubstr("set arrow from first")));
+  EXPECT_THAT(script, Not(HasSubstr("Events that differ")));
+  EXPECT_THAT(script, Not(HasSubstr("event only in A")));
+  o.format = "svg";
+  EXPECT_EQ(drawn_series(slurp(plot_difference(o))), 8);
+}
+
+TEST_F(PlotStudyTest, EventsOnlyInBAreDottedAndListed) {
+  PlotStudyOptions o = options_for("compare");
+  const fs::path meta = fs::path(o.dir) / "meta.json";
+  std::string text = slurp(meta.string());
+  const auto at = text.rfind('}');
+  spit(meta,
+       text.substr(0, at) +
+           ", \"events_b\": [{\"date\": \"2020-02-12\", \"label\": \"WWW opens talks\", \"type\": \"talks\", "
+           "\"actor\": \"WWW\"}]}\n");
+  const std::string script = difference_script(o, "x.svg");
+  EXPECT_THAT(script,
+              HasSubstr("set arrow from first 18304, graph 0 to first 18304, graph 1 nohead back dt 3"));
+  EXPECT_THAT(script, HasSubstr("event only in B"));
+  EXPECT_THAT(script, HasSubstr("[WWW; only in B, fixture-no-veto]"));
+  spit(meta, text.substr(0, at) + ", \"events_b\": [{\"label\": \"no date\"}]}\n");
+  EXPECT_THAT(error_of([&] { difference_script(o, "x.svg"); }),
+              AllOf(StartsWith(meta.string() + ":0:0: "), HasSubstr("events_b[0] has no date 'YYYY-MM-DD'")));
+}
+
+TEST_F(PlotStudyTest, AgentsAskedForAreCheckedWithASuggestion) {
+  PlotStudyOptions o = options_for("compare");
+  o.select = {"BBB"};
+  std::string script = difference_script(o, "x.png");
+  EXPECT_THAT(script, HasSubstr("'Betaland (BBB)'"));
+  EXPECT_THAT(script, Not(HasSubstr("Alphaland")));
+  EXPECT_EQ(script_size(script).first, 1000);
+  o.select = {"AAA", "BBX"};
+  EXPECT_THAT(error_of([&] { plot_difference(o); }),
+              AllOf(StartsWith("<command line>:1:0: --agents: 'BBX' is not an agent of this comparison"),
+                    HasSubstr("'AAA', 'BBB', 'WWW' or 'RRR'"), HasSubstr("did you mean 'BBB'")));
+  o.select = {"WWW"};
+  EXPECT_THAT(error_of([&] { plot_difference(o); }),
+              AllOf(HasSubstr("--agents: 'WWW' has no differences over time"), HasSubstr("'AAA' or 'BBB'")));
+  EXPECT_FALSE(fs::exists(fs::path(o.dir) / "difference.png"));
+}
+
+TEST_F(PlotStudyTest, DifferenceNeedsItsFiles) {
+  PlotStudyOptions o = options_for("compare");
+  const std::string data = (fs::path(o.dir) / "difference-over-time.csv").string();
+  std::ofstream(data, std::ios::app) << "11,2020-03-18,AAA,signal,oops,0,0\n";
+  EXPECT_THAT(error_of([&] { plot_difference(o); }),
+              AllOf(StartsWith(data + ":90:"), HasSubstr("'oops' in column 'mean' is not a number")));
+  fs::remove(data);
+  EXPECT_THAT(error_of([&] { plot_difference(o); }),
+              AllOf(StartsWith(data + ":0:0: cannot read"), HasSubstr("`hedgesim compare`")));
+  o.dir = copy_of("sobol");
+  EXPECT_THAT(error_of([&] { plot_difference(o); }),
+              StartsWith(o.dir + ":0:0: this is the output of `hedgesim sweep`, not of a comparison"));
+}
+
+// ---- Both
+// --------------------------------------------------------------------------------------------------
+
+TEST_F(PlotStudyTest, FailingGnuplotIsAnErrorAndLeavesNoOutput) {
+  for (const char* fixture : {"sobol", "compare"}) {
+    PlotStudyOptions o = options_for(fixture);
+    const auto before = names_in(o.dir);
+    const auto draw = [&] { return fixture == std::string("sobol") ? plot_indices(o) : plot_difference(o); };
+    o.gnuplot = "false";  // exits with 1, like gnuplot on a bad script
+    EXPECT_THAT(error_of(draw), AllOf(StartsWith(o.dir + ":0:0: gnuplot failed (exit 1)"),
+                                      HasSubstr("install it with `apt-get install gnuplot-nox`")));
+    o.gnuplot = "/nonexistent/gnuplot";
+    EXPECT_THAT(error_of(draw), HasSubstr("gnuplot failed (exit 127)"));
+    EXPECT_EQ(names_in(o.dir), before) << fixture;
+    EXPECT_TRUE(temp_dir_is_empty()) << fixture;
+  }
+}
+
+TEST_F(PlotStudyTest, FormatMustBePngOrSvg) {
+  PlotStudyOptions o = options_for("sobol");
+  o.format = "pdf";
+  EXPECT_THAT(error_of([&] { plot_indices(o); }),
+              AllOf(HasSubstr("--format: 'pdf'"), HasSubstr("'png' or 'svg'")));
+  o.dir = copy_of("compare");
+  EXPECT_THAT(error_of([&] { plot_difference(o); }), HasSubstr("--format: 'pdf'"));
+}
+
+TEST_F(PlotStudyTest, OutputKindOfEachDirectory) {
+  EXPECT_EQ(output_kind(std::string(HEDGESIM_TEST_DATA) + "/report/run1"), "run");
+  EXPECT_EQ(output_kind(kData + "sobol"), "sweep");
+  EXPECT_EQ(output_kind(kData + "grid"), "sweep");  // no indices.csv, but meta.json says so
+  EXPECT_EQ(output_kind(kData + "compare"), "compare");
+  // Without "kind" in meta.json (sweeps written before it existed), the files decide.
+  const std::string sweep = copy_of("sobol");
+  spit(fs::path(sweep) / "meta.json", "{\"experiment_name\": \"old\"}\n");
+  EXPECT_EQ(output_kind(sweep), "sweep");
+  const std::string compare = copy_of("compare");
+  fs::remove(fs::path(compare) / "meta.json");
+  EXPECT_EQ(output_kind(compare), "compare");
+  const fs::path empty = root_ / "empty";
+  fs::create_directories(empty);
+  EXPECT_THAT(
+      error_of([&] { output_kind(empty.string()); }),
+      AllOf(StartsWith(empty.string() + ":0:0: this is not an output directory of hedgesim"),
+            HasSubstr("trajectory.csv"), HasSubstr("indices.csv"), HasSubstr("difference-over-time.csv")));
+  EXPECT_THAT(error_of([&] { output_kind((root_ / "missing").string()); }),
+              HasSubstr("this is not a directory"));
+}
+
+}  // namespace
+}  // namespace hedgesim::report
