@@ -1,25 +1,45 @@
-// The `hedgesim` command line (CLI11): run, validate, explain, plot. It parses arguments, calls the
-// experiment and report modules, and turns every InputError into `file:line:col: message` on stderr with
-// exit code 2. It holds no model logic.
+// The `hedgesim` command line (CLI11): run, validate, explain, plot, sweep, compare. It parses arguments,
+// calls the experiment and report modules, and turns every InputError into `file:line:col: message` on stderr
+// with exit code 2. It holds no model logic.
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
+#include "experiment/compare.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/run_outputs.hpp"
+#include "experiment/sweep.hpp"
 #include "io/atomic_file.hpp"
+#include "io/progress.hpp"
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"
 #include "report/plot.hpp"
+#include "report/plot_study.hpp"
 
 namespace {
 
 using namespace hedgesim;
 
 constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+
+/// Set by the first SIGINT; long jobs stop after the work in flight. A second SIGINT kills as usual.
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_sigint(int) {
+  g_stop = true;
+  std::signal(SIGINT, SIG_DFL);
+}
+
+int default_threads(int requested) {
+  return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 std::string joined_command_line(int argc, char** argv) {
   std::string s;
@@ -51,8 +71,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
   EnsembleOptions opt;
   opt.seed = a.seed.value_or(m.scenario.seed);
   opt.replicates = a.replicates;
-  opt.threads =
-      a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  opt.threads = default_threads(a.threads);
   opt.attribution = !a.no_attribution;
   io::ensure_output_dir(a.out);  // fail before the work, not after it
   const auto runs = run_ensemble(m, opt);
@@ -80,6 +99,87 @@ int cmd_validate(const std::string& scenario) {
   return 0;
 }
 
+struct SweepArgs {
+  std::string experiment;
+  std::string out;
+  int threads = 0;
+  bool resume = false;
+  bool quiet = false;
+};
+
+int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
+  const ResolvedExperiment e = load_and_resolve_experiment(a.experiment);
+  if (e.spec.design == DesignKind::none)
+    throw InputError(e.spec.design_pos,
+                     "this experiment has no [design] table, so there is nothing to sweep; add one (kind = "
+                     "\"grid\", \"lhs\", \"morris\" or \"sobol\"; see docs/experiment-format.md)");
+  std::vector<int> parameters;
+  for (const ParameterAxis& p : e.spec.parameters)
+    parameters.push_back(
+        static_cast<int>(e.model.spec.find_parameter(p.name) - e.model.spec.parameters.data()));
+  SweepJob job{e.spec, {}, experiment_identity(e)};
+  for (const MetricDef& d : e.metrics)
+    job.metric_names.push_back(d.name);
+  const ModelEvaluator evaluator(e.model, parameters, e.metrics, e.spec.seed);
+  SweepOptions opt;
+  opt.out_dir = a.out.empty() ? "out/" + e.spec.name : a.out;
+  opt.threads = default_threads(a.threads);
+  opt.resume = a.resume;
+  opt.progress = !a.quiet && io::ProgressBar::stderr_is_terminal();
+  opt.stop = &g_stop;
+  opt.command_line = command_line;
+  std::signal(SIGINT, on_sigint);
+  const SweepResult r = run_sweep(job, evaluator, opt);
+  if (!r.finished) {
+    std::cerr << "interrupted: " << r.chunks_done << " of " << r.chunks << " chunks are done and kept in "
+              << r.journal << ".\nresume with: hedgesim sweep " << a.experiment << " --out " << opt.out_dir
+              << " --resume\n";
+    return kExitInterrupted;
+  }
+  std::cout << "swept '" << e.spec.name << "': " << design_kind_name(e.spec.design) << " design, " << r.runs
+            << " runs (" << r.runs / e.spec.replicates << " points x " << e.spec.replicates
+            << " replicates) of '" << e.model.scenario.name << "', seed " << e.spec.seed << "\n";
+  for (const auto& f : r.files)
+    std::cout << "  wrote " << f << "\n";
+  return 0;
+}
+
+struct CompareArgs {
+  std::string a, b, metrics, out;
+  int replicates = 200;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool no_plot = false;
+};
+
+int cmd_compare(const CompareArgs& c, const std::string& command_line) {
+  const CompiledModel a = load_and_compile(c.a), b = load_and_compile(c.b);
+  check_comparable(a, b);
+  std::vector<MetricDef> metrics = default_compare_metrics(a);
+  if (!c.metrics.empty()) {
+    const ExperimentSpec spec = load_experiment(c.metrics);
+    resolve_metrics(spec.metrics, b);  // checked against both scenarios
+    metrics = resolve_metrics(spec.metrics, a);
+  }
+  CompareOptions opt;
+  opt.replicates = c.replicates;
+  opt.seed = c.seed.value_or(a.scenario.seed);
+  opt.threads = default_threads(c.threads);
+  const std::string out = c.out.empty() ? "out/compare-" + a.scenario.name + "-vs-" + b.scenario.name : c.out;
+  io::ensure_output_dir(out);
+  const CompareResult r = compare(a, b, metrics, opt);
+  auto files = write_compare_outputs(a, b, r, opt, out, command_line);
+  std::cout << render_compare_table(a, b, r, opt);
+  if (!c.no_plot) {
+    report::PlotStudyOptions plot;
+    plot.dir = out;
+    files.push_back(report::plot_difference(plot));
+  }
+  for (const auto& f : files)
+    std::cout << "  wrote " << f << "\n";
+  return 0;
+}
+
 const char* kFooter = R"(
 Examples:
   hedgesim validate scenarios/veto-2019.toml
@@ -87,6 +187,9 @@ Examples:
   hedgesim run scenarios/veto-2019.toml --replicates 200 --threads 2 --out out/veto-ens
   hedgesim explain out/veto --agent ID --from 2019-10-01 --to 2019-12-31
   hedgesim plot out/veto-ens --agents ID,ID
+  hedgesim compare scenarios/veto-2019.toml scenarios/no-veto-2019.toml --metrics experiments/veto-vs-no-veto.toml
+  hedgesim sweep experiments/hedging-sobol-small.toml --out out/sobol-small
+  hedgesim sweep experiments/hedging-sobol.toml --out out/sobol --resume     (after an interruption)
 
 Agent ids (ID) come from the model's agents.toml; `hedgesim validate SCENARIO` lists them.
 
@@ -144,11 +247,71 @@ int main(int argc, char** argv) {
 
   report::PlotOptions pl;
   CLI::App* plot =
-      app.add_subcommand("plot", "Plot signal and substance over time with event markers (gnuplot)");
+      app.add_subcommand("plot", "Plot a run, a sweep's sensitivity indices or a comparison (gnuplot)");
   plot->add_option("dir", pl.dir, "Output directory of `hedgesim run`")->required();
   plot->add_option("--agents", pl.agents, "Agents to plot, comma-separated ids (default: all hedgers)")
       ->delimiter(',');
   plot->add_option("--format", pl.format, "png or svg")->capture_default_str();
+  std::vector<std::string> plot_metrics;
+  plot->add_option("--metrics", plot_metrics,
+                   "For a sweep: the metrics to draw, comma-separated (default: up to six, in file order)")
+      ->delimiter(',');
+  plot->footer(R"(
+DIR may be the output of `hedgesim run` (plot.png: signal and substance per agent, with event markers), of
+`hedgesim sweep` with a Morris or Sobol design (indices.png: the indices of each metric with their bootstrap
+intervals, parameters sorted by influence) or of `hedgesim compare` (difference.png: A - B over time with
+5-95 % bands). --agents selects agents for runs and comparisons, --metrics metrics for sweeps.)");
+
+  SweepArgs sw;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep",
+      "Run an experiment file's design (grid, lhs, morris, sobol): design.csv, results.csv, summary.csv, "
+      "indices.csv");
+  sweep->add_option("experiment", sw.experiment, "Experiment file (TOML), see docs/experiment-format.md")
+      ->required();
+  sweep->add_option("--out,-o", sw.out, "Output directory (default: out/<experiment name>)");
+  sweep
+      ->add_option("--threads,-t", sw.threads,
+                   "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  sweep->add_flag("--resume", sw.resume,
+                  "Finish an interrupted sweep from its journal in the output directory (refused if the "
+                  "experiment, model, scenario or program version changed)");
+  sweep->add_flag("--quiet,-q", sw.quiet, "No progress bar (it is shown only when stderr is a terminal)");
+  sweep->footer(R"(
+A sweep runs every design point for the experiment's replicates; replicate r uses random stream (seed, r) at
+every point. Work is done in chunks of points; each finished chunk is appended to DIR/journal.hsj and
+fsync'd. Ctrl-C stops after the chunks in flight (exit 130) and prints the command that resumes; a killed
+sweep resumes the same way. The outputs are byte-identical whatever --threads and however many times the
+sweep was interrupted. Formats: docs/experiment-format.md, docs/output-format.md.)");
+
+  CompareArgs cmp;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare",
+      "Run a scenario and its counterfactual with common random numbers; report paired differences");
+  compare_cmd->add_option("scenario_a", cmp.a, "The scenario (TOML), e.g. scenarios/veto-2019.toml")
+      ->required();
+  compare_cmd->add_option("scenario_b", cmp.b, "Its counterfactual, e.g. scenarios/no-veto-2019.toml")
+      ->required();
+  compare_cmd->add_option("--replicates,-r", cmp.replicates, "Paired replicates")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100000));
+  compare_cmd->add_option("--seed", cmp.seed, "Random seed (default: scenario A's seed)");
+  compare_cmd->add_option(
+      "--metrics,-m", cmp.metrics,
+      "A file with [[metrics]] tables (an experiment file; see docs/experiment-format.md). "
+      "Default: each hedger's mean signal and mean substance");
+  compare_cmd
+      ->add_option("--threads,-t", cmp.threads,
+                   "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  compare_cmd->add_option("--out,-o", cmp.out, "Output directory (default: out/compare-<A>-vs-<B>)");
+  compare_cmd->add_flag("--no-plot", cmp.no_plot, "Do not draw difference.png (gnuplot)");
+  compare_cmd->footer(R"(
+Replicate r of A and replicate r of B use the same random stream, so their difference isolates what the
+scenarios change (common random numbers). Writes differences.csv (per metric: means of A and B, mean of
+A - B and its bootstrap CI), difference-over-time.csv (per step, hedger and variable: mean and 5-95 % band
+of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
 
   try {
     app.parse(argc, argv);
@@ -160,6 +323,8 @@ int main(int argc, char** argv) {
   try {
     if (*run) return cmd_run(run_args, joined_command_line(argc, argv));
     if (*validate) return cmd_validate(validate_scenario);
+    if (*sweep) return cmd_sweep(sw, joined_command_line(argc, argv));
+    if (*compare_cmd) return cmd_compare(cmp, joined_command_line(argc, argv));
     if (*explain) {
       ex.from = date_option(ex_from, "--from");
       ex.to = date_option(ex_to, "--to");
@@ -167,7 +332,17 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*plot) {
-      std::cout << "wrote " << report::plot(pl) << "\n";
+      const std::string kind = report::output_kind(pl.dir);
+      report::PlotStudyOptions study;
+      study.dir = pl.dir;
+      study.format = pl.format;
+      study.select = kind == "sweep" ? plot_metrics : pl.agents;
+      if (kind == "sweep")
+        std::cout << "wrote " << report::plot_indices(study) << "\n";
+      else if (kind == "compare")
+        std::cout << "wrote " << report::plot_difference(study) << "\n";
+      else
+        std::cout << "wrote " << report::plot(pl) << "\n";
       return 0;
     }
   } catch (const InputError& e) {

@@ -1,0 +1,239 @@
+// End-to-end tests of `hedgesim sweep` and `hedgesim compare` as processes: a sweep killed with SIGKILL or
+// stopped with SIGINT part-way and finished with --resume writes the same bytes as an uninterrupted sweep
+// with another thread count; refusals and bad experiment files exit 2 with file:line:col; compare pairs
+// replicates and finds the veto's effect.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "experiment/sweep.hpp"
+#include "io/atomic_file.hpp"
+#include "support/scenario_fixture.hpp"
+
+extern char** environ;
+
+namespace hedgesim {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::source_path;
+using testing::TempDir;
+
+/// A hedgesim process started with its output going to a file.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, const std::string& log) {
+    std::vector<std::string> all = {HEDGESIM_BINARY};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    EXPECT_EQ(posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  void signal(int sig) const { ::kill(pid_, sig); }
+  /// The wait status.
+  int wait() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+struct Outcome {
+  int code;
+  std::string out;
+};
+Outcome hedgesim(const std::vector<std::string>& args, const TempDir& dir) {
+  Process p(args, dir.file("log.txt"));
+  const int status = p.wait();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, io::read_file(dir.file("log.txt"))};
+}
+
+/// Long enough to be interrupted: 2000 points of France's 2019-2025 strategy, one point per chunk.
+std::string long_experiment(const TempDir& dir) {
+  return dir.write("long.toml",
+                   "[experiment]\nname = \"long\"\nscenario = \"" +
+                       source_path("scenarios/france-strategy-2019-2025.toml") +
+                       "\"\nseed = 5\nreplicates = 4\nchunk_points = 1\n"
+                       "[design]\nkind = \"lhs\"\nsamples = 2000\n"
+                       "[[parameters]]\nname = \"courting_gain\"\nmin = 1.0\nmax = 4.0\n"
+                       "[[parameters]]\nname = \"rival_budget\"\nmin = 0.3\nmax = 1.2\n"
+                       "[[metrics]]\nname = \"srb_courting\"\nagent = \"SRB\"\n"
+                       "variable = \"courting\"\nstatistic = \"mean\"\n"
+                       "[[metrics]]\nname = \"mkd_gap_max\"\nagent = \"MKD\"\nvariable = \"gap\"\n"
+                       "statistic = \"max\"\n");
+}
+
+/// Waits until the journal holds some finished chunks (its size passes `bytes`).
+bool wait_for_journal(const std::string& path, std::uintmax_t bytes) {
+  for (int i = 0; i < 20000; ++i) {
+    std::error_code ec;
+    if (fs::file_size(path, ec) > bytes && !ec) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+/// meta.json without its command_line, which records how each sweep was invoked.
+std::string meta_without_command_line(const std::string& path) {
+  std::string s = io::read_file(path), out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("\"command_line\"") == std::string::npos) out += line + "\n";
+  return out;
+}
+
+void expect_same_outputs(const std::string& a, const std::string& b) {
+  for (const char* f : {"design.csv", "results.csv", "summary.csv"})
+    EXPECT_EQ(io::read_file(a + "/" + f), io::read_file(b + "/" + f)) << f;
+  EXPECT_EQ(meta_without_command_line(a + "/meta.json"), meta_without_command_line(b + "/meta.json"));
+  EXPECT_FALSE(fs::exists(a + "/" + kJournalName));
+}
+
+TEST(SweepCli, KilledWithSigkillAndResumedWritesTheSameBytesAsAnUninterruptedSweep) {
+  TempDir dir;
+  const std::string exp = long_experiment(dir), straight = dir.file("straight"), killed = dir.file("killed");
+  ASSERT_EQ(hedgesim({"sweep", exp, "--out", straight, "--threads", "1", "--quiet"}, dir).code, 0);
+
+  Process p({"sweep", exp, "--out", killed, "--threads", "2", "--quiet"}, dir.file("killed.log"));
+  ASSERT_TRUE(wait_for_journal(killed + "/" + kJournalName, 4096));
+  p.signal(SIGKILL);
+  const int status = p.wait();
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed; make it longer";
+  EXPECT_FALSE(fs::exists(killed + "/results.csv"));  // nothing partial
+
+  const Outcome resumed =
+      hedgesim({"sweep", exp, "--out", killed, "--threads", "2", "--resume", "--quiet"}, dir);
+  ASSERT_EQ(resumed.code, 0) << resumed.out;
+  expect_same_outputs(straight, killed);
+}
+
+TEST(SweepCli, SigintStopsAfterTheChunksInFlightAndSaysHowToResume) {
+  TempDir dir;
+  const std::string exp = long_experiment(dir), straight = dir.file("straight"),
+                    stopped = dir.file("stopped");
+  ASSERT_EQ(hedgesim({"sweep", exp, "--out", straight, "--threads", "2", "--quiet"}, dir).code, 0);
+
+  Process p({"sweep", exp, "--out", stopped, "--threads", "1", "--quiet"}, dir.file("stopped.log"));
+  ASSERT_TRUE(wait_for_journal(stopped + "/" + kJournalName, 4096));
+  p.signal(SIGINT);
+  const int status = p.wait();
+  ASSERT_TRUE(WIFEXITED(status)) << "SIGINT should stop the sweep cleanly, not kill it";
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const std::string log = io::read_file(dir.file("stopped.log"));
+  EXPECT_NE(log.find("interrupted: "), std::string::npos) << log;
+  EXPECT_NE(log.find("resume with: hedgesim sweep " + exp + " --out " + stopped + " --resume"),
+            std::string::npos)
+      << log;
+  EXPECT_FALSE(fs::exists(stopped + "/results.csv"));
+
+  const Outcome again = hedgesim({"sweep", exp, "--out", stopped, "--quiet"}, dir);  // forgot --resume
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.out.find("unfinished sweep; add --resume"), std::string::npos) << again.out;
+
+  const Outcome resumed = hedgesim({"sweep", exp, "--out", stopped, "--resume", "--quiet"}, dir);
+  ASSERT_EQ(resumed.code, 0) << resumed.out;
+  expect_same_outputs(straight, stopped);
+}
+
+TEST(SweepCli, ResumeRefusesWhenTheExperimentChanged) {
+  TempDir dir;
+  const std::string exp = long_experiment(dir), out = dir.file("out");
+  Process p({"sweep", exp, "--out", out, "--threads", "1", "--quiet"}, dir.file("p.log"));
+  ASSERT_TRUE(wait_for_journal(out + "/" + kJournalName, 1024));
+  p.signal(SIGKILL);
+  p.wait();
+  std::ofstream(exp, std::ios::app) << "# an edit\n";
+  const Outcome r = hedgesim({"sweep", exp, "--out", out, "--resume"}, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("cannot resume: this journal belongs to a different job; experiment_sha256 was "),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(SweepCli, BadExperimentsExitTwoWithTheirPosition) {
+  TempDir dir;
+  const std::string f = dir.write(
+      "e.toml",
+      "[experiment]\nscenario = \"" + source_path("scenarios/veto-2019.toml") +
+          "\"\nseed = 1\nreplicates = 2\n[design]\nkind = \"lhs\"\nsamples = 4\n"
+          "[[parameters]]\nname = \"courting_gian\"\nmin = 1\nmax = 2\n"
+          "[[metrics]]\nname = \"m\"\nagent = \"SRB\"\nvariable = \"signal\"\nstatistic = \"final\"\n");
+  const Outcome r = hedgesim({"sweep", f, "--out", dir.file("out")}, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out.rfind(f + ":9:8: unknown parameter 'courting_gian' (did you mean 'courting_gain'?)", 0), 0u)
+      << r.out;
+  EXPECT_FALSE(fs::exists(dir.file("out/results.csv")));
+
+  const Outcome nodesign =
+      hedgesim({"sweep", source_path("experiments/veto-vs-no-veto.toml"), "--out", dir.file("out2")}, dir);
+  EXPECT_EQ(nodesign.code, 2);
+  EXPECT_NE(nodesign.out.find("has no [design] table, so there is nothing to sweep"), std::string::npos)
+      << nodesign.out;
+}
+
+TEST(CompareCli, FindsTheVetosEffectAndIsTheSameWhateverTheThreads) {
+  TempDir dir;
+  const std::string a = source_path("scenarios/veto-2019.toml"),
+                    b = source_path("scenarios/no-veto-2019.toml"),
+                    metrics = source_path("experiments/veto-vs-no-veto.toml");
+  const Outcome one = hedgesim(
+      {"compare", a, b, "-r", "60", "-m", metrics, "-t", "1", "--no-plot", "--out", dir.file("one")}, dir);
+  ASSERT_EQ(one.code, 0) << one.out;
+  EXPECT_NE(one.out.find("A = veto-2019, B = no-veto-2019; 60 paired replicates"), std::string::npos)
+      << one.out;
+  const Outcome two = hedgesim(
+      {"compare", a, b, "-r", "60", "-m", metrics, "-t", "2", "--no-plot", "--out", dir.file("two")}, dir);
+  ASSERT_EQ(two.code, 0) << two.out;
+  for (const char* f : {"differences.csv", "difference-over-time.csv"})
+    EXPECT_EQ(io::read_file(dir.file(std::string("one/") + f)),
+              io::read_file(dir.file(std::string("two/") + f)))
+        << f;
+  // The veto moves MKD's signal toward Moscow: A - B < 0 with a CI that excludes 0.
+  std::istringstream rows(io::read_file(dir.file("one/differences.csv")));
+  bool found = false;
+  for (std::string line; std::getline(rows, line);)
+    if (line.rfind("mkd_signal_mean,", 0) == 0) {
+      found = true;
+      std::vector<double> v;
+      std::istringstream cells(line.substr(line.find(',') + 1));
+      for (std::string c; std::getline(cells, c, ',');)
+        v.push_back(std::stod(c));
+      EXPECT_LT(v.at(2), 0.0) << line;  // difference
+      EXPECT_LT(v.at(4), 0.0) << line;  // ci_high
+    }
+  EXPECT_TRUE(found) << "differences.csv should have the metric mkd_signal_mean";
+}
+
+TEST(CompareCli, RefusesScenariosThatCannotBePaired) {
+  TempDir dir;
+  const Outcome r = hedgesim(
+      {"compare", source_path("scenarios/veto-2019.toml"),
+       source_path("scenarios/france-strategy-2019-2025.toml"), "--no-plot", "--out", dir.file("out")},
+      dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("cannot pair 'france-strategy-2019-2025' with 'veto-2019': both must cover the same "
+                       "time grid"),
+            std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace hedgesim
