@@ -1,24 +1,30 @@
-// Engine throughput benchmarks (Google Benchmark) on scenarios/veto-2019.toml.
+// Engine and sweep throughput benchmarks (Google Benchmark) on scenarios/veto-2019.toml.
 //
 // What is measured: the time of whole runs of the compiled scenario (the model is loaded and compiled once,
 // outside the timed loop), reported as the counter `agent_steps_per_s` = runs x steps x n_agents / time,
 // where one agent-step is one agent's update in one time step, counting every agent (hedgers, western
-// patrons and the rival). Each run also fills its full trajectory, as `run` always does.
+// patrons and the rival): one run of veto-2019 is 48 x 9 = 432 agent-steps.
 //
-//   BM_SingleRunWithAttribution        one run with attribution recording (what `hedgesim run` does per run)
-//   BM_BatchNoAttribution/N            N runs (N = 64, 1024) without attribution, `run` in a loop, one thread
-//   BM_EnsembleThreads/threads         run_ensemble with 1024 replicates, attribution off, 1 and 2 threads
-//                                      (wall-clock time; divide the rate by the thread count for per core)
+//   BM_SingleRunWithAttribution     one run with attribution recording (what `hedgesim run` does per run)
+//   BM_RunsOneAtATime/N             N runs, each `run(...)` alone (a batch of one) with its trajectory
+//   BM_BatchStepping/W              W replicates stepped side by side to the end, nothing kept
+//   BM_EnsembleThreads/T            run_ensemble of 1024 replicates with trajectories, T threads (wall time)
+//   BM_Sweep/points/threads         the sweep runner: an LHS design over two parameters, 20 replicates per
+//                                   point, 3 metrics streamed, every chunk appended to an fsync'd journal
+//                                   (wall time; the rate is the total over the threads)
 //
 // The figures, and how they compare with the shared reference kernel, are in docs/performance.md.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "engine/engine.hpp"
 #include "experiment/ensemble.hpp"
+#include "experiment/runner.hpp"
+#include "experiment/sweep.hpp"
 #include "model/compiled_model.hpp"
 
 namespace {
@@ -55,7 +61,7 @@ void BM_SingleRunWithAttribution(benchmark::State& state) {
 }
 BENCHMARK(BM_SingleRunWithAttribution);
 
-void BM_BatchNoAttribution(benchmark::State& state) {
+void BM_RunsOneAtATime(benchmark::State& state) {
   const CompiledModel& m = model();
   const auto n = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
@@ -67,7 +73,24 @@ void BM_BatchNoAttribution(benchmark::State& state) {
   }
   set_rate(state, static_cast<double>(n));
 }
-BENCHMARK(BM_BatchNoAttribution)->Arg(64)->Arg(1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RunsOneAtATime)->Arg(1024)->Unit(benchmark::kMillisecond);
+
+void BM_BatchStepping(benchmark::State& state) {
+  const CompiledModel& m = model();
+  const int n = static_cast<int>(state.range(0));
+  std::uint64_t first = 0;
+  hedgesim::Batch b;
+  hedgesim::Workspace ws;
+  for (auto _ : state) {
+    hedgesim::init_batch(m, kSeed, first, n, b, ws);
+    for (int k = 1; k <= m.steps; ++k)
+      hedgesim::step(m, k, b, ws, nullptr);
+    benchmark::DoNotOptimize(b.x.data());
+    first += static_cast<std::uint64_t>(n);
+  }
+  set_rate(state, n);
+}
+BENCHMARK(BM_BatchStepping)->ArgName("width")->Arg(1)->Arg(8)->Arg(20)->Arg(64)->Arg(256)->Arg(1024);
 
 void BM_EnsembleThreads(benchmark::State& state) {
   const CompiledModel& m = model();
@@ -90,24 +113,60 @@ BENCHMARK(BM_EnsembleThreads)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+/// Three metrics of the kind the shipped experiments use.
+std::vector<hedgesim::MetricDef> sweep_metrics(const CompiledModel& m) {
+  std::vector<hedgesim::MetricDef> defs;
+  for (auto [var, stat] : {std::pair{hedgesim::Var::courting, hedgesim::Statistic::mean},
+                           std::pair{hedgesim::Var::signal, hedgesim::Statistic::min},
+                           std::pair{hedgesim::Var::engagement, hedgesim::Statistic::max}}) {
+    hedgesim::MetricDef d;
+    d.name = std::string(hedgesim::kVarInfo[hedgesim::var_index(var)].name);
+    d.agent = 0;
+    d.var = hedgesim::var_index(var);
+    d.stat = stat;
+    d.step_to = m.steps;
+    defs.push_back(d);
+  }
+  return defs;
+}
+
+void BM_Sweep(benchmark::State& state) {
+  const CompiledModel& m = model();
+  const int points = static_cast<int>(state.range(0)), threads = static_cast<int>(state.range(1));
+  hedgesim::ExperimentSpec spec;
+  spec.design = hedgesim::DesignKind::lhs;
+  spec.samples = points;
+  spec.seed = kSeed;
+  hedgesim::ParameterAxis a, b;
+  a.name = "courting_gain", a.lo = 1.0, a.hi = 4.0;
+  b.name = "rival_budget", b.lo = 0.3, b.hi = 1.2;
+  spec.parameters = {a, b};
+  hedgesim::WorkPlan plan;
+  plan.values = hedgesim::parameter_values(spec, hedgesim::make_design(spec).unit);
+  plan.replicates = 20;
+  plan.metrics = 3;
+  plan.chunk_points = hedgesim::automatic_chunk_points(plan.replicates);
+  std::vector<int> params;
+  for (const auto& p : spec.parameters)
+    params.push_back(static_cast<int>(m.spec.find_parameter(p.name) - m.spec.parameters.data()));
+  const hedgesim::ModelEvaluator ev(m, params, sweep_metrics(m), kSeed);
+  const std::string path = (std::filesystem::temp_directory_path() / "hedgesim-bench-journal.hsj").string();
+  for (auto _ : state) {
+    hedgesim::io::Journal journal = hedgesim::io::Journal::create(path, {{"bench", "1"}});
+    hedgesim::run_chunks(plan, ev, journal, {threads, nullptr, nullptr});
+    journal.remove();
+  }
+  set_rate(state, static_cast<double>(points) * plan.replicates);
+}
+BENCHMARK(BM_Sweep)
+    ->ArgNames({"points", "threads"})
+    ->Args({50, 1})
+    ->Args({50, 2})
+    ->Args({500, 1})
+    ->Args({500, 2})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
-
-// Stepping only: a batch of N replicates stepped to the end, nothing kept (what sweeps do, metrics aside).
-void BM_BatchStepping(benchmark::State& state) {
-  const CompiledModel& m = model();
-  const int n = static_cast<int>(state.range(0));
-  std::uint64_t first = 0;
-  hedgesim::Batch b;
-  hedgesim::Workspace ws;
-  for (auto _ : state) {
-    hedgesim::init_batch(m, kSeed, first, n, b, ws);
-    for (int k = 1; k <= m.steps; ++k)
-      hedgesim::step(m, k, b, ws, nullptr);
-    benchmark::DoNotOptimize(b.x.data());
-    first += static_cast<std::uint64_t>(n);
-  }
-  set_rate(state, n);
-}
-BENCHMARK(BM_BatchStepping)->Arg(8)->Arg(20)->Arg(64)->Arg(256)->Arg(1024);

@@ -37,6 +37,11 @@ extern "C" void on_sigint(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
+/// A progress bar only on a terminal, unless --quiet, and only for work worth watching.
+bool show_progress(bool quiet, std::int64_t runs) {
+  return !quiet && runs >= 64 && io::ProgressBar::stderr_is_terminal();
+}
+
 int default_threads(int requested) {
   return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
@@ -64,6 +69,7 @@ struct RunArgs {
   int threads = 0;
   std::string out = "out";
   bool no_attribution = false;
+  bool quiet = false;
 };
 
 int cmd_run(const RunArgs& a, const std::string& command_line) {
@@ -74,7 +80,12 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
   opt.threads = default_threads(a.threads);
   opt.attribution = !a.no_attribution;
   io::ensure_output_dir(a.out);  // fail before the work, not after it
+  io::ProgressBar bar(
+      a.replicates, stderr,
+      {.unit = "runs", .label = m.scenario.name, .enabled = show_progress(a.quiet, a.replicates)});
+  opt.on_done = [&](int n) { bar.advance(n); };
   const auto runs = run_ensemble(m, opt);
+  bar.finish();
   const auto files = write_run_outputs(m, runs, a.out, {opt.seed, command_line});
   std::cout << "ran '" << m.scenario.name << "': " << a.replicates << " replicate(s) x " << m.steps
             << " steps of " << m.params.step_days << " days (" << format_date(m.scenario.start) << " to "
@@ -125,7 +136,7 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   opt.out_dir = a.out.empty() ? "out/" + e.spec.name : a.out;
   opt.threads = default_threads(a.threads);
   opt.resume = a.resume;
-  opt.progress = !a.quiet && io::ProgressBar::stderr_is_terminal();
+  opt.progress = show_progress(a.quiet, 64);
   opt.stop = &g_stop;
   opt.command_line = command_line;
   std::signal(SIGINT, on_sigint);
@@ -150,6 +161,7 @@ struct CompareArgs {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   bool no_plot = false;
+  bool quiet = false;
 };
 
 int cmd_compare(const CompareArgs& c, const std::string& command_line) {
@@ -167,7 +179,11 @@ int cmd_compare(const CompareArgs& c, const std::string& command_line) {
   opt.threads = default_threads(c.threads);
   const std::string out = c.out.empty() ? "out/compare-" + a.scenario.name + "-vs-" + b.scenario.name : c.out;
   io::ensure_output_dir(out);
+  io::ProgressBar bar(c.replicates, stderr,
+                      {.unit = "pairs", .label = "compare", .enabled = show_progress(c.quiet, c.replicates)});
+  opt.on_done = [&](int n) { bar.advance(n); };
   const CompareResult r = compare(a, b, metrics, opt);
+  bar.finish();
   auto files = write_compare_outputs(a, b, r, opt, out, command_line);
   std::cout << render_compare_table(a, b, r, opt);
   if (!c.no_plot) {
@@ -224,6 +240,7 @@ int main(int argc, char** argv) {
                   "Worker threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_option("--out,-o", run_args.out, "Output directory (created if missing)")->capture_default_str();
+  run->add_flag("--quiet,-q", run_args.quiet, "No progress bar (it is shown only when stderr is a terminal)");
   run->add_flag("--no-attribution", run_args.no_attribution,
                 "Skip attribution.csv contributions (faster for large ensembles; the file is written empty)");
 
@@ -307,6 +324,8 @@ sweep was interrupted. Formats: docs/experiment-format.md, docs/output-format.md
       ->check(CLI::Range(0, 1024));
   compare_cmd->add_option("--out,-o", cmp.out, "Output directory (default: out/compare-<A>-vs-<B>)");
   compare_cmd->add_flag("--no-plot", cmp.no_plot, "Do not draw difference.png (gnuplot)");
+  compare_cmd->add_flag("--quiet,-q", cmp.quiet,
+                        "No progress bar (it is shown only when stderr is a terminal)");
   compare_cmd->footer(R"(
 Replicate r of A and replicate r of B use the same random stream, so their difference isolates what the
 scenarios change (common random numbers). Writes differences.csv (per metric: means of A and B, mean of

@@ -155,8 +155,11 @@ CompareResult compare(const CompiledModel& a, const CompiledModel& b, const std:
   const int batches = (R + kBatch - 1) / kBatch;
   std::atomic<int> next{0};
   auto work = [&] {
-    for (int i = next++; i < batches; i = next++)
-      run_pair_batch(a, b, metrics, opt.seed, i * kBatch, std::min(kBatch, R - i * kBatch), runs);
+    for (int i = next++; i < batches; i = next++) {
+      const int count = std::min(kBatch, R - i * kBatch);
+      run_pair_batch(a, b, metrics, opt.seed, i * kBatch, count, runs);
+      if (opt.on_done) opt.on_done(count);
+    }
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < std::clamp(opt.threads, 1, batches); ++t)

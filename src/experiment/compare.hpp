@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct CompareOptions {
   int threads = 1;
   int bootstrap = 2000;
   double confidence = 0.95;
+  std::function<void(int pairs)> on_done{};  ///< called (from worker threads) as batches of pairs finish
 };
 
 struct MetricDifference {

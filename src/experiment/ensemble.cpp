@@ -20,6 +20,7 @@ std::vector<RunOutput> run_ensemble(const CompiledModel& m, const EnsembleOption
       const int first = i * kBatch, count = std::min(kBatch, opt.replicates - first);
       auto runs = run_batch(m, opt.seed, static_cast<std::uint64_t>(first), count, opt.attribution);
       std::move(runs.begin(), runs.end(), out.begin() + first);
+      if (opt.on_done) opt.on_done(count);
     }
   };
   const int t = std::clamp(opt.threads, 1, std::max(1, batches));

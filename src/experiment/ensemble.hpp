@@ -15,6 +15,7 @@ struct EnsembleOptions {
   int replicates = 1;
   int threads = 1;
   bool attribution = true;
+  std::function<void(int runs)> on_done{};  ///< called (from worker threads) as batches of runs finish
 };
 
 std::vector<RunOutput> run_ensemble(const CompiledModel& m, const EnsembleOptions& opt);
