@@ -145,7 +145,7 @@ void BM_Sweep(benchmark::State& state) {
   plan.values = hedgesim::parameter_values(spec, hedgesim::make_design(spec).unit);
   plan.replicates = 20;
   plan.metrics = 3;
-  plan.chunk_points = hedgesim::automatic_chunk_points(plan.replicates);
+  plan.chunk_points = hedgesim::automatic_chunk_points(plan.points(), plan.replicates);
   std::vector<int> params;
   for (const auto& p : spec.parameters)
     params.push_back(static_cast<int>(m.spec.find_parameter(p.name) - m.spec.parameters.data()));

@@ -55,8 +55,9 @@ std::unique_ptr<PointEvaluator::Worker> FunctionEvaluator::make_worker() const {
   return std::make_unique<FunctionWorker>(metrics_, f_);
 }
 
-int automatic_chunk_points(int replicates) {
-  return std::max(1, 64 / std::max(1, replicates));
+int automatic_chunk_points(std::int64_t points, int replicates) {
+  const std::int64_t by_runs = 1024 / std::max(1, replicates), by_balance = points / 16;
+  return static_cast<int>(std::max<std::int64_t>(1, std::min(by_runs, by_balance)));
 }
 
 std::vector<double> evaluate_chunk(const WorkPlan& plan, PointEvaluator::Worker& worker, std::int64_t chunk) {

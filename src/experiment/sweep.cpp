@@ -245,7 +245,8 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
   plan.values = parameter_values(e, design.unit);
   plan.replicates = e.replicates;
   plan.metrics = evaluator.metric_count();
-  plan.chunk_points = e.chunk_points > 0 ? e.chunk_points : automatic_chunk_points(e.replicates);
+  plan.chunk_points =
+      e.chunk_points > 0 ? e.chunk_points : automatic_chunk_points(plan.points(), e.replicates);
 
   io::JournalHeader header = job.identity;
   header.emplace_back("points", std::to_string(plan.points()));
