@@ -128,7 +128,7 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   for (const ParameterAxis& p : e.spec.parameters)
     parameters.push_back(
         static_cast<int>(e.model.spec.find_parameter(p.name) - e.model.spec.parameters.data()));
-  SweepJob job{e.spec, {}, experiment_identity(e)};
+  SweepJob job{e.spec, {}, experiment_identity(e), experiment_provenance(e)};
   for (const MetricDef& d : e.metrics)
     job.metric_names.push_back(d.name);
   const ModelEvaluator evaluator(e.model, parameters, e.metrics, e.spec.seed);

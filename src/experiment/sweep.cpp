@@ -164,6 +164,8 @@ std::string write_meta(const std::string& dir, const SweepJob& job, const WorkPl
   j["kind"] = "sweep";
   for (const auto& [key, value] : job.identity)
     j[key] = value;
+  for (const auto& [key, value] : job.provenance)
+    j[key] = value;
   const ExperimentSpec& e = job.spec;
   j["experiment_name"] = e.name;
   j["seed"] = e.seed;
@@ -229,13 +231,14 @@ Eigen::MatrixXd parameter_values(const ExperimentSpec& e, const Eigen::MatrixXd&
 io::JournalHeader experiment_identity(const ResolvedExperiment& e) {
   return {
       {"version", version()},
-      {"experiment", e.spec.file},
       {"experiment_sha256", io::sha256_file(e.spec.file)},
-      {"scenario", e.model.scenario.file},
       {"scenario_sha256", io::sha256_file(e.model.scenario.file)},
-      {"model_dir", e.model.spec.dir},
       {"model_sha256", io::sha256_files(e.model.spec.files)},
   };
+}
+
+io::JournalHeader experiment_provenance(const ResolvedExperiment& e) {
+  return {{"experiment", e.spec.file}, {"scenario", e.model.scenario.file}, {"model_dir", e.model.spec.dir}};
 }
 
 SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, const SweepOptions& opt) {

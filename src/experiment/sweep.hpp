@@ -35,7 +35,9 @@ Eigen::MatrixXd parameter_values(const ExperimentSpec& e, const Eigen::MatrixXd&
 struct SweepJob {
   ExperimentSpec spec;
   std::vector<std::string> metric_names;
-  io::JournalHeader identity;  ///< e.g. version, experiment/model/scenario SHA-256, sizes
+  io::JournalHeader identity;  ///< what a resumed journal must match: version, SHA-256 of the inputs
+  io::JournalHeader
+      provenance{};  ///< recorded in meta.json only: the paths as given (they may differ on resume)
 };
 
 struct SweepOptions {
@@ -61,8 +63,10 @@ inline constexpr const char* kJournalName = "journal.hsj";
 /// another sweep's unfinished journal and resume is false, or when resuming a journal of another job.
 SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, const SweepOptions& options);
 
-/// The identity of an experiment for journals and meta.json: version, hashes of the experiment file, the
-/// scenario and the model, and the sizes of the work.
+/// The identity of an experiment for journals and meta.json: the version and the SHA-256 of the experiment
+/// file, the scenario and the model (content, not paths: a sweep may be resumed from another directory).
 io::JournalHeader experiment_identity(const ResolvedExperiment& e);
+/// Where the inputs were read from, for meta.json: the experiment file, the scenario and the model directory.
+io::JournalHeader experiment_provenance(const ResolvedExperiment& e);
 
 }  // namespace hedgesim

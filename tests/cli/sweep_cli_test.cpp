@@ -107,15 +107,22 @@ void expect_same_outputs(const std::string& a, const std::string& b) {
   EXPECT_FALSE(fs::exists(a + "/" + kJournalName));
 }
 
+/// Starts `hedgesim sweep EXP --out OUT --threads T`, sends `sig` once some chunks are journaled, and returns
+/// the wait status (the log goes to LOG).
+int interrupted_sweep(const std::string& exp, const std::string& out, const char* threads, int sig,
+                      const std::string& log) {
+  Process p({"sweep", exp, "--out", out, "--threads", threads, "--quiet"}, log);
+  EXPECT_TRUE(wait_for_journal(out + "/" + kJournalName, 4096)) << "no chunk was journaled";
+  p.signal(sig);
+  return p.wait();
+}
+
 TEST(SweepCli, KilledWithSigkillAndResumedWritesTheSameBytesAsAnUninterruptedSweep) {
   TempDir dir;
   const std::string exp = long_experiment(dir), straight = dir.file("straight"), killed = dir.file("killed");
   ASSERT_EQ(hedgesim({"sweep", exp, "--out", straight, "--threads", "1", "--quiet"}, dir).code, 0);
 
-  Process p({"sweep", exp, "--out", killed, "--threads", "2", "--quiet"}, dir.file("killed.log"));
-  ASSERT_TRUE(wait_for_journal(killed + "/" + kJournalName, 4096));
-  p.signal(SIGKILL);
-  const int status = p.wait();
+  const int status = interrupted_sweep(exp, killed, "2", SIGKILL, dir.file("killed.log"));
   ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed; make it longer";
   EXPECT_FALSE(fs::exists(killed + "/results.csv"));  // nothing partial
 
@@ -131,10 +138,7 @@ TEST(SweepCli, SigintStopsAfterTheChunksInFlightAndSaysHowToResume) {
                     stopped = dir.file("stopped");
   ASSERT_EQ(hedgesim({"sweep", exp, "--out", straight, "--threads", "2", "--quiet"}, dir).code, 0);
 
-  Process p({"sweep", exp, "--out", stopped, "--threads", "1", "--quiet"}, dir.file("stopped.log"));
-  ASSERT_TRUE(wait_for_journal(stopped + "/" + kJournalName, 4096));
-  p.signal(SIGINT);
-  const int status = p.wait();
+  const int status = interrupted_sweep(exp, stopped, "1", SIGINT, dir.file("stopped.log"));
   ASSERT_TRUE(WIFEXITED(status)) << "SIGINT should stop the sweep cleanly, not kill it";
   EXPECT_EQ(WEXITSTATUS(status), 130);
   const std::string log = io::read_file(dir.file("stopped.log"));
@@ -156,16 +160,24 @@ TEST(SweepCli, SigintStopsAfterTheChunksInFlightAndSaysHowToResume) {
 TEST(SweepCli, ResumeRefusesWhenTheExperimentChanged) {
   TempDir dir;
   const std::string exp = long_experiment(dir), out = dir.file("out");
-  Process p({"sweep", exp, "--out", out, "--threads", "1", "--quiet"}, dir.file("p.log"));
-  ASSERT_TRUE(wait_for_journal(out + "/" + kJournalName, 1024));
-  p.signal(SIGKILL);
-  p.wait();
+  ASSERT_TRUE(WIFSIGNALED(interrupted_sweep(exp, out, "1", SIGKILL, dir.file("p.log"))));
   std::ofstream(exp, std::ios::app) << "# an edit\n";
   const Outcome r = hedgesim({"sweep", exp, "--out", out, "--resume"}, dir);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("cannot resume: this journal belongs to a different job; experiment_sha256 was "),
             std::string::npos)
       << r.out;
+}
+
+TEST(SweepCli, ResumeAcceptsTheSameExperimentNamedByAnotherPath) {
+  // The journal identifies a job by the content of its inputs, not by the paths they were named by.
+  TempDir dir;
+  const std::string exp = long_experiment(dir), out = dir.file("out");
+  ASSERT_TRUE(WIFSIGNALED(interrupted_sweep(exp, out, "1", SIGKILL, dir.file("p.log"))));
+  const std::string same = dir.path() + "/./long.toml";
+  const Outcome r = hedgesim({"sweep", same, "--out", out, "--resume", "--quiet"}, dir);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(io::read_file(out + "/meta.json").find("\"experiment\": \"" + same + "\""), std::string::npos);
 }
 
 TEST(SweepCli, BadExperimentsExitTwoWithTheirPosition) {

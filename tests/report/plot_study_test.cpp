@@ -4,6 +4,7 @@
 // the generated script's data blocks, not from pixels), bad requests are InputErrors with suggestions, and a
 // failing gnuplot leaves nothing behind.
 #include "report/plot_study.hpp"
+#include "support/files.hpp"
 #include "support/input_error_message.hpp"
 
 #include <gmock/gmock.h>
@@ -32,23 +33,9 @@ using ::testing::StartsWith;
 
 const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/study/";
 
-std::set<std::string> names_in(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir))
-    names.insert(e.path().filename().string());
-  return names;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void spit(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+using testing::names_in;
+using testing::slurp;
+using testing::spit;
 
 /// Width and height from a PNG's IHDR chunk (big-endian at bytes 16 and 20).
 std::pair<int, int> png_size(const std::string& png) {

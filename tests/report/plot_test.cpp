@@ -2,6 +2,7 @@
 // bytes; an SVG with one curve per drawn series and the event table), nothing temporary is left behind in
 // the run directory or the temporary directory, and bad requests or a failing gnuplot are InputErrors.
 #include "report/plot.hpp"
+#include "support/files.hpp"
 #include "support/input_error_message.hpp"
 
 #include <gmock/gmock.h>
@@ -28,19 +29,8 @@ using ::testing::StartsWith;
 
 const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/report/";
 
-std::set<std::string> names_in(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir))
-    names.insert(e.path().filename().string());
-  return names;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::names_in;
+using testing::slurp;
 
 /// Number of series groups in a gnuplot SVG that draw something: a line (`<path`) or a band (`<polygon`).
 /// The event table's empty plot draws nothing.
