@@ -1,6 +1,7 @@
 // Unit-hypercube experiment designs: grid, Latin hypercube, Morris trajectories, Saltelli's Sobol' scheme.
 #include "experiment/design.hpp"
 
+#include <algorithm>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/sobol.hpp>
 #include <boost/random/uniform_01.hpp>
@@ -62,16 +63,33 @@ Eigen::MatrixXd grid_design(int k, int levels) {
 Eigen::MatrixXd lhs_design(int k, int n, std::uint64_t seed) {
   require(k >= 1, "lhs_design", "k must be >= 1, got " + std::to_string(k));
   require(n >= 1, "lhs_design", "n must be >= 1, got " + std::to_string(n));
+  require(
+      static_cast<long long>(k) <= static_cast<long long>(boost::random::default_sobol_table::max_dimension),
+      "lhs_design",
+      "k must be <= " + std::to_string(boost::random::default_sobol_table::max_dimension) +
+          " (the dimensions of Boost's Sobol' table), got " + std::to_string(k));
   require_size("lhs_design", n, k);
+  // A Latinized Sobol' sequence: the first n points of Boost's Sobol' sequence, each column replaced by its
+  // ranks (which stratum of [0, 1) the point falls in), then jittered uniformly inside the stratum. Every
+  // column keeps exactly one point per stratum (Latin hypercube) while the points inherit the sequence's even
+  // spread in several dimensions at once, which a randomly permuted LHS lacks.
+  boost::random::sobol_engine<std::uint32_t, 32> sobol(static_cast<std::size_t>(k));
+  boost::random::uniform_01<double> unit;
+  Eigen::MatrixXd u(n, k);
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < k; ++c)
+      u(r, c) = unit(sobol);
   boost::random::mt19937_64 rng(seed);
   boost::random::uniform_real_distribution<double> offset(0.0, 1.0);
   Eigen::MatrixXd x(n, k);
-  std::vector<int> stratum(static_cast<std::size_t>(n));
+  std::vector<int> order(static_cast<std::size_t>(n));
   for (int c = 0; c < k; ++c) {
-    std::iota(stratum.begin(), stratum.end(), 0);
-    shuffle(stratum, rng);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return u(a, c) < u(b, c); });
+    for (int rank = 0; rank < n; ++rank)
+      x(order[static_cast<std::size_t>(rank)], c) = rank;
     for (int r = 0; r < n; ++r)
-      x(r, c) = (stratum[static_cast<std::size_t>(r)] + offset(rng)) / n;
+      x(r, c) = (x(r, c) + offset(rng)) / n;
   }
   return x;
 }

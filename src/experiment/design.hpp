@@ -16,12 +16,12 @@ namespace hedgesim {
 /// Throws std::invalid_argument if k < 1, levels < 2 or the grid would have more than INT_MAX values.
 Eigen::MatrixXd grid_design(int k, int levels);
 
-/// Latin hypercube of n points in k dimensions: in every column each of the n strata [i/n, (i+1)/n) holds
-/// exactly one point, at a uniformly random offset inside its stratum. Column by column, a Fisher-Yates
-/// shuffle (Boost uniform_int_distribution; std::shuffle's algorithm is unspecified, so it would differ
-/// between standard libraries) assigns strata to rows, then the n offsets are drawn (Boost
-/// uniform_real_distribution), all from one Boost mt19937_64 seeded with `seed`.
-/// Throws std::invalid_argument if k < 1 or n < 1.
+/// Latin hypercube of n points in k dimensions, built from Boost.Random's Sobol' sequence (a "Latinized"
+/// Sobol' sequence): the first n points of the k-dimensional sequence, each column replaced by the ranks of
+/// its values (the stratum [i/n, (i+1)/n) each point falls in), then a uniformly random offset inside the
+/// stratum (Boost uniform_real_distribution from a Boost mt19937_64 seeded with `seed`). Every column holds
+/// exactly one point per stratum, and the points keep the sequence's even spread across dimensions. The seed
+/// moves only the offsets. Throws std::invalid_argument if k < 1, n < 1 or k exceeds Boost's Sobol' table.
 Eigen::MatrixXd lhs_design(int k, int n, std::uint64_t seed);
 
 /// Morris one-at-a-time trajectories. `points` has trajectories * (k + 1) rows: trajectory t occupies rows

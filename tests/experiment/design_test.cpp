@@ -56,13 +56,29 @@ TEST(LhsDesign, OnePointPerStratumInEveryColumn) {
   }
 }
 
-TEST(LhsDesign, ColumnsAreShuffledIndependently) {
+TEST(LhsDesign, ColumnsAreNotTheSameOrder) {
   const Eigen::MatrixXd x = lhs_design(2, 50, 3);
-  // Identical stratum order in both columns would mean the permutation is not redrawn per column.
+  // Identical stratum order in both columns would put every point on the diagonal.
   int same = 0;
   for (int r = 0; r < 50; ++r)
     same += std::floor(x(r, 0) * 50) == std::floor(x(r, 1) * 50);
   EXPECT_LT(same, 10);
+}
+
+TEST(LhsDesign, PointsAreSpreadEvenlyInTwoDimensionsAtOnce) {
+  // Built on a Sobol' sequence, every 4 x 4 cell of each pair of columns holds close to its 64/16 = 4 points;
+  // a randomly permuted Latin hypercube leaves some cells with 1 or fewer and others with 7 or more.
+  const int n = 64, k = 4;
+  const Eigen::MatrixXd x = lhs_design(k, n, 11);
+  for (int a = 0; a < k; ++a)
+    for (int b = a + 1; b < k; ++b) {
+      int cells[4][4] = {};
+      for (int r = 0; r < n; ++r)
+        ++cells[static_cast<int>(x(r, a) * 4)][static_cast<int>(x(r, b) * 4)];
+      for (const auto& row : cells)
+        for (int count : row)
+          EXPECT_TRUE(count >= 2 && count <= 6) << "columns " << a << "," << b << ": " << count;
+    }
 }
 
 TEST(LhsDesign, SameSeedSameMatrixDifferentSeedDifferent) {
