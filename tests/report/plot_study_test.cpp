@@ -93,37 +93,14 @@ int drawn_series(const std::string& svg) {
 }
 
 /// A copy of a fixture and a private TMPDIR, so the test can see exactly what the plot leaves behind.
-class PlotStudyTest : public ::testing::Test {
+class PlotStudyTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    root_ =
-        fs::temp_directory_path() / ("hedgesim-plot-study-test-" + std::to_string(std::random_device{}()));
-    fs::create_directories(root_ / "tmp");
-    if (const char* t = std::getenv("TMPDIR")) old_tmpdir_ = t;
-    setenv("TMPDIR", (root_ / "tmp").c_str(), 1);
-  }
-  void TearDown() override {
-    if (old_tmpdir_)
-      setenv("TMPDIR", old_tmpdir_->c_str(), 1);
-    else
-      unsetenv("TMPDIR");
-    fs::remove_all(root_);
-  }
-
-  std::string copy_of(const std::string& fixture) {
-    const fs::path dir = root_ / fixture;
-    fs::copy(kData + fixture, dir, fs::copy_options::recursive);
-    return dir.string();
-  }
+  PlotStudyTest() : ScratchDirTest(kData) {}
   PlotStudyOptions options_for(const std::string& fixture) {
     PlotStudyOptions o;
     o.dir = copy_of(fixture);
     return o;
   }
-  bool temp_dir_is_empty() const { return fs::is_empty(root_ / "tmp"); }
-
-  fs::path root_;
-  std::optional<std::string> old_tmpdir_;
 };
 
 const std::string kPngMagic("\x89PNG\r\n\x1a\n", 8);

@@ -47,32 +47,10 @@ int drawn_series(const std::string& svg) {
 
 using testing::error_of;
 
-/// A copy of a fixture and a private TMPDIR, so the test can see exactly what plot leaves behind.
-class PlotTest : public ::testing::Test {
+/// A copy of a fixture and a private TMPDIR, so the test can see exactly what the plot leaves behind.
+class PlotTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("hedgesim-plot-test-" + std::to_string(std::random_device{}()));
-    fs::create_directories(root_ / "tmp");
-    if (const char* t = std::getenv("TMPDIR")) old_tmpdir_ = t;
-    setenv("TMPDIR", (root_ / "tmp").c_str(), 1);
-  }
-  void TearDown() override {
-    if (old_tmpdir_)
-      setenv("TMPDIR", old_tmpdir_->c_str(), 1);
-    else
-      unsetenv("TMPDIR");
-    fs::remove_all(root_);
-  }
-
-  std::string copy_of(const std::string& fixture) {
-    const fs::path dir = root_ / fixture;
-    fs::copy(kData + fixture, dir, fs::copy_options::recursive);
-    return dir.string();
-  }
-  bool temp_dir_is_empty() const { return fs::is_empty(root_ / "tmp"); }
-
-  fs::path root_;
-  std::optional<std::string> old_tmpdir_;
+  PlotTest() : ScratchDirTest(kData) {}
 };
 
 TEST_F(PlotTest, WritesAPngAndLeavesNothingElse) {
