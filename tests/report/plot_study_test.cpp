@@ -80,17 +80,7 @@ std::vector<std::string> bar_order(const std::string& script, const std::string&
   return names;
 }
 
-/// Series groups of a gnuplot SVG that draw something (a line or a filled polygon).
-int drawn_series(const std::string& svg) {
-  int n = 0;
-  const std::string open = "<g id=\"gnuplot_plot_";
-  for (auto at = svg.find(open); at != std::string::npos; at = svg.find(open, at + 1)) {
-    const auto end = svg.find("\n\t</g>", at);
-    const std::string group = svg.substr(at, end - at);
-    if (group.find("<path") != std::string::npos || group.find("<polygon") != std::string::npos) ++n;
-  }
-  return n;
-}
+using testing::drawn_series;
 
 /// A copy of a fixture and a private TMPDIR, so the test can see exactly what the plot leaves behind.
 class PlotStudyTest : public testing::ScratchDirTest {

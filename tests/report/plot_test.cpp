@@ -32,18 +32,7 @@ const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/report/";
 using testing::names_in;
 using testing::slurp;
 
-/// Number of series groups in a gnuplot SVG that draw something: a line (`<path`) or a band (`<polygon`).
-/// The event table's empty plot draws nothing.
-int drawn_series(const std::string& svg) {
-  int n = 0;
-  const std::string open = "<g id=\"gnuplot_plot_";
-  for (auto at = svg.find(open); at != std::string::npos; at = svg.find(open, at + 1)) {
-    const auto end = svg.find("\n\t</g>", at);
-    const std::string group = svg.substr(at, end - at);
-    if (group.find("<path") != std::string::npos || group.find("<polygon") != std::string::npos) ++n;
-  }
-  return n;
-}
+using testing::drawn_series;
 
 using testing::error_of;
 

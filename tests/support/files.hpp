@@ -1,5 +1,6 @@
 // Small file helpers shared by tests that inspect output directories: the names a directory holds (to check
-// that nothing partial was left behind) and whole-file reads and writes that never throw.
+// that nothing partial was left behind), whole-file reads and writes that never throw, what a gnuplot SVG
+// draws, and a scratch-directory fixture.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -32,6 +33,19 @@ inline std::string slurp(const std::string& path) {
 
 inline void spit(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
+}
+
+/// Number of series groups in a gnuplot SVG that draw something: a line (`<path`) or a band (`<polygon`).
+/// An empty plot (such as an event table's) draws nothing.
+inline int drawn_series(const std::string& svg) {
+  int n = 0;
+  const std::string open = "<g id=\"gnuplot_plot_";
+  for (auto at = svg.find(open); at != std::string::npos; at = svg.find(open, at + 1)) {
+    const auto end = svg.find("\n\t</g>", at);
+    const std::string group = svg.substr(at, end - at);
+    if (group.find("<path") != std::string::npos || group.find("<polygon") != std::string::npos) ++n;
+  }
+  return n;
 }
 
 /// A test with its own scratch root and a private TMPDIR (restored afterwards), so that it can see exactly
