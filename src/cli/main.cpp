@@ -11,6 +11,7 @@
 
 #include "experiment/compare.hpp"
 #include "experiment/ensemble.hpp"
+#include "experiment/mpi_runner.hpp"
 #include "experiment/run_outputs.hpp"
 #include "experiment/sweep.hpp"
 #include "io/atomic_file.hpp"
@@ -28,13 +29,14 @@ using namespace hedgesim;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
-/// Set by the first SIGINT; long jobs stop after the work in flight. A second SIGINT kills as usual.
+/// Set by the first SIGINT (or, for sweeps, SIGTERM); long jobs stop after the work in flight. A second
+/// signal kills as usual.
 std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void on_sigint(int) {
+extern "C" void on_stop_signal(int sig) {
   g_stop = true;
-  std::signal(SIGINT, SIG_DFL);
+  std::signal(sig, SIG_DFL);
 }
 
 /// A progress bar only on a terminal, unless --quiet, and only for work worth watching.
@@ -118,8 +120,22 @@ struct SweepArgs {
   bool quiet = false;
 };
 
-int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
-  const ResolvedExperiment e = load_and_resolve_experiment(a.experiment);
+/// The ranks of this process's MPI job: {0, 1} without MPI.
+struct MpiPlace {
+  int rank = 0, size = 1;
+};
+MpiPlace g_mpi;
+
+/// An experiment file read and checked for sweeping: the model and metrics, the job's identity, and the
+/// model's indices of the swept parameters.
+struct LoadedSweep {
+  ResolvedExperiment e;
+  SweepJob job;
+  std::vector<int> parameters;
+};
+
+LoadedSweep load_sweep(const std::string& path) {
+  ResolvedExperiment e = load_and_resolve_experiment(path);
   if (e.spec.design == DesignKind::none)
     throw InputError(e.spec.design_pos,
                      "this experiment has no [design] table, so there is nothing to sweep; add one (kind = "
@@ -131,7 +147,68 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   SweepJob job{e.spec, {}, experiment_identity(e), experiment_provenance(e)};
   for (const MetricDef& d : e.metrics)
     job.metric_names.push_back(d.name);
-  const ModelEvaluator evaluator(e.model, parameters, e.metrics, e.spec.seed);
+  return {std::move(e), std::move(job), std::move(parameters)};
+}
+
+#ifdef HEDGESIM_WITH_MPI
+/// Under MPI, every rank loads the experiment; they agree that all could and that they read the same
+/// inputs before any work, so that a bad input is reported once (by rank 0) and every rank exits 2.
+std::optional<LoadedSweep> load_sweep_on_every_rank(const std::string& path) {
+  std::optional<LoadedSweep> s;
+  std::optional<std::string> error;
+  try {
+    s.emplace(load_sweep(path));
+  } catch (const InputError& e) {
+    error = e.what();
+  }
+  const std::string identity = s ? io::render_journal_header(s->job.identity) : "";
+  if (auto message = mpi::agree_on_inputs(error, identity)) {
+    if (g_mpi.rank == 0) std::cerr << *message << "\n";
+    return std::nullopt;
+  }
+  return s;
+}
+#endif
+
+/// run_sweep; under MPI, rank 0 coordinates the other ranks, and when it refuses the job before handing
+/// out work (say, an unfinished journal without --resume) it tells them to stop, so that every rank ends
+/// cleanly and the job exits 2 with rank 0's message. A failure once the work is under way ends the whole
+/// job (MPI_Abort): the other ranks hold chunks and cannot be told otherwise.
+SweepResult run_sweep_on_rank_zero(const SweepJob& job, const PointEvaluator& evaluator, SweepOptions opt) {
+#ifdef HEDGESIM_WITH_MPI
+  if (g_mpi.size > 1) {
+    bool started = false;
+    opt.execute = [&started](const WorkPlan& plan, const PointEvaluator& ev, io::Journal& journal,
+                             const RunChunksOptions& o) {
+      started = true;
+      return mpi::coordinate_chunks(plan, ev, journal, o);
+    };
+    try {
+      return run_sweep(job, evaluator, opt);
+    } catch (const InputError& e) {
+      if (started) {
+        std::cerr << e.what() << std::endl;
+        mpi::abort_all(kExitBadInput);
+      }
+      mpi::release_servers();
+      throw;
+    }
+  }
+#endif
+  return run_sweep(job, evaluator, opt);
+}
+
+int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
+  std::optional<LoadedSweep> s;
+#ifdef HEDGESIM_WITH_MPI
+  if (g_mpi.size > 1) {
+    s = load_sweep_on_every_rank(a.experiment);
+    if (!s) return kExitBadInput;
+  }
+#endif
+  if (!s) s.emplace(load_sweep(a.experiment));
+  const ResolvedExperiment& e = s->e;
+  const ModelEvaluator evaluator(e.model, s->parameters, e.metrics, e.spec.seed);
   SweepOptions opt;
   opt.out_dir = a.out.empty() ? "out/" + e.spec.name : a.out;
   opt.threads = default_threads(a.threads);
@@ -139,17 +216,28 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   opt.progress = show_progress(a.quiet, 64);
   opt.stop = &g_stop;
   opt.command_line = command_line;
-  std::signal(SIGINT, on_sigint);
-  const SweepResult r = run_sweep(job, evaluator, opt);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);  // what Slurm and mpirun send to end a job: stop as for Ctrl-C
+#ifdef HEDGESIM_WITH_MPI
+  if (g_mpi.rank > 0) {  // a serving rank: no files, no output; rank 0 tells it when to stop
+    mpi::serve_chunks(make_plan(e.spec, make_design(e.spec), evaluator.metric_count()), evaluator,
+                      opt.threads);
+    return 0;
+  }
+#endif
+  const SweepResult r = run_sweep_on_rank_zero(s->job, evaluator, opt);
   if (!r.finished) {
     std::cerr << "interrupted: " << r.chunks_done << " of " << r.chunks << " chunks are done and kept in "
-              << r.journal << ".\nresume with: hedgesim sweep " << a.experiment << " --out " << opt.out_dir
-              << " --resume\n";
+              << r.journal << ".\nresume with: "
+              << (g_mpi.size > 1 ? "mpirun -np " + std::to_string(g_mpi.size) + " " : std::string())
+              << "hedgesim sweep " << a.experiment << " --out " << opt.out_dir << " --resume\n";
     return kExitInterrupted;
   }
   std::cout << "swept '" << e.spec.name << "': " << design_kind_name(e.spec.design) << " design, " << r.runs
             << " runs (" << r.runs / e.spec.replicates << " points x " << e.spec.replicates
-            << " replicates) of '" << e.model.scenario.name << "', seed " << e.spec.seed << "\n";
+            << " replicates) of '" << e.model.scenario.name << "', seed " << e.spec.seed;
+  if (g_mpi.size > 1) std::cout << ", on " << g_mpi.size << " MPI ranks";
+  std::cout << "\n";
   for (const auto& f : r.files)
     std::cout << "  wrote " << f << "\n";
   return 0;
@@ -214,9 +302,7 @@ its dates, its seed and its events. Formats: docs/scenario-format.md, docs/model
 docs/output-format.md. The model itself (state variables, mechanisms, equations): docs/ODD.md.
 Exit codes: 0 success, 2 bad input (the message says file:line:col and what is allowed).)";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int cli_main(int argc, char** argv) {
   CLI::App app{"hedgesim " + std::string(version()) +
                " - an agent-based simulator of geopolitical hedging: six Western Balkan states between the\n"
                "EU/France and Russia. Snubbed leaders court Moscow visibly to make the West less demanding;\n"
@@ -300,7 +386,12 @@ A sweep runs every design point for the experiment's replicates; replicate r use
 every point. Work is done in chunks of points; each finished chunk is appended to DIR/journal.hsj and
 fsync'd. Ctrl-C stops after the chunks in flight (exit 130) and prints the command that resumes; a killed
 sweep resumes the same way. The outputs are byte-identical whatever --threads and however many times the
-sweep was interrupted. Formats: docs/experiment-format.md, docs/output-format.md.)");
+sweep was interrupted. SIGTERM (as sent by Slurm or mpirun at the end of a job) stops like Ctrl-C.
+
+On a cluster: `mpirun -np K hedgesim sweep EXPERIMENT --out DIR` spreads the chunks over K MPI ranks, each
+with --threads threads; rank 0 keeps the journal and writes the same bytes as one process. --resume works
+with any K, or without MPI. Recipe, chunk sizing and scaling: docs/cluster.md.
+Formats: docs/experiment-format.md, docs/output-format.md.)");
 
   CompareArgs cmp;
   CLI::App* compare_cmd = app.add_subcommand(
@@ -339,6 +430,8 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
     return code == 0 ? 0 : kExitBadInput;
   }
 
+  if (g_mpi.rank > 0 && !*sweep) return 0;  // under mpirun only sweeps use the other ranks
+
   try {
     if (*run) return cmd_run(run_args, joined_command_line(argc, argv));
     if (*validate) return cmd_validate(validate_scenario);
@@ -369,4 +462,69 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
     return kExitBadInput;
   }
   return 0;
+}
+
+}  // namespace
+
+#ifdef HEDGESIM_WITH_MPI
+namespace {
+
+/// Ranks other than 0 print nothing (rank 0 speaks for the job): their cout and cerr go nowhere until
+/// restored, which must happen before the null stream is destroyed.
+class SilencedStreams {
+ public:
+  explicit SilencedStreams(bool silence) {
+    if (!silence) return;
+    out_ = std::cout.rdbuf(&null_);
+    err_ = std::cerr.rdbuf(&null_);
+  }
+  ~SilencedStreams() { restore(); }
+  SilencedStreams(const SilencedStreams&) = delete;
+  SilencedStreams& operator=(const SilencedStreams&) = delete;
+  void restore() {
+    if (out_ != nullptr) std::cout.rdbuf(out_);
+    if (err_ != nullptr) std::cerr.rdbuf(err_);
+    out_ = err_ = nullptr;
+  }
+
+ private:
+  struct NullBuffer : std::streambuf {
+    int overflow(int c) override { return c; }
+  } null_;
+  std::streambuf* out_ = nullptr;
+  std::streambuf* err_ = nullptr;
+};
+
+/// hedgesim started by mpirun or srun: MPI is initialised around the command, and an unexpected failure
+/// on any rank ends the whole job (exit 3) with a message naming the rank, rather than leaving the other
+/// ranks waiting for it.
+int main_under_mpi(int argc, char** argv) {
+  std::optional<mpi::Session> session;
+  try {
+    session.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "hedgesim: " << e.what() << "\n";
+    return 3;
+  }
+  g_mpi = {session->rank(), session->size()};
+  SilencedStreams silenced(g_mpi.rank > 0);
+  try {
+    return cli_main(argc, argv);
+  } catch (const std::exception& e) {
+    silenced.restore();
+    std::cout.flush();
+    std::cerr << "hedgesim: rank " << g_mpi.rank << " of " << g_mpi.size << " failed: " << e.what()
+              << std::endl;
+    mpi::abort_all(3);
+  }
+}
+
+}  // namespace
+#endif
+
+int main(int argc, char** argv) {
+#ifdef HEDGESIM_WITH_MPI
+  if (mpi::launched_by_mpi()) return main_under_mpi(argc, argv);
+#endif
+  return cli_main(argc, argv);
 }

@@ -71,37 +71,90 @@ std::vector<double> evaluate_chunk(const WorkPlan& plan, PointEvaluator::Worker&
   return out;
 }
 
-bool run_chunks(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
-                const RunChunksOptions& options) {
-  std::atomic<std::int64_t> next{0};
-  std::atomic<bool> failed{false};
+std::vector<double> evaluate_chunk_parallel(const WorkPlan& plan,
+                                            std::vector<std::unique_ptr<PointEvaluator::Worker>>& workers,
+                                            std::int64_t chunk) {
+  if (workers.size() <= 1) return evaluate_chunk(plan, *workers.at(0), chunk);
+  const std::int64_t first = plan.first_point(chunk), end = plan.end_point(chunk);
+  std::vector<double> out(static_cast<std::size_t>((end - first) * plan.per_point()));
+  std::atomic<std::int64_t> next{first};
   std::exception_ptr error;
   std::mutex error_mutex;
-  auto stopping = [&] { return failed.load() || (options.stop != nullptr && options.stop->load()); };
-  auto work = [&] {
+  auto work = [&](PointEvaluator::Worker& worker) {
     try {
-      auto worker = evaluator.make_worker();
-      for (std::int64_t c = next++; c < plan.chunks() && !stopping(); c = next++) {
-        if (journal.has(c)) continue;
-        journal.append(c, evaluate_chunk(plan, *worker, c));
-        if (options.progress != nullptr)
-          options.progress->advance((plan.end_point(c) - plan.first_point(c)) * plan.replicates);
+      Eigen::VectorXd values(plan.values.cols());
+      for (std::int64_t p = next++; p < end; p = next++) {
+        values = plan.values.row(p).transpose();
+        worker.evaluate(values, plan.replicates, out.data() + (p - first) * plan.per_point());
       }
     } catch (...) {
       std::lock_guard lock(error_mutex);
       if (!error) error = std::current_exception();
-      failed = true;
+      next = end;
     }
   };
-  const int threads = static_cast<int>(
-      std::clamp<std::int64_t>(options.threads, 1, std::max<std::int64_t>(1, plan.chunks())));
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t)
-    pool.emplace_back(work);
-  work();
+  for (std::size_t t = 1; t < workers.size(); ++t)
+    pool.emplace_back(work, std::ref(*workers[t]));
+  work(*workers[0]);
   for (auto& t : pool)
     t.join();
   if (error) std::rethrow_exception(error);
+  return out;
+}
+
+std::int64_t ChunkQueue::next() {
+  for (std::int64_t c = next_++; c < plan_.chunks(); c = next_++)
+    if (!journal_.has(c)) return c;
+  return -1;
+}
+
+LocalWorkers::LocalWorkers(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
+                           ChunkQueue& queue, const RunChunksOptions& options)
+    : plan_(plan), evaluator_(evaluator), journal_(journal), queue_(queue), options_(options) {
+  const auto threads = std::min<std::int64_t>(std::max(0, options.threads), plan.chunks());
+  for (std::int64_t t = 0; t < threads; ++t)
+    threads_.emplace_back([this] { work(); });
+}
+
+LocalWorkers::~LocalWorkers() {
+  failed_ = true;  // only if join() was skipped by an exception: stop after the chunks in flight
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+bool LocalWorkers::stopping() const {
+  return failed_.load() || (options_.stop != nullptr && options_.stop->load());
+}
+
+void LocalWorkers::work() {
+  try {
+    auto worker = evaluator_.make_worker();
+    for (std::int64_t c = stopping() ? -1 : queue_.next(); c >= 0; c = stopping() ? -1 : queue_.next()) {
+      journal_.append(c, evaluate_chunk(plan_, *worker, c));
+      if (options_.progress != nullptr)
+        options_.progress->advance((plan_.end_point(c) - plan_.first_point(c)) * plan_.replicates);
+    }
+  } catch (...) {
+    std::lock_guard lock(error_mutex_);
+    if (!error_) error_ = std::current_exception();
+    failed_ = true;
+  }
+}
+
+void LocalWorkers::join() {
+  for (auto& t : threads_)
+    t.join();
+  threads_.clear();
+  if (error_) std::rethrow_exception(error_);
+}
+
+bool run_chunks(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
+                const RunChunksOptions& options) {
+  ChunkQueue queue(plan, journal);
+  RunChunksOptions at_least_one = options;
+  at_least_one.threads = std::max(1, options.threads);
+  LocalWorkers(plan, evaluator, journal, queue, at_least_one).join();
   return journal.chunks_done() == plan.chunks();
 }
 

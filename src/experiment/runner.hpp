@@ -1,17 +1,21 @@
 // The experiment runner: the work of a sweep is a list of design points, each run for R replicates, cut into
 // chunks of consecutive points. This module owns that plan, the pure function from a chunk to its results
 // (evaluate_chunk: same chunk, same numbers, whichever thread, process or MPI rank computes it), and the
-// threaded loop that computes the chunks a journal does not yet hold and appends each one as it finishes,
-// stopping cleanly between chunks when asked. What a point means is the PointEvaluator's business: the model
-// (ModelEvaluator) or, in tests, an analytic function through exactly the same path.
+// threads that compute the chunks a journal does not yet hold and append each one as it finishes, stopping
+// cleanly between chunks when asked (the MPI coordinator, mpi_runner, hands out the same chunks to ranks).
+// What a point means is the PointEvaluator's business: the model (ModelEvaluator) or, in tests, an analytic
+// function through exactly the same path.
 #pragma once
 
 #include <Eigen/Dense>
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "experiment/metrics.hpp"
@@ -94,14 +98,63 @@ int automatic_chunk_points(std::int64_t points, int replicates);
 /// ((p - first_point) * replicates + r) * metrics + j. A pure function of (plan, chunk).
 std::vector<double> evaluate_chunk(const WorkPlan& plan, PointEvaluator::Worker& worker, std::int64_t chunk);
 
+/// Chunks one thread may evaluate with another's help: a chunk's points shared among `workers` threads (each
+/// point's results land in the same place whichever thread computes it, so the bytes do not change). For
+/// processes that receive one chunk at a time, such as MPI ranks other than the coordinator.
+std::vector<double> evaluate_chunk_parallel(const WorkPlan& plan,
+                                            std::vector<std::unique_ptr<PointEvaluator::Worker>>& workers,
+                                            std::int64_t chunk);
+
+/// Hands out, in order, the chunks a journal does not hold, to any number of threads. Thread-safe.
+class ChunkQueue {
+ public:
+  ChunkQueue(const WorkPlan& plan, const io::Journal& journal) : plan_(plan), journal_(journal) {}
+  /// The next chunk to compute, or -1 when none is left.
+  std::int64_t next();
+
+ private:
+  const WorkPlan& plan_;
+  const io::Journal& journal_;
+  std::atomic<std::int64_t> next_{0};
+};
+
 struct RunChunksOptions {
   int threads = 1;
   const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop after the chunks in flight
   io::ProgressBar* progress = nullptr;      ///< advanced by one per run finished
 };
 
-/// Computes every chunk the journal lacks, appending each as it finishes. Returns true when all chunks are
-/// in the journal, false when stopped early. Exceptions in a worker stop the others and are rethrown.
+/// `options.threads` threads (none if 0: an MPI coordinator that only coordinates) that take chunks from a
+/// queue, compute them and append them to the journal, until the queue is empty, `stopping()` is true or one
+/// of them fails. The caller's thread is free (an MPI coordinator polls on it); join() waits for them and
+/// rethrows the first exception a thread threw.
+class LocalWorkers {
+ public:
+  LocalWorkers(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal, ChunkQueue& queue,
+               const RunChunksOptions& options);
+  ~LocalWorkers();
+  LocalWorkers(const LocalWorkers&) = delete;
+  LocalWorkers& operator=(const LocalWorkers&) = delete;
+  /// True once a thread failed or the options' stop flag is set: the time to stop handing out work.
+  bool stopping() const;
+  void join();
+
+ private:
+  void work();
+  const WorkPlan& plan_;
+  const PointEvaluator& evaluator_;
+  io::Journal& journal_;
+  ChunkQueue& queue_;
+  RunChunksOptions options_;
+  std::atomic<bool> failed_{false};
+  std::exception_ptr error_;
+  std::mutex error_mutex_;
+  std::vector<std::thread> threads_;
+};
+
+/// Computes every chunk the journal lacks on `options.threads` threads, appending each as it finishes.
+/// Returns true when all chunks are in the journal, false when stopped early. Exceptions in a worker stop
+/// the others and are rethrown.
 bool run_chunks(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
                 const RunChunksOptions& options);
 

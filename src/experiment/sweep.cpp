@@ -228,6 +228,16 @@ Eigen::MatrixXd parameter_values(const ExperimentSpec& e, const Eigen::MatrixXd&
   return v;
 }
 
+WorkPlan make_plan(const ExperimentSpec& e, const SweepDesign& design, int metrics) {
+  WorkPlan plan;
+  plan.values = parameter_values(e, design.unit);
+  plan.replicates = e.replicates;
+  plan.metrics = metrics;
+  plan.chunk_points =
+      e.chunk_points > 0 ? e.chunk_points : automatic_chunk_points(plan.points(), e.replicates);
+  return plan;
+}
+
 io::JournalHeader experiment_identity(const ResolvedExperiment& e) {
   return {
       {"version", version()},
@@ -244,12 +254,7 @@ io::JournalHeader experiment_provenance(const ResolvedExperiment& e) {
 SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, const SweepOptions& opt) {
   const ExperimentSpec& e = job.spec;
   const SweepDesign design = make_design(e);
-  WorkPlan plan;
-  plan.values = parameter_values(e, design.unit);
-  plan.replicates = e.replicates;
-  plan.metrics = evaluator.metric_count();
-  plan.chunk_points =
-      e.chunk_points > 0 ? e.chunk_points : automatic_chunk_points(plan.points(), e.replicates);
+  const WorkPlan plan = make_plan(e, design, evaluator.metric_count());
 
   io::JournalHeader header = job.identity;
   header.emplace_back("points", std::to_string(plan.points()));
@@ -278,7 +283,7 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
   io::ProgressBar bar(result.runs, stderr,
                       {.unit = "runs", .label = e.name, .enabled = opt.progress, .initial = runs_done});
   RunChunksOptions ro{opt.threads, opt.stop, &bar};
-  result.finished = run_chunks(plan, evaluator, journal, ro);
+  result.finished = opt.execute(plan, evaluator, journal, ro);
   result.chunks_done = journal.chunks_done();
   if (!result.finished) {
     bar.interrupt();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ SweepDesign make_design(const ExperimentSpec& e);
 /// Each parameter's value at each point: ParameterAxis::value_at of the unit coordinate.
 Eigen::MatrixXd parameter_values(const ExperimentSpec& e, const Eigen::MatrixXd& unit);
 
+/// The work of a sweep: the design's parameter values, the experiment's replicates, the evaluator's metrics
+/// and the chunk size (the experiment's, or automatic_chunk_points). Every MPI rank computes the same plan.
+WorkPlan make_plan(const ExperimentSpec& e, const SweepDesign& design, int metrics);
+
 /// What a sweep needs besides its evaluator: the experiment, the names of its metrics, and what identifies
 /// it (recorded in the journal, checked on --resume, and written to meta.json).
 struct SweepJob {
@@ -40,8 +45,14 @@ struct SweepJob {
       provenance{};  ///< recorded in meta.json only: the paths as given (they may differ on resume)
 };
 
+/// Computes the chunks a journal lacks; returns true when all are in (run_chunks, or under MPI the
+/// coordinator that hands chunks out to ranks).
+using ChunkExecutor =
+    std::function<bool(const WorkPlan&, const PointEvaluator&, io::Journal&, const RunChunksOptions&)>;
+
 struct SweepOptions {
   std::string out_dir{};
+  ChunkExecutor execute = run_chunks;
   int threads = 1;
   bool resume = false;
   bool progress = false;                    ///< draw a progress bar on stderr

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <sys/stat.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -162,7 +163,10 @@ Journal Journal::resume(const std::string& path, const JournalHeader& expected) 
   return j;
 }
 
-void Journal::append(std::int64_t chunk, const std::vector<double>& values) {
+namespace {
+
+/// One record as stored: magic, chunk, count, the values and their checksum.
+std::string encode_record(std::int64_t chunk, const std::vector<double>& values) {
   std::string rec(20 + values.size() * 8 + 8, '\0');
   const std::uint64_t count = values.size();
   std::memcpy(rec.data(), kRecordMagic, 4);
@@ -173,14 +177,34 @@ void Journal::append(std::int64_t chunk, const std::vector<double>& values) {
   h = fnv1a(&count, 8, h);
   h = fnv1a(values.data(), count * 8, h);
   std::memcpy(rec.data() + 20 + count * 8, &h, 8);
+  return rec;
+}
+
+}  // namespace
+
+void Journal::append(std::int64_t chunk, const std::vector<double>& values) {
+  append_batch({{chunk, values}});
+}
+
+void Journal::append_batch(const std::vector<std::pair<std::int64_t, std::vector<double>>>& records) {
   std::lock_guard lock(mutex_);
-  if (done_.count(chunk) != 0) return;
+  std::string bytes;
+  std::vector<std::pair<std::int64_t, Where>> added;
+  for (const auto& [chunk, values] : records) {
+    if (done_.count(chunk) != 0) continue;
+    if (std::any_of(added.begin(), added.end(), [c = chunk](const auto& a) { return a.first == c; }))
+      continue;
+    added.push_back({chunk, {end_ + static_cast<std::int64_t>(bytes.size()) + 20, values.size()}});
+    bytes += encode_record(chunk, values);
+  }
+  if (bytes.empty()) return;
   if (::lseek(fd_, end_, SEEK_SET) < 0)
     fail(path_, std::string("cannot seek the journal: ") + std::strerror(errno));
-  write_all(fd_, rec.data(), rec.size(), path_);
+  write_all(fd_, bytes.data(), bytes.size(), path_);
   if (::fsync(fd_) != 0) fail(path_, std::string("cannot fsync the journal: ") + std::strerror(errno));
-  done_[chunk] = {end_ + 20, count};
-  end_ += static_cast<std::int64_t>(rec.size());
+  for (const auto& [chunk, where] : added)
+    done_[chunk] = where;
+  end_ += static_cast<std::int64_t>(bytes.size());
 }
 
 bool Journal::has(std::int64_t chunk) const {

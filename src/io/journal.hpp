@@ -37,6 +37,10 @@ class Journal {
 
   /// Appends chunk `chunk`'s values and fsyncs before returning. Thread-safe; a chunk is recorded once.
   void append(std::int64_t chunk, const std::vector<double>& values);
+  /// Appends several chunks with one write and one fsync (group commit): what lets one process record the
+  /// chunks of many MPI ranks, since the fsync, not the write, is the cost of a record. Chunks already
+  /// recorded (or repeated in `records`) are skipped. Thread-safe.
+  void append_batch(const std::vector<std::pair<std::int64_t, std::vector<double>>>& records);
   bool has(std::int64_t chunk) const;
   std::int64_t chunks_done() const;
   /// The values recorded for a finished chunk (read back from the file). Thread-safe.

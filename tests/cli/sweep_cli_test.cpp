@@ -2,120 +2,17 @@
 // stopped with SIGINT part-way and finished with --resume writes the same bytes as an uninterrupted sweep
 // with another thread count; refusals and bad experiment files exit 2 with file:line:col; compare pairs
 // replicates and finds the veto's effect.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <filesystem>
 #include <fstream>
-#include <thread>
 
-#include "experiment/sweep.hpp"
-#include "io/atomic_file.hpp"
-#include "support/scenario_fixture.hpp"
-
-extern char** environ;
+#include "support/sweep_process.hpp"
 
 namespace hedgesim {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::source_path;
-using testing::TempDir;
-
-/// A hedgesim process started with its output going to a file.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const std::string& log) {
-    std::vector<std::string> all = {HEDGESIM_BINARY};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  void signal(int sig) const { ::kill(pid_, sig); }
-  /// The wait status.
-  int wait() {
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-struct Outcome {
-  int code;
-  std::string out;
-};
-Outcome hedgesim(const std::vector<std::string>& args, const TempDir& dir) {
-  Process p(args, dir.file("log.txt"));
-  const int status = p.wait();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, io::read_file(dir.file("log.txt"))};
-}
-
-/// Long enough to be interrupted: 2000 points of France's 2019-2025 strategy, one point per chunk.
-std::string long_experiment(const TempDir& dir) {
-  return dir.write("long.toml",
-                   "[experiment]\nname = \"long\"\nscenario = \"" +
-                       source_path("scenarios/france-strategy-2019-2025.toml") +
-                       "\"\nseed = 5\nreplicates = 4\nchunk_points = 1\n"
-                       "[design]\nkind = \"lhs\"\nsamples = 2000\n"
-                       "[[parameters]]\nname = \"courting_gain\"\nmin = 1.0\nmax = 4.0\n"
-                       "[[parameters]]\nname = \"rival_budget\"\nmin = 0.3\nmax = 1.2\n"
-                       "[[metrics]]\nname = \"srb_courting\"\nagent = \"SRB\"\n"
-                       "variable = \"courting\"\nstatistic = \"mean\"\n"
-                       "[[metrics]]\nname = \"mkd_gap_max\"\nagent = \"MKD\"\nvariable = \"gap\"\n"
-                       "statistic = \"max\"\n");
-}
-
-/// Waits until the journal holds some finished chunks (its size passes `bytes`).
-bool wait_for_journal(const std::string& path, std::uintmax_t bytes) {
-  for (int i = 0; i < 20000; ++i) {
-    std::error_code ec;
-    if (fs::file_size(path, ec) > bytes && !ec) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return false;
-}
-
-/// meta.json without its command_line, which records how each sweep was invoked.
-std::string meta_without_command_line(const std::string& path) {
-  std::string s = io::read_file(path), out;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);)
-    if (line.find("\"command_line\"") == std::string::npos) out += line + "\n";
-  return out;
-}
-
-void expect_same_outputs(const std::string& a, const std::string& b) {
-  for (const char* f : {"design.csv", "results.csv", "summary.csv"})
-    EXPECT_EQ(io::read_file(a + "/" + f), io::read_file(b + "/" + f)) << f;
-  EXPECT_EQ(meta_without_command_line(a + "/meta.json"), meta_without_command_line(b + "/meta.json"));
-  EXPECT_FALSE(fs::exists(a + "/" + kJournalName));
-}
-
-/// Starts `hedgesim sweep EXP --out OUT --threads T`, sends `sig` once some chunks are journaled, and returns
-/// the wait status (the log goes to LOG).
-int interrupted_sweep(const std::string& exp, const std::string& out, const char* threads, int sig,
-                      const std::string& log) {
-  Process p({"sweep", exp, "--out", out, "--threads", threads, "--quiet"}, log);
-  EXPECT_TRUE(wait_for_journal(out + "/" + kJournalName, 4096)) << "no chunk was journaled";
-  p.signal(sig);
-  return p.wait();
-}
+using namespace testing;
 
 TEST(SweepCli, KilledWithSigkillAndResumedWritesTheSameBytesAsAnUninterruptedSweep) {
   TempDir dir;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "support/files.hpp"
 #include "support/input_error_message.hpp"
 #include "support/scenario_fixture.hpp"
 
@@ -36,6 +37,26 @@ TEST(Journal, AppendedChunksReadBackExactlyAfterReopening) {
   EXPECT_EQ(j.read(0), b);
   j.append(1, {7.0});  // appending after reopening goes after the old records
   EXPECT_EQ(Journal::resume(path, kHeader).read(1), std::vector<double>{7.0});
+}
+
+TEST(Journal, ABatchIsTheSameBytesAsItsRecordsAppendedOneByOne) {
+  testing::TempDir dir;
+  const std::string one = dir.file("one.hsj"), batch = dir.file("batch.hsj");
+  {
+    Journal j = Journal::create(one, kHeader);
+    j.append(2, {1.5});
+    j.append(0, {2.5, 3.5});
+    j.append(5, {});
+  }
+  {
+    Journal j = Journal::create(batch, kHeader);
+    j.append_batch({{2, {1.5}}, {0, {2.5, 3.5}}});
+    j.append_batch({{0, {9.0}}, {5, {}}, {5, {8.0}}});  // recorded chunks and repeats are skipped
+    EXPECT_EQ(j.chunks_done(), 3);
+    EXPECT_EQ(j.read(0), (std::vector<double>{2.5, 3.5}));
+  }
+  EXPECT_EQ(testing::slurp(one), testing::slurp(batch));
+  EXPECT_EQ(Journal::resume(batch, kHeader).read(2), std::vector<double>{1.5});
 }
 
 TEST(Journal, ATornLastRecordIsCutOffAndItsChunkCountsAsNotDone) {
