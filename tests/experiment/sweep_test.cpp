@@ -218,6 +218,41 @@ TEST(Sweep, ChunksArePureFunctionsOfThePlan) {
   EXPECT_NE(evaluate_chunk(plan, *w1, 2), c3);
 }
 
+TEST(Sweep, AChunkSharedAmongThreadsIsTheSameBytesAsOneThreadsChunk) {
+  // What lets an MPI rank put all its threads on the one chunk it holds.
+  ModelSweep s;
+  const ModelEvaluator ev = s.evaluator();
+  s.job.spec.chunk_points = 7;
+  const WorkPlan plan = make_plan(s.job.spec, make_design(s.job.spec), 1);
+  std::vector<std::unique_ptr<PointEvaluator::Worker>> three;
+  for (int t = 0; t < 3; ++t)
+    three.push_back(ev.make_worker());
+  auto one = ev.make_worker();
+  for (std::int64_t c : {0, 3})  // a full chunk and the short last one (24 points = 3 x 7 + 3)
+    EXPECT_EQ(evaluate_chunk_parallel(plan, three, c), evaluate_chunk(plan, *one, c)) << c;
+}
+
+TEST(Sweep, TheQueueHandsOutOnlyTheChunksTheJournalLacks) {
+  testing::TempDir dir;
+  ModelSweep s;
+  const WorkPlan plan = make_plan(s.job.spec, make_design(s.job.spec), 1);
+  io::Journal journal = io::Journal::create(dir.file("j.hsj"), s.job.identity);
+  journal.append(0, {1.0});
+  journal.append(2, {1.0});
+  ChunkQueue queue(plan, journal);
+  EXPECT_EQ(queue.next(), 1);
+  EXPECT_EQ(queue.next(), 3);
+  for (std::int64_t c = 4; c < plan.chunks(); ++c)
+    EXPECT_EQ(queue.next(), c);
+  EXPECT_EQ(queue.next(), -1);
+  // No local threads (an MPI coordinator that only coordinates): nothing is computed.
+  const ModelEvaluator ev = s.evaluator();
+  ChunkQueue again(plan, journal);
+  LocalWorkers none(plan, ev, journal, again, {.threads = 0});
+  none.join();
+  EXPECT_EQ(journal.chunks_done(), 2);
+}
+
 TEST(Sweep, DesignValuesFollowTheParameterRanges) {
   ModelSweep s;
   const Eigen::MatrixXd v = parameter_values(s.job.spec, make_design(s.job.spec).unit);
