@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README quick start, command 2 (and what .ci/run calls): install what is missing, then build and run the
-# whole test suite twice: in Release, and under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks
-# formatting (clang-format) and that the benchmarks build.
+# whole test suite twice: in Release, and under AddressSanitizer + UndefinedBehaviorSanitizer (both with MPI,
+# whose tests run mpirun on this machine). Also checks formatting (clang-format), that the benchmarks build,
+# and that hedgesim still builds and sweeps without MPI (-DHEDGESIM_MPI=OFF).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +23,8 @@ for preset in release asan; do
   echo "== test ($preset)"
   ctest --preset "$preset" -j "$jobs"
 done
+
+echo "== build and sweep tests without MPI (-DHEDGESIM_MPI=OFF)"
+cmake -S . -B build/no-mpi -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEDGESIM_MPI=OFF -DHEDGESIM_BUILD_BENCH=OFF >/dev/null
+cmake --build build/no-mpi -j "$jobs" --target hedgesim sweep_cli_test
+ctest --test-dir build/no-mpi -R '^SweepCli\.' -j "$jobs" --output-on-failure

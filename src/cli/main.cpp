@@ -1,7 +1,10 @@
 // The `hedgesim` command line (CLI11): run, validate, explain, plot, sweep, compare. It parses arguments,
 // calls the experiment and report modules, and turns every InputError into `file:line:col: message` on stderr
-// with exit code 2. It holds no model logic.
+// with exit code 2. Started by mpirun or srun, it initialises MPI around the command: a sweep then spreads
+// over the ranks (rank 0 speaks for the job), other commands run on rank 0 alone. It holds no model logic.
+#include <sched.h>
 #include <CLI/CLI.hpp>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -44,8 +47,30 @@ bool show_progress(bool quiet, std::int64_t runs) {
   return !quiet && runs >= 64 && io::ProgressBar::stderr_is_terminal();
 }
 
+/// The ranks of this process's MPI job: {0, 1} without MPI.
+struct MpiPlace {
+  int rank = 0, size = 1;
+};
+MpiPlace g_mpi;
+
+/// The cores this process may run on: its affinity mask (what mpirun's or Slurm's binding gives each rank,
+/// as `nproc` reports), not every core of the machine.
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+/// --threads, or by default one thread per usable core. More threads than usable cores only share them,
+/// which under MPI usually means the ranks were bound to one core each: say so once.
 int default_threads(int requested) {
-  return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = usable_cores();
+  if (requested > cores && g_mpi.size > 1 && g_mpi.rank == 0)
+    std::cerr << "note: --threads " << requested << " but this rank may run on " << cores
+              << " core(s) only (MPI binding); give each rank its cores, e.g. mpirun --map-by slot:PE="
+              << requested << " or srun --cpus-per-task=" << requested << " (docs/cluster.md)\n";
+  return requested > 0 ? requested : cores;
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -119,12 +144,6 @@ struct SweepArgs {
   bool resume = false;
   bool quiet = false;
 };
-
-/// The ranks of this process's MPI job: {0, 1} without MPI.
-struct MpiPlace {
-  int rank = 0, size = 1;
-};
-MpiPlace g_mpi;
 
 /// An experiment file read and checked for sweeping: the model and metrics, the job's identity, and the
 /// model's indices of the swept parameters.
@@ -205,6 +224,14 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
     s = load_sweep_on_every_rank(a.experiment);
     if (!s) return kExitBadInput;
   }
+#endif
+#ifndef HEDGESIM_WITH_MPI
+  if (mpi::launcher_size() > 1)
+    throw InputError({"<command line>", 1, 0},
+                     "this hedgesim was built without MPI (-DHEDGESIM_MPI=OFF) but started as " +
+                         std::to_string(mpi::launcher_size()) +
+                         " processes by an MPI launcher: they would all write the same files. Rebuild with "
+                         "-DHEDGESIM_MPI=ON, or run it without mpirun/srun");
 #endif
   if (!s) s.emplace(load_sweep(a.experiment));
   const ResolvedExperiment& e = s->e;
@@ -323,7 +350,7 @@ int cli_main(int argc, char** argv) {
          "the per-step mean and 5/95 % quantiles")
       ->check(CLI::Range(1, 1000000));
   run->add_option("--threads,-t", run_args.threads,
-                  "Worker threads (default: all cores); results do not depend on it")
+                  "Worker threads (default: one per core this process may use); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_option("--out,-o", run_args.out, "Output directory (created if missing)")->capture_default_str();
   run->add_flag("--quiet,-q", run_args.quiet, "No progress bar (it is shown only when stderr is a terminal)");
@@ -375,7 +402,7 @@ intervals, parameters sorted by influence) or of `hedgesim compare` (difference.
   sweep->add_option("--out,-o", sw.out, "Output directory (default: out/<experiment name>)");
   sweep
       ->add_option("--threads,-t", sw.threads,
-                   "Worker threads (default: all cores); results do not depend on it")
+                   "Worker threads (default: one per core this process may use); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   sweep->add_flag("--resume", sw.resume,
                   "Finish an interrupted sweep from its journal in the output directory (refused if the "
@@ -411,7 +438,7 @@ Formats: docs/experiment-format.md, docs/output-format.md.)");
       "Default: each hedger's mean signal and mean substance");
   compare_cmd
       ->add_option("--threads,-t", cmp.threads,
-                   "Worker threads (default: all cores); results do not depend on it")
+                   "Worker threads (default: one per core this process may use); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   compare_cmd->add_option("--out,-o", cmp.out, "Output directory (default: out/compare-<A>-vs-<B>)");
   compare_cmd->add_flag("--no-plot", cmp.no_plot, "Do not draw difference.png (gnuplot)");

@@ -1,5 +1,6 @@
 #include "experiment/mpi_runner.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #ifdef HEDGESIM_WITH_MPI
@@ -21,6 +22,12 @@ bool launched_by_mpi() {
     if (std::getenv(name) != nullptr) return true;
 #endif
   return false;
+}
+
+int launcher_size() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* v = std::getenv(name)) return std::max(1, std::atoi(v));
+  return 1;
 }
 
 #ifdef HEDGESIM_WITH_MPI

@@ -13,7 +13,7 @@
 // ([chunk, values...] as doubles) for each chunk; the coordinator answers each with kAssign (one int64: the
 // next chunk, or -1 to stop). A serving rank thus has at most one chunk in flight.
 //
-// When built without MPI (HEDGESIM_MPI=OFF) only launched_by_mpi() exists, and it reports false.
+// When built without MPI (HEDGESIM_MPI=OFF) only launched_by_mpi() (false) and launcher_size() exist.
 #pragma once
 
 #include <optional>
@@ -26,6 +26,10 @@ namespace hedgesim::mpi {
 /// True when this process was started by mpirun/mpiexec or srun (their environment variables are set), and
 /// this build has MPI. A plain `hedgesim sweep` never initialises MPI.
 bool launched_by_mpi();
+
+/// The number of processes the launcher started (OMPI_COMM_WORLD_SIZE, PMI_SIZE), 1 if none: lets a build
+/// without MPI refuse to run as K copies that would all write the same files.
+int launcher_size();
 
 #ifdef HEDGESIM_WITH_MPI
 

@@ -98,6 +98,21 @@ TEST(SweepCli, BadExperimentsExitTwoWithTheirPosition) {
       << nodesign.out;
 }
 
+#ifndef HEDGESIM_WITH_MPI
+TEST(SweepCli, ABuildWithoutMpiRefusesToRunAsSeveralLauncherProcesses) {
+  // Without MPI, `mpirun -np 3 hedgesim sweep` would be three sweeps writing the same files.
+  TempDir dir;
+  ::setenv("OMPI_COMM_WORLD_SIZE", "3", 1);
+  const Outcome r = hedgesim({"sweep", long_experiment(dir), "--out", dir.file("out")}, dir);
+  ::unsetenv("OMPI_COMM_WORLD_SIZE");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("built without MPI (-DHEDGESIM_MPI=OFF) but started as 3 processes"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(dir.file("out/" + std::string(kJournalName))));
+}
+#endif
+
 TEST(CompareCli, FindsTheVetosEffectAndIsTheSameWhateverTheThreads) {
   TempDir dir;
   const std::string a = source_path("scenarios/veto-2019.toml"),
