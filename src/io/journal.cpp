@@ -172,7 +172,8 @@ std::string encode_record(std::int64_t chunk, const std::vector<double>& values)
   std::memcpy(rec.data(), kRecordMagic, 4);
   std::memcpy(rec.data() + 4, &chunk, 8);
   std::memcpy(rec.data() + 12, &count, 8);
-  std::memcpy(rec.data() + 20, values.data(), count * 8);
+  if (count > 0)
+    std::memcpy(rec.data() + 20, values.data(), count * 8);  // an empty vector's data() may be null
   std::uint64_t h = fnv1a(&chunk, 8);
   h = fnv1a(&count, 8, h);
   h = fnv1a(values.data(), count * 8, h);
