@@ -1,7 +1,8 @@
-// The `hedgesim` command line (CLI11): run, validate, explain, plot, sweep, compare. It parses arguments,
-// calls the experiment and report modules, and turns every InputError into `file:line:col: message` on stderr
-// with exit code 2. Started by mpirun or srun, it initialises MPI around the command: a sweep then spreads
-// over the ranks (rank 0 speaks for the job), other commands run on rank 0 alone. It holds no model logic.
+// The `hedgesim` command line (CLI11): run, validate, explain, plot, report, sweep, compare. It parses
+// arguments, calls the experiment and report modules, and turns every InputError into `file:line:col:
+// message` on stderr with exit code 2. Started by mpirun or srun, it initialises MPI around the command: a
+// sweep then spreads over the ranks (rank 0 speaks for the job), other commands run on rank 0 alone. It holds
+// no model logic.
 #include <sched.h>
 #include <CLI/CLI.hpp>
 
@@ -22,6 +23,8 @@
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"
+#include "report/gnuplot.hpp"
+#include "report/html_report.hpp"
 #include "report/plot.hpp"
 #include "report/plot_study.hpp"
 
@@ -99,28 +102,54 @@ struct RunArgs {
   bool quiet = false;
 };
 
-int cmd_run(const RunArgs& a, const std::string& command_line) {
-  const CompiledModel m = load_and_compile(a.scenario);
+/// Runs the scenario's ensemble and writes the run files into `dir` (created first, so that a bad directory
+/// fails before the work): what `run` does, and what `report` does in a scratch directory. Returns the seed.
+std::uint64_t run_into(const CompiledModel& m, const RunArgs& a, const std::string& dir,
+                       const std::string& command_line, std::vector<std::string>& files) {
   EnsembleOptions opt;
   opt.seed = a.seed.value_or(m.scenario.seed);
   opt.replicates = a.replicates;
   opt.threads = default_threads(a.threads);
   opt.attribution = !a.no_attribution;
-  io::ensure_output_dir(a.out);  // fail before the work, not after it
+  io::ensure_output_dir(dir);
   io::ProgressBar bar(
       a.replicates, stderr,
       {.unit = "runs", .label = m.scenario.name, .enabled = show_progress(a.quiet, a.replicates)});
   opt.on_done = [&](int n) { bar.advance(n); };
   const auto runs = run_ensemble(m, opt);
   bar.finish();
-  const auto files = write_run_outputs(m, runs, a.out, {opt.seed, command_line});
+  files = write_run_outputs(m, runs, dir, {opt.seed, command_line});
+  return opt.seed;
+}
+
+void print_run_summary(const CompiledModel& m, const RunArgs& a, std::uint64_t seed) {
   std::cout << "ran '" << m.scenario.name << "': " << a.replicates << " replicate(s) x " << m.steps
             << " steps of " << m.params.step_days << " days (" << format_date(m.scenario.start) << " to "
-            << format_date(m.scenario.end) << "), seed " << opt.seed << "\n";
+            << format_date(m.scenario.end) << "), seed " << seed << "\n";
+}
+
+int cmd_run(const RunArgs& a, const std::string& command_line) {
+  const CompiledModel m = load_and_compile(a.scenario);
+  std::vector<std::string> files;
+  print_run_summary(m, a, run_into(m, a, a.out, command_line, files));
   for (const auto& f : files)
     std::cout << "  wrote " << f << "\n";
   std::cout << "next: hedgesim explain " << a.out << " --agent " << m.agent_ids[0] << "   or   hedgesim plot "
             << a.out << "\n";
+  return 0;
+}
+
+/// `hedgesim report`: the scenario is run into a scratch directory, whose files become one HTML page.
+int cmd_report(const RunArgs& a, std::string out, const std::string& command_line) {
+  const CompiledModel m = load_and_compile(a.scenario);
+  if (out.empty()) out = "out/" + m.scenario.name + "-report.html";
+  const std::string parent = std::filesystem::path(out).parent_path().string();
+  io::ensure_output_dir(parent.empty() ? "." : parent);  // fail before the work, not after it
+  report::detail::TempDir scratch;
+  std::vector<std::string> files;
+  print_run_summary(m, a, run_into(m, a, scratch.path().string(), command_line, files));
+  std::cout << "  wrote " << report::write_html_report({scratch.path().string(), out, "gnuplot"})
+            << "  (self-contained: open it in a browser, print it, or mail it)\n";
   return 0;
 }
 
@@ -318,6 +347,7 @@ Examples:
   hedgesim run scenarios/veto-2019.toml --replicates 200 --threads 2 --out out/veto-ens
   hedgesim explain out/veto --agent ID --from 2019-10-01 --to 2019-12-31
   hedgesim plot out/veto-ens --agents ID,ID
+  hedgesim report scenarios/veto-2019.toml --out out/veto-2019.html
   hedgesim compare scenarios/veto-2019.toml scenarios/no-veto-2019.toml --metrics experiments/veto-vs-no-veto.toml
   hedgesim sweep experiments/hedging-sobol-small.toml --out out/sobol-small
   hedgesim sweep experiments/hedging-sobol.toml --out out/sobol --resume     (after an interruption)
@@ -356,6 +386,34 @@ int cli_main(int argc, char** argv) {
   run->add_flag("--quiet,-q", run_args.quiet, "No progress bar (it is shown only when stderr is a terminal)");
   run->add_flag("--no-attribution", run_args.no_attribution,
                 "Skip attribution.csv contributions (faster for large ensembles; the file is written empty)");
+
+  RunArgs report_args;
+  report_args.replicates = 20;
+  std::string report_out;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Run a scenario and write one self-contained HTML page about it: for a class handout");
+  report_cmd
+      ->add_option("scenario", report_args.scenario, "Scenario file (TOML), e.g. scenarios/veto-2019.toml")
+      ->required();
+  report_cmd->add_option("--out,-o", report_out,
+                         "The page to write (default: out/<scenario name>-report.html)");
+  report_cmd->add_option("--seed", report_args.seed, "Random seed (default: the scenario's seed)");
+  report_cmd
+      ->add_option("--replicates,-r", report_args.replicates,
+                   "Runs behind the page: the figure shows their mean and 5-95 % band, the explanations "
+                   "their mean contributions")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  report_cmd
+      ->add_option("--threads,-t", report_args.threads,
+                   "Worker threads (default: one per core this process may use); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  report_cmd->add_flag("--quiet,-q", report_args.quiet, "No progress bar");
+  report_cmd->footer(R"(
+The page holds the run's provenance (scenario, seed, version, SHA-256 of model and scenario), the figure of
+every state's signal and substance with the events marked, the table of events, why each state moved over
+the whole run (as `hedgesim explain` says it), and what each event set off in the weeks after it. It loads
+nothing from the network and needs no script. Format: docs/output-format.md.)");
 
   std::string validate_scenario;
   CLI::App* validate =
@@ -461,6 +519,7 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
 
   try {
     if (*run) return cmd_run(run_args, joined_command_line(argc, argv));
+    if (*report_cmd) return cmd_report(report_args, report_out, joined_command_line(argc, argv));
     if (*validate) return cmd_validate(validate_scenario);
     if (*sweep) return cmd_sweep(sw, joined_command_line(argc, argv));
     if (*compare_cmd) return cmd_compare(cmp, joined_command_line(argc, argv));

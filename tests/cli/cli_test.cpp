@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "io/atomic_file.hpp"
+#include "support/files.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim {
@@ -132,6 +133,31 @@ TEST(Cli, OneAndTwoThreadsGiveByteIdenticalFiles) {
   ASSERT_EQ(hedgesim("run " + s + " -r 20 --threads 2 --out " + b.path()).code, 0);
   for (const char* f : {"trajectory.csv", "events.csv", "attribution.csv", "bands.csv"})
     EXPECT_EQ(io::read_file(a.file(f)), io::read_file(b.file(f))) << f;
+}
+
+TEST(Cli, ReportWritesOneSelfContainedPageAndNothingElse) {
+  TempDir dir;
+  const std::string page = dir.file("pages/veto.html");
+  const Result r = hedgesim("report " + source_path("scenarios/veto-2019.toml") + " -r 4 -q --out " + page);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("wrote " + page), std::string::npos) << r.out;
+  const std::string html = io::read_file(page);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("veto-2019"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("hedgesim report"), std::string::npos);  // meta.json's command line, shown as provenance
+  EXPECT_EQ(testing::names_in(dir.file("pages")), std::set<std::string>{"veto.html"});
+}
+
+TEST(Cli, ReportOfABadScenarioExitsTwoAndWritesNothing) {
+  TempDir dir;
+  const std::string f =
+      dir.write("s.toml", scenario_text("[[event]]\ndate = 2019-10-18\ntype = \"acession_veto\"\n"
+                                        "actor = \"FRA\"\ntargets = [\"ALB\"]\nlabel = \"x\"\n"));
+  const Result r = hedgesim("report " + f + " --out " + dir.file("r.html"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out.rfind(f + ":10:8: unknown event type 'acession_veto'", 0), 0u) << r.out;
+  EXPECT_FALSE(fs::exists(dir.file("r.html")));
 }
 
 TEST(Cli, ExplainRejectsAnUnknownAgentWithASuggestion) {

@@ -1,0 +1,502 @@
+// html_report: first gathers everything the page shows (meta.json, events.csv, the figure, the explanations)
+// into a ReportContent, then writes it as HTML. Gathering first means every problem with the run directory
+// or gnuplot is found before the output file is opened; keeping the HTML apart means the page's wording can
+// change without touching how the run directory is read. The figure is report::plot's, drawn in a staging
+// directory that links to the run's files, so the run directory stays as it was.
+#include "report/html_report.hpp"
+#include "report/explain.hpp"
+#include "report/gnuplot.hpp"
+#include "report/plot.hpp"
+#include "report/poles.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "io/atomic_file.hpp"
+#include "io/csv_reader.hpp"
+#include "model/input_error.hpp"
+#include "model/spec.hpp"
+
+namespace hedgesim::report {
+namespace fs = std::filesystem;
+namespace {
+
+using namespace detail;
+
+/// "What happened next" covers the step in which an event acts and the three after it: with weekly steps
+/// about a month, long enough for the reactions it sets off to show, short enough that later events do not
+/// yet drown it.
+constexpr int kFollowUpSteps = 4;
+/// Contributions named per variable after an event: a short paragraph, not the full account of explain.
+constexpr int kFollowUpTop = 3;
+
+std::string html_escaped(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// ---- meta.json --------------------------------------------------------------------------------------------
+
+struct RunAgent {
+  std::string id, name, kind;
+};
+
+struct RunMeta {
+  std::string file;
+  nlohmann::json json;  // the provenance fields are shown as they are
+  std::string scenario_name;
+  Date start;
+  int step_days = 1;
+  int steps = 0;
+  std::vector<RunAgent> agents;
+
+  Date date_of_step(int k) const { return Date{start.days + k * step_days}; }
+  Date last_date() const { return date_of_step(steps); }
+  const RunAgent* find(const std::string& id) const {
+    const auto it = std::find_if(agents.begin(), agents.end(), [&](const RunAgent& a) { return a.id == id; });
+    return it == agents.end() ? nullptr : &*it;
+  }
+};
+
+[[noreturn]] void not_run_meta(const std::string& file, const std::string& what) {
+  throw InputError({file, 0, 0}, what + "; it should be the meta.json written by `hedgesim run`");
+}
+
+std::string text_field(const nlohmann::json& j, const char* key, const std::string& file) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string())
+    not_run_meta(file, std::string("the file has no text field '") + key + "'");
+  return j[key].get<std::string>();
+}
+
+int whole_field(const nlohmann::json& j, const char* key, int min, int max, const std::string& file) {
+  if (!j.contains(key) || !j[key].is_number_integer() || j[key].get<long long>() < min ||
+      j[key].get<long long>() > max)
+    not_run_meta(file, std::string("the file has no whole-number field '") + key + "' from " +
+                           std::to_string(min) + " to " + std::to_string(max));
+  return j[key].get<int>();
+}
+
+Date date_field(const nlohmann::json& j, const char* key, const std::string& file) {
+  const auto d = parse_date(text_field(j, key, file));
+  if (!d) not_run_meta(file, std::string("the field '") + key + "' is not a date YYYY-MM-DD");
+  return *d;
+}
+
+RunMeta read_run_meta(const std::string& dir) {
+  RunMeta m;
+  m.file = path_in(dir, "meta.json");
+  const std::string text = io::read_text_file(m.file);
+  try {
+    m.json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(position_of_byte(m.file, text, e.byte),
+                     "this is not valid JSON; it should be the meta.json written by `hedgesim run`");
+  }
+  const nlohmann::json& j = m.json;
+  // The scenario's own name when meta.json has it, the stem of the scenario file otherwise (as plot does).
+  m.scenario_name = j.is_object() && j.contains("scenario_name") && j["scenario_name"].is_string()
+                        ? j["scenario_name"].get<std::string>()
+                        : fs::path(text_field(j, "scenario", m.file)).stem().string();
+  m.start = date_field(j, "start", m.file);
+  // Bounded so that no step's date overflows: ten years per step, a hundred thousand steps.
+  m.step_days = whole_field(j, "step_days", 1, 3660, m.file);
+  m.steps = whole_field(j, "steps", 0, 100'000, m.file);
+  if (!j.contains("agents") || !j["agents"].is_array()) not_run_meta(m.file, "the file has no list 'agents'");
+  for (const auto& a : j["agents"])
+    m.agents.push_back(
+        {text_field(a, "id", m.file), text_field(a, "name", m.file), text_field(a, "kind", m.file)});
+  return m;
+}
+
+/// A provenance field as meta.json holds it (text as is, numbers as written); hedgesim run writes them all,
+/// so a missing one only means an older or hand-made file, which is no reason to refuse the report.
+std::string shown(const RunMeta& m, const char* key) {
+  if (!m.json.contains(key)) return "not recorded";
+  const nlohmann::json& v = m.json[key];
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+/// "Name (ID)", as explain titles an agent.
+std::string agent_title(const RunMeta& m, const std::string& id) {
+  const RunAgent* a = m.find(id);
+  return a ? a->name + " (" + id + ")" : id;
+}
+
+// ---- events.csv -------------------------------------------------------------------------------------------
+
+struct ReportEvent {
+  int number = 0;  // 1, 2, ... in date order; names its "what happened next"
+  Date date;
+  std::string step, type, actor, magnitude, label;
+  std::vector<std::string> targets;
+};
+
+/// The row's date lies in the run and its target is an agent of the run, or InputError at the field: explain
+/// would otherwise blame the command line for what is a mismatch between events.csv and meta.json.
+void check_row_fits_run(const io::CsvTable& t, std::size_t r, std::size_t c_date, std::size_t c_target,
+                        const RunMeta& m) {
+  const Date d = t.date(r, c_date);
+  if (d < m.start || d > m.last_date())
+    throw InputError(t.pos(r, c_date), "the event's date " + format_date(d) +
+                                           " is outside the run, which covers " + format_date(m.start) +
+                                           " to " + format_date(m.last_date()) + " (" + m.file +
+                                           "); is this events.csv from another run?");
+  const std::string& target = t.rows[r][c_target];
+  if (!m.find(target))
+    throw InputError(t.pos(r, c_target), "'" + target + "' is not an agent of the run (" + m.file +
+                                             "); is this events.csv from another run?");
+}
+
+/// events.csv has a row per event and target; the rows of one event are merged, and the events numbered by
+/// date (the file's order within a date).
+std::vector<ReportEvent> read_events(const std::string& dir, const RunMeta& m) {
+  const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
+  const std::size_t c_step = t.column("step"), c_date = t.column("date"), c_type = t.column("type"),
+                    c_actor = t.column("actor"), c_target = t.column("target"),
+                    c_magnitude = t.column("magnitude"), c_label = t.column("label");
+  std::vector<ReportEvent> events;
+  std::map<std::vector<std::string>, std::size_t> index;  // everything but the target -> position in events
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    check_row_fits_run(t, r, c_date, c_target, m);
+    const auto& row = t.rows[r];
+    const std::vector<std::string> key{row[c_step],  row[c_date],      row[c_type],
+                                       row[c_actor], row[c_magnitude], row[c_label]};
+    const auto [it, inserted] = index.try_emplace(key, events.size());
+    if (inserted)
+      events.push_back(
+          {0, t.date(r, c_date), row[c_step], row[c_type], row[c_actor], row[c_magnitude], row[c_label], {}});
+    events[it->second].targets.push_back(row[c_target]);
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const ReportEvent& a, const ReportEvent& b) { return a.date < b.date; });
+  for (std::size_t i = 0; i < events.size(); ++i)
+    events[i].number = static_cast<int>(i + 1);
+  return events;
+}
+
+// ---- The figure -------------------------------------------------------------------------------------------
+
+/// Links the files plot() reads into `staging` (copies them where links are impossible). A missing file is
+/// left out: plot() names it, and in_run_dir() points the message back at the run directory.
+void stage_plot_inputs(const std::string& run_dir, const fs::path& staging) {
+  for (const char* name : {"meta.json", "events.csv", "trajectory.csv", "bands.csv"}) {
+    const fs::path from = fs::absolute(fs::path(run_dir) / name);
+    if (!fs::exists(from)) continue;
+    std::error_code ec;
+    fs::create_symlink(from, staging / name, ec);
+    if (ec) fs::copy_file(from, staging / name);
+  }
+}
+
+/// `text` with every occurrence of `from` replaced by `to`.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+/// plot() names the staged files (in the position and in the message); the user knows them as the run
+/// directory's.
+InputError in_run_dir(const InputError& e, const fs::path& staging, const std::string& run_dir) {
+  const auto unstaged = [&](const std::string& s) {
+    return replaced(replaced(s, (staging / "").string(), (fs::path(run_dir) / "").string()), staging.string(),
+                    run_dir);
+  };
+  SourcePos where = e.where();
+  where.file = unstaged(where.file);
+  return InputError(where, unstaged(e.detail()));
+}
+
+/// gnuplot's SVG without the XML prolog (which has no place inside HTML), labelled for screen readers.
+std::string inline_svg(const std::string& svg, const std::string& file) {
+  const auto start = svg.find("<svg");
+  if (start == std::string::npos)
+    throw InputError({file, 0, 0}, "gnuplot wrote no SVG figure here; is it built with the svg terminal?");
+  return "<svg role=\"img\" aria-label=\"Signal and substance of every hedger over the run\"" +
+         svg.substr(start + 4);
+}
+
+/// The inline SVG of plot() for every hedger, drawn from a staging directory so that the run directory gets
+/// no plot.svg.
+std::string draw_figure(const HtmlReportOptions& o) {
+  const TempDir staging;
+  PlotOptions p;
+  p.dir = staging.path().string();
+  p.format = "svg";
+  p.gnuplot = o.gnuplot;
+  std::string file;
+  try {
+    stage_plot_inputs(o.run_dir, staging.path());
+    file = plot(p);
+  } catch (const InputError& e) {
+    throw in_run_dir(e, staging.path(), o.run_dir);
+  } catch (const fs::filesystem_error& e) {
+    throw InputError({p.dir, 0, 0}, "cannot stage the run's files for the figure: " + e.code().message());
+  }
+  return inline_svg(io::read_text_file(file), o.run_dir);
+}
+
+// ---- The explanations -------------------------------------------------------------------------------------
+
+struct Explained {
+  std::string title;  // "Name (ID)"
+  std::string text;   // explain's, unchanged
+};
+
+std::vector<Explained> explain_hedgers(const RunMeta& m, const std::string& run_dir) {
+  std::vector<Explained> out;
+  for (const auto& a : m.agents) {
+    if (a.kind != "hedger") continue;
+    ExplainOptions e;
+    e.dir = run_dir;
+    e.agent = a.id;
+    out.push_back({agent_title(m, a.id), explain(e)});
+  }
+  return out;
+}
+
+/// The date of the step kFollowUpSteps after the last step dated on or before the event (whose state is
+/// the one before the event acted), or the run's last date.
+Date follow_up_end(const RunMeta& m, Date event_date) {
+  const int before = (event_date.days - m.start.days) / m.step_days;
+  return m.date_of_step(std::min(before + kFollowUpSteps, m.steps));
+}
+
+/// Per event, per target: explain over the event's follow-up window.
+std::vector<std::vector<Explained>> explain_follow_ups(const RunMeta& m,
+                                                       const std::vector<ReportEvent>& events,
+                                                       const std::string& run_dir) {
+  std::vector<std::vector<Explained>> out;
+  for (const auto& ev : events) {
+    std::vector<Explained>& per_target = out.emplace_back();
+    for (const auto& target : ev.targets) {
+      ExplainOptions e;
+      e.dir = run_dir;
+      e.agent = target;
+      e.from = ev.date;
+      e.to = follow_up_end(m, ev.date);
+      e.top = kFollowUpTop;
+      per_target.push_back({agent_title(m, target), explain(e)});
+    }
+  }
+  return out;
+}
+
+// ---- The page ---------------------------------------------------------------------------------------------
+
+struct ReportContent {
+  RunMeta meta;
+  Poles poles;
+  std::vector<ReportEvent> events;
+  std::string svg;
+  std::vector<Explained> hedgers;
+  std::vector<std::vector<Explained>> follow_ups;  // parallel to events
+};
+
+// Serif text and plain tables print well in black and white; the @media print rules keep headings with what
+// follows them and figures and explanations whole on a page.
+constexpr std::string_view kStyle = R"(
+body { font-family: Georgia, "Times New Roman", serif; line-height: 1.45; color: #1a1a1a;
+       max-width: 62rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.35rem; border-bottom: 1px solid #999; margin-top: 2.4rem; }
+h3 { font-size: 1.1rem; margin-top: 1.6rem; }
+p.subtitle { font-size: 1.1rem; color: #444; margin-top: 0; }
+nav ol { padding-left: 1.5rem; }
+nav ol ol { font-size: 0.95rem; }
+dl.run { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
+dl.run dt { font-weight: bold; }
+dl.run dd { margin: 0; overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+th, td { border: 1px solid #bbb; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; }
+th { background: #eee; }
+figure { margin: 1rem 0; }
+figure svg { width: 100%; height: auto; }
+pre.explanation { font-family: inherit; white-space: pre-wrap; background: #f6f6f2;
+                  border-left: 3px solid #999; padding: 0.6rem 0.9rem; }
+footer { margin-top: 3rem; font-size: 0.9rem; color: #555; }
+@media print {
+  body { max-width: none; margin: 0; font-size: 10.5pt; }
+  a { color: inherit; text-decoration: none; }
+  h2, h3 { break-after: avoid; }
+  figure, pre.explanation, tr { break-inside: avoid; }
+}
+)";
+
+std::string page_head(const ReportContent& c) {
+  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>hedgesim: " +
+         html_escaped(c.meta.scenario_name) + "</title>\n<style>" + std::string(kStyle) +
+         "</style>\n</head>\n";
+}
+
+std::string page_title(const ReportContent& c) {
+  std::string s = "<h1>hedgesim: " + html_escaped(c.meta.scenario_name) + "</h1>\n";
+  const std::string title = shown(c.meta, "scenario_title");
+  if (c.meta.json.contains("scenario_title")) s += "<p class=\"subtitle\">" + html_escaped(title) + "</p>\n";
+  return s;
+}
+
+std::string contents(const ReportContent& c) {
+  std::string s = "<nav>\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#run\">The run</a></li>\n";
+  s += "<li><a href=\"#figure\">The figure</a></li>\n<li><a href=\"#events\">The events</a></li>\n";
+  s += "<li><a href=\"#hedgers\">Why each state moved over the whole run</a>\n<ol>\n";
+  for (std::size_t i = 0; i < c.hedgers.size(); ++i)
+    s += "<li><a href=\"#hedger-" + std::to_string(i + 1) + "\">" + html_escaped(c.hedgers[i].title) +
+         "</a></li>\n";
+  s += "</ol></li>\n<li><a href=\"#after\">What happened after each event</a>\n<ol>\n";
+  for (const auto& ev : c.events)
+    s += "<li><a href=\"#event-" + std::to_string(ev.number) + "\">" + format_date(ev.date) + ": " +
+         html_escaped(ev.label) + "</a></li>\n";
+  return s + "</ol></li>\n</ol>\n</nav>\n";
+}
+
+std::string run_item(const std::string& term, const std::string& value, bool code = false) {
+  const std::string v = html_escaped(value);
+  return "<dt>" + html_escaped(term) + "</dt><dd>" + (code ? "<code>" + v + "</code>" : v) + "</dd>\n";
+}
+
+std::string run_section(const ReportContent& c) {
+  const RunMeta& m = c.meta;
+  std::string s = "<section id=\"run\">\n<h2>The run</h2>\n<dl class=\"run\">\n";
+  s += run_item("Scenario", m.scenario_name);
+  s += run_item("Scenario file", shown(m, "scenario"), true);
+  s += run_item("Period", shown(m, "start") + " to " + shown(m, "end"));
+  s += run_item("Steps", std::to_string(m.steps) + " steps of " + std::to_string(m.step_days) + " days");
+  s += run_item("Seed", shown(m, "seed"));
+  s += run_item("Replicates", shown(m, "replicates"));
+  s += run_item("Model", shown(m, "model_dir"), true);
+  s += run_item("Model SHA-256", shown(m, "model_sha256"), true);
+  s += run_item("Scenario SHA-256", shown(m, "scenario_sha256"), true);
+  s += run_item("hedgesim version", shown(m, "version"));
+  s += run_item("Command", shown(m, "command_line"), true);
+  return s + "</dl>\n</section>\n";
+}
+
+/// What signal and substance mean, in the model's own words (spec.hpp) with the poles' names filled in.
+std::string reading_guide(const Poles& poles) {
+  std::string s = "<p>";
+  for (const auto& v : kVarInfo)
+    if (v.name == "signal" || v.name == "substance")
+      s += "<strong>" + html_escaped(v.name) + "</strong>: " + html_escaped(fill_poles(v.meaning, poles)) +
+           ". ";
+  return s + "Dashed lines mark the events, numbered as in the figure's own table.</p>\n";
+}
+
+std::string figure_section(const ReportContent& c) {
+  return "<section id=\"figure\">\n<h2>The figure</h2>\n" + reading_guide(c.poles) + "<figure>\n" + c.svg +
+         "\n</figure>\n</section>\n";
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& item : items)
+    s += (s.empty() ? "" : ", ") + item;
+  return s;
+}
+
+std::string events_section(const ReportContent& c) {
+  std::string s = "<section id=\"events\">\n<h2>The events</h2>\n";
+  if (c.events.empty()) return s + "<p>The scenario has no events.</p>\n</section>\n";
+  s += "<table>\n<thead><tr><th>#</th><th>Date</th><th>Step</th><th>Type</th><th>By</th><th>Aimed at</th>"
+       "<th>Magnitude</th><th>Label</th></tr></thead>\n<tbody>\n";
+  for (const auto& ev : c.events)
+    s += "<tr><td><a href=\"#event-" + std::to_string(ev.number) + "\">" + std::to_string(ev.number) +
+         "</a></td><td>" + format_date(ev.date) + "</td><td>" + html_escaped(ev.step) + "</td><td>" +
+         html_escaped(ev.type) + "</td><td>" + html_escaped(ev.actor) + "</td><td>" +
+         html_escaped(joined(ev.targets)) + "</td><td>" + html_escaped(ev.magnitude) + "</td><td>" +
+         html_escaped(ev.label) + "</td></tr>\n";
+  return s + "</tbody>\n</table>\n</section>\n";
+}
+
+std::string explanation(const std::string& text) {
+  return "<pre class=\"explanation\">" + html_escaped(text) + "</pre>\n";
+}
+
+std::string hedgers_section(const ReportContent& c) {
+  std::string s = "<section id=\"hedgers\">\n<h2>Why each state moved over the whole run</h2>\n";
+  for (std::size_t i = 0; i < c.hedgers.size(); ++i)
+    s += "<h3 id=\"hedger-" + std::to_string(i + 1) + "\">" + html_escaped(c.hedgers[i].title) + "</h3>\n" +
+         explanation(c.hedgers[i].text);
+  return s + "</section>\n";
+}
+
+std::string follow_ups_section(const ReportContent& c) {
+  std::string s = "<section id=\"after\">\n<h2>What happened after each event</h2>\n";
+  if (c.events.empty()) return s + "<p>The scenario has no events.</p>\n</section>\n";
+  s += "<p>For each event, what moved the agents it was aimed at from just before the event to " +
+       std::to_string(kFollowUpSteps) + " steps later.</p>\n";
+  for (std::size_t i = 0; i < c.events.size(); ++i) {
+    const ReportEvent& ev = c.events[i];
+    s += "<h3 id=\"event-" + std::to_string(ev.number) + "\">" + std::to_string(ev.number) + ". " +
+         format_date(ev.date) + ": " + html_escaped(ev.label) + "</h3>\n";
+    std::vector<std::string> targets;
+    for (const auto& t : ev.targets)
+      targets.push_back(agent_title(c.meta, t));
+    s += "<p>" + html_escaped(ev.type) + " by " + html_escaped(agent_title(c.meta, ev.actor)) +
+         ", aimed at " + html_escaped(joined(targets)) + ".</p>\n";
+    for (const auto& e : c.follow_ups[i])
+      s += explanation(e.text);
+  }
+  return s + "</section>\n";
+}
+
+std::string html_page(const ReportContent& c) {
+  return page_head(c) + "<body>\n" + page_title(c) + contents(c) + run_section(c) + figure_section(c) +
+         events_section(c) + hedgers_section(c) + follow_ups_section(c) + "<footer>Written by hedgesim " +
+         html_escaped(shown(c.meta, "version")) +
+         " from the files of the run; the sentences are those of <code>hedgesim explain</code>.</footer>\n"
+         "</body>\n</html>\n";
+}
+
+ReportContent gather(const HtmlReportOptions& o) {
+  ReportContent c;
+  c.meta = read_run_meta(o.run_dir);
+  c.poles = read_poles(o.run_dir);
+  c.events = read_events(o.run_dir, c.meta);
+  // The figure before the explanations: a missing gnuplot is the likeliest failure, so it shows at once.
+  c.svg = draw_figure(o);
+  c.hedgers = explain_hedgers(c.meta, o.run_dir);
+  c.follow_ups = explain_follow_ups(c.meta, c.events, o.run_dir);
+  return c;
+}
+
+}  // namespace
+
+std::string write_html_report(const HtmlReportOptions& options) {
+  if (options.out.empty())
+    throw InputError(kCommandLine, "--out: give the .html file to write the report to");
+  const ReportContent content = gather(options);
+  io::AtomicFile file(options.out);
+  file.write(html_page(content));
+  file.commit();
+  return options.out;
+}
+
+}  // namespace hedgesim::report

@@ -1,0 +1,29 @@
+// `hedgesim report`: one self-contained HTML page about a finished run, for a teacher to mail to a class. It
+// owns the page and nothing it shows: the run's provenance comes from meta.json, the figure is the SVG of
+// report::plot (drawn from a staging directory, so nothing is added to the run directory), the event table
+// is events.csv, and every sentence is report::explain's, over the whole run per hedger and over the few
+// steps after each event for the agents it targets. All text is HTML-escaped; the page loads nothing from
+// anywhere and needs no script, and the file is written under a temporary name and renamed when complete.
+#pragma once
+
+#include <string>
+
+namespace hedgesim::report {
+
+struct HtmlReportOptions {
+  std::string run_dir;  ///< a directory written by `hedgesim run` (trajectory.csv, events.csv,
+                        ///< attribution.csv, meta.json, maybe bands.csv)
+  std::string out;      ///< the .html file to write (atomically: io::AtomicFile, temp file then rename)
+  std::string gnuplot = "gnuplot";  ///< the program that draws the figure (a test substitutes a missing one)
+};
+
+/// Writes one self-contained HTML file (no external URLs, no scripts): the scenario's name, dates, seed,
+/// model/scenario hashes and version (from meta.json), the figure of every hedger (the inline SVG of
+/// report::plot), a table of the scenario's events (events.csv), report::explain over the whole run for each
+/// hedger, and for each event what happened next to the agents it targets (report::explain from the event's
+/// date to four steps later). Returns the path written (`out`). Throws InputError for a missing or malformed
+/// run directory (with the messages of the other report functions, naming the run directory's files), when
+/// gnuplot is missing or fails, and when `out` cannot be written; then no output file is left behind.
+std::string write_html_report(const HtmlReportOptions& options);
+
+}  // namespace hedgesim::report
