@@ -145,7 +145,8 @@ TEST(Cli, ReportWritesOneSelfContainedPageAndNothingElse) {
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("veto-2019"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_NE(html.find("hedgesim report"), std::string::npos);  // meta.json's command line, shown as provenance
+  EXPECT_NE(html.find("hedgesim report"),
+            std::string::npos);  // meta.json's command line, shown as provenance
   EXPECT_EQ(testing::names_in(dir.file("pages")), std::set<std::string>{"veto.html"});
 }
 
