@@ -18,7 +18,8 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"io", {"io", "model"}},
     {"experiment", {"experiment", "engine", "model", "io"}},
     {"report", {"report", "engine", "model", "io"}},
-    {"cli", {"cli", "experiment", "report", "engine", "model", "io"}},
+    {"serve", {"serve", "experiment", "report", "engine", "model", "io"}},
+    {"cli", {"cli", "serve", "experiment", "report", "engine", "model", "io"}},
 };
 
 /// "engine" for `#include "engine/engine.hpp"`; empty for system includes and other lines. (No std::regex:

@@ -1,0 +1,177 @@
+#include "serve/branch.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string_view>
+
+#include "model/load.hpp"
+
+namespace hedgesim::serve {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+/// The added TOML text, and for each of its lines who wrote it ("event 2", "parameter 'x'"), so that a
+/// loader message pointing into the text can name the request's item instead of a temporary file.
+struct AddedText {
+  std::string text;
+  std::vector<std::string> owner_of_line;  ///< [line - 1]
+
+  void add_line(const std::string& line, const std::string& owner) {
+    text += line + '\n';
+    owner_of_line.push_back(owner);
+  }
+  std::string owner(int line) const {
+    if (line < 1 || static_cast<std::size_t>(line) > owner_of_line.size()) return "the branch";
+    return owner_of_line[static_cast<std::size_t>(line) - 1];
+  }
+};
+
+/// A TOML basic string or quoted key: JSON's escapes (\" \\ \n \uXXXX ...) are all valid TOML escapes.
+std::string quoted(const std::string& s) {
+  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// The JSON value as a TOML value, keeping its type, so that a wrong type gets the loader's "must be a
+/// number, got a string". A "date" that parses as a calendar date becomes a TOML date (never spliced in
+/// unchecked: that would let a request write arbitrary TOML).
+std::string toml_value(const json& v, std::string_view key, const std::string& owner) {
+  if (v.is_string()) {
+    if (key == "date")
+      if (const auto d = parse_date(v.get<std::string>())) return format_date(*d);
+    return quoted(v.get<std::string>());
+  }
+  if (v.is_boolean() || v.is_number()) return v.dump();
+  if (v.is_array()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out += (i ? ", " : "") + toml_value(v[i], {}, owner);
+    return out + "]";
+  }
+  throw RequestError(owner + ": '" + std::string(key) +
+                     "' must be a string, a number, a boolean or an array, got " +
+                     (v.is_null() ? "null" : "an object"));
+}
+
+void add_scenario_table(AddedText& t, const Scenario& sc) {
+  const std::string who = "the branch";
+  t.add_line("[scenario]", who);
+  t.add_line("name = " + quoted(sc.name), who);
+  t.add_line("title = " + quoted(sc.title), who);
+  t.add_line("model = " + quoted(fs::absolute(sc.model_dir).string()), who);
+  t.add_line("start = " + format_date(sc.start), who);
+  t.add_line("end = " + format_date(sc.end), who);
+  t.add_line("seed = " + std::to_string(sc.seed), who);
+}
+
+void add_parameters(AddedText& t, const json& parameters) {
+  if (parameters.is_null()) return;
+  if (!parameters.is_object())
+    throw RequestError("'parameters' must be an object {\"name\": value, ...}, got " +
+                       std::string(parameters.type_name()));
+  t.add_line("[parameters]", "the parameters");
+  for (const auto& [name, value] : parameters.items()) {
+    const std::string owner = "parameter '" + name + "'";
+    t.add_line(quoted(name) + " = " + toml_value(value, name, owner), owner);
+  }
+}
+
+void add_events(AddedText& t, const json& events) {
+  if (events.is_null()) return;
+  if (!events.is_array())
+    throw RequestError("'events' must be an array of events, got " + std::string(events.type_name()));
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::string owner = "event " + std::to_string(i + 1);
+    if (!events[i].is_object())
+      throw RequestError(owner +
+                         " must be an object {\"date\", \"type\", \"actor\", \"targets\", \"label\"}, got " +
+                         std::string(events[i].type_name()));
+    t.add_line("[[event]]", owner);
+    for (const auto& [key, value] : events[i].items())
+      t.add_line(quoted(key) + " = " + toml_value(value, key, owner), owner);
+  }
+}
+
+/// A file that exists for one request only: unique name, removed when the request is done.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text) {
+    std::string name = (fs::temp_directory_path() / "hedgesim-branch-XXXXXX.toml").string();
+    const int fd = ::mkstemps(name.data(), 5);
+    if (fd < 0)
+      throw RequestError("cannot create a temporary file for the branch in " +
+                         fs::temp_directory_path().string());
+    ::close(fd);
+    path_ = name;
+    std::ofstream(path_, std::ios::binary) << text;
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    fs::remove(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+/// Runs `f`, turning an InputError that points into the added text into a RequestError naming the item.
+template <class F>
+auto naming_added_items(const AddedText& t, const std::string& temp_path, F f) {
+  try {
+    return f();
+  } catch (const InputError& e) {
+    if (e.where().file != temp_path) throw;
+    throw RequestError(t.owner(e.where().line) + ": " + e.detail());
+  }
+}
+
+/// The scenario with the added parameter values (replacing the scenario's own, if any) and events.
+Scenario merge(const Scenario& base, const Scenario& added) {
+  Scenario merged = base;
+  for (const ParameterOverride& o : added.overrides) {
+    auto it = std::find_if(merged.overrides.begin(), merged.overrides.end(),
+                           [&](const ParameterOverride& p) { return p.name == o.name; });
+    if (it != merged.overrides.end())
+      *it = o;
+    else
+      merged.overrides.push_back(o);
+  }
+  merged.events.insert(merged.events.end(), added.events.begin(), added.events.end());
+  return merged;
+}
+
+}  // namespace
+
+Branch make_branch(const std::string& scenario_path, const json& parameters, const json& events) {
+  const Scenario base = load_scenario(scenario_path);
+  const ModelSpec spec = load_model(base.model_dir, base.model_pos);
+  AddedText t;
+  add_scenario_table(t, base);
+  add_parameters(t, parameters);
+  add_events(t, events);
+
+  const TempFile file(t.text);
+  Branch b{compile(spec, base), {}, {}};
+  const Scenario added = naming_added_items(t, file.path(), [&] { return load_scenario(file.path()); });
+  b.branch = naming_added_items(t, file.path(), [&] { return compile(spec, merge(base, added)); });
+  // step_days moves the time grid (which step an event falls in, how many steps): the branch could no longer
+  // be compared step by step with its baseline.
+  if (b.branch.params.step_days != b.baseline.params.step_days)
+    throw RequestError(
+        "parameter 'step_days': cannot change in a branch, since it moves the time grid and "
+        "the branch could no longer be compared step by step with the scenario");
+  b.added.assign(base.events.size(), false);
+  b.added.resize(base.events.size() + added.events.size(), true);
+  return b;
+}
+
+}  // namespace hedgesim::serve

@@ -1,0 +1,341 @@
+// The JSON API end to end: a real Server on a free port of 127.0.0.1, real httplib clients, the shipped
+// scenarios. What a browser form relies on: the lists it fills itself from, baseline and branch paired at
+// common random numbers (identical until an added event acts), the loader's own messages for bad input,
+// and a server that survives bad and vanishing clients.
+#include "serve/server.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+namespace hedgesim::serve {
+namespace {
+
+using nlohmann::json;
+
+class ServeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ServerOptions o;
+    o.port = 0;
+    o.root = HEDGESIM_SOURCE_DIR;
+    server_ = new Server(o);
+    port_ = server_->bind_to_port();
+    thread_ = new std::thread([] { server_->listen_after_bind(); });
+    wait_until_answering();
+  }
+  static void TearDownTestSuite() {
+    server_->stop();
+    thread_->join();
+    delete thread_;
+    delete server_;
+  }
+  // stop() before listen_after_bind() has started would be missed; the tests begin once it answers.
+  static void wait_until_answering() {
+    for (int i = 0; i < 200; ++i) {
+      if (httplib::Client("127.0.0.1", port_).Get("/api/scenarios")) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "server did not answer";
+  }
+
+  static httplib::Client client() {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(60, 0);
+    return c;
+  }
+  static httplib::Result post_run(const json& body) {
+    return client().Post("/api/run", body.dump(), "application/json");
+  }
+  static json run_ok(const json& body) {
+    auto r = post_run(body);
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    EXPECT_EQ(r->status, 200) << r->body;
+    return json::parse(r->body);
+  }
+  /// The error text of a request that must fail with 400.
+  static std::string run_error(const json& body) {
+    auto r = post_run(body);
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    EXPECT_EQ(r->status, 400) << r->body;
+    return json::parse(r->body).value("error", std::string());
+  }
+  static json arms_offer(const std::string& date, const std::string& type = "arms_offer") {
+    return {{"date", date},
+            {"type", type},
+            {"actor", "RUS"},
+            {"targets", {"MNE"}},
+            {"label", "S-400 for Podgorica"}};
+  }
+
+  static Server* server_;
+  static std::thread* thread_;
+  static int port_;
+};
+Server* ServeTest::server_ = nullptr;
+std::thread* ServeTest::thread_ = nullptr;
+int ServeTest::port_ = 0;
+
+const json kVeto = {{"scenario", "scenarios/veto-2019.toml"}, {"replicates", 4}};
+
+json with_events(json request, json events) {
+  request["events"] = std::move(events);
+  return request;
+}
+
+TEST_F(ServeTest, ListsTheShippedScenariosSortedWithTheirSteps) {
+  auto r = client().Get("/api/scenarios");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  const json list = json::parse(r->body);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0]["file"], "scenarios/france-strategy-2019-2025.toml");
+  const json& veto = list[2];
+  EXPECT_EQ(veto["file"], "scenarios/veto-2019.toml");
+  EXPECT_EQ(veto["name"], "veto-2019");
+  EXPECT_EQ(veto["start"], "2019-08-01");
+  EXPECT_EQ(veto["end"], "2020-06-30");
+  EXPECT_EQ(veto["steps"], 48);  // docs/scenario-format.md, "Time"
+  EXPECT_EQ(veto["step_days"], 7);
+}
+
+TEST_F(ServeTest, ModelListsTheSixHedgersEventTypesAndParameters) {
+  auto r = client().Get("/api/model?scenario=scenarios/veto-2019.toml");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json m = json::parse(r->body);
+  std::vector<std::string> hedgers;
+  for (const json& a : m["agents"])
+    if (a["kind"] == "hedger") hedgers.push_back(a["id"]);
+  EXPECT_EQ(hedgers, (std::vector<std::string>{"ALB", "BIH", "KOS", "MNE", "MKD", "SRB"}));
+  bool veto = false;
+  for (const json& t : m["event_types"])
+    if (t["name"] == "accession_veto") {
+      veto = true;
+      EXPECT_FALSE(t["description"].get<std::string>().empty());
+      EXPECT_EQ(t["actor_kinds"], json({"west"}));
+    }
+  EXPECT_TRUE(veto);
+  bool budget = false;
+  for (const json& p : m["parameters"])
+    if (p["name"] == "rival_budget") {
+      budget = true;
+      EXPECT_LE(p["min"].get<double>(), p["value"].get<double>());
+      EXPECT_LE(p["value"].get<double>(), p["max"].get<double>());
+    }
+  EXPECT_TRUE(budget);
+}
+
+TEST_F(ServeTest, WithoutAdditionsTheBranchIsTheBaselineExactly) {
+  const json out = run_ok(kVeto);
+  ASSERT_EQ(out["dates"].size(), 49u);
+  EXPECT_EQ(out["agents"].size(), 6u);
+  EXPECT_EQ(out["baseline"]["signal"].size(), 6u);
+  EXPECT_EQ(out["baseline"]["signal"][0].size(), 49u);
+  EXPECT_EQ(out["branch"], out["baseline"]);
+  EXPECT_EQ(out["events"].size(), 14u);
+  EXPECT_NE(out["baseline"]["signal"][0][0], out["baseline"]["signal"][0][48]);  // the runs did something
+}
+
+TEST_F(ServeTest, AnAddedArmsOfferMovesMontenegroOnlyFromItsDate) {
+  const std::string date = "2019-11-01";
+  const json out = run_ok(with_events(kVeto, {arms_offer(date)}));
+  const int mne = 3;
+  ASSERT_EQ(out["agents"][mne], "MNE");
+  const json &base = out["baseline"], &branch = out["branch"];
+  bool moved_after = false;
+  for (std::size_t k = 0; k < out["dates"].size(); ++k) {
+    const bool before = out["dates"][k].get<std::string>() < date;
+    for (int a = 0; a < 6 && before; ++a) {
+      for (const char* v : {"signal", "substance"})
+        EXPECT_EQ(branch[v][a][k], base[v][a][k]) << v << " agent " << a << " step " << k;
+    }
+    if (!before && branch["signal"][mne][k] != base["signal"][mne][k]) moved_after = true;
+  }
+  EXPECT_TRUE(moved_after);
+  // The first state after the offer: Montenegro's signal moves toward Moscow.
+  EXPECT_LT(branch["signal"][mne][14].get<double>(), base["signal"][mne][14].get<double>());
+  int added = 0;
+  for (const json& e : out["events"])
+    if (e["added"].get<bool>()) {
+      ++added;
+      EXPECT_EQ(e["date"], date);
+      EXPECT_EQ(e["targets"], json({"MNE"}));
+    }
+  EXPECT_EQ(added, 1);
+}
+
+TEST_F(ServeTest, AParameterChangeIsCheckedLikeTheScenarioFiles) {
+  json req = kVeto;
+  req["parameters"] = {{"rival_budget", 5}};
+  const std::string e = run_error(req);
+  EXPECT_NE(e.find("parameter 'rival_budget': parameter 'rival_budget' = 5 is out of range; allowed: 0 to 3"),
+            std::string::npos)
+      << e;
+  req["parameters"] = {{"rival_budjet", 1}};
+  EXPECT_NE(run_error(req).find("unknown parameter 'rival_budjet' (did you mean 'rival_budget'?)"),
+            std::string::npos);
+  req["parameters"] = {{"rival_budget", 2.5}};
+  const json out = run_ok(req);
+  EXPECT_NE(out["branch"], out["baseline"]);
+}
+
+TEST_F(ServeTest, UnknownEventTypeNamesTheEventAndSuggests) {
+  const std::string e =
+      run_error(with_events(kVeto, {arms_offer("2019-11-01"), arms_offer("2019-12-01", "arms_ofer")}));
+  EXPECT_EQ(e.rfind("event 2: unknown event type 'arms_ofer' (did you mean 'arms_offer'?)", 0), 0u) << e;
+  EXPECT_EQ(e.find("hedgesim-branch"), std::string::npos) << e;  // never the temporary file
+}
+
+TEST_F(ServeTest, UnknownAgentAndWrongKindGetTheLoadersMessages) {
+  json ev = arms_offer("2019-11-01");
+  ev["targets"] = {"MNEE"};
+  EXPECT_NE(run_error(with_events(kVeto, {ev})).find("event 1: unknown agent 'MNEE' (did you mean 'MNE'?)"),
+            std::string::npos);
+  ev["targets"] = {"MNE"};
+  ev["actor"] = "FRA";
+  EXPECT_NE(run_error(with_events(kVeto, {ev})).find("'FRA' is a 'west' agent, but event type 'arms_offer'"),
+            std::string::npos);
+}
+
+TEST_F(ServeTest, DateOutsideTheScenarioIsRejected) {
+  const std::string e = run_error(with_events(kVeto, {arms_offer("2021-01-01")}));
+  EXPECT_NE(e.find("event 1: date 2021-01-01 is outside the scenario; allowed: 2019-08-01 to 2020-06-30"),
+            std::string::npos)
+      << e;
+  const std::string bad = run_error(with_events(kVeto, {arms_offer("2019-02-30")}));
+  EXPECT_NE(bad.find("event 1: 'date' = \"2019-02-30\" is not a date"), std::string::npos) << bad;
+}
+
+TEST_F(ServeTest, WrongJsonTypesAreRejected) {
+  json req = kVeto;
+  req["replicates"] = "8";
+  EXPECT_NE(run_error(req).find("'replicates' must be a whole number from 1 to 200"), std::string::npos);
+  req["replicates"] = 201;
+  EXPECT_NE(run_error(req).find("'replicates'"), std::string::npos);
+  json ev = arms_offer("2019-11-01");
+  ev["magnitude"] = "big";
+  EXPECT_NE(run_error(with_events(kVeto, {ev}))
+                .find("event 1: 'magnitude' in [[event]] must be a number, got a string"),
+            std::string::npos);
+  ev.erase("magnitude");
+  ev["label"] = nullptr;
+  EXPECT_NE(run_error(with_events(kVeto, {ev})).find("event 1: 'label' must be"), std::string::npos);
+  EXPECT_NE(run_error(with_events(kVeto, json::object())).find("'events' must be an array"),
+            std::string::npos);
+  EXPECT_NE(run_error(with_events(kVeto, {1})).find("event 1 must be an object"), std::string::npos);
+  req = kVeto;
+  req["evnets"] = json::array();
+  EXPECT_NE(run_error(req).find("unknown key 'evnets' in the request (did you mean 'events'?)"),
+            std::string::npos);
+  // A key cannot break out of its [[event]] table into TOML of its own.
+  ev = arms_offer("2019-11-01");
+  ev["label\"\n[scenario]\nx"] = 1;
+  EXPECT_NE(run_error(with_events(kVeto, {ev})).find("event 1: unknown key"), std::string::npos);
+}
+
+TEST_F(ServeTest, ScenarioPathsOutsideTheScenariosAreRejected) {
+  for (const char* path : {"scenarios/../model/agents.toml", "../main/scenarios/veto-2019.toml",
+                           "/etc/passwd", "model/agents.toml", "scenarios/nope.toml", ""}) {
+    json req = kVeto;
+    req["scenario"] = path;
+    EXPECT_FALSE(run_error(req).empty()) << path;
+  }
+  auto r = client().Get("/api/model?scenario=..%2F..%2Fetc%2Fpasswd");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("must not contain '..'"),
+            std::string::npos);
+  json req = kVeto;
+  req["scenario"] = std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/veto-2019.toml";  // absolute but inside
+  run_ok(req);
+}
+
+TEST_F(ServeTest, MalformedJsonIs400) {
+  auto r = client().Post("/api/run", "{\"scenario\": ", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(json::parse(r->body)["error"].get<std::string>().rfind("malformed JSON: ", 0), 0u) << r->body;
+  r = client().Post("/api/run", "[1, 2]", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST_F(ServeTest, OversizedBodyIs413) {
+  json req = kVeto;
+  req["events"] = json::array();
+  for (int i = 0; i < 1000; ++i)
+    req["events"].push_back(arms_offer("2019-11-01"));
+  ASSERT_GT(req.dump().size(), 64u * 1024);
+  auto r = post_run(req);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("larger than 65536 bytes"), std::string::npos) << r->body;
+}
+
+TEST_F(ServeTest, ConcurrentClientsGetTheirOwnAnswers) {
+  const json plain = kVeto, branched = with_events(kVeto, {arms_offer("2019-11-01")});
+  const json expect_plain = run_ok(plain), expect_branched = run_ok(branched);
+  json got_plain, got_branched;
+  std::thread a([&] {
+    for (int i = 0; i < 3; ++i)
+      got_plain = run_ok(plain);
+  });
+  std::thread b([&] {
+    for (int i = 0; i < 3; ++i)
+      got_branched = run_ok(branched);
+  });
+  a.join();
+  b.join();
+  EXPECT_EQ(got_plain, expect_plain);
+  EXPECT_EQ(got_branched, expect_branched);
+  EXPECT_NE(got_plain["branch"], got_branched["branch"]);
+}
+
+/// Opens a raw connection, sends `bytes`, and hangs up without reading the answer.
+void send_and_hang_up(int port, const std::string& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+}
+
+TEST_F(ServeTest, ClientsThatHangUpDoNotKillTheServer) {
+  // Mid-body: the server waits for 1000 bytes that never come.
+  send_and_hang_up(port_, "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"scen");
+  // A whole request for a large answer, but nobody left to read it.
+  json big = kVeto;
+  big["replicates"] = 200;
+  const std::string body = big.dump();
+  for (int i = 0; i < 3; ++i)
+    send_and_hang_up(
+        port_, "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const json out = run_ok(kVeto);
+  EXPECT_EQ(out["dates"].size(), 49u);
+}
+
+TEST_F(ServeTest, UnknownEndpointIsJson404) {
+  auto r = client().Get("/api/nope");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("no such endpoint"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hedgesim::serve
