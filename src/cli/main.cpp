@@ -1,4 +1,4 @@
-// The `hedgesim` command line (CLI11): run, validate, explain, plot, report, sweep, compare. It parses
+// The `hedgesim` command line (CLI11): run, validate, explain, plot, report, serve, sweep, compare. It parses
 // arguments, calls the experiment and report modules, and turns every InputError into `file:line:col:
 // message` on stderr with exit code 2. Started by mpirun or srun, it initialises MPI around the command: a
 // sweep then spreads over the ranks (rank 0 speaks for the job), other commands run on rank 0 alone. It holds
@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -27,6 +28,7 @@
 #include "report/html_report.hpp"
 #include "report/plot.hpp"
 #include "report/plot_study.hpp"
+#include "serve/server.hpp"
 
 namespace {
 
@@ -136,6 +138,39 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
     std::cout << "  wrote " << f << "\n";
   std::cout << "next: hedgesim explain " << a.out << " --agent " << m.agent_ids[0] << "   or   hedgesim plot "
             << a.out << "\n";
+  return 0;
+}
+
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string root = ".";
+};
+
+/// `hedgesim serve`: the API (and web/, when present) until Ctrl-C or SIGTERM. The signal only sets a flag;
+/// a watcher thread turns it into Server::stop(), which is not safe to call from a signal handler.
+int cmd_serve(const ServeArgs& a) {
+  if (!std::filesystem::is_directory(std::filesystem::path(a.root) / "scenarios"))
+    throw InputError({"<command line>", 1, 0},
+                     "--root '" + a.root +
+                         "' has no scenarios/ directory; run from the hedgesim repository or give its path");
+  serve::Server server({a.host, a.port, a.root});
+  const int port = server.bind_to_port();
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  std::cout << "hedgesim serve: open http://" << a.host << ":" << port << "/ in a browser (Ctrl-C stops)\n";
+  if (a.host != "127.0.0.1" && a.host != "localhost")
+    std::cout << "note: listening on " << a.host << ", so other machines may reach this server\n";
+  std::cout << std::flush;
+  std::thread watcher([&server] {
+    while (!g_stop)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    server.stop();
+  });
+  server.listen_after_bind();
+  g_stop = true;
+  watcher.join();
+  std::cout << "hedgesim serve: stopped\n";
   return 0;
 }
 
@@ -415,6 +450,21 @@ every state's signal and substance with the events marked, the table of events, 
 the whole run (as `hedgesim explain` says it), and what each event set off in the weeks after it. It loads
 nothing from the network and needs no script. Format: docs/output-format.md.)");
 
+  ServeArgs serve_args;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "Serve the JSON API (and the teaching page in web/, when present) for a browser");
+  serve_cmd->add_option("--host", serve_args.host, "Address to listen on (loopback unless told otherwise)")
+      ->capture_default_str();
+  serve_cmd->add_option("--port,-p", serve_args.port, "Port (0: any free port, printed at start)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--root", serve_args.root, "The hedgesim repository: its scenarios/ and web/")
+      ->capture_default_str();
+  serve_cmd->footer(R"(
+API: GET /api/scenarios; GET /api/model?scenario=scenarios/veto-2019.toml; POST /api/run with
+{"scenario", "replicates", "seed", "parameters": {name: value}, "events": [{date, type, actor, targets, label}]}
+runs the scenario and its branch at common random numbers. Errors are HTTP 400 with the CLI's message.)");
+
   std::string validate_scenario;
   CLI::App* validate =
       app.add_subcommand("validate", "Check a scenario and its model; print a one-line summary");
@@ -519,6 +569,7 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
 
   try {
     if (*run) return cmd_run(run_args, joined_command_line(argc, argv));
+    if (*serve_cmd) return cmd_serve(serve_args);
     if (*report_cmd) return cmd_report(report_args, report_out, joined_command_line(argc, argv));
     if (*validate) return cmd_validate(validate_scenario);
     if (*sweep) return cmd_sweep(sw, joined_command_line(argc, argv));

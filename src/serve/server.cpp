@@ -292,6 +292,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
            }));
   http.Post("/api/run",
             json_endpoint(root, [root](const httplib::Request& req) { return run_branch(root, req.body); }));
+  // The teaching page, when the root has one: web/ is served as static files at /.
+  if (const fs::path web = fs::path(root) / "web"; fs::is_directory(web))
+    http.set_mount_point("/", web.string());
   const std::size_t max_body = impl_->options.max_body_bytes;
   http.set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
     fill_error_body(req, res, max_body);

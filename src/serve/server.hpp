@@ -4,7 +4,7 @@
 // running the baseline and the branch at common random numbers, and shaping results and errors as JSON
 // (every error is HTTP 400 with {"error": message}; oversized bodies 413). It serves only the scenarios in
 // ROOT/scenarios, never another path. Requests share nothing mutable: each one loads and compiles its own
-// model, so httplib's worker threads need no locks.
+// model, so httplib's worker threads need no locks. ROOT/web, when it exists, is served as static files at /.
 #pragma once
 
 #include <cstddef>
