@@ -145,6 +145,7 @@ struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string root = ".";
+  std::string model_dir;
 };
 
 /// `hedgesim serve`: the API (and web/, when present) until Ctrl-C or SIGTERM. The signal only sets a flag;
@@ -154,7 +155,9 @@ int cmd_serve(const ServeArgs& a) {
     throw InputError({"<command line>", 1, 0},
                      "--root '" + a.root +
                          "' has no scenarios/ directory; run from the hedgesim repository or give its path");
-  serve::Server server({a.host, a.port, a.root});
+  if (!a.model_dir.empty())
+    load_model(a.model_dir, {"<command line>", 1, 0});  // a bad model fails now, not per request
+  serve::Server server({a.host, a.port, a.root, a.model_dir});
   const int port = server.bind_to_port();
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
@@ -460,10 +463,24 @@ nothing from the network and needs no script. Format: docs/output-format.md.)");
       ->check(CLI::Range(0, 65535));
   serve_cmd->add_option("--root", serve_args.root, "The hedgesim repository: its scenarios/ and web/")
       ->capture_default_str();
+  serve_cmd->add_option("--model", serve_args.model_dir,
+                        "A model directory (agents, parameters, events, influence .toml) to use for every "
+                        "scenario instead of the one each scenario names");
   serve_cmd->footer(R"(
-API: GET /api/scenarios; GET /api/model?scenario=scenarios/veto-2019.toml; POST /api/run with
-{"scenario", "replicates", "seed", "parameters": {name: value}, "events": [{date, type, actor, targets, label}]}
-runs the scenario and its branch at common random numbers. Errors are HTTP 400 with the CLI's message.)");
+Open the printed address in a browser: pick a scenario, play it, fire events (the branch is drawn next to
+the baseline at common random numbers), ask why an agent moved, move parameters, follow a lesson
+(web/lessons/). Teacher's guide: docs/teaching.md.
+
+Examples:
+  hedgesim serve                        # http://127.0.0.1:8080/, this repository's scenarios and web/
+  hedgesim serve --port 0               # any free port (printed)
+  hedgesim serve --model my-model/      # the shipped scenarios on a model of your own
+
+API (JSON; errors are HTTP 400 {"error": the CLI's message}): GET /api/scenarios;
+GET /api/model?scenario=scenarios/veto-2019.toml; POST /api/run with {"scenario", "replicates", "seed",
+"parameters": {name: value}, "events": [{date, type, actor, targets, label}]} runs the scenario and its
+branch; POST /api/explain with the same plus "agent", "from", "to" returns `hedgesim explain`'s text for
+both. Format: docs/teaching.md.)");
 
   std::string validate_scenario;
   CLI::App* validate =

@@ -243,8 +243,9 @@ void set_parameter_values(CompiledModel& m, const std::vector<int>& parameters, 
     throw std::invalid_argument("set_parameter_values: step_days cannot change after compilation");
 }
 
-CompiledModel load_and_compile(const std::string& scenario_path) {
-  const Scenario sc = load_scenario(scenario_path);
+CompiledModel load_and_compile(const std::string& scenario_path, const std::string& model_dir) {
+  Scenario sc = load_scenario(scenario_path);
+  if (!model_dir.empty()) sc.model_dir = model_dir;
   const ModelSpec spec = load_model(sc.model_dir, sc.model_pos);
   return compile(spec, sc);
 }

@@ -86,6 +86,8 @@ CompiledModel compile(const ModelSpec& spec, const Scenario& scenario);
 void set_parameter_values(CompiledModel& m, const std::vector<int>& parameters, const double* values);
 
 /// Convenience: load_scenario + load_model (the scenario's model directory) + compile.
-CompiledModel load_and_compile(const std::string& scenario_path);
+/// `model_dir`, when given, replaces the model directory the scenario names (as `hedgesim serve --model DIR`
+/// does for every scenario it serves); messages then point at the directory's own files.
+CompiledModel load_and_compile(const std::string& scenario_path, const std::string& model_dir = {});
 
 }  // namespace hedgesim

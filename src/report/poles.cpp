@@ -16,30 +16,34 @@ std::string seat_of(const nlohmann::json& agent) {
 }
 }  // namespace
 
-Poles read_poles(const std::string& dir) {
+Poles poles_of(const nlohmann::json& agents) {
   Poles p;
+  std::vector<std::string> west;
+  for (const auto& a : agents) {
+    const std::string kind = a.at("kind").get<std::string>();
+    if (kind == "rival") {
+      p.rival = a.at("name").get<std::string>();
+      p.rival_seat = seat_of(a);
+    } else if (kind == "west") {
+      west.push_back(seat_of(a));
+    }
+  }
+  if (!west.empty()) {
+    p.west_seats = west.front();
+    for (std::size_t i = 1; i < west.size(); ++i)
+      p.west_seats += (i + 1 == west.size() ? " and " : ", ") + west[i];
+  }
+  return p;
+}
+
+Poles read_poles(const std::string& dir) {
   try {
     const auto meta =
         nlohmann::json::parse(io::read_text_file((std::filesystem::path(dir) / "meta.json").string()));
-    std::vector<std::string> west;
-    for (const auto& a : meta.at("agents")) {
-      const std::string kind = a.at("kind").get<std::string>();
-      if (kind == "rival") {
-        p.rival = a.at("name").get<std::string>();
-        p.rival_seat = seat_of(a);
-      } else if (kind == "west") {
-        west.push_back(seat_of(a));
-      }
-    }
-    if (!west.empty()) {
-      p.west_seats = west.front();
-      for (std::size_t i = 1; i < west.size(); ++i)
-        p.west_seats += (i + 1 == west.size() ? " and " : ", ") + west[i];
-    }
+    return poles_of(meta.at("agents"));
   } catch (const std::exception&) {
     return Poles{};
   }
-  return p;
 }
 
 std::string fill_poles(std::string_view text, const Poles& poles) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace hedgesim::report {
 
 struct Poles {
@@ -17,6 +19,10 @@ struct Poles {
 /// Poles of the run in `dir`; falls back to "the rival" / "the West" if meta.json is missing or odd (the
 /// names are decoration, never a reason to fail).
 Poles read_poles(const std::string& dir);
+
+/// Poles of a JSON array of agents as meta.json lists them ({"name", "kind", optional "seat"}). Throws
+/// nlohmann::json's exceptions for a malformed array.
+Poles poles_of(const nlohmann::json& agents);
 
 /// `text` with every placeholder replaced.
 std::string fill_poles(std::string_view text, const Poles& poles);

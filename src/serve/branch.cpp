@@ -151,8 +151,10 @@ Scenario merge(const Scenario& base, const Scenario& added) {
 
 }  // namespace
 
-Branch make_branch(const std::string& scenario_path, const json& parameters, const json& events) {
-  const Scenario base = load_scenario(scenario_path);
+Branch make_branch(const std::string& scenario_path, const std::string& model_dir, const json& parameters,
+                   const json& events) {
+  Scenario base = load_scenario(scenario_path);
+  if (!model_dir.empty()) base.model_dir = model_dir;
   const ModelSpec spec = load_model(base.model_dir, base.model_pos);
   AddedText t;
   add_scenario_table(t, base);

@@ -28,10 +28,11 @@ struct Branch {
   std::vector<bool> added;  ///< per branch.scenario.events: true for the events the request added
 };
 
-/// Loads `scenario_path` and its branch with `parameters` (a JSON object name -> value, or null) and
+/// Loads `scenario_path` (with the model in `model_dir` instead of the scenario's own, when given) and its
+/// branch with `parameters` (a JSON object name -> value, or null) and
 /// `events` (a JSON array of [[event]]-like objects, or null). Throws RequestError, or InputError for
 /// errors in the scenario file itself.
-Branch make_branch(const std::string& scenario_path, const nlohmann::json& parameters,
-                   const nlohmann::json& events);
+Branch make_branch(const std::string& scenario_path, const std::string& model_dir,
+                   const nlohmann::json& parameters, const nlohmann::json& events);
 
 }  // namespace hedgesim::serve

@@ -6,7 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "experiment/ensemble.hpp"
+#include "experiment/run_outputs.hpp"
 #include "model/load.hpp"
+#include "report/explain.hpp"
+#include "report/gnuplot.hpp"
+#include "report/poles.hpp"
 #include "serve/branch.hpp"
 
 // Last: httplib.h pulls in <resolv.h>, whose `_res` macro breaks Eigen headers included after it.
@@ -21,6 +25,17 @@ namespace {
 
 constexpr int kMaxReplicates = 200;
 constexpr int kDefaultReplicates = 8;
+
+/// What every endpoint reads: the repository root (scenarios/ and web/) and the model directory that
+/// replaces the scenarios' own (`--model DIR`; empty: each scenario's).
+struct Site {
+  fs::path root;
+  std::string model_dir;
+
+  CompiledModel load(const std::string& scenario_file) const {
+    return load_and_compile(scenario_file, model_dir);
+  }
+};
 
 // Request text is echoed in messages; a path in a query string need not be UTF-8.
 std::string dump(const json& j) {
@@ -83,13 +98,13 @@ json scenario_summary(const std::string& file, const CompiledModel& m) {
           {"seed", m.scenario.seed}};
 }
 
-json list_scenarios(const fs::path& root) {
+json list_scenarios(const Site& site) {
   json out = json::array();
-  for (const std::string& file : scenario_files(root)) {
+  for (const std::string& file : scenario_files(site.root)) {
     try {
-      out.push_back(scenario_summary(file, load_and_compile((root / file).string())));
+      out.push_back(scenario_summary(file, site.load((site.root / file).string())));
     } catch (const std::exception& e) {  // a broken file is listed with its error, not hidden
-      out.push_back({{"file", file}, {"error", relative_to_root(e.what(), root.string())}});
+      out.push_back({{"file", file}, {"error", relative_to_root(e.what(), site.root.string())}});
     }
   }
   return out;
@@ -102,12 +117,32 @@ std::vector<std::string> kind_list(const std::vector<Kind>& kinds) {
   return out;
 }
 
-json describe_model(const std::string& file, const CompiledModel& m) {
-  json agents = json::array(), event_types = json::array(), parameters = json::array();
+json agent_list(const CompiledModel& m) {
+  json agents = json::array();
   for (int a = 0; a < m.n_agents; ++a)
     agents.push_back({{"id", m.agent_ids[a]},
                       {"name", m.agent_names[a]},
+                      {"seat", m.agent_seats[a]},
                       {"kind", kKindNames[static_cast<std::size_t>(m.agent_kinds[a])]}});
+  return agents;
+}
+
+/// The state variables with their ranges and meanings, the placeholders filled with this model's names.
+json variable_list(const json& agents) {
+  const report::Poles poles = report::poles_of(agents);
+  json out = json::array();
+  for (const VarInfo& v : kVarInfo)
+    out.push_back({{"name", std::string(v.name)},
+                   {"kind", kKindNames[static_cast<std::size_t>(v.kind)]},
+                   {"min", v.lo},
+                   {"max", v.hi},
+                   {"meaning", report::fill_poles(v.meaning, poles)}});
+  return out;
+}
+
+json describe_model(const std::string& file, const CompiledModel& m) {
+  json event_types = json::array(), parameters = json::array();
+  const json agents = agent_list(m);
   for (const EventTypeSpec& t : m.spec.event_types)
     event_types.push_back({{"name", t.id},
                            {"description", t.description},
@@ -122,34 +157,51 @@ json describe_model(const std::string& file, const CompiledModel& m) {
                           {"meaning", p.description}});
   return {{"scenario", scenario_summary(file, m)},
           {"agents", agents},
+          {"variables", variable_list(agents)},
           {"event_types", event_types},
           {"parameters", parameters}};
 }
 
-/// Per hedger, per step: the mean over replicates of `v`, summed in replicate order (so that equal runs give
+/// One agent's mean over replicates of `v` per step, summed in replicate order (so that equal runs give
 /// bit-equal means).
-json mean_paths(const CompiledModel& m, const std::vector<RunOutput>& runs, Var v) {
-  json out = json::array();
-  for (int a = 0; a < m.n_hedgers; ++a) {
-    std::vector<double> path(static_cast<std::size_t>(m.steps) + 1, 0.0);
-    for (int k = 0; k <= m.steps; ++k) {
-      for (const RunOutput& r : runs)
-        path[static_cast<std::size_t>(k)] += r.value(m, k, v, a);
-      path[static_cast<std::size_t>(k)] /= static_cast<double>(runs.size());
-    }
-    out.push_back(path);
+std::vector<double> mean_path(const CompiledModel& m, const std::vector<RunOutput>& runs, Var v, int agent) {
+  std::vector<double> path(static_cast<std::size_t>(m.steps) + 1, 0.0);
+  for (int k = 0; k <= m.steps; ++k) {
+    for (const RunOutput& r : runs)
+      path[static_cast<std::size_t>(k)] += r.value(m, k, v, agent);
+    path[static_cast<std::size_t>(k)] /= static_cast<double>(runs.size());
   }
-  return out;
+  return path;
 }
 
-json run_summary(const CompiledModel& m, std::uint64_t seed, int replicates) {
+std::vector<RunOutput> run_replicates(const CompiledModel& m, std::uint64_t seed, int replicates,
+                                      bool attribution) {
   EnsembleOptions opt;
   opt.seed = seed;  // replicate r of baseline and branch both use stream (seed, r): common random numbers
   opt.replicates = replicates;
   opt.threads = 1;  // httplib's pool already spreads requests over the cores
-  opt.attribution = false;
-  const std::vector<RunOutput> runs = run_ensemble(m, opt);
-  return {{"signal", mean_paths(m, runs, Var::signal)}, {"substance", mean_paths(m, runs, Var::substance)}};
+  opt.attribution = attribution;
+  return run_ensemble(m, opt);
+}
+
+/// Mean paths of every variable each agent carries: hedgers' as {variable: [hedger][step]}, the patrons'
+/// under "patrons" as {agent: {variable: [step]}}.
+json run_summary(const CompiledModel& m, std::uint64_t seed, int replicates) {
+  const std::vector<RunOutput> runs = run_replicates(m, seed, replicates, false);
+  json out = json::object(), patrons = json::object();
+  for (int v = 0; v < kVarCount; ++v) {
+    const VarInfo& info = kVarInfo[static_cast<std::size_t>(v)];
+    for (int a = 0; a < m.n_agents; ++a) {
+      if (m.agent_kinds[a] != info.kind) continue;
+      std::vector<double> path = mean_path(m, runs, static_cast<Var>(v), a);
+      if (info.kind == Kind::hedger)
+        out[std::string(info.name)].push_back(std::move(path));
+      else
+        patrons[m.agent_ids[a]][std::string(info.name)] = std::move(path);
+    }
+  }
+  out["patrons"] = patrons;
+  return out;
 }
 
 json event_list(const Branch& b) {
@@ -182,8 +234,11 @@ json parse_body(const std::string& body) {
   }
 }
 
-void check_request_keys(const json& request) {
-  const std::vector<std::string> keys = {"scenario", "replicates", "seed", "parameters", "events"};
+const std::vector<std::string> kRunKeys = {"scenario", "replicates", "seed", "parameters", "events"};
+const std::vector<std::string> kExplainKeys = {"scenario", "replicates", "seed", "parameters",
+                                               "events",   "agent",      "from", "to"};
+
+void check_request_keys(const json& request, const std::vector<std::string>& keys) {
   for (const auto& [key, value] : request.items())
     if (std::find(keys.begin(), keys.end(), key) == keys.end())
       throw RequestError("unknown key '" + key + "' in the request" + did_you_mean(key, keys) +
@@ -214,14 +269,31 @@ std::string scenario_of(const json& request) {
   return request["scenario"].get<std::string>();
 }
 
-json run_branch(const fs::path& root, const std::string& body) {
-  const json request = parse_body(body);
-  check_request_keys(request);
-  const std::string path = resolve_scenario(root, scenario_of(request));
-  const int replicates = replicates_of(request);
+/// A request's scenario and branch, checked and loaded: what /api/run and /api/explain share.
+struct BranchRequest {
+  json body;
+  Branch branch;
+  int replicates = kDefaultReplicates;
+  std::uint64_t seed = 0;
+};
+
+BranchRequest parse_branch_request(const Site& site, const std::string& text,
+                                   const std::vector<std::string>& keys) {
+  BranchRequest r;
+  r.body = parse_body(text);
+  check_request_keys(r.body, keys);
+  const std::string path = resolve_scenario(site.root, scenario_of(r.body));
+  r.replicates = replicates_of(r.body);
   const json none;
-  const Branch b = make_branch(path, request.value("parameters", none), request.value("events", none));
-  const std::uint64_t seed = seed_of(request, b.baseline);
+  r.branch =
+      make_branch(path, site.model_dir, r.body.value("parameters", none), r.body.value("events", none));
+  r.seed = seed_of(r.body, r.branch.baseline);
+  return r;
+}
+
+json run_branch(const Site& site, const std::string& text) {
+  const BranchRequest r = parse_branch_request(site, text, kRunKeys);
+  const Branch& b = r.branch;
   json dates = json::array();
   for (int k = 0; k <= b.baseline.steps; ++k)
     dates.push_back(date_json(b.baseline.date_of_step(k)));
@@ -229,11 +301,53 @@ json run_branch(const fs::path& root, const std::string& body) {
                                          b.baseline.agent_ids.begin() + b.baseline.n_hedgers);
   return {{"dates", dates},
           {"agents", hedgers},
-          {"seed", seed},
-          {"replicates", replicates},
-          {"baseline", run_summary(b.baseline, seed, replicates)},
-          {"branch", run_summary(b.branch, seed, replicates)},
+          {"seed", r.seed},
+          {"replicates", r.replicates},
+          {"baseline", run_summary(b.baseline, r.seed, r.replicates)},
+          {"branch", run_summary(b.branch, r.seed, r.replicates)},
           {"events", event_list(b)}};
+}
+
+std::optional<Date> date_of(const json& request, const char* key) {
+  if (!request.contains(key) || request[key].is_null()) return std::nullopt;
+  const json& v = request[key];
+  const std::optional<Date> d = v.is_string() ? parse_date(v.get<std::string>()) : std::nullopt;
+  if (!d) throw RequestError("'" + std::string(key) + "' must be a date YYYY-MM-DD, got " + dump(v));
+  return d;
+}
+
+/// What `hedgesim explain DIR --agent A --from F --to T` prints for a run of `m`: the runs are written, with
+/// attribution, into a directory of this request's own, which explain then reads.
+std::string explanation(const CompiledModel& m, const BranchRequest& r, const report::ExplainOptions& what) {
+  const std::vector<RunOutput> runs = run_replicates(m, r.seed, r.replicates, true);
+  const report::detail::TempDir dir;
+  write_run_outputs(m, runs, dir.path().string(), {r.seed, "hedgesim serve /api/explain"});
+  report::ExplainOptions o = what;
+  o.dir = dir.path().string();
+  try {
+    return report::explain(o);
+  } catch (const InputError& e) {  // explain's "--agent: ..." is the request's key 'agent' here
+    std::string message = e.detail();
+    if (message.rfind("--", 0) == 0 && message.find(':') != std::string::npos)
+      message = "'" + message.substr(2, message.find(':') - 2) + "'" + message.substr(message.find(':'));
+    throw RequestError(message);
+  }
+}
+
+json explain_branch(const Site& site, const std::string& text) {
+  const BranchRequest r = parse_branch_request(site, text, kExplainKeys);
+  if (!r.body.contains("agent") || !r.body["agent"].is_string())
+    throw RequestError("'agent' must be a string naming an agent, e.g. \"" + r.branch.baseline.agent_ids[0] +
+                       "\"; the agents are " + join_quoted(r.branch.baseline.agent_ids));
+  report::ExplainOptions what;
+  what.agent = r.body["agent"].get<std::string>();
+  what.from = date_of(r.body, "from");
+  what.to = date_of(r.body, "to");
+  return {{"agent", what.agent},
+          {"from", what.from ? json(format_date(*what.from)) : json()},
+          {"to", what.to ? json(format_date(*what.to)) : json()},
+          {"baseline", explanation(r.branch.baseline, r, what)},
+          {"branch", explanation(r.branch.branch, r, what)}};
 }
 
 /// Wraps an endpoint: its JSON answer with 200, any failure as 400 {"error": message}. Nothing a request
@@ -264,7 +378,8 @@ void fill_error_body(const httplib::Request& req, httplib::Response& res, std::s
     message = "the request body is larger than " + std::to_string(max_body) + " bytes";
   else if (res.status == 404)
     message = "no such endpoint: " + req.method + " " + req.path +
-              "; the API has GET /api/scenarios, GET /api/model?scenario=FILE and POST /api/run";
+              "; the API has GET /api/scenarios, GET /api/model?scenario=FILE, POST /api/run and "
+              "POST /api/explain";
   else
     message = "HTTP error " + std::to_string(res.status);
   send_json(res, res.status, {{"error", message}});
@@ -274,24 +389,30 @@ void fill_error_body(const httplib::Request& req, httplib::Response& res, std::s
 
 struct Server::Impl {
   ServerOptions options;
-  std::string root;
+  Site site;
   httplib::Server http;
 };
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   const std::string root = fs::weakly_canonical(fs::absolute(impl_->options.root)).string();
-  impl_->root = root;
+  const Site site{root, impl_->options.model_dir.empty()
+                            ? std::string()
+                            : fs::weakly_canonical(fs::absolute(impl_->options.model_dir)).string()};
+  impl_->site = site;
   auto& http = impl_->http;
   http.set_payload_max_length(impl_->options.max_body_bytes);
   http.Get("/api/scenarios",
-           json_endpoint(root, [root](const httplib::Request&) { return list_scenarios(root); }));
-  http.Get("/api/model", json_endpoint(root, [root](const httplib::Request& req) {
+           json_endpoint(root, [site](const httplib::Request&) { return list_scenarios(site); }));
+  http.Get("/api/model", json_endpoint(root, [site](const httplib::Request& req) {
              const std::string requested = query_scenario(req);
-             return describe_model(requested, load_and_compile(resolve_scenario(root, requested)));
+             return describe_model(requested, site.load(resolve_scenario(site.root, requested)));
            }));
   http.Post("/api/run",
-            json_endpoint(root, [root](const httplib::Request& req) { return run_branch(root, req.body); }));
+            json_endpoint(root, [site](const httplib::Request& req) { return run_branch(site, req.body); }));
+  http.Post("/api/explain", json_endpoint(root, [site](const httplib::Request& req) {
+              return explain_branch(site, req.body);
+            }));
   // The teaching page, when the root has one: web/ is served as static files at /.
   if (const fs::path web = fs::path(root) / "web"; fs::is_directory(web))
     http.set_mount_point("/", web.string());

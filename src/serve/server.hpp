@@ -1,10 +1,13 @@
 // The JSON API behind `hedgesim serve` and its teaching page. This module owns the HTTP side only: routing
-// (GET /api/scenarios, GET /api/model, POST /api/run), turning request JSON into a scenario branch (via
-// branch.hpp, which leaves every check to the scenario loader so that a form gets the CLI's own messages),
-// running the baseline and the branch at common random numbers, and shaping results and errors as JSON
-// (every error is HTTP 400 with {"error": message}; oversized bodies 413). It serves only the scenarios in
-// ROOT/scenarios, never another path. Requests share nothing mutable: each one loads and compiles its own
-// model, so httplib's worker threads need no locks. ROOT/web, when it exists, is served as static files at /.
+// (GET /api/scenarios, GET /api/model, POST /api/run, POST /api/explain), turning request JSON into a
+// scenario branch (via branch.hpp, which leaves every check to the scenario loader so that a form gets the
+// CLI's own messages), running the baseline and the branch at common random numbers, explaining an agent's
+// moves with report::explain (over the files of a run written into a scratch directory of the request's own),
+// and shaping results and errors as JSON (every error is HTTP 400 with {"error": message}; oversized bodies
+// 413). It serves only the scenarios in ROOT/scenarios, never another path. Requests share nothing mutable:
+// each one loads and compiles its own model, so httplib's worker threads need no locks, and every browser
+// keeps its own simulation state (the branch's events and parameters) and sends it with each request.
+// ROOT/web, when it exists, is served as static files at /.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +19,8 @@ namespace hedgesim::serve {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::string root{};  ///< repository root: scenarios/ and web/ live here
+  std::string root{};       ///< repository root: scenarios/ and web/ live here
+  std::string model_dir{};  ///< a model directory used instead of each scenario's own (empty: theirs)
   std::size_t max_body_bytes = 64 * 1024;
 };
 

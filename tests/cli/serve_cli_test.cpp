@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "support/files.hpp"
@@ -52,6 +53,39 @@ TEST(ServeCli, ARootWithoutScenariosExitsTwo) {
   const Outcome r = hedgesim({"serve", "--port", "0", "--root", dir.path()}, dir);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("has no scenarios/ directory"), std::string::npos) << r.out;
+}
+
+TEST(ServeCli, ExplainAnswersWithTheTextOfHedgesimExplain) {
+  TempDir dir;
+  const std::string scenario = std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/veto-2019.toml";
+  ASSERT_EQ(hedgesim({"run", scenario, "--out", dir.file("run"), "-r", "3", "-q"}, dir).code, 0);
+  const Outcome cli = hedgesim(
+      {"explain", dir.file("run"), "--agent", "SRB", "--from", "2019-10-01", "--to", "2020-01-31"}, dir);
+  ASSERT_EQ(cli.code, 0) << cli.out;
+
+  Process server(hedgesim_argv({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
+                 dir.file("serve.log"));
+  const int port = announced_port(dir.file("serve.log"));
+  ASSERT_GT(port, 0) << slurp(dir.file("serve.log"));
+  const std::string body = R"({"scenario": "scenarios/veto-2019.toml", "replicates": 3, "agent": "SRB",
+                               "from": "2019-10-01", "to": "2020-01-31"})";
+  const auto res = httplib::Client("127.0.0.1", port).Post("/api/explain", body, "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const auto answer = nlohmann::json::parse(res->body);
+  EXPECT_EQ(answer["baseline"], cli.out);
+  EXPECT_EQ(answer["branch"], cli.out);
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(ServeCli, ABadModelDirectoryExitsTwoBeforeServing) {
+  TempDir dir;
+  const Outcome r =
+      hedgesim({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR, "--model", dir.path()}, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("agents.toml"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("open http://"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -5,20 +5,30 @@
 #include "serve/server.hpp"
 
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+
+#include "support/files.hpp"
+#include "support/scenario_fixture.hpp"
+
+// Last: httplib.h pulls in <resolv.h>, whose `_res` macro breaks Eigen headers included after it.
+#include <httplib.h>
 
 namespace hedgesim::serve {
 namespace {
 
 using nlohmann::json;
+using hedgesim::testing::slurp;
+using hedgesim::testing::spit;
+using hedgesim::testing::TempDir;
 
 class ServeTest : public ::testing::Test {
  protected:
@@ -80,6 +90,9 @@ class ServeTest : public ::testing::Test {
   static Server* server_;
   static std::thread* thread_;
   static int port_;
+
+ public:
+  static int port() { return port_; }
 };
 Server* ServeTest::server_ = nullptr;
 std::thread* ServeTest::thread_ = nullptr;
@@ -335,6 +348,186 @@ TEST_F(ServeTest, UnknownEndpointIsJson404) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("no such endpoint"), std::string::npos);
+}
+
+TEST_F(ServeTest, ModelGivesSeatsAndTheVariablesWithTheirMeanings) {
+  auto r = client().Get("/api/model?scenario=scenarios/veto-2019.toml");
+  ASSERT_TRUE(r);
+  const json m = json::parse(r->body);
+  for (const json& a : m["agents"])
+    if (a["id"] == "RUS") {
+      EXPECT_EQ(a["seat"], "Moscow");
+    }
+  ASSERT_EQ(m["variables"].size(), 10u);
+  const json& signal = m["variables"][0];
+  EXPECT_EQ(signal["name"], "signal");
+  EXPECT_EQ(signal["kind"], "hedger");
+  EXPECT_EQ(signal["min"], -1.0);
+  // The placeholders are filled from the model's agents, never left for the page.
+  EXPECT_EQ(signal["meaning"], "visible alignment (-1 Moscow, +1 Brussels and Paris)");
+}
+
+TEST_F(ServeTest, RunGivesEveryVariableEachAgentCarries) {
+  const json out = run_ok(kVeto);
+  for (const json* side : {&out["baseline"], &out["branch"]}) {
+    for (const char* v : {"signal", "substance", "grievance", "accession", "belief", "courting",
+                          "conditionality", "engagement"}) {
+      ASSERT_TRUE(side->contains(v)) << v;
+      ASSERT_EQ((*side)[v].size(), 6u) << v;
+      EXPECT_EQ((*side)[v][5].size(), 49u) << v;
+    }
+    const json& patrons = (*side)["patrons"];
+    EXPECT_EQ(patrons["EU"]["detente"].size(), 49u);
+    EXPECT_EQ(patrons["FRA"]["detente"].size(), 49u);
+    EXPECT_EQ(patrons["RUS"]["attention"].size(), 49u);
+    EXPECT_FALSE(patrons["RUS"].contains("signal"));
+  }
+  // Serbia courts Moscow after the veto (the scenario's stylized fact), so the means are the runs' own.
+  EXPECT_GT(out["baseline"]["courting"][5][48].get<double>(),
+            out["baseline"]["courting"][5][0].get<double>());
+}
+
+const json kNoVetoExplain = {{"scenario", "scenarios/no-veto-2019.toml"},
+                             {"replicates", 4},
+                             {"agent", "MKD"},
+                             {"from", "2019-10-01"},
+                             {"to", "2019-12-31"}};
+
+json post_explain(const json& body, int expected_status) {
+  auto r =
+      httplib::Client("127.0.0.1", ServeTest::port()).Post("/api/explain", body.dump(), "application/json");
+  EXPECT_TRUE(r);
+  if (!r) return {};
+  EXPECT_EQ(r->status, expected_status) << r->body;
+  return json::parse(r->body);
+}
+
+TEST_F(ServeTest, ExplainWithoutAdditionsSaysTheSameForBothSides) {
+  const json out = post_explain(kNoVetoExplain, 200);
+  const std::string text = out["baseline"];
+  EXPECT_EQ(text.rfind("North Macedonia (MKD), 2019-09-26 to 2020-01-02", 0), 0u) << text;
+  EXPECT_NE(text.find("Values are means over 4 runs"), std::string::npos) << text;
+  EXPECT_NE(text.find("The signal moved"), std::string::npos) << text;
+  EXPECT_EQ(out["branch"], out["baseline"]);
+  EXPECT_EQ(out["from"], "2019-10-01");
+}
+
+TEST_F(ServeTest, ExplainOfAnAddedVetoNamesItsConsequences) {
+  json body = kNoVetoExplain;
+  body["events"] = {{{"date", "2019-10-18"},
+                     {"type", "accession_veto"},
+                     {"actor", "FRA"},
+                     {"targets", {"MKD", "ALB"}},
+                     {"label", "France blocks the talks"}}};
+  const json out = post_explain(body, 200);
+  const std::string baseline = out["baseline"], branch = out["branch"];
+  EXPECT_NE(baseline, branch);
+  // The veto's grievance shows up in the branch only (no grievance without the veto in this window).
+  EXPECT_NE(baseline.find("grievance toward the West 0 (unchanged"), std::string::npos) << baseline;
+  EXPECT_EQ(branch.find("grievance toward the West 0 (unchanged"), std::string::npos) << branch;
+}
+
+TEST_F(ServeTest, ExplainRejectsBadAgentsAndWindowsWithTheRequestsKeys) {
+  auto error_of = [](json body) { return post_explain(body, 400).value("error", std::string()); };
+  json body = kNoVetoExplain;
+  body["agent"] = "MKDD";
+  EXPECT_THAT(error_of(body), ::testing::HasSubstr("'agent': 'MKDD' is not an agent of this run"));
+  EXPECT_THAT(error_of(body), ::testing::HasSubstr("(did you mean 'MKD'?)"));
+  body = kNoVetoExplain;
+  body.erase("agent");
+  EXPECT_THAT(error_of(body), ::testing::HasSubstr("'agent' must be a string naming an agent"));
+  body = kNoVetoExplain;
+  body["from"] = "2019-13-01";
+  EXPECT_THAT(error_of(body), ::testing::HasSubstr("'from' must be a date YYYY-MM-DD"));
+  body = kNoVetoExplain;
+  body["from"] = "2018-01-01";
+  EXPECT_THAT(error_of(body), ::testing::HasSubstr("'from': 2018-01-01 is outside the run"));
+  body = kNoVetoExplain;
+  body["agnet"] = "MKD";
+  EXPECT_THAT(error_of(body),
+              ::testing::HasSubstr("unknown key 'agnet' in the request (did you mean 'agent'?)"));
+  body = kNoVetoExplain;
+  body["events"] = {
+      {{"date", "2019-10-18"}, {"type", "acession_veto"}, {"actor", "FRA"}, {"targets", {"MKD"}}}};
+  EXPECT_THAT(error_of(body), ::testing::HasSubstr("event 1: "));
+}
+
+/// A server of its own, for options the shared one does not have.
+class OwnServer {
+ public:
+  explicit OwnServer(ServerOptions o) : server_((o.port = 0, o)) {
+    port_ = server_.bind_to_port();
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    for (int i = 0; i < 200 && !httplib::Client("127.0.0.1", port_).Get("/api/scenarios"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ~OwnServer() {
+    server_.stop();
+    thread_.join();
+  }
+  httplib::Result get(const std::string& path) { return httplib::Client("127.0.0.1", port_).Get(path); }
+  httplib::Result post(const std::string& path, const json& body) {
+    return httplib::Client("127.0.0.1", port_).Post(path, body.dump(), "application/json");
+  }
+
+ private:
+  Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+/// A copy of the shipped model with one parameter's value replaced.
+std::filesystem::path model_copy_with(const TempDir& dir, const std::string& parameter, double value) {
+  const std::filesystem::path model = std::filesystem::path(dir.path()) / "model";
+  std::filesystem::copy(std::filesystem::path(HEDGESIM_SOURCE_DIR) / "model", model);
+  std::string text = slurp((model / "parameters.toml").string());
+  const std::string table = "[parameters." + parameter + "]\nvalue = ";
+  const std::size_t at = text.find(table);
+  EXPECT_NE(at, std::string::npos);
+  const std::size_t line_end = text.find('\n', at + table.size());
+  text.replace(at + table.size(), line_end - at - table.size(), std::to_string(value));
+  spit((model / "parameters.toml").string(), text);
+  return model;
+}
+
+TEST(ServeModelDir, AnotherModelDirectoryIsUsedForEveryScenario) {
+  TempDir dir;
+  const std::filesystem::path model = model_copy_with(dir, "courting_gain", 0.0);
+  ServerOptions shipped, own;
+  shipped.root = own.root = HEDGESIM_SOURCE_DIR;
+  own.model_dir = model.string();
+  OwnServer a(shipped), b(own);
+  auto ma = a.get("/api/model?scenario=scenarios/veto-2019.toml");
+  auto mb = b.get("/api/model?scenario=scenarios/veto-2019.toml");
+  ASSERT_TRUE(ma && mb);
+  auto gain = [](const std::string& body) {
+    const json model = json::parse(body);
+    for (const json& p : model["parameters"])
+      if (p["name"] == "courting_gain") return p["value"].get<double>();
+    return -1.0;
+  };
+  EXPECT_GT(gain(ma->body), 0.0);
+  EXPECT_EQ(gain(mb->body), 0.0);
+  auto ra = a.post("/api/run", kVeto), rb = b.post("/api/run", kVeto);
+  ASSERT_TRUE(ra && rb);
+  ASSERT_EQ(rb->status, 200) << rb->body;
+  // Without courting gain Serbia never courts Moscow; with the shipped model it does after the veto.
+  EXPECT_GT(json::parse(ra->body)["baseline"]["courting"][5][48].get<double>(), 0.01);
+  EXPECT_EQ(json::parse(rb->body)["baseline"]["courting"][5][48].get<double>(), 0.0);
+}
+
+TEST(ServeModelDir, ABrokenModelIsReportedWithItsFileAndLine) {
+  TempDir dir;
+  const std::filesystem::path model = model_copy_with(dir, "courting_gain", 99.0);  // above its max
+  ServerOptions o;
+  o.root = HEDGESIM_SOURCE_DIR;
+  o.model_dir = model.string();
+  OwnServer s(o);
+  auto r = s.post("/api/run", kVeto);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_THAT(json::parse(r->body)["error"].get<std::string>(),
+              ::testing::MatchesRegex(".*parameters.toml:[0-9]+:[0-9]+: .*courting_gain.*"));
 }
 
 }  // namespace

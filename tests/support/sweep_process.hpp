@@ -85,13 +85,15 @@ inline Outcome hedgesim(const std::vector<std::string>& args, const TempDir& dir
   return run_program(hedgesim_argv(args), dir);
 }
 
-/// Long enough to be interrupted: 2000 points of France's 2019-2025 strategy, one point per chunk.
-inline std::string long_experiment(const TempDir& dir) {
+/// Long enough to be interrupted: `samples` points of France's 2019-2025 strategy, one point per chunk.
+inline std::string long_experiment(const TempDir& dir, int samples = 2000) {
   return dir.write("long.toml",
                    "[experiment]\nname = \"long\"\nscenario = \"" +
                        source_path("scenarios/france-strategy-2019-2025.toml") +
                        "\"\nseed = 5\nreplicates = 4\nchunk_points = 1\n"
-                       "[design]\nkind = \"lhs\"\nsamples = 2000\n"
+                       "[design]\nkind = \"lhs\"\nsamples = " +
+                       std::to_string(samples) +
+                       "\n"
                        "[[parameters]]\nname = \"courting_gain\"\nmin = 1.0\nmax = 4.0\n"
                        "[[parameters]]\nname = \"rival_budget\"\nmin = 0.3\nmax = 1.2\n"
                        "[[metrics]]\nname = \"srb_courting\"\nagent = \"SRB\"\n"
