@@ -15,9 +15,14 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The teaching page (web/) takes its chart library from npm, and its end-to-end tests drive Debian's Chromium.
+# Checked as commands, not packages: a machine may already have Node.js and npm from elsewhere (e.g.
+# NodeSource), which Debian's npm package would conflict with.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
+  echo "install-deps: all ${#packages[@]} packages, Node.js, npm and Chromium present"
   exit 0
 fi
 

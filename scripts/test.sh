@@ -2,11 +2,13 @@
 # README quick start, command 2 (and what .ci/run calls): install what is missing, then build and run the
 # whole test suite twice: in Release, and under AddressSanitizer + UndefinedBehaviorSanitizer (both with MPI,
 # whose tests run mpirun on this machine). Also checks formatting (clang-format), that the benchmarks build,
-# and that hedgesim still builds and sweeps without MPI (-DHEDGESIM_MPI=OFF).
+# and that hedgesim still builds and sweeps without MPI (-DHEDGESIM_MPI=OFF). The suite includes the teaching
+# page's end-to-end tests (web/tests/, headless Chromium driven by Playwright against `hedgesim serve`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
+./scripts/web-deps.sh
 
 jobs=$(nproc)
 
