@@ -25,10 +25,10 @@
 namespace hedgesim::serve {
 namespace {
 
-using nlohmann::json;
 using hedgesim::testing::slurp;
 using hedgesim::testing::spit;
 using hedgesim::testing::TempDir;
+using nlohmann::json;
 
 class ServeTest : public ::testing::Test {
  protected:
