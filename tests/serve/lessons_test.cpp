@@ -4,7 +4,6 @@
 // shape the page reads, every step must run and explain without error, and what the prompts tell students
 // to look for must be what the model shows (one group of claims per lesson, at the page's 8 replicates).
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,11 +17,12 @@
 #include <thread>
 #include <vector>
 
-#include "serve/server.hpp"
+#include "support/running_server.hpp"  // last: it includes httplib.h
 
 namespace hedgesim::serve {
 namespace {
 
+using hedgesim::testing::RunningServer;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -87,33 +87,11 @@ double max_between(const StepResult& r, const char* side, const char* var, const
 
 class LessonsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    ServerOptions o;
-    o.port = 0;
-    o.root = HEDGESIM_SOURCE_DIR;
-    server_ = new Server(o);
-    port_ = server_->bind_to_port();
-    thread_ = new std::thread([] { server_->listen_after_bind(); });
-    wait_until_answering();
-  }
-  static void TearDownTestSuite() {
-    server_->stop();
-    thread_->join();
-    delete thread_;
-    delete server_;
-  }
-  static void wait_until_answering() {
-    for (int i = 0; i < 200; ++i) {
-      if (httplib::Client("127.0.0.1", port_).Get("/api/scenarios")) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL() << "server did not answer";
-  }
+  static void SetUpTestSuite() { server_ = new RunningServer(); }
+  static void TearDownTestSuite() { delete server_; }
 
   static json post_ok(const std::string& path, const json& body, const std::string& where) {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(60, 0);
-    auto r = c.Post(path, body.dump(), "application/json");
+    auto r = server_->post(path, body);
     EXPECT_TRUE(r) << where << ": no answer from " << path;
     if (!r) return {};
     EXPECT_EQ(r->status, 200) << where << ": " << path << " answered " << r->body;
@@ -167,13 +145,9 @@ class LessonsTest : public ::testing::Test {
     return state["events"][0].value("type", std::string());
   }
 
-  static Server* server_;
-  static std::thread* thread_;
-  static int port_;
+  static RunningServer* server_;
 };
-Server* LessonsTest::server_ = nullptr;
-std::thread* LessonsTest::thread_ = nullptr;
-int LessonsTest::port_ = 0;
+RunningServer* LessonsTest::server_ = nullptr;
 
 TEST_F(LessonsTest, IndexListsEveryLessonFileAndAtLeastThree) {
   const json index = read_json(kLessonsDir / "index.json");

@@ -19,12 +19,13 @@
 #include "support/files.hpp"
 #include "support/scenario_fixture.hpp"
 
-// Last: httplib.h pulls in <resolv.h>, whose `_res` macro breaks Eigen headers included after it.
-#include <httplib.h>
+// Last: it includes httplib.h, whose <resolv.h> has a `_res` macro that breaks Eigen headers after it.
+#include "support/running_server.hpp"
 
 namespace hedgesim::serve {
 namespace {
 
+using hedgesim::testing::RunningServer;
 using hedgesim::testing::slurp;
 using hedgesim::testing::spit;
 using hedgesim::testing::TempDir;
@@ -32,38 +33,11 @@ using nlohmann::json;
 
 class ServeTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    ServerOptions o;
-    o.port = 0;
-    o.root = HEDGESIM_SOURCE_DIR;
-    server_ = new Server(o);
-    port_ = server_->bind_to_port();
-    thread_ = new std::thread([] { server_->listen_after_bind(); });
-    wait_until_answering();
-  }
-  static void TearDownTestSuite() {
-    server_->stop();
-    thread_->join();
-    delete thread_;
-    delete server_;
-  }
-  // stop() before listen_after_bind() has started would be missed; the tests begin once it answers.
-  static void wait_until_answering() {
-    for (int i = 0; i < 200; ++i) {
-      if (httplib::Client("127.0.0.1", port_).Get("/api/scenarios")) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL() << "server did not answer";
-  }
+  static void SetUpTestSuite() { server_ = new RunningServer(); }
+  static void TearDownTestSuite() { delete server_; }
 
-  static httplib::Client client() {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(60, 0);
-    return c;
-  }
-  static httplib::Result post_run(const json& body) {
-    return client().Post("/api/run", body.dump(), "application/json");
-  }
+  static httplib::Client client() { return server_->client(); }
+  static httplib::Result post_run(const json& body) { return server_->post("/api/run", body); }
   static json run_ok(const json& body) {
     auto r = post_run(body);
     EXPECT_TRUE(r);
@@ -87,16 +61,12 @@ class ServeTest : public ::testing::Test {
             {"label", "S-400 for Podgorica"}};
   }
 
-  static Server* server_;
-  static std::thread* thread_;
-  static int port_;
+  static RunningServer* server_;
 
  public:
-  static int port() { return port_; }
+  static int port() { return server_->port(); }
 };
-Server* ServeTest::server_ = nullptr;
-std::thread* ServeTest::thread_ = nullptr;
-int ServeTest::port_ = 0;
+RunningServer* ServeTest::server_ = nullptr;
 
 const json kVeto = {{"scenario", "scenarios/veto-2019.toml"}, {"replicates", 4}};
 
@@ -329,15 +299,15 @@ void send_and_hang_up(int port, const std::string& bytes) {
 
 TEST_F(ServeTest, ClientsThatHangUpDoNotKillTheServer) {
   // Mid-body: the server waits for 1000 bytes that never come.
-  send_and_hang_up(port_, "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"scen");
+  send_and_hang_up(port(), "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"scen");
   // A whole request for a large answer, but nobody left to read it.
   json big = kVeto;
   big["replicates"] = 200;
   const std::string body = big.dump();
   for (int i = 0; i < 3; ++i)
     send_and_hang_up(
-        port_, "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                   std::to_string(body.size()) + "\r\n\r\n" + body);
+        port(), "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const json out = run_ok(kVeto);
   EXPECT_EQ(out["dates"].size(), 49u);
@@ -452,30 +422,6 @@ TEST_F(ServeTest, ExplainRejectsBadAgentsAndWindowsWithTheRequestsKeys) {
   EXPECT_THAT(error_of(body), ::testing::HasSubstr("event 1: "));
 }
 
-/// A server of its own, for options the shared one does not have.
-class OwnServer {
- public:
-  explicit OwnServer(ServerOptions o) : server_((o.port = 0, o)) {
-    port_ = server_.bind_to_port();
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 200 && !httplib::Client("127.0.0.1", port_).Get("/api/scenarios"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ~OwnServer() {
-    server_.stop();
-    thread_.join();
-  }
-  httplib::Result get(const std::string& path) { return httplib::Client("127.0.0.1", port_).Get(path); }
-  httplib::Result post(const std::string& path, const json& body) {
-    return httplib::Client("127.0.0.1", port_).Post(path, body.dump(), "application/json");
-  }
-
- private:
-  Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
-
 /// A copy of the shipped model with one parameter's value replaced.
 std::filesystem::path model_copy_with(const TempDir& dir, const std::string& parameter, double value) {
   const std::filesystem::path model = std::filesystem::path(dir.path()) / "model";
@@ -496,7 +442,7 @@ TEST(ServeModelDir, AnotherModelDirectoryIsUsedForEveryScenario) {
   ServerOptions shipped, own;
   shipped.root = own.root = HEDGESIM_SOURCE_DIR;
   own.model_dir = model.string();
-  OwnServer a(shipped), b(own);
+  RunningServer a(shipped), b(own);
   auto ma = a.get("/api/model?scenario=scenarios/veto-2019.toml");
   auto mb = b.get("/api/model?scenario=scenarios/veto-2019.toml");
   ASSERT_TRUE(ma && mb);
@@ -522,7 +468,7 @@ TEST(ServeModelDir, ABrokenModelIsReportedWithItsFileAndLine) {
   ServerOptions o;
   o.root = HEDGESIM_SOURCE_DIR;
   o.model_dir = model.string();
-  OwnServer s(o);
+  RunningServer s(o);
   auto r = s.post("/api/run", kVeto);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
