@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/engine.hpp"
 #include "engine/mechanisms_catalog.hpp"
 #include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
@@ -200,17 +201,29 @@ Contributions read_contributions(const std::string& dir, const std::string& agen
   return out;
 }
 
-/// The labels of events.csv by (type, actor, date); the label of the row aimed at the agent wins.
+/// One row of events.csv: an event and one of its targets.
+struct EventRow {
+  std::string type, actor, target, date, label;
+};
+
+std::vector<EventRow> read_event_rows(const std::string& dir) {
+  const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
+  const std::size_t c_date = t.column("date"), c_type = t.column("type"), c_actor = t.column("actor"),
+                    c_target = t.column("target"), c_label = t.column("label");
+  std::vector<EventRow> rows;
+  for (const auto& row : t.rows)
+    rows.push_back({row[c_type], row[c_actor], row[c_target], row[c_date], row[c_label]});
+  return rows;
+}
+
+/// The labels of the events by (type, actor, date); the label of the row aimed at the agent wins.
 class EventLabels {
  public:
-  EventLabels(const std::string& dir, const std::string& agent) {
-    const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
-    const std::size_t c_date = t.column("date"), c_type = t.column("type"), c_actor = t.column("actor"),
-                      c_target = t.column("target"), c_label = t.column("label");
+  EventLabels(const std::vector<EventRow>& rows, const std::string& agent) {
     for (bool aimed_at_agent : {true, false})
-      for (const auto& row : t.rows)
-        if ((row[c_target] == agent) == aimed_at_agent)
-          labels_.try_emplace(key(row[c_type], row[c_actor], row[c_date]), row[c_label]);
+      for (const EventRow& row : rows)
+        if ((row.target == agent) == aimed_at_agent)
+          labels_.try_emplace(key(row.type, row.actor, row.date), row.label);
   }
   const std::string* find(std::string_view type, std::string_view actor, std::string_view date) const {
     const auto it = labels_.find(key(type, actor, date));
@@ -234,6 +247,76 @@ std::string agent_title(const std::string& dir, const std::string& agent) {
   } catch (const std::exception&) {
   }
   return agent;
+}
+
+// ---- The same from a run in memory ----------------------------------------------------------------------
+// What the files of `hedgesim run` would say, taken from the runs themselves: the same values in the same
+// order (the files hold each double exactly), so the sums, and the text, are the same to the bit.
+
+History history_in_memory(const CompiledModel& m, const std::vector<RunOutput>& runs,
+                          const std::string& agent) {
+  History h;
+  h.agents = m.agent_ids;
+  for (int k = 0; k <= m.steps; ++k)
+    h.step_dates.push_back(m.date_of_step(k));
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    h.runs.insert(static_cast<long long>(r));
+  const auto a = std::find(m.agent_ids.begin(), m.agent_ids.end(), agent);
+  if (a == m.agent_ids.end()) return h;
+  const int ai = static_cast<int>(a - m.agent_ids.begin());
+  for (const RunOutput& run : runs)
+    for (int k = 0; k <= m.steps; ++k)
+      for (const VarInfo& v : kVarInfo)
+        if (v.kind == m.agent_kinds[ai])
+          record_value(h, std::string(v.name), static_cast<std::size_t>(k),
+                       run.value(m, k, static_cast<Var>(&v - kVarInfo.data()), ai));
+  return h;
+}
+
+Contributions contributions_in_memory(const CompiledModel& m, const std::vector<RunOutput>& runs,
+                                      const std::string& agent, const std::vector<std::string>& variables,
+                                      Window w) {
+  Contributions out;
+  for (const auto& v : variables)
+    out.by_variable[v];
+  for (const RunOutput& run : runs)
+    for (const AttributionEntry& e : run.attribution) {
+      out.file_is_empty = false;
+      if (m.agent_ids[e.agent] != agent) continue;
+      const auto it = out.by_variable.find(std::string(kVarInfo[e.var].name));
+      if (it == out.by_variable.end()) continue;
+      const auto step = static_cast<std::size_t>(e.step);
+      if (step <= w.first || step > w.last) continue;
+      it->second[source_name(m, e.source)] += e.delta;
+    }
+  for (auto& [variable, sources] : out.by_variable)
+    for (auto& [source, delta] : sources)
+      delta /= static_cast<double>(runs.size());
+  return out;
+}
+
+std::vector<EventRow> event_rows_in_memory(const CompiledModel& m) {
+  std::vector<EventRow> rows;
+  for (const CompiledEvent& ev : m.events)
+    for (int t : ev.targets)
+      rows.push_back({m.spec.event_types[ev.type].id, m.agent_ids[ev.actor], m.agent_ids[t],
+                      format_date(ev.date), ev.label});
+  return rows;
+}
+
+std::string agent_title_in_memory(const CompiledModel& m, const std::string& agent) {
+  for (int a = 0; a < m.n_agents; ++a)
+    if (m.agent_ids[a] == agent) return m.agent_names[a] + " (" + agent + ")";
+  return agent;
+}
+
+Poles poles_in_memory(const CompiledModel& m) {
+  nlohmann::json agents = nlohmann::json::array();
+  for (int a = 0; a < m.n_agents; ++a)
+    agents.push_back({{"name", m.agent_names[a]},
+                      {"seat", m.agent_seats[a]},
+                      {"kind", kKindNames[static_cast<std::size_t>(m.agent_kinds[a])]}});
+  return poles_of(agents);
 }
 
 // ---- Wording ----------------------------------------------------------------------------------------------
@@ -462,21 +545,20 @@ std::vector<std::string> variables_to_explain(const History& h) {
   return h.variables;
 }
 
-}  // namespace
-
-std::string explain(const ExplainOptions& o) {
-  if (o.top < 1)
-    throw InputError(kCommandLine, "--top: " + std::to_string(o.top) + " is too small; give 1 or more");
-  const History history = read_history(o.dir, o.agent);
+/// The explanation once the agent's history is known, wherever it was read from:
+/// `read_contributions(variables, window)` sums what moved each variable over the window.
+template <class ReadContributions>
+std::string explain_history(const ExplainOptions& o, const History& history,
+                            ReadContributions read_contributions, const std::vector<EventRow>& events,
+                            const std::string& title, const Poles& poles) {
   check_agent_known(history, o.agent);
   const Window window = resolve_window(history.step_dates, o.from, o.to);
   const std::vector<std::string> variables = variables_to_explain(history);
-  const Contributions contributions =
-      read_contributions(o.dir, o.agent, variables, window, history.runs.size());
-  const EventLabels labels(o.dir, o.agent);
+  const Contributions contributions = read_contributions(variables, window);
+  const EventLabels labels(events, o.agent);
   const Context c{history, labels, window, o.top, contributions.file_is_empty};
 
-  std::string text = heading(c, agent_title(o.dir, o.agent), o);
+  std::string text = heading(c, title, o);
   for (const auto& v : variables)
     text += "\n" + change_sentence(c, v) + contributions_text(c, v, contributions.by_variable.at(v));
   if (history.carries("signal") && history.carries("substance")) {
@@ -488,7 +570,35 @@ std::string explain(const ExplainOptions& o) {
   }
   const std::string end_state = end_state_sentence(c);
   if (!end_state.empty()) text += "\n" + end_state;
-  return fill_poles(text, read_poles(o.dir));
+  return fill_poles(text, poles);
+}
+
+void check_top(const ExplainOptions& o) {
+  if (o.top < 1)
+    throw InputError(kCommandLine, "--top: " + std::to_string(o.top) + " is too small; give 1 or more");
+}
+
+}  // namespace
+
+std::string explain(const ExplainOptions& o) {
+  check_top(o);
+  const History history = read_history(o.dir, o.agent);
+  auto contributions = [&](const std::vector<std::string>& variables, Window w) {
+    return read_contributions(o.dir, o.agent, variables, w, history.runs.size());
+  };
+  return explain_history(o, history, contributions, read_event_rows(o.dir), agent_title(o.dir, o.agent),
+                         read_poles(o.dir));
+}
+
+std::string explain(const CompiledModel& m, const std::vector<RunOutput>& runs, const ExplainOptions& o) {
+  check_top(o);
+  if (runs.empty()) throw std::invalid_argument("explain: no runs");
+  const History history = history_in_memory(m, runs, o.agent);
+  auto contributions = [&](const std::vector<std::string>& variables, Window w) {
+    return contributions_in_memory(m, runs, o.agent, variables, w);
+  };
+  return explain_history(o, history, contributions, event_rows_in_memory(m),
+                         agent_title_in_memory(m, o.agent), poles_in_memory(m));
 }
 
 }  // namespace hedgesim::report

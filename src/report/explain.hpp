@@ -1,12 +1,15 @@
 // `hedgesim explain`: plain sentences, for a student, about why one agent's signal and substance moved over a
 // window of a finished run. It reads the run directory (trajectory.csv for the values, attribution.csv for
 // what moved them, events.csv for the events' labels) and names the largest contributions: the model's
-// mechanisms in the words of mechanisms_catalog.hpp, scenario events by their labels.
+// mechanisms in the words of mechanisms_catalog.hpp, scenario events by their labels. The same text can be
+// had from runs held in memory (what `hedgesim serve` does for a browser), without writing the files.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "engine/engine.hpp"
 #include "model/date.hpp"
 
 namespace hedgesim::report {
@@ -26,5 +29,11 @@ struct ExplainOptions {
 /// Throws InputError for an unknown agent (with a suggestion), a window outside the run or reversed, a top
 /// below 1, and missing or malformed files.
 std::string explain(const ExplainOptions& options);
+
+/// The same text for `runs` of `m` held in memory (recorded with attribution; without it the text says that
+/// nothing was recorded, as for a run directory written with --no-attribution): what the files of `hedgesim
+/// run` with these runs would give, to the bit, without writing or reading them. `options.dir` is not used.
+std::string explain(const CompiledModel& m, const std::vector<RunOutput>& runs,
+                    const ExplainOptions& options);
 
 }  // namespace hedgesim::report

@@ -6,10 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "experiment/ensemble.hpp"
-#include "experiment/run_outputs.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"
-#include "report/gnuplot.hpp"
 #include "report/poles.hpp"
 #include "serve/branch.hpp"
 
@@ -316,22 +314,23 @@ std::optional<Date> date_of(const json& request, const char* key) {
   return d;
 }
 
-/// What `hedgesim explain DIR --agent A --from F --to T` prints for a run of `m`: the runs are written, with
-/// attribution, into a directory of this request's own, which explain then reads.
+/// What `hedgesim explain DIR --agent A --from F --to T` prints for a run of `m` with these replicates,
+/// explained from the runs in memory.
 std::string explanation(const CompiledModel& m, const BranchRequest& r, const report::ExplainOptions& what) {
-  const std::vector<RunOutput> runs = run_replicates(m, r.seed, r.replicates, true);
-  const report::detail::TempDir dir;
-  write_run_outputs(m, runs, dir.path().string(), {r.seed, "hedgesim serve /api/explain"});
-  report::ExplainOptions o = what;
-  o.dir = dir.path().string();
   try {
-    return report::explain(o);
+    return report::explain(m, run_replicates(m, r.seed, r.replicates, true), what);
   } catch (const InputError& e) {  // explain's "--agent: ..." is the request's key 'agent' here
     std::string message = e.detail();
     if (message.rfind("--", 0) == 0 && message.find(':') != std::string::npos)
       message = "'" + message.substr(2, message.find(':') - 2) + "'" + message.substr(message.find(':'));
     throw RequestError(message);
   }
+}
+
+/// True when the request adds nothing, so that its branch is the scenario itself.
+bool adds_nothing(const json& request) {
+  const auto empty = [&](const char* key) { return !request.contains(key) || request[key].empty(); };
+  return empty("events") && empty("parameters");
 }
 
 json explain_branch(const Site& site, const std::string& text) {
@@ -343,11 +342,12 @@ json explain_branch(const Site& site, const std::string& text) {
   what.agent = r.body["agent"].get<std::string>();
   what.from = date_of(r.body, "from");
   what.to = date_of(r.body, "to");
+  const std::string baseline = explanation(r.branch.baseline, r, what);
   return {{"agent", what.agent},
           {"from", what.from ? json(format_date(*what.from)) : json()},
           {"to", what.to ? json(format_date(*what.to)) : json()},
-          {"baseline", explanation(r.branch.baseline, r, what)},
-          {"branch", explanation(r.branch.branch, r, what)}};
+          {"baseline", baseline},
+          {"branch", adds_nothing(r.body) ? baseline : explanation(r.branch.branch, r, what)}};
 }
 
 /// Wraps an endpoint: its JSON answer with 200, any failure as 400 {"error": message}. Nothing a request

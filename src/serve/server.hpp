@@ -2,11 +2,11 @@
 // (GET /api/scenarios, GET /api/model, POST /api/run, POST /api/explain), turning request JSON into a
 // scenario branch (via branch.hpp, which leaves every check to the scenario loader so that a form gets the
 // CLI's own messages), running the baseline and the branch at common random numbers, explaining an agent's
-// moves with report::explain (over the files of a run written into a scratch directory of the request's own),
-// and shaping results and errors as JSON (every error is HTTP 400 with {"error": message}; oversized bodies
-// 413). It serves only the scenarios in ROOT/scenarios, never another path. Requests share nothing mutable:
-// each one loads and compiles its own model, so httplib's worker threads need no locks, and every browser
-// keeps its own simulation state (the branch's events and parameters) and sends it with each request.
+// moves with report::explain (from the runs in memory, with the text `hedgesim explain` gives for their
+// files), and shaping results and errors as JSON (every error is HTTP 400 with {"error": message}; oversized
+// bodies 413). It serves only the scenarios in ROOT/scenarios, never another path. Requests share nothing
+// mutable: each one loads and compiles its own model, so httplib's worker threads need no locks, and every
+// browser keeps its own simulation state (the branch's events and parameters) and sends it with each request.
 // ROOT/web, when it exists, is served as static files at /.
 #pragma once
 

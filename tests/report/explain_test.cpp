@@ -15,7 +15,11 @@
 #include <sstream>
 
 #include "engine/mechanisms_catalog.hpp"
+#include "experiment/ensemble.hpp"
+#include "experiment/run_outputs.hpp"
+#include "model/compiled_model.hpp"
 #include "model/input_error.hpp"
+#include "support/scenario_fixture.hpp"
 
 namespace hedgesim::report {
 namespace {
@@ -363,6 +367,73 @@ TEST(Explain, BadCsvRowIsReportedAtFileLineAndColumn) {
          "0,1,2020-01-08,AAA,signal\n";
   EXPECT_THAT(error_of([&] { explain(options(copy.dir(), "AAA")); }),
               StartsWith(copy.file("trajectory.csv") + ":4:1: this row has 5 fields but the header has 6"));
+}
+
+// ---- From runs in memory --------------------------------------------------------------------------------
+
+/// Runs of a shipped scenario, in memory and as the files `hedgesim run` writes for them.
+struct ShippedRuns {
+  ShippedRuns(const std::string& scenario, bool attribution)
+      : model(load_and_compile(testing::source_path(scenario))) {
+    EnsembleOptions opt;
+    opt.seed = 11;
+    opt.replicates = 3;
+    opt.attribution = attribution;
+    runs = run_ensemble(model, opt);
+    write_run_outputs(model, runs, dir.path(), {opt.seed, "test"});
+  }
+  CompiledModel model;
+  std::vector<RunOutput> runs;
+  testing::TempDir dir;
+};
+
+ExplainOptions explaining(const std::string& dir, const std::string& agent, std::optional<Date> from = {},
+                          std::optional<Date> to = {}, int top = 5) {
+  ExplainOptions o;
+  o.dir = dir;
+  o.agent = agent;
+  o.from = from;
+  o.to = to;
+  o.top = top;
+  return o;
+}
+
+TEST(ExplainInMemory, SaysWhatTheFilesOfTheSameRunsSayToTheLetter) {
+  const ShippedRuns s("scenarios/veto-2019.toml", true);
+  const std::string dir = s.dir.path();
+  const auto d = [](const char* text) { return parse_date(text); };
+  const std::vector<ExplainOptions> cases = {
+      explaining(dir, "SRB"),
+      explaining(dir, "MKD", d("2019-10-01"), d("2019-12-31")),
+      explaining(dir, "ALB", d("2019-10-20"), {}, 2),
+      explaining(dir, "FRA", {}, d("2020-03-01")),
+      explaining(dir, "RUS", d("2019-10-01"), d("2019-11-30")),
+  };
+  for (const ExplainOptions& o : cases) {
+    const std::string from_files = explain(o);
+    EXPECT_EQ(explain(s.model, s.runs, o), from_files) << o.agent;
+    EXPECT_THAT(from_files, HasSubstr("means over 3 runs")) << o.agent;
+  }
+}
+
+TEST(ExplainInMemory, WithoutAttributionAndForBadRequestsItSaysWhatTheFilesSay) {
+  const ShippedRuns s("scenarios/veto-2019.toml", false);
+  const std::string dir = s.dir.path();
+  EXPECT_EQ(explain(s.model, s.runs, explaining(dir, "SRB")), explain(explaining(dir, "SRB")));
+  const auto message = [&](auto f) {
+    try {
+      f();
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  for (const ExplainOptions& bad : {explaining(dir, "SRV"), explaining(dir, "SRB", parse_date("2018-01-01")),
+                                    explaining(dir, "SRB", {}, {}, 0)}) {
+    const std::string from_files = message([&] { explain(bad); });
+    EXPECT_NE(from_files, "no error");
+    EXPECT_EQ(message([&] { explain(s.model, s.runs, bad); }), from_files);
+  }
 }
 
 }  // namespace
