@@ -104,10 +104,16 @@ struct RunArgs {
   bool quiet = false;
 };
 
+struct EnsembleRun {
+  std::uint64_t seed = 0;
+  std::vector<RunOutput> runs;
+  std::vector<std::string> files;  ///< the run files written
+};
+
 /// Runs the scenario's ensemble and writes the run files into `dir` (created first, so that a bad directory
-/// fails before the work): what `run` does, and what `report` does in a scratch directory. Returns the seed.
-std::uint64_t run_into(const CompiledModel& m, const RunArgs& a, const std::string& dir,
-                       const std::string& command_line, std::vector<std::string>& files) {
+/// fails before the work): what `run` does, and what `report` does in a scratch directory.
+EnsembleRun run_into(const CompiledModel& m, const RunArgs& a, const std::string& dir,
+                     const std::string& command_line) {
   EnsembleOptions opt;
   opt.seed = a.seed.value_or(m.scenario.seed);
   opt.replicates = a.replicates;
@@ -118,10 +124,10 @@ std::uint64_t run_into(const CompiledModel& m, const RunArgs& a, const std::stri
       a.replicates, stderr,
       {.unit = "runs", .label = m.scenario.name, .enabled = show_progress(a.quiet, a.replicates)});
   opt.on_done = [&](int n) { bar.advance(n); };
-  const auto runs = run_ensemble(m, opt);
+  EnsembleRun out{opt.seed, run_ensemble(m, opt), {}};
   bar.finish();
-  files = write_run_outputs(m, runs, dir, {opt.seed, command_line});
-  return opt.seed;
+  out.files = write_run_outputs(m, out.runs, dir, {opt.seed, command_line});
+  return out;
 }
 
 void print_run_summary(const CompiledModel& m, const RunArgs& a, std::uint64_t seed) {
@@ -132,9 +138,9 @@ void print_run_summary(const CompiledModel& m, const RunArgs& a, std::uint64_t s
 
 int cmd_run(const RunArgs& a, const std::string& command_line) {
   const CompiledModel m = load_and_compile(a.scenario);
-  std::vector<std::string> files;
-  print_run_summary(m, a, run_into(m, a, a.out, command_line, files));
-  for (const auto& f : files)
+  const EnsembleRun done = run_into(m, a, a.out, command_line);
+  print_run_summary(m, a, done.seed);
+  for (const auto& f : done.files)
     std::cout << "  wrote " << f << "\n";
   std::cout << "next: hedgesim explain " << a.out << " --agent " << m.agent_ids[0] << "   or   hedgesim plot "
             << a.out << "\n";
@@ -184,9 +190,12 @@ int cmd_report(const RunArgs& a, std::string out, const std::string& command_lin
   const std::string parent = std::filesystem::path(out).parent_path().string();
   io::ensure_output_dir(parent.empty() ? "." : parent);  // fail before the work, not after it
   report::detail::TempDir scratch;
-  std::vector<std::string> files;
-  print_run_summary(m, a, run_into(m, a, scratch.path().string(), command_line, files));
-  std::cout << "  wrote " << report::write_html_report({scratch.path().string(), out, "gnuplot"})
+  const EnsembleRun done = run_into(m, a, scratch.path().string(), command_line);
+  print_run_summary(m, a, done.seed);
+  // Explained from the runs in memory: the text of the files, without reading them again per hedger and
+  // event.
+  const auto explainer = [&](const report::ExplainOptions& e) { return report::explain(m, done.runs, e); };
+  std::cout << "  wrote " << report::write_html_report({scratch.path().string(), out, "gnuplot", explainer})
             << "  (self-contained: open it in a browser, print it, or mail it)\n";
   return 0;
 }

@@ -270,7 +270,10 @@ struct Explained {
   std::string text;   // explain's, unchanged
 };
 
-std::vector<Explained> explain_hedgers(const RunMeta& m, const std::string& run_dir) {
+using Explainer = std::function<std::string(const ExplainOptions&)>;
+
+std::vector<Explained> explain_hedgers(const RunMeta& m, const std::string& run_dir,
+                                       const Explainer& explain) {
   std::vector<Explained> out;
   for (const auto& a : m.agents) {
     if (a.kind != "hedger") continue;
@@ -292,7 +295,7 @@ Date follow_up_end(const RunMeta& m, Date event_date) {
 /// Per event, per target: explain over the event's follow-up window.
 std::vector<std::vector<Explained>> explain_follow_ups(const RunMeta& m,
                                                        const std::vector<ReportEvent>& events,
-                                                       const std::string& run_dir) {
+                                                       const std::string& run_dir, const Explainer& explain) {
   std::vector<std::vector<Explained>> out;
   for (const auto& ev : events) {
     std::vector<Explained>& per_target = out.emplace_back();
@@ -482,8 +485,10 @@ ReportContent gather(const HtmlReportOptions& o) {
   c.events = read_events(o.run_dir, c.meta);
   // The figure before the explanations: a missing gnuplot is the likeliest failure, so it shows at once.
   c.svg = draw_figure(o);
-  c.hedgers = explain_hedgers(c.meta, o.run_dir);
-  c.follow_ups = explain_follow_ups(c.meta, c.events, o.run_dir);
+  const Explainer explainer =
+      o.explainer ? o.explainer : Explainer([](const ExplainOptions& e) { return explain(e); });
+  c.hedgers = explain_hedgers(c.meta, o.run_dir, explainer);
+  c.follow_ups = explain_follow_ups(c.meta, c.events, o.run_dir, explainer);
   return c;
 }
 

@@ -6,7 +6,10 @@
 // anywhere and needs no script, and the file is written under a temporary name and renamed when complete.
 #pragma once
 
+#include <functional>
 #include <string>
+
+#include "report/explain.hpp"
 
 namespace hedgesim::report {
 
@@ -15,6 +18,10 @@ struct HtmlReportOptions {
                         ///< attribution.csv, meta.json, maybe bands.csv)
   std::string out;      ///< the .html file to write (atomically: io::AtomicFile, temp file then rename)
   std::string gnuplot = "gnuplot";  ///< the program that draws the figure (a test substitutes a missing one)
+  /// Makes explain's text for an agent and window (the options' `dir` is run_dir). Default: report::explain
+  /// over run_dir's files. `hedgesim report` passes report::explain over the runs it still holds in memory:
+  /// the same text, without reading the files again for every hedger and event.
+  std::function<std::string(const ExplainOptions&)> explainer{};
 };
 
 /// Writes one self-contained HTML file (no external URLs, no scripts): the scenario's name, dates, seed,

@@ -208,6 +208,24 @@ TEST_F(HtmlReportTest, SaysWhatHappenedToEachTargetOverFourStepsAfterAnEvent) {
   EXPECT_THAT(html, HasSubstr(escaped(explain(last))));
 }
 
+TEST_F(HtmlReportTest, AGivenExplainerWritesEverySentenceWithTheWindowsExplainWouldGet) {
+  const std::string dir = copy_of("run1");
+  HtmlReportOptions o = options_for(dir);
+  std::vector<std::string> asked;
+  o.explainer = [&](const ExplainOptions& e) {
+    EXPECT_EQ(e.dir, dir);
+    asked.push_back(e.agent + " " + (e.from ? format_date(*e.from) : "start") + " top " +
+                    std::to_string(e.top));
+    return "<said about " + e.agent + ">";
+  };
+  const std::string html = slurp(write_html_report(o));
+  EXPECT_THAT(html, HasSubstr(escaped("<said about AAA>")));
+  // Every hedger over the whole run, then each event's targets from its date, as without an explainer.
+  EXPECT_THAT(asked, ::testing::Contains("AAA start top 5"));
+  EXPECT_THAT(asked, ::testing::Contains("BBB 2020-01-17 top 3"));
+  EXPECT_THAT(html, Not(HasSubstr("What moved it")));  // explain's own text was not used
+}
+
 TEST_F(HtmlReportTest, WorksOnAnEnsembleWithBands) {
   const std::string dir = copy_of("run_ens");
   const std::string html = slurp(write_html_report(options_for(dir)));
