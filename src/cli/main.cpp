@@ -168,6 +168,10 @@ int cmd_serve(const ServeArgs& a) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   std::cout << "hedgesim serve: open http://" << a.host << ":" << port << "/ in a browser (Ctrl-C stops)\n";
+  const std::filesystem::path web = std::filesystem::path(a.root) / "web";
+  if (std::filesystem::is_directory(web) && !std::filesystem::exists(web / "node_modules" / "chart.js"))
+    std::cout << "note: the page's chart library is not installed (web/node_modules); run "
+                 "scripts/web-deps.sh, or the charts stay empty\n";
   if (a.host != "127.0.0.1" && a.host != "localhost")
     std::cout << "note: listening on " << a.host << ", so other machines may reach this server\n";
   std::cout << std::flush;
@@ -463,8 +467,8 @@ the whole run (as `hedgesim explain` says it), and what each event set off in th
 nothing from the network and needs no script. Format: docs/output-format.md.)");
 
   ServeArgs serve_args;
-  CLI::App* serve_cmd = app.add_subcommand(
-      "serve", "Serve the JSON API (and the teaching page in web/, when present) for a browser");
+  CLI::App* serve_cmd =
+      app.add_subcommand("serve", "Serve the interactive teaching page (web/) and its JSON API to a browser");
   serve_cmd->add_option("--host", serve_args.host, "Address to listen on (loopback unless told otherwise)")
       ->capture_default_str();
   serve_cmd->add_option("--port,-p", serve_args.port, "Port (0: any free port, printed at start)")

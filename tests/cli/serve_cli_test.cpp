@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -46,6 +47,27 @@ TEST(ServeCli, PrintsTheAddressAnswersThereAndStopsOnCtrlC) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_NE(slurp(dir.file("serve.log")).find("hedgesim serve: stopped"), std::string::npos);
+}
+
+TEST(ServeCli, SaysWhenThePagesChartLibraryIsNotInstalled) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/root/scenarios");
+  std::filesystem::create_directories(dir.path() + "/root/web");
+  Process server(hedgesim_argv({"serve", "--port", "0", "--root", dir.path() + "/root"}),
+                 dir.file("serve.log"));
+  ASSERT_GT(announced_port(dir.file("serve.log")), 0) << slurp(dir.file("serve.log"));
+  server.signal(SIGINT);
+  EXPECT_EQ(server.wait(), 0);
+  EXPECT_NE(slurp(dir.file("serve.log")).find("run scripts/web-deps.sh"), std::string::npos)
+      << slurp(dir.file("serve.log"));
+  // The repository's own web/ has it (scripts/web-deps.sh ran before the tests), so no note there.
+  Process shipped(hedgesim_argv({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
+                  dir.file("shipped.log"));
+  ASSERT_GT(announced_port(dir.file("shipped.log")), 0);
+  shipped.signal(SIGINT);
+  EXPECT_EQ(shipped.wait(), 0);
+  EXPECT_EQ(slurp(dir.file("shipped.log")).find("web-deps"), std::string::npos)
+      << slurp(dir.file("shipped.log"));
 }
 
 TEST(ServeCli, ARootWithoutScenariosExitsTwo) {
