@@ -18,6 +18,8 @@ const PARAMETER_DEBOUNCE_MS = 450;
 const FIXED_PARAMETERS = ['step_days']; // the server refuses them in a branch: they move the time grid
 const DEFAULT_REPLICATES = 8; // the server's default too
 const DEFAULT_SCENARIO = 'scenarios/veto-2019.toml'; // the one the README and the lessons start from
+const CHARTED_VARIABLES = ['signal', 'substance']; // the two fixed charts; "More" offers the other hedger variables
+const DEFAULT_MORE_VARIABLE = 'courting';
 
 const state = {
   scenarios: [],
@@ -147,6 +149,7 @@ async function openScenario(file, branch = {}) {
     $('seed').placeholder = String(model.scenario.seed);
     buildEventForm();
     buildParameterSliders();
+    fillMoreVariables();
     fillExplainAgents();
     renderExplanation();
   }
@@ -234,7 +237,7 @@ function renderCurrentEvents() {
   setText('now-events-title', happening.length ? 'This week:' : 'This week: no events');
 }
 
-/// One legend for both charts; a click selects the agent.
+/// One legend for all the charts; a click selects the agent.
 function renderLegend() {
   const legend = $('chart-legend');
   legend.replaceChildren();
@@ -285,6 +288,33 @@ function renderBranchSummary() {
     : 'No branch yet: fire an event or move a parameter to compare with the scenario.';
   setText('branch-summary', text);
   $('branch-summary').classList.toggle('active', hasBranch());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The "More" chart: any other hedger variable over time
+
+/// The hedger variables of the model that have no chart of their own, as /api/model describes them.
+function moreVariables() {
+  return state.model.variables.filter((v) => v.kind === 'hedger' && !CHARTED_VARIABLES.includes(v.name));
+}
+
+/// Offers the model's other hedger variables, labelled with their meaning; keeps the choice where it can.
+function fillMoreVariables() {
+  const select = $('more-variable');
+  const previous = charts.variableOf('more');
+  select.replaceChildren();
+  for (const v of moreVariables()) select.append(new Option(v.meaning, v.name));
+  const names = moreVariables().map((v) => v.name);
+  const chosen = [previous, DEFAULT_MORE_VARIABLE].find((n) => names.includes(n)) || names[0] || DEFAULT_MORE_VARIABLE;
+  select.value = chosen;
+  charts.setVariable('more', chosen);
+}
+
+function wireMoreVariable() {
+  $('more-variable').addEventListener('change', () => {
+    charts.setVariable('more', $('more-variable').value);
+    if (state.run) charts.render(view());
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -767,16 +797,23 @@ function exposeForTests() {
     get lesson() {
       return lessons ? lessons.current : null;
     },
+    get moreVariable() {
+      return charts ? charts.variableOf('more') : null;
+    },
     datasetCounts() {
       const count = (id) => window.Chart.getChart($(id))?.data.datasets.length ?? 0;
-      return { signal: count('chart-signal'), substance: count('chart-substance') };
+      return { signal: count('chart-signal'), substance: count('chart-substance'), more: count('chart-more') };
     },
   });
 }
 
 async function init() {
   exposeForTests();
-  charts = createCharts($('chart-signal'), $('chart-substance'), {
+  charts = createCharts({
+    signal: { canvas: $('chart-signal'), variable: 'signal', labels: true },
+    substance: { canvas: $('chart-substance'), variable: 'substance' },
+    more: { canvas: $('chart-more'), variable: DEFAULT_MORE_VARIABLE },
+  }, {
     onPickAgent: (id, step) => selectAgent(id, { step }),
     onHoverEvent: (ev) => {
       setText('event-hover', ev ? `${ev.date} · ${ev.actor} → ${ev.targets.join(', ')} · ${ev.label || ev.type}${ev.added ? ' (added by you)' : ''}` : '');
@@ -786,6 +823,7 @@ async function init() {
   wireTimeControls();
   wireEventForm();
   wireParameters();
+  wireMoreVariable();
   wireExplain();
   wireRunInputs();
   wireTabs();

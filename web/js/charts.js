@@ -1,5 +1,6 @@
-// The two stacked time charts (signal and substance of every hedger), drawn with Chart.js (loaded as a UMD
-// <script>, hence window.Chart) and chartjs-plugin-annotation for the event markers and the current-date line.
+// The stacked time charts of the hedgers' variables (signal, substance, and one the student picks: "More"),
+// drawn with Chart.js (loaded as a UMD <script>, hence window.Chart) and chartjs-plugin-annotation for the event
+// markers and the current-date line. Every chart is drawn the same way; only its variable differs.
 //
 // x is the step number (0 .. steps), so that an event between two recorded dates can sit at its fractional
 // position; tick labels show the dates.
@@ -22,7 +23,18 @@ function shorten(text, max) {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function baseOptions(variable, title, callbacks) {
+/// The range of a variable's y axis, from its entry in /api/model's `variables` (name, min, max).
+function axisOf(spec) {
+  const min = spec && Number.isFinite(spec.min) ? spec.min : -1;
+  const max = spec && Number.isFinite(spec.max) ? spec.max : 1;
+  const stepSize = (max - min) / 4;
+  // Chart.js rounds ticks such as 0.25 to one decimal: show as many decimals as the step needs.
+  const decimals = Number.isInteger(stepSize * 10) ? 0 : Number.isInteger(stepSize * 100) ? 2 : 3;
+  const format = decimals ? (v) => v.toFixed(decimals) : Chart.Ticks.formatters.numeric;
+  return { min, max, stepSize, format };
+}
+
+function baseOptions(callbacks) {
   return {
     animation: false,
     responsive: true,
@@ -43,12 +55,12 @@ function baseOptions(variable, title, callbacks) {
         min: -1,
         max: 1,
         ticks: { stepSize: 0.5, font: { size: 13 } },
-        title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
+        title: { display: true, text: '', font: { size: 14, weight: 'bold' } },
         grid: { color: (c) => (c.tick && c.tick.value === 0 ? 'rgba(0,0,0,0.35)' : 'rgba(0,0,0,0.07)') },
       },
     },
     plugins: {
-      legend: { display: false }, // one HTML legend serves both charts
+      legend: { display: false }, // one HTML legend serves all charts
       tooltip: {
         titleFont: { size: 14 },
         bodyFont: { size: 14 },
@@ -58,7 +70,8 @@ function baseOptions(variable, title, callbacks) {
             const ds = item.dataset;
             const side = ds.side === 'branch' ? 'your branch' : 'scenario';
             const v = item.parsed.y;
-            return ` ${ds.agent} ${variable} ${v >= 0 ? '+' : ''}${v.toFixed(3)} (${side})`;
+            const sign = ds.signed && v >= 0 ? '+' : '';
+            return ` ${ds.agent} ${ds.variable} ${sign}${v.toFixed(3)} (${side})`;
           },
         },
       },
@@ -73,20 +86,22 @@ function baseOptions(variable, title, callbacks) {
   };
 }
 
-function makeChart(canvas, variable, title, callbacks) {
+function makeChart(canvas, callbacks) {
   return new Chart(canvas, {
     type: 'line',
     data: { datasets: [] },
-    options: baseOptions(variable, title, callbacks),
+    options: baseOptions(callbacks),
   });
 }
 
 /// One line per hedger and side: the scenario (solid) and, when there is a branch, the branch (dashed) on top.
-function datasetsOf(view, variable) {
+/// None when the run lacks the variable.
+function datasetsOf(view, variable, signed) {
   const { run, colourOf, hasBranch, selected } = view;
   const sets = [];
   const sides = hasBranch ? ['baseline', 'branch'] : ['baseline'];
   for (const side of sides) {
+    if (!run[side] || !run[side][variable]) continue;
     run.agents.forEach((id, i) => {
       const isSelected = id === selected;
       const colour = colourOf(id);
@@ -94,6 +109,8 @@ function datasetsOf(view, variable) {
         label: side === 'branch' ? `${id} (your branch)` : id,
         agent: id,
         side,
+        variable,
+        signed,
         data: run[side][variable][i].map((y, k) => ({ x: k, y })),
         borderColor: side === 'baseline' && hasBranch ? withAlpha(colour, 0.55) : colour,
         backgroundColor: colour,
@@ -150,27 +167,52 @@ function nowAnnotation(step) {
 }
 
 /**
- * The charts' controller. `callbacks`: onPickAgent(id, step), onHoverEvent(event | null), dateOf(x).
+ * The charts' controller. `panels`: { key: { canvas, variable, labels } }, one chart per key showing that hedger
+ * variable (`labels`: whether the added events' markers carry their labels). `callbacks`: onPickAgent(id, step),
+ * onHoverEvent(event | null), dateOf(x).
  */
-export function createCharts(signalCanvas, substanceCanvas, callbacks) {
-  const charts = {
-    signal: makeChart(signalCanvas, 'signal', 'signal', callbacks),
-    substance: makeChart(substanceCanvas, 'substance', 'substance', callbacks),
-  };
+export function createCharts(panels, callbacks) {
+  const charts = {};
+  const variables = {};
+  const labels = {};
+  for (const [key, panel] of Object.entries(panels)) {
+    charts[key] = makeChart(panel.canvas, callbacks);
+    variables[key] = panel.variable;
+    labels[key] = Boolean(panel.labels);
+  }
+
   function render(view) {
     const steps = view.run.dates.length - 1;
-    for (const [variable, chart] of Object.entries(charts)) {
-      chart.data.datasets = datasetsOf(view, variable);
+    const specs = (view.model && view.model.variables) || [];
+    for (const [key, chart] of Object.entries(charts)) {
+      const variable = variables[key];
+      const axis = axisOf(specs.find((v) => v.name === variable));
+      chart.data.datasets = datasetsOf(view, variable, axis.min < 0);
       const x = chart.options.scales.x;
       x.max = steps;
       x.ticks.stepSize = Math.max(1, Math.ceil(steps / 8));
       x.ticks.callback = (v) => (Number.isInteger(v) && view.run.dates[v] ? view.run.dates[v] : '');
+      const y = chart.options.scales.y;
+      y.min = axis.min;
+      y.max = axis.max;
+      y.ticks.stepSize = axis.stepSize;
+      y.ticks.callback = axis.format;
+      y.title.text = variable;
       chart.options.plugins.annotation.annotations = {
-        ...eventAnnotations(view, variable === 'signal', callbacks.onHoverEvent),
+        ...eventAnnotations(view, labels[key], callbacks.onHoverEvent),
         now: nowAnnotation(view.step),
       };
       chart.update('none');
     }
+  }
+
+  /// Shows another variable on chart `key`, from the next render on.
+  function setVariable(key, variable) {
+    if (key in charts) variables[key] = variable;
+  }
+
+  function variableOf(key) {
+    return variables[key];
   }
 
   function setStep(step) {
@@ -190,5 +232,5 @@ export function createCharts(signalCanvas, substanceCanvas, callbacks) {
     }
   }
 
-  return { render, setStep, clear, charts };
+  return { render, setVariable, variableOf, setStep, clear, charts };
 }

@@ -181,6 +181,17 @@ test('the page loads, lists the shipped scenarios and draws the default one', as
   assert.equal(await page.$$eval('#agents .signal-dot', (n) => n.length), 6);
   assert.equal(await page.$$eval('#agents .substance-ring', (n) => n.length), 6);
   assert.equal(await text('#current-date'), run.dates[0]);
+  // "More": every other hedger variable of /api/model, labelled with its meaning; courting by default.
+  const model = await (await fetch(`${baseUrl}api/model?scenario=scenarios/veto-2019.toml`)).json();
+  const others = model.variables.filter((v) => v.kind === 'hedger' && !['signal', 'substance'].includes(v.name));
+  assert.deepEqual(others.map((v) => v.name).sort(),
+    ['accession', 'belief', 'conditionality', 'courting', 'engagement', 'grievance']);
+  const picker = await page.$$eval('#more-variable option', (os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(picker, others.map((v) => [v.name, v.meaning]));
+  assert.equal(await page.inputValue('#more-variable'), 'courting');
+  const more = await chartState('chart-more');
+  assert.equal(more.datasets.length, 6);
+  assert.deepEqual(dataset(more, 'MNE', 'baseline').y, run.baseline.courting[run.agents.indexOf('MNE')]);
   assert.ok(await page.isHidden('#error'), 'no error on load');
 });
 
@@ -199,7 +210,7 @@ test('veto-2019: play advances the current date, pause stops it', async () => {
   assert.equal(await text('#current-date'), paused, 'the date stays put while paused');
   assert.equal(await page.evaluate(() => window.hedgesim.playing), false);
   // The current-date line of both charts and the map follow the step.
-  for (const id of ['chart-signal', 'chart-substance'])
+  for (const id of ['chart-signal', 'chart-substance', 'chart-more'])
     assert.equal((await chartState(id)).annotations.now.value, pausedStep, `${id}'s current-date line`);
   assert.equal(await text('#map-date'), paused);
   // The scenario's events are drawn as markers, France's veto between the steps around its date.
@@ -209,6 +220,7 @@ test('veto-2019: play advances the current date, pause stops it', async () => {
   assert.ok(veto >= 0, 'veto-2019 has the veto of 2019-10-18');
   const marker = signal.annotations[`event${veto}`].value;
   assert.ok(run.dates[Math.floor(marker)] <= VETO_DATE && VETO_DATE < run.dates[Math.floor(marker) + 1]);
+  assert.equal((await chartState('chart-more')).annotations[`event${veto}`].value, marker, 'the same markers on "More"');
   // Step buttons.
   await page.click('#step-forward');
   assert.equal(await page.evaluate(() => window.hedgesim.step), pausedStep + 1);
@@ -253,7 +265,7 @@ test('no-veto-2019: firing a veto by FRA at MKD and ALB makes a branch that depa
   assert.ok(await page.isHidden('#error'), `no error: ${await text('#error')}`);
 
   const counts = await page.evaluate(() => window.hedgesim.datasetCounts());
-  assert.deepEqual(counts, { signal: 12, substance: 12 }, 'a dashed branch line per hedger on top of the solid ones');
+  assert.deepEqual(counts, { signal: 12, substance: 12, more: 12 }, 'a dashed branch line per hedger on top of the solid ones');
   const signal = await chartState('chart-signal');
   const mkdBase = dataset(signal, 'MKD', 'baseline');
   const mkdBranch = dataset(signal, 'MKD', 'branch');
@@ -284,6 +296,49 @@ test('no-veto-2019: firing a veto by FRA at MKD and ALB makes a branch that depa
   assert.match(await text('#added-events'), new RegExp(VETO_LABEL));
   // The map shows the scenario as ghosts next to the branch.
   assert.equal(await page.$$eval('#agents .ghost-signal', (n) => n.length), 6);
+
+  // "More" with courting: 12 lines too, and the veto makes MKD court Moscow more, only after it.
+  assert.equal(await page.inputValue('#more-variable'), 'courting');
+  const more = await chartState('chart-more');
+  assert.equal(more.datasets.length, 12);
+  const courtBase = dataset(more, 'MKD', 'baseline');
+  const courtBranch = dataset(more, 'MKD', 'branch');
+  assert.ok(courtBranch.dash.length > 0 && courtBase.dash.length === 0, 'branch dashed, baseline solid');
+  assert.deepEqual(courtBranch.y, run.branch.courting[run.agents.indexOf('MKD')]);
+  assert.ok(Object.values(more.annotations).some((a) => a.colour === '#c62828'), 'the added event on "More" too');
+  dates.forEach((date, k) => {
+    if (date <= VETO_DATE) assert.equal(courtBranch.y[k], courtBase.y[k], `MKD courting on ${date}, before the veto`);
+    else assert.ok(courtBranch.y[k] > courtBase.y[k], `MKD courts more on ${date}, after the veto (${courtBranch.y[k]} vs ${courtBase.y[k]})`);
+  });
+});
+
+test('the "More" picker redraws its chart with another variable of the run', async () => {
+  const run = await page.evaluate(() => window.hedgesim.run);
+  const model = await page.evaluate(() => window.hedgesim.model);
+  const srb = run.agents.indexOf('SRB');
+  await page.selectOption('#more-variable', 'engagement');
+  assert.equal(await page.evaluate(() => window.hedgesim.moreVariable), 'engagement');
+  const more = await chartState('chart-more');
+  assert.equal(more.datasets.length, 12);
+  assert.deepEqual(dataset(more, 'SRB', 'baseline').y, run.baseline.engagement[srb]);
+  assert.deepEqual(dataset(more, 'SRB', 'branch').y, run.branch.engagement[srb]);
+  assert.notDeepEqual(dataset(more, 'SRB', 'branch').y, run.branch.courting[srb]);
+  // The y axis spans the variable's range from /api/model, and is titled with its name.
+  const spec = model.variables.find((v) => v.name === 'engagement');
+  const axis = await page.evaluate(() => {
+    const y = window.Chart.getChart(document.getElementById('chart-more')).scales.y;
+    return { min: y.min, max: y.max, title: y.options.title.text };
+  });
+  assert.deepEqual(axis, { min: spec.min, max: spec.max, title: 'engagement' });
+  // The other charts are untouched, and the choice survives a fresh run.
+  assert.deepEqual(dataset(await chartState('chart-signal'), 'SRB', 'branch').y, run.branch.signal[srb]);
+  const runs = await page.evaluate(() => window.hedgesim.runs);
+  await page.evaluate(() => document.getElementById('replicates').dispatchEvent(new Event('change')));
+  await page.waitForFunction((n) => window.hedgesim.runs > n && window.hedgesim.pending === 0, runs);
+  assert.deepEqual(dataset(await chartState('chart-more'), 'SRB', 'baseline').y, run.baseline.engagement[srb]);
+  // Back to courting for the rest of the tests and their screenshots.
+  await page.selectOption('#more-variable', 'courting');
+  assert.deepEqual(dataset(await chartState('chart-more'), 'MKD', 'branch').y, run.branch.courting[run.agents.indexOf('MKD')]);
 });
 
 test('why did MKD move: the branch explanation differs, with the veto\'s grievance and a deeper fall toward Moscow', async () => {
@@ -342,6 +397,25 @@ test('clicking a line on the chart selects its agent and moves to that date', as
   assert.equal(await page.evaluate(() => window.hedgesim.step), k);
   assert.match(await text('#explain-branch'), /^Serbia \(SRB\)/);
   assert.match(await text('#explain-title'), /Serbia/);
+
+  // The same on the "More" chart (courting): MKD's branch line, where it lies farthest from every other line.
+  const target = await page.evaluate(() => {
+    const chart = window.Chart.getChart(document.getElementById('chart-more'));
+    const sets = chart.data.datasets;
+    const mine = sets.find((x) => x.agent === 'MKD' && x.side === 'branch');
+    let best = { step: -1, gap: -1 };
+    mine.data.forEach((p, step) => {
+      const gap = Math.min(...sets.filter((x) => x !== mine).map((x) => Math.abs(x.data[step].y - p.y)));
+      if (gap > best.gap) best = { step, gap };
+    });
+    const { step } = best;
+    return { step, x: chart.scales.x.getPixelForValue(step), y: chart.scales.y.getPixelForValue(mine.data[step].y) };
+  });
+  await page.locator('#chart-more').click({ position: { x: target.x, y: target.y } });
+  await page.waitForFunction(() => window.hedgesim.explanation && window.hedgesim.explanation.agent === 'MKD');
+  await settled();
+  assert.equal(await page.evaluate(() => window.hedgesim.selected), 'MKD');
+  assert.equal(await page.evaluate(() => window.hedgesim.step), target.step);
 });
 
 test('a request the server refuses shows its message verbatim, and the branch stays runnable', async () => {
@@ -421,7 +495,7 @@ test('parameter sliders re-run the branch; remove, reset to defaults and reset b
   await page.click('#tab-events');
   await page.click('#added-events .remove-event');
   await settled();
-  assert.deepEqual(await page.evaluate(() => window.hedgesim.datasetCounts()), { signal: 6, substance: 6 });
+  assert.deepEqual(await page.evaluate(() => window.hedgesim.datasetCounts()), { signal: 6, substance: 6, more: 6 });
   assert.equal(await page.$$eval('#added-events li', (l) => l.length), 0);
 
   // Dragging a slider (debounced) makes a branch again; "reset branch" drops it.
@@ -441,7 +515,7 @@ test('parameter sliders re-run the branch; remove, reset to defaults and reset b
   await page.click('#reset-branch');
   await settled();
   assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), {});
-  assert.deepEqual(await page.evaluate(() => window.hedgesim.datasetCounts()), { signal: 6, substance: 6 });
+  assert.deepEqual(await page.evaluate(() => window.hedgesim.datasetCounts()), { signal: 6, substance: 6, more: 6 });
   assert.equal(await page.inputValue('#param-value-rival_budget'), '0.6');
   assert.ok(await page.isHidden('#error'));
 });
@@ -488,7 +562,8 @@ test('a lesson loads and applies the state of its steps', async () => {
       assert.ok((await text('#explain-branch')).startsWith(`${agent.name} (${agent.id})`), where);
     }
     const branch = (s.events || []).length > 0 || Object.keys(s.parameters || {}).length > 0;
-    assert.equal((await page.evaluate(() => window.hedgesim.datasetCounts())).signal, branch ? 12 : 6, where);
+    const counts = await page.evaluate(() => window.hedgesim.datasetCounts());
+    assert.deepEqual(counts, branch ? { signal: 12, substance: 12, more: 12 } : { signal: 6, substance: 6, more: 6 }, where);
   }
 
   // The first lesson step by step with its buttons, forth and back.
