@@ -266,10 +266,10 @@ History history_in_memory(const CompiledModel& m, const std::vector<RunOutput>& 
   const int ai = static_cast<int>(a - m.agent_ids.begin());
   for (const RunOutput& run : runs)
     for (int k = 0; k <= m.steps; ++k)
-      for (const VarInfo& v : kVarInfo)
-        if (v.kind == m.agent_kinds[ai])
-          record_value(h, std::string(v.name), static_cast<std::size_t>(k),
-                       run.value(m, k, static_cast<Var>(&v - kVarInfo.data()), ai));
+      for (int v = 0; v < kVarCount; ++v)
+        if (kVarInfo[v].kind == m.agent_kinds[ai])
+          record_value(h, std::string(kVarInfo[v].name), static_cast<std::size_t>(k),
+                       run.value(m, k, static_cast<Var>(v), ai));
   return h;
 }
 

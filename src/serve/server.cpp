@@ -389,7 +389,6 @@ void fill_error_body(const httplib::Request& req, httplib::Response& res, std::s
 
 struct Server::Impl {
   ServerOptions options;
-  Site site;
   httplib::Server http;
 };
 
@@ -399,7 +398,6 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   const Site site{root, impl_->options.model_dir.empty()
                             ? std::string()
                             : fs::weakly_canonical(fs::absolute(impl_->options.model_dir)).string()};
-  impl_->site = site;
   auto& http = impl_->http;
   http.set_payload_max_length(impl_->options.max_body_bytes);
   http.Get("/api/scenarios",
