@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/random/normal_distribution.hpp>
-#include <boost/random/seed_seq.hpp>
 #include <utility>
 
 namespace hedgesim {
@@ -44,18 +42,20 @@ void record(BatchAttribution* out, int k, int source, int var, int agent, const 
     if (delta[r] != 0.0) (*out)[r].push_back({k, source, var, agent, delta[r]});
 }
 
-void draw_noise(const CompiledModel& m, Batch& b, Workspace& ws) {
-  // Always the same number of draws per step, whatever the state: replicate r of two scenarios then shares
-  // its random numbers draw for draw (common random numbers). Padding columns draw nothing.
-  boost::random::normal_distribution<double> normal;
+/// The draws a mechanism makes, numbered for the counter (random.hpp): a new kind of draw takes a new number
+/// and leaves every other draw as it was.
+enum Draw : std::uint64_t { kSignalNoise = 0, kCourtingNoise = 1 };
+
+void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
+  // Each draw is keyed by (seed, run) and counted by (step, agent, draw): replicate r of two scenarios shares
+  // its random numbers for the same agent in the same step whatever else differs (common random numbers).
+  // Padding columns draw nothing.
   const int w = b.width;
-  for (int r = 0; r < b.count; ++r) {
-    Rng& rng = b.streams[r];
-    for (int i = 0; i < m.n_hedgers; ++i)
-      ws.eps(i * w + r) = normal(rng);
-    for (int i = 0; i < m.n_hedgers; ++i)
-      ws.eta(i * w + r) = normal(rng);
-  }
+  for (int i = 0; i < m.n_hedgers; ++i)
+    for (int r = 0; r < b.count; ++r) {
+      ws.eps(i * w + r) = normal_draw(b.keys[r], k, ws.who[i], kSignalNoise);
+      ws.eta(i * w + r) = normal_draw(b.keys[r], k, ws.who[i], kCourtingNoise);
+    }
 }
 
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops
@@ -204,16 +204,6 @@ BatchArray broadcast_initial(const CompiledModel& m, int width) {
 
 }  // namespace
 
-Rng make_stream(std::uint64_t seed, std::uint64_t run_index) {
-  boost::random::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                              static_cast<std::uint32_t>(run_index),
-                              static_cast<std::uint32_t>(run_index >> 32), 0x68656467u /* "hedg" */};
-  // Two words from seed_seq (cheap) rather than mt19937_64's whole state (a sixth of a short run's time).
-  std::array<std::uint32_t, 2> words{};
-  seq.generate(words.begin(), words.end());
-  return Rng((static_cast<std::uint64_t>(words[0]) << 32) | words[1]);
-}
-
 int batch_width(int count) {
   constexpr int lanes = Eigen::internal::packet_traits<double>::size;
   return (std::max(count, 1) + lanes - 1) / lanes * lanes;
@@ -238,9 +228,12 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   b.pulses.clear();
   b.pulses.reserve(static_cast<std::size_t>(m.transient_effects));
   b.next_event = 0;
-  b.streams.clear();
+  b.keys.clear();
   for (int r = 0; r < count; ++r)
-    b.streams.push_back(make_stream(seed, first_run + static_cast<std::uint64_t>(r)));
+    b.keys.push_back({seed, first_run + static_cast<std::uint64_t>(r)});
+  ws.who.clear();
+  for (const std::string& id : m.agent_ids)
+    ws.who.push_back(draw_id(id));
   ws.ctx = mech::BatchContext(m, w);
   for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.z, &ws.a_dev, &ws.e_excess})
     a->setZero(flat);
@@ -252,7 +245,7 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
 }
 
 void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attribution) {
-  draw_noise(m, b, ws);
+  draw_noise(m, k, b, ws);
   fade_pulses(m, k, b, ws, attribution);
   apply_events(m, k, b, ws, attribution);
   compute_mechanisms(m, b, ws);

@@ -1,31 +1,25 @@
 // The engine: runs of a CompiledModel, step by step, a batch of replicates at a time. It owns the batch's
 // state (structure of arrays: replicates in columns, so every mechanism is vectorised across replicates), the
-// replicates' random streams (Boost.Random, one independent stream per (seed, run index)), the application of
-// scheduled events and transient pulses, the synchronous update by the mechanisms of mechanisms.hpp,
-// clipping to each variable's range, and optional attribution of every change to its source.
+// replicates' random draws (counter-based Philox, engine/random.hpp: a pure function of (seed, run index,
+// step, agent, draw), so no stream state at all), the application of scheduled events and transient pulses,
+// the synchronous update by the mechanisms of mechanisms.hpp, clipping to each variable's range, and optional
+// attribution of every change to its source.
 //
 // A replicate's results never depend on the batch it is stepped in (its width, its other columns) nor on the
 // thread: columns never mix, sums over agents run in a fixed order, and batches are padded to whole SIMD
 // packets so that every column takes the same (vectorised) code path.
 #pragma once
 
-#include <boost/random/mersenne_twister.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "engine/mechanisms.hpp"
 #include "engine/mechanisms_catalog.hpp"
+#include "engine/random.hpp"
 #include "model/compiled_model.hpp"
 
 namespace hedgesim {
-
-using Rng = boost::random::mt19937_64;
-
-/// The random stream of run `run_index` under `seed`: a 64-bit seed for mt19937_64 drawn from Boost's
-/// seed_seq over both, so streams of different runs are independent and a run's draws do not depend on
-/// which thread or batch runs it.
-Rng make_stream(std::uint64_t seed, std::uint64_t run_index);
 
 /// Replicate columns of a batch: `count` rounded up to a whole number of SIMD packets of doubles.
 int batch_width(int count);
@@ -65,7 +59,7 @@ struct Batch {
   Eigen::ArrayXd c_prev;  ///< hedgers' conditionality one step earlier (flat hedger-major), for E6
   std::vector<Pulse> pulses;
   std::size_t next_event = 0;
-  std::vector<Rng> streams;  ///< one per real column
+  std::vector<DrawKey> keys;  ///< the random key (seed, run index) of each real column
 
   /// Variable v of agent a in every column (width values, the first `count` real).
   const double* row(Var v, int agent) const { return x.row(var_index(v) * n_agents + agent).data(); }
@@ -75,8 +69,9 @@ struct Batch {
 /// Scratch arrays for one step, allocated once per batch.
 struct Workspace {
   mech::BatchContext ctx;
-  BatchArray x0;            ///< the initial state (each variable's baseline) in every column
-  Eigen::ArrayXd eps, eta;  ///< the step's standard normal draws (signal noise, courting noise)
+  std::vector<std::uint64_t> who;  ///< per agent, the `who` of its draws: draw_id(agent id)
+  BatchArray x0;                   ///< the initial state (each variable's baseline) in every column
+  Eigen::ArrayXd eps, eta;         ///< the step's standard normal draws (signal noise, courting noise)
   Eigen::ArrayXd z, a_dev, e_excess;
   Eigen::ArrayXd moved;  ///< one row's change (width), for events and attribution
   BatchArray d;          ///< per mechanism (rows), per hedger and column (flat hedger-major)

@@ -1,0 +1,54 @@
+// Philox draws (random.hpp). Box–Muller and u01 come from Random123 too, so the mapping from words to numbers
+// is the library's documented one rather than ours.
+#include "engine/random.hpp"
+
+#include <Random123/boxmuller.hpp>
+#include <Random123/uniform.hpp>
+
+namespace hedgesim {
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull, kFnvPrime = 0x100000001b3ull;
+
+std::uint64_t fnv1a(std::uint64_t h, unsigned char byte) {
+  return (h ^ byte) * kFnvPrime;
+}
+
+}  // namespace
+
+std::uint64_t draw_id(std::string_view agent_id) {
+  std::uint64_t h = kFnvOffset;
+  for (const char c : agent_id)
+    h = fnv1a(h, static_cast<unsigned char>(c));
+  return h;
+}
+
+std::uint64_t draw_id(std::uint64_t first, std::uint64_t second) {
+  // FNV-1a over the sixteen bytes, little-endian whatever the machine: the pair is ordered (a patron's view
+  // of a hedger is not the hedger's view of the patron).
+  std::uint64_t h = kFnvOffset;
+  for (const std::uint64_t word : {first, second})
+    for (int byte = 0; byte < 8; ++byte)
+      h = fnv1a(h, static_cast<unsigned char>(word >> (8 * byte)));
+  return h;
+}
+
+r123::Philox4x64::ctr_type draw_words(const DrawKey& key, std::uint64_t step, std::uint64_t who,
+                                      std::uint64_t draw, std::uint64_t block) {
+  const r123::Philox4x64::key_type k = {{key.seed, key.replicate}};
+  const r123::Philox4x64::ctr_type c = {{step, who, draw, block}};
+  return r123::Philox4x64()(c, k);
+}
+
+double normal_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw) {
+  const auto w = draw_words(key, step, who, draw);
+  return r123::boxmuller(w[0], w[1]).x;
+}
+
+double uniform_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw) {
+  const auto w = draw_words(key, step, who, draw);
+  return r123::u01<double>(w[0]);
+}
+
+}  // namespace hedgesim
