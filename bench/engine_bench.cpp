@@ -118,11 +118,11 @@ std::vector<hedgesim::MetricDef> sweep_metrics(const CompiledModel& m) {
   std::vector<hedgesim::MetricDef> defs;
   for (auto [var, stat] : {std::pair{hedgesim::Var::courting, hedgesim::Statistic::mean},
                            std::pair{hedgesim::Var::signal, hedgesim::Statistic::min},
-                           std::pair{hedgesim::Var::engagement, hedgesim::Statistic::max}}) {
+                           std::pair{hedgesim::Var::grievance, hedgesim::Statistic::max}}) {
     hedgesim::MetricDef d;
     d.name = std::string(hedgesim::kVarInfo[hedgesim::var_index(var)].name);
     d.agent = 0;
-    d.var = hedgesim::var_index(var);
+    d.row = m.row(var, 0);
     d.stat = stat;
     d.step_to = m.steps;
     defs.push_back(d);
@@ -139,7 +139,7 @@ void BM_Sweep(benchmark::State& state) {
   spec.seed = kSeed;
   hedgesim::ParameterAxis a, b;
   a.name = "courting_gain", a.lo = 1.0, a.hi = 4.0;
-  b.name = "rival_budget", b.lo = 0.3, b.hi = 1.2;
+  b.name = "engagement_signal_pull", b.lo = 0.3, b.hi = 1.2;
   spec.parameters = {a, b};
   hedgesim::WorkPlan plan;
   plan.values = hedgesim::parameter_values(spec, hedgesim::make_design(spec).unit);

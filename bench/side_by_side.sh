@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side speed comparison, in one go on one machine: the shared reference kernel (variants A, B, C, one
-# thread), hedgesim's engine benchmarks (hedgesim_bench, selected by a Google Benchmark filter) and the NumPy
-# re-implementation of the model (bench/numpy_model.py, batched over replicates, one thread; once filling
-# every batch's trajectory as hedgesim's run() does, once stepping only). Prints one table of million
-# agent-steps per second per core, each as a ratio to reference A, and hedgesim / NumPy. Google Benchmark
-# rates of a benchmark named ".../threads:T" are divided by T.
+# thread) and hedgesim's engine benchmarks (hedgesim_bench, selected by a Google Benchmark filter). Prints one
+# table of million agent-steps per second per core, each as a ratio to reference A. Google Benchmark rates of
+# a benchmark named ".../threads:T" are divided by T. (The NumPy twin of the first model was retired with
+# it; docs/performance.md says why.)
 # Only ratios measured in the same session carry over to another machine (docs/performance.md).
 #
 # Builds nothing: build hedgesim_bench and reference_kernel first (cmake --preset release; cmake --build
@@ -16,8 +15,7 @@
 # Environment:
 #   REF_RUNS=40000        runs of the reference kernel (model mode, R = 1024, 360 steps each)
 #   BENCH_ARGS=""         extra arguments for hedgesim_bench, e.g. "--benchmark_min_time=0.5"
-#   NUMPY_SCENARIO=scenarios/veto-2019.toml   NUMPY_REPLICATES=1024   NUMPY_SECONDS=3
-#   PYTHON                a python3 with NumPy (default: python3 if it has NumPy, else /usr/bin/python3)
+#   PYTHON                a python3 for the summary table (default: python3)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,20 +23,9 @@ build=${1:-build/release}
 case $build in /*) ;; *) build=$root/$build ;; esac
 filter=${2:-BM_Batch}
 ref_runs=${REF_RUNS:-40000}
-numpy_scenario=${NUMPY_SCENARIO:-$root/scenarios/veto-2019.toml}
-numpy_replicates=${NUMPY_REPLICATES:-1024}
-numpy_seconds=${NUMPY_SECONDS:-3}
-
-if [ -z "${PYTHON:-}" ]; then
-  for py in python3 /usr/bin/python3; do
-    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import numpy, tomllib' >/dev/null 2>&1; then
-      PYTHON=$py
-      break
-    fi
-  done
-fi
-if [ -z "${PYTHON:-}" ]; then
-  echo "side_by_side: no python3 with NumPy and tomllib (apt-get install python3-numpy, or set PYTHON)" >&2
+PYTHON=${PYTHON:-python3}
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+  echo "side_by_side: no python3 for the summary table (apt-get install python3, or set PYTHON)" >&2
   exit 2
 fi
 
@@ -64,12 +51,6 @@ else
   echo '{"benchmarks": []}' >"$tmp/hedgesim.json"
 fi
 
-echo "side_by_side: NumPy model, $numpy_replicates replicates, ${numpy_seconds} s ..." >&2
-"$PYTHON" "$root/bench/numpy_model.py" --scenario "$numpy_scenario" --replicates "$numpy_replicates" \
-  --seconds "$numpy_seconds" --json >"$tmp/numpy.json"
-"$PYTHON" "$root/bench/numpy_model.py" --scenario "$numpy_scenario" --replicates "$numpy_replicates" \
-  --seconds "$numpy_seconds" --no-trajectory --json >"$tmp/numpy-stepping.json"
-
 "$PYTHON" - "$tmp" "$build" "$filter" <<'EOF'
 import json, re, sys
 from pathlib import Path
@@ -94,29 +75,21 @@ for b in benchmarks:
     label = f"hedgesim {b['name']}" + (f" (total / {threads})" if threads > 1 else "")
     rows.append(("hedgesim", label, b["agent_steps_per_s"] / 1e6 / threads))
 
-numpy_rates = []
-for f, what in (("numpy.json", "trajectory kept"), ("numpy-stepping.json", "stepping only")):
-    npy = json.loads((tmp / f).read_text())
-    rows.append(("numpy", f"NumPy batched R={npy['replicates']}, {what}", npy["agent_steps_per_s"] / 1e6))
-    numpy_rates.append(npy["agent_steps_per_s"] / 1e6)
-
 ref_a = next((v for g, l, v in rows if l.startswith("reference A")), None)
 width = max(len(l) for _, l, _ in rows)
 cpu = context.get("cpu_model") or next((ln.split(":", 1)[1].strip() for ln in
                                         open("/proc/cpuinfo") if ln.startswith("model name")), "?")
 print()
 print(f"Side by side on {cpu}, {context.get('date', '')}")
-print(f"build {build}; hedgesim filter '{flt}'; NumPy {npy['numpy']} on {npy['scenario']}")
-h = "hedgesim ÷ NumPy"
-print(f"{'':{width}}  {'M agent-steps/s':>15}  {'÷ ref. A':>8}  {h:>16}  {h:>16}")
-print(f"{'':{width}}  {'per core':>15}  {'':>8}  {'(trajectory kept)':>16}  {'(stepping only)':>16}")
+print(f"build {build}; hedgesim filter '{flt}'")
+print(f"{'':{width}}  {'M agent-steps/s':>15}  {'÷ ref. A':>8}")
+print(f"{'':{width}}  {'per core':>15}")
 for group, label, v in rows:
     ra = f"{v / ref_a:8.2f}" if ref_a else f"{'n/a':>8}"
-    hn = f"{v / numpy_rates[0]:16.2f}  {v / numpy_rates[1]:16.2f}" if group == "hedgesim" else ""
-    print(f"{label:{width}}  {v:15.2f}  {ra}  {hn}".rstrip())
+    print(f"{label:{width}}  {v:15.2f}  {ra}".rstrip())
 if not any(g == "hedgesim" for g, _, _ in rows):
     print(f"(no hedgesim benchmark matched '{flt}')")
 print("One agent-step = one agent's update in one time step, all agents counted; reference: its 9-agent toy")
-print("model (360 steps); hedgesim and NumPy: the scenario's 9 agents x steps. Ratios, not absolute figures,")
+print("model (360 steps); hedgesim: the scenario's agents x steps. Ratios, not absolute figures,")
 print("carry over between machines (docs/performance.md).")
 EOF

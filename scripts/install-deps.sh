@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libboost-random-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev
   libopenmpi-dev openmpi-bin libcpp-httplib-dev
-  gnuplot-nox python3-numpy
+  gnuplot-nox python3
 )
 
 missing=()

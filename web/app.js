@@ -391,8 +391,9 @@ function wireTimeControls() {
 // ---------------------------------------------------------------------------------------------------------------
 // Fire an event
 
+/// The agents an event type allows: "hedger", "patron" (any patron) or a bloc id (the patrons of that bloc).
 function agentsOfKinds(kinds) {
-  return state.model.agents.filter((a) => kinds.includes(a.kind));
+  return state.model.agents.filter((a) => kinds.includes(a.kind) || (a.kind === 'patron' && kinds.includes(a.bloc)));
 }
 
 function selectedEventType() {

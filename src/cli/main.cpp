@@ -175,12 +175,19 @@ int cmd_serve(const ServeArgs& a) {
   if (a.host != "127.0.0.1" && a.host != "localhost")
     std::cout << "note: listening on " << a.host << ", so other machines may reach this server\n";
   std::cout << std::flush;
-  std::thread watcher([&server] {
+  // stop() is repeated until listening has ended: a signal that arrives before listen_after_bind() has
+  // started its loop would otherwise be lost (the library's stop() only ends a loop already running).
+  std::atomic<bool> listening_ended{false};
+  std::thread watcher([&server, &listening_ended] {
     while (!g_stop)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.stop();
+    while (!listening_ended) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   });
   server.listen_after_bind();
+  listening_ended = true;
   g_stop = true;
   watcher.join();
   std::cout << "hedgesim serve: stopped\n";

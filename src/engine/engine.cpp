@@ -13,33 +13,32 @@ namespace {
 using Map = Eigen::Map<Eigen::ArrayXd>;
 using CMap = Eigen::Map<const Eigen::ArrayXd>;
 
-/// Variable v of `count` consecutive agents from `first`, every column: a flat agent-major array.
-CMap block(const BatchArray& x, int n_agents, Var v, int first, int count) {
-  return CMap(x.row(var_index(v) * n_agents + first).data(), static_cast<Eigen::Index>(count) * x.cols());
+/// All rows of variable v, every column: one flat array (hedger-, patron- or patron-then-hedger-major).
+CMap rows(const BatchArray& x, const CompiledModel& m, Var v) {
+  return CMap(x.row(m.offset[var_index(v)]).data(), static_cast<Eigen::Index>(m.rows_of(v)) * x.cols());
 }
-Map block(BatchArray& x, int n_agents, Var v, int first, int count) {
-  return Map(x.row(var_index(v) * n_agents + first).data(), static_cast<Eigen::Index>(count) * x.cols());
-}
-/// Variable v of all hedgers.
-CMap hedgers(const BatchArray& x, const CompiledModel& m, Var v) {
-  return block(x, m.n_agents, v, 0, m.n_hedgers);
-}
-Map hedgers(BatchArray& x, const CompiledModel& m, Var v) {
-  return block(x, m.n_agents, v, 0, m.n_hedgers);
+Map rows(BatchArray& x, const CompiledModel& m, Var v) {
+  return Map(x.row(m.offset[var_index(v)]).data(), static_cast<Eigen::Index>(m.rows_of(v)) * x.cols());
 }
 
-/// Which variable each mechanism moves (rival_engagement also moves the rival's attention; see step()).
+/// Which variable each mechanism moves (patron_engagement also sets the patrons' attention; see step()).
 constexpr Var kMechanismTarget[kMechanismCount] = {
     Var::signal,    Var::signal,   Var::signal,         Var::signal, Var::signal,     Var::substance,
     Var::grievance, Var::courting, Var::conditionality, Var::belief, Var::engagement, Var::detente,
 };
 
 /// Appends, for every real column with a non-zero change, one attribution entry. `delta` holds the change
-/// of (var, agent) in each column.
-void record(BatchAttribution* out, int k, int source, int var, int agent, const double* delta) {
+/// of state row `row` in each column.
+void record(BatchAttribution* out, int k, int source, int row, const double* delta) {
   if (out == nullptr) return;
   for (std::size_t r = 0; r < out->size(); ++r)
-    if (delta[r] != 0.0) (*out)[r].push_back({k, source, var, agent, delta[r]});
+    if (delta[r] != 0.0) (*out)[r].push_back({k, source, row, delta[r]});
+}
+
+/// Records every row of a mechanism's flat output (rows first_row, first_row + 1, ...).
+void record_rows(BatchAttribution* out, int k, int source, int first_row, int count, const double* d, int w) {
+  for (int i = 0; out != nullptr && i < count; ++i)
+    record(out, k, source, first_row + i, d + static_cast<std::ptrdiff_t>(i) * w);
 }
 
 /// The draws a mechanism makes, numbered for the counter (random.hpp): a new kind of draw takes a new number
@@ -64,9 +63,9 @@ void fade_pulses(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAt
   for (Pulse& p : b.pulses) {
     const CompiledEffect& e = m.effects[p.effect];
     ws.moved = (p.remaining.abs() >= 1e-12).select(-(1.0 - e.retention) * p.remaining, 0.0);
-    b.x.row(e.var * b.n_agents + e.agent) += ws.moved.transpose();
+    b.x.row(e.row) += ws.moved.transpose();
     p.remaining += ws.moved;
-    record(attr, k, event_source(p.event), e.var, e.agent, ws.moved.data());
+    record(attr, k, event_source(p.event), e.row, ws.moved.data());
   }
   std::erase_if(b.pulses, [](const Pulse& p) { return (p.remaining.abs() < 1e-12).all(); });
 }
@@ -81,15 +80,16 @@ void apply_events(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchA
     const int ei = static_cast<int>(b.next_event);
     for (int f = ev.first_effect; f < ev.first_effect + ev.effect_count; ++f) {
       const CompiledEffect& e = m.effects[f];
-      auto x = b.x.row(e.var * b.n_agents + e.agent);
+      const VarInfo& vi = info(m.slots[e.row].var);
+      auto x = b.x.row(e.row);
       ws.moved = x.transpose();
-      if (e.scale_var >= 0)
-        x += e.delta * b.x.row(e.scale_var * b.n_agents + e.agent);
+      if (e.scale_row >= 0)
+        x += e.delta * b.x.row(e.scale_row);
       else
         x += e.delta;
-      x = x.max(kVarInfo[e.var].lo).min(kVarInfo[e.var].hi);
+      x = x.max(vi.lo).min(vi.hi);
       ws.moved = x.transpose() - ws.moved;  // what the effect actually moved
-      record(attr, k, event_source(ei), e.var, e.agent, ws.moved.data());
+      record(attr, k, event_source(ei), e.row, ws.moved.data());
       if (e.retention < 1.0 && (ws.moved != 0.0).any()) b.pulses.push_back({f, ei, ws.moved});
     }
     ++b.next_event;
@@ -100,8 +100,8 @@ void compute_mechanisms(const CompiledModel& m, const Batch& b, Workspace& ws) {
   const mech::BatchContext& c = ws.ctx;
   const BatchArray& x = b.x;
   auto out = [&](Mechanism mech) { return Map(ws.d.row(static_cast<int>(mech)).data(), ws.d.cols()); };
-  auto now = [&](Var v) { return hedgers(x, m, v); };
-  auto base = [&](Var v) { return hedgers(ws.x0, m, v); };
+  auto now = [&](Var v) { return rows(x, m, v); };
+  auto base = [&](Var v) { return rows(ws.x0, m, v); };
   ws.z = now(Var::signal) - base(Var::signal);
   ws.a_dev = now(Var::accession) - base(Var::accession);
   ws.e_excess = now(Var::engagement) - base(Var::engagement);
@@ -110,7 +110,7 @@ void compute_mechanisms(const CompiledModel& m, const Batch& b, Workspace& ws) {
   mech::regional_diffusion(c, ws.z, out(Mechanism::regional_diffusion));
   mech::anchoring(c, ws.z, out(Mechanism::anchoring));
   mech::hedging(c, h, out(Mechanism::hedging));
-  mech::rival_pull(c, ws.e_excess, out(Mechanism::rival_pull));
+  mech::patron_pull(c, ws.e_excess, out(Mechanism::patron_pull));
   mech::signal_noise(c, ws.eps, out(Mechanism::signal_noise));
   mech::substance_drift(c, ws.z, now(Var::substance), base(Var::substance), ws.a_dev,
                         out(Mechanism::substance_drift));
@@ -121,84 +121,66 @@ void compute_mechanisms(const CompiledModel& m, const Batch& b, Workspace& ws) {
   mech::western_response(c, cond, base(Var::conditionality), h, now(Var::substance), base(Var::substance),
                          out(Mechanism::western_response));
   mech::belief_learning(c, now(Var::belief), h, b.c_prev, cond, out(Mechanism::belief_learning));
-  // The strongest western reset with the rival, per column (E7), over the patrons in order.
-  const int det = var_index(Var::detente) * m.n_agents + m.n_hedgers;
-  ws.max_detente = x.row(det).transpose();
-  for (int w = 1; w < m.n_west; ++w)
-    ws.max_detente = ws.max_detente.max(x.row(det + w).transpose());
-  mech::rival_engagement(c, h, now(Var::engagement), base(Var::engagement), ws.max_detente,
-                         out(Mechanism::rival_engagement));
-  mech::detente_decay(c, block(x, m.n_agents, Var::detente, m.n_hedgers, m.n_west), ws.d_detente);
+  mech::patron_budgets(c, now(Var::capacity), now(Var::detente), ws.budget);
+  mech::patron_engagement(c, h, now(Var::trust), now(Var::engagement), base(Var::engagement), ws.budget,
+                          ws.d_engagement);
+  mech::detente_decay(c, now(Var::detente), ws.d_detente);
 }
 
 void add_mechanisms(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
   const int n = m.n_hedgers, w = b.width;
-  b.c_prev = hedgers(b.x, m, Var::conditionality);
+  b.c_prev = rows(b.x, m, Var::conditionality);
   for (int mech = 0; mech < kMechanismCount; ++mech) {
-    if (static_cast<Mechanism>(mech) == Mechanism::detente_decay) continue;
     const Var v = kMechanismTarget[mech];
-    hedgers(b.x, m, v) += Map(ws.d.row(mech).data(), ws.d.cols());
-    for (int i = 0; attr != nullptr && i < n; ++i)
-      record(attr, k, mech, var_index(v), i, ws.d.row(mech).data() + static_cast<std::ptrdiff_t>(i) * w);
+    if (info(v).scope != Scope::hedger) continue;
+    rows(b.x, m, v) += Map(ws.d.row(mech).data(), ws.d.cols());
+    record_rows(attr, k, mech, m.offset[var_index(v)], n, ws.d.row(mech).data(), w);
   }
-  block(b.x, m.n_agents, Var::detente, n, m.n_west) += ws.d_detente;
-  for (int p = 0; attr != nullptr && p < m.n_west; ++p)
-    record(attr, k, static_cast<int>(Mechanism::detente_decay), var_index(Var::detente), n + p,
-           ws.d_detente.data() + static_cast<std::ptrdiff_t>(p) * w);
-  // The rival's attention is the engagement it spends above baseline (E7), summed over the hedgers in order,
+  rows(b.x, m, Var::engagement) += ws.d_engagement;
+  record_rows(attr, k, static_cast<int>(Mechanism::patron_engagement), m.offset[var_index(Var::engagement)],
+              m.rows_of(Var::engagement), ws.d_engagement.data(), w);
+  rows(b.x, m, Var::detente) += ws.d_detente;
+  record_rows(attr, k, static_cast<int>(Mechanism::detente_decay), m.offset[var_index(Var::detente)],
+              m.n_patrons, ws.d_detente.data(), w);
+  // A patron's attention is the engagement it spends above baseline (E7), summed over the hedgers in order,
   // so it moves with that mechanism.
-  ws.e_excess = hedgers(b.x, m, Var::engagement) - hedgers(ws.x0, m, Var::engagement);
-  ws.attention.setZero();
-  for (int i = 0; i < n; ++i)
-    ws.attention += ws.e_excess.segment(static_cast<Eigen::Index>(i) * w, w);
-  auto att = b.x.row(var_index(Var::attention) * m.n_agents + m.rival);
-  if (attr != nullptr) {
-    ws.moved = ws.attention - att.transpose();
-    record(attr, k, static_cast<int>(Mechanism::rival_engagement), var_index(Var::attention), m.rival,
+  ws.e_excess = rows(b.x, m, Var::engagement) - rows(ws.x0, m, Var::engagement);
+  for (int p = 0; p < m.n_patrons; ++p) {
+    ws.moved.setZero();
+    for (int i = 0; i < n; ++i)
+      ws.moved += ws.e_excess.segment((static_cast<Eigen::Index>(p) * n + i) * w, w);
+    auto att = b.x.row(m.offset[var_index(Var::attention)] + p);
+    ws.moved -= att.transpose();
+    att += ws.moved.transpose();
+    record(attr, k, static_cast<int>(Mechanism::patron_engagement), m.offset[var_index(Var::attention)] + p,
            ws.moved.data());
   }
-  att = ws.attention.transpose();
 }
 
-/// The agents [first, first + count) of a kind (agents are ordered hedgers, western patrons, rival).
-std::pair<int, int> agents_of(const CompiledModel& m, Kind kind) {
-  switch (kind) {
-    case Kind::hedger:
-      return {0, m.n_hedgers};
-    case Kind::west:
-      return {m.n_hedgers, m.n_west};
-    case Kind::rival:
-      return {m.rival, 1};
-  }
-  return {0, 0};
-}
-
-/// Only the agents whose kind carries a variable are clipped: the others hold zero and nothing moves it.
+/// Every row is clipped to its variable's range, in layout order.
 void clip_to_bounds(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
   for (int v = 0; v < kVarCount; ++v) {
     const VarInfo& vi = kVarInfo[v];
-    const auto [first, count] = agents_of(m, vi.kind);
     if (attr == nullptr) {
-      auto carried = block(b.x, m.n_agents, static_cast<Var>(v), first, count);
-      carried = carried.max(vi.lo).min(vi.hi);
+      auto all = rows(b.x, m, static_cast<Var>(v));
+      all = all.max(vi.lo).min(vi.hi);
       continue;
     }
-    for (int a = first; a < first + count; ++a) {
-      auto x = b.x.row(v * m.n_agents + a);
+    for (int r = m.offset[v]; r < m.offset[v] + m.rows_of(static_cast<Var>(v)); ++r) {
+      auto x = b.x.row(r);
       ws.moved = x.transpose();
       x = x.max(vi.lo).min(vi.hi);
       ws.moved = x.transpose() - ws.moved;
-      record(attr, k, kBoundsSource, v, a, ws.moved.data());
+      record(attr, k, kBoundsSource, r, ws.moved.data());
     }
   }
 }
 
 /// The model's initial state broadcast to every column of a batch of `width`.
 BatchArray broadcast_initial(const CompiledModel& m, int width) {
-  BatchArray x0(kVarCount * m.n_agents, width);
-  for (int v = 0; v < kVarCount; ++v)
-    for (int a = 0; a < m.n_agents; ++a)
-      x0.row(v * m.n_agents + a).setConstant(m.initial(v, a));
+  BatchArray x0(m.n_rows, width);
+  for (int r = 0; r < m.n_rows; ++r)
+    x0.row(r).setConstant(m.initial(r));
   return x0;
 }
 
@@ -221,10 +203,9 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   const Eigen::Index flat = static_cast<Eigen::Index>(m.n_hedgers) * w;
   b.count = count;
   b.width = w;
-  b.n_agents = m.n_agents;
   ws.x0 = broadcast_initial(m, w);
   b.x = ws.x0;
-  b.c_prev = hedgers(b.x, m, Var::conditionality);
+  b.c_prev = rows(b.x, m, Var::conditionality);
   b.pulses.clear();
   b.pulses.reserve(static_cast<std::size_t>(m.transient_effects));
   b.next_event = 0;
@@ -235,13 +216,15 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   for (const std::string& id : m.agent_ids)
     ws.who.push_back(draw_id(id));
   ws.ctx = mech::BatchContext(m, w);
-  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.z, &ws.a_dev, &ws.e_excess})
+  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.z, &ws.a_dev})
     a->setZero(flat);
   ws.moved.setZero(w);
   ws.d.setZero(kMechanismCount, flat);
-  ws.d_detente.setZero(static_cast<Eigen::Index>(m.n_west) * w);
-  ws.max_detente.setZero(w);
-  ws.attention.setZero(w);
+  const Eigen::Index dyads = static_cast<Eigen::Index>(m.rows_of(Var::engagement)) * w;
+  ws.e_excess.setZero(dyads);
+  ws.d_engagement.setZero(dyads);
+  ws.d_detente.setZero(static_cast<Eigen::Index>(m.n_patrons) * w);
+  ws.budget.setZero(static_cast<Eigen::Index>(m.n_patrons) * w);
 }
 
 void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attribution) {
@@ -256,7 +239,7 @@ void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttributi
 std::vector<RunOutput> run_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_run,
                                  int count, bool record_attribution) {
   std::vector<RunOutput> out(static_cast<std::size_t>(count));
-  const std::size_t per_step = static_cast<std::size_t>(kVarCount) * m.n_agents;
+  const std::size_t per_step = static_cast<std::size_t>(m.n_rows);
   for (RunOutput& o : out)
     o.trajectory.resize(per_step * (m.steps + 1));
   Batch b;

@@ -35,8 +35,7 @@ std::string source_name(const CompiledModel& m, int source);
 struct AttributionEntry {
   int step;
   int source;
-  int var;
-  int agent;
+  int row;  ///< the state row (CompiledModel::slots) that changed
   double delta;
 };
 /// One list of entries per real replicate column of a batch.
@@ -49,21 +48,21 @@ struct Pulse {
   Eigen::ArrayXd remaining;  ///< per column, the part of the pulse not yet faded
 };
 
-/// The state of `count` replicates: row v * n_agents + a holds variable v of agent a, one column per
-/// replicate (columns >= count are padding, stepped without noise and never reported).
+/// The state of `count` replicates: one row per slot of the model's layout (CompiledModel::row), one column
+/// per replicate (columns >= count are padding, stepped without noise and never reported).
 using BatchArray = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 struct Batch {
-  int count = 0, width = 0, n_agents = 0;
+  int count = 0, width = 0;
   BatchArray x;
   Eigen::ArrayXd c_prev;  ///< hedgers' conditionality one step earlier (flat hedger-major), for E6
   std::vector<Pulse> pulses;
   std::size_t next_event = 0;
   std::vector<DrawKey> keys;  ///< the random key (seed, run index) of each real column
 
-  /// Variable v of agent a in every column (width values, the first `count` real).
-  const double* row(Var v, int agent) const { return x.row(var_index(v) * n_agents + agent).data(); }
-  double value(Var v, int agent, int column) const { return row(v, agent)[column]; }
+  /// State row `r` in every column (width values, the first `count` real).
+  const double* row(int r) const { return x.row(r).data(); }
+  double value(int r, int column) const { return row(r)[column]; }
 };
 
 /// Scratch arrays for one step, allocated once per batch.
@@ -72,10 +71,11 @@ struct Workspace {
   std::vector<std::uint64_t> who;  ///< per agent, the `who` of its draws: draw_id(agent id)
   BatchArray x0;                   ///< the initial state (each variable's baseline) in every column
   Eigen::ArrayXd eps, eta;         ///< the step's standard normal draws (signal noise, courting noise)
-  Eigen::ArrayXd z, a_dev, e_excess;
-  Eigen::ArrayXd moved;  ///< one row's change (width), for events and attribution
-  BatchArray d;          ///< per mechanism (rows), per hedger and column (flat hedger-major)
-  Eigen::ArrayXd d_detente, max_detente, attention;
+  Eigen::ArrayXd z, a_dev;
+  Eigen::ArrayXd e_excess;  ///< engagement above baseline, per (patron, hedger) and column
+  Eigen::ArrayXd moved;     ///< one row's change (width), for events and attribution
+  BatchArray d;             ///< per mechanism (rows), per hedger and column (flat hedger-major)
+  Eigen::ArrayXd d_engagement, d_detente, budget;
 };
 
 /// Sets up replicates first_run, ..., first_run + count - 1 of the model under `seed` at step 0.
@@ -87,12 +87,13 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
 void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attribution);
 
 struct RunOutput {
-  /// (steps + 1) states, each kVarCount x n_agents row-major: value(k, v, a) = [(k * kVarCount + v) * n + a].
+  /// (steps + 1) states of m.n_rows values each: value(k, row) = [k * n_rows + row].
   std::vector<double> trajectory;
   std::vector<AttributionEntry> attribution;
-  double value(const CompiledModel& m, int k, Var v, int agent) const {
-    return trajectory[(static_cast<std::size_t>(k) * kVarCount + var_index(v)) * m.n_agents + agent];
+  double value(const CompiledModel& m, int k, int row) const {
+    return trajectory[static_cast<std::size_t>(k) * m.n_rows + row];
   }
+  double value(const CompiledModel& m, int k, Var v, int agent) const { return value(m, k, m.row(v, agent)); }
 };
 
 /// Whole runs first_run .. first_run + count - 1 with their trajectories: a pure function of its arguments,

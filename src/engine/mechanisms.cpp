@@ -6,14 +6,12 @@
 
 namespace hedgesim::mech {
 
-BatchContext::BatchContext(const CompiledModel& model, int w) : m(&model), n(model.n_hedgers), width(w) {
+BatchContext::BatchContext(const CompiledModel& model, int w)
+    : m(&model), n(model.n_hedgers), n_patrons(model.n_patrons), width(w) {
   susceptibility.resize(static_cast<Eigen::Index>(n) * width);
-  rival_trust.resize(static_cast<Eigen::Index>(n) * width);
   per_replicate.resize(width);
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < n; ++i)
     seg(susceptibility, i).setConstant(model.susceptibility(i));
-    seg(rival_trust, i).setConstant(model.rival_trust(i));
-  }
 }
 
 void regional_diffusion(const BatchContext& c, CVec z, OutVec out) {
@@ -35,8 +33,12 @@ void hedging(const BatchContext& c, CVec courting, OutVec out) {
   out = -c.p().r_signal * c.p().courting_signal_pull * courting;
 }
 
-void rival_pull(const BatchContext& c, CVec engagement_excess, OutVec out) {
-  out = -c.p().r_signal * c.p().engagement_signal_pull * engagement_excess;
+void patron_pull(const BatchContext& c, CVec engagement_excess, OutVec out) {
+  // Σ_p π_p (e_pi - ē_pi), over patrons in order, for all replicates of hedger i at once.
+  out.setZero();
+  for (int p = 0; p < c.n_patrons; ++p)
+    out += c.m->pole(p) * c.dyads_of(engagement_excess, p);
+  out *= c.p().r_signal * c.p().engagement_signal_pull;
 }
 
 void signal_noise(const BatchContext& c, CVec eps, OutVec out) {
@@ -73,18 +75,37 @@ void belief_learning(const BatchContext& c, CVec q, CVec h, CVec c_prev, CVec co
   out = p.r_learning * h * ((p.reward_gain_step * (c_prev - cond).max(0.0)).tanh() - q);
 }
 
-void rival_engagement(const BatchContext& c, CVec h, CVec e, CVec e0, CVec max_detente, OutVec out) {
+void patron_budgets(const BatchContext& c, CVec capacity, CVec detente, OutVec budget) {
   const Params& p = c.p();
-  // out first holds the demand d_i = τ_i h_i; `share` the budget per unit of demand, per replicate.
-  out = c.rival_trust * h;
-  Vec& share = c.per_replicate;
-  share.setConstant(p.rival_saturation);
-  for (int j = 0; j < c.n; ++j)
-    share += c.seg(out, j);
-  share = p.rival_budget * (1.0 - p.detente_damping * max_detente) / share;
-  for (int i = 0; i < c.n; ++i)
-    c.seg(out, i) = share * c.seg(out, i);
-  out = p.r_engagement * (e0 + out - e);
+  for (int q = 0; q < c.n_patrons; ++q) {
+    // The strongest reset sought by a patron of the other bloc, per column, over patrons in order.
+    Vec& strongest = c.per_replicate;
+    strongest.setZero();
+    for (int o = 0; o < c.n_patrons; ++o)
+      if (c.m->pole(o) != c.m->pole(q)) strongest = strongest.max(c.seg(detente, o));
+    c.seg(budget, q) = c.seg(capacity, q) * (1.0 - p.detente_damping * strongest);
+  }
+}
+
+void patron_engagement(const BatchContext& c, CVec h, CVec trust, CVec e, CVec e0, CVec budget, OutVec out) {
+  const Params& p = c.p();
+  for (int q = 0; q < c.n_patrons; ++q) {
+    auto o = c.dyads_of(out, q);
+    if (c.m->pole(q) > 0) {  // courting is aimed at the -1 pole: the other bloc does not answer it
+      o.setZero();
+      continue;
+    }
+    // o first holds the demand d_qi = τ_qi h_i; `share` the budget per unit of demand, per replicate.
+    o = c.dyads_of(trust, q) * h;
+    Vec& share = c.per_replicate;
+    share.setConstant(p.engagement_saturation);
+    for (int j = 0; j < c.n; ++j)
+      share += c.seg(o, j);
+    share = c.seg(budget, q) / share;
+    for (int i = 0; i < c.n; ++i)
+      c.seg(o, i) = share * c.seg(o, i);
+    o = p.r_engagement * (c.dyads_of(e0, q) + o - c.dyads_of(e, q));
+  }
 }
 
 void detente_decay(const BatchContext& c, CVec detente, OutVec out) {

@@ -13,14 +13,14 @@ enum class Mechanism : unsigned char {
   regional_diffusion,
   anchoring,
   hedging,
-  rival_pull,
+  patron_pull,
   signal_noise,
   substance_drift,
   grievance_dynamics,
   hedging_decision,
   western_response,
   belief_learning,
-  rival_engagement,
+  patron_engagement,
   detente_decay,
 };
 inline constexpr int kMechanismCount = 12;
@@ -35,7 +35,7 @@ inline constexpr std::array<MechanismInfo, kMechanismCount> kMechanismInfo = {{
     {"regional_diffusion", "E1a", "the example of its neighbours (regional diffusion of signals)"},
     {"anchoring", "E1b", "the pull back toward its long-standing position (anchoring)"},
     {"hedging", "E1c", "its own visible courting of {rival_seat} (hedging)"},
-    {"rival_pull", "E1d", "{rival}'s engagement with it (visits, offers, attention)"},
+    {"patron_pull", "E1d", "the patrons' engagement with it (visits, offers, attention)"},
     {"signal_noise", "E1e", "day-to-day political noise"},
     {"substance_drift", "E2", "the slow drift of trade, security and legal ties"},
     {"grievance_dynamics", "E3", "grievance building up under hard conditions, or fading with time"},
@@ -44,7 +44,7 @@ inline constexpr std::array<MechanismInfo, kMechanismCount> kMechanismInfo = {{
     {"western_response", "E5",
      "the West's response: demands softening under hedging, hardening on backsliding"},
     {"belief_learning", "E6", "learning whether courting {rival_seat} paid off (reinforcement)"},
-    {"rival_engagement", "E7", "{rival} answering visible courting, out of a limited attention budget"},
+    {"patron_engagement", "E7", "{rival} answering visible courting, out of a limited attention budget"},
     {"detente_decay", "E8", "a reset with {rival_seat} fading over time"},
 }};
 

@@ -46,7 +46,7 @@ void run_pair_batch(const CompiledModel& a, const CompiledModel& b, const std::v
   auto keep = [&](int k) {
     for (int i = 0; i < n; ++i)
       for (int v = 0; v < kVars; ++v) {
-        const double *pa = ba.row(kCompareVars[v], i), *pb = bb.row(kCompareVars[v], i);
+        const double *pa = ba.row(a.row(kCompareVars[v], i)), *pb = bb.row(b.row(kCompareVars[v], i));
         for (int r = 0; r < count; ++r)
           out.diff[((static_cast<std::size_t>(first + r) * (steps + 1) + k) * n + i) * kVars + v] =
               pa[r] - pb[r];
@@ -133,7 +133,7 @@ std::vector<MetricDef> default_compare_metrics(const CompiledModel& m) {
       MetricDef d;
       d.name = m.agent_ids[i] + "_" + std::string(kVarInfo[var_index(v)].name) + "_mean";
       d.agent = i;
-      d.var = var_index(v);
+      d.row = m.row(v, i);
       d.stat = Statistic::mean;
       d.step_from = 0;
       d.step_to = m.steps;

@@ -213,10 +213,14 @@ MetricSpec read_metric(const TableReader& in, std::set<std::string>& seen) {
   m.agent_pos = r.pos("agent");
   m.variable = r.string("variable");
   m.variable_pos = r.pos("variable");
-  if (m.variable != kGapVariable && !var_from_name(m.variable))
+  // A dyad variable is named "<variable>@<patron>"; whether the patron exists is checked against the model.
+  const std::string base = m.variable.substr(0, m.variable.find('@'));
+  if (m.variable != kGapVariable && !var_from_name(base))
     throw InputError(m.variable_pos, "unknown variable '" + m.variable + "'" +
                                          did_you_mean(m.variable, metric_variable_names()) +
-                                         "; allowed: " + join_quoted(metric_variable_names()));
+                                         "; allowed: " + join_quoted(metric_variable_names()) +
+                                         " (a patron's relation to a hedger as '<variable>@<patron>', e.g. "
+                                         "'engagement@RUS')");
   const std::string stat = r.string("statistic");
   const int s = index_in(kStatisticNames, stat);
   if (s < 0)
@@ -479,36 +483,35 @@ std::vector<MetricDef> resolve_metrics(const std::vector<MetricSpec>& metrics, c
                                          did_you_mean(ms.agent, m.agent_ids) +
                                          "; agents of the model: " + join_quoted(m.agent_ids));
     d.agent = static_cast<int>(it - m.agent_ids.begin());
-    const Kind kind = m.agent_kinds[d.agent];
-    const std::string kind_name(kKindNames[static_cast<int>(kind)]);
-
+    const bool hedger = m.agent_kinds[d.agent] == Kind::hedger;
+    std::vector<std::string> own = m.variables_of(d.agent);
+    if (hedger) own.emplace_back(kGapVariable);
     if (ms.variable == kGapVariable) {
-      if (kind != Kind::hedger)
+      if (!hedger)
         throw InputError(ms.variable_pos,
                          "'gap' (signal - substance) is defined for 'hedger' agents only; '" + ms.agent +
-                             "' is a '" + kind_name + "' agent, whose variables are " +
-                             join_quoted(var_names_of(kind)));
-      d.var = kGapVar;
+                             "' is a 'patron', whose variables are " + join_quoted(m.variables_of(d.agent)));
+      d.row = m.row(Var::signal, d.agent);
+      d.minus_row = m.row(Var::substance, d.agent);
     } else {
-      const std::optional<Var> v = var_from_name(ms.variable);
-      if (!v) {
-        std::vector<std::string> names = var_names();
-        names.emplace_back(kGapVariable);
-        throw InputError(ms.variable_pos, "unknown variable '" + ms.variable + "'" +
-                                              did_you_mean(ms.variable, names) +
-                                              "; allowed: " + join_quoted(names));
+      d.row = m.find_row(d.agent, ms.variable);
+      if (d.row < 0) {
+        const std::string base = ms.variable.substr(0, ms.variable.find('@'));
+        const std::optional<Var> v = var_from_name(base);
+        if (!v) {
+          std::vector<std::string> names = var_names();
+          names.emplace_back(kGapVariable);
+          throw InputError(ms.variable_pos, "unknown variable '" + ms.variable + "'" +
+                                                did_you_mean(ms.variable, own) + "; allowed for '" +
+                                                ms.agent + "': " + join_quoted(own));
+        }
+        throw InputError(
+            ms.variable_pos,
+            "'" + ms.agent + "' is a '" + std::string(kKindNames[static_cast<int>(m.agent_kinds[d.agent])]) +
+                "' agent and does not carry '" + ms.variable + "'" + did_you_mean(ms.variable, own) +
+                "; allowed for '" + ms.agent + "': " + join_quoted(own) +
+                " (a patron's relation to a hedger is written under the hedger as '<variable>@<patron>')");
       }
-      const VarInfo& vi = kVarInfo[var_index(*v)];
-      if (vi.kind != kind) {
-        std::vector<std::string> own = var_names_of(kind);
-        if (kind == Kind::hedger) own.emplace_back(kGapVariable);
-        throw InputError(ms.variable_pos,
-                         "'" + ms.agent + "' is a '" + kind_name + "' agent and does not carry '" +
-                             ms.variable + "', which only '" +
-                             std::string(kKindNames[static_cast<int>(vi.kind)]) +
-                             "' agents carry; allowed for '" + ms.agent + "': " + join_quoted(own));
-      }
-      d.var = var_index(*v);
     }
 
     switch (ms.stat) {

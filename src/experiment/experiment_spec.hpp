@@ -134,15 +134,15 @@ void check_parameters(const ExperimentSpec& e, const ModelSpec& model);
 /// For at and final, step_from = step_to = step_at; for the window statistics step_at = -1.
 struct MetricDef {
   std::string name;
-  int agent = 0;  ///< index in compiled order (CompiledModel::agent_ids)
-  int var = 0;    ///< index into kVarInfo, or kGapVar for signal - substance
+  int agent = 0;       ///< index in compiled order (CompiledModel::agent_ids)
+  int row = 0;         ///< the state row read (CompiledModel::slots); for "gap", the signal's row
+  int minus_row = -1;  ///< "gap" only: the row subtracted (substance); -1 otherwise
   Statistic stat = Statistic::mean;
   int step_at = -1, step_from = 0, step_to = 0;
   Date from, to;  ///< the window with defaults filled in (at/final: the date of step_at)
   double threshold = 0.0;
   int censored_days = 0;  ///< first_below / first_above: value when never crossed; 0 otherwise
 };
-inline constexpr int kGapVar = -1;
 
 /// Resolves metrics against a compiled model: agent ids to indices, variables to indices (checking that the
 /// agent's kind carries the variable, and that "gap" is asked of a hedger), dates to steps (inside the

@@ -35,10 +35,10 @@ void MetricRecorder::observe(int k, const Batch& b) {
     const MetricDef& d = defs_[j];
     if (k < d.step_from || k > d.step_to) continue;
     using CMap = Eigen::Map<const Eigen::ArrayXd>;
-    if (d.var == kGapVar)
-      series_ = CMap(b.row(Var::signal, d.agent), w) - CMap(b.row(Var::substance, d.agent), w);
+    if (d.minus_row >= 0)
+      series_ = CMap(b.row(d.row), w) - CMap(b.row(d.minus_row), w);
     else
-      series_ = CMap(b.row(static_cast<Var>(d.var), d.agent), w);
+      series_ = CMap(b.row(d.row), w);
     Eigen::ArrayXd& a = acc_[j];
     switch (d.stat) {
       case Statistic::at:

@@ -12,12 +12,6 @@
 
 namespace hedgesim {
 
-namespace {
-bool carried(const CompiledModel& m, int v, int a) {
-  return kVarInfo[v].kind == m.agent_kinds[a];
-}
-}  // namespace
-
 const char* version() {
   return HEDGESIM_VERSION;
 }
@@ -29,10 +23,9 @@ std::string render_trajectory(const CompiledModel& m, const std::vector<RunOutpu
     for (int k = 0; k <= m.steps; ++k) {
       const std::string date = format_date(m.date_of_step(k));
       for (int a = 0; a < m.n_agents; ++a)
-        for (int v = 0; v < kVarCount; ++v) {
-          if (!carried(m, v, a)) continue;
+        for (const int row : m.agent_rows[a]) {
           csv.integer(static_cast<std::int64_t>(r)).integer(k).text(date).text(m.agent_ids[a]);
-          csv.text(kVarInfo[v].name).num(runs[r].value(m, k, static_cast<Var>(v), a)).end();
+          csv.text(m.slots[row].variable).num(runs[r].value(m, k, row)).end();
         }
     }
   return std::move(csv.str());
@@ -62,8 +55,9 @@ std::string render_attribution(const CompiledModel& m, const std::vector<RunOutp
   csv.text("run").text("step").text("agent").text("variable").text("source").text("delta").end();
   for (std::size_t r = 0; r < runs.size(); ++r)
     for (const AttributionEntry& e : runs[r].attribution) {
-      csv.integer(static_cast<std::int64_t>(r)).integer(e.step).text(m.agent_ids[e.agent]);
-      csv.text(kVarInfo[e.var].name).text(source_name(m, e.source)).num(e.delta).end();
+      const Slot& slot = m.slots[e.row];
+      csv.integer(static_cast<std::int64_t>(r)).integer(e.step).text(m.agent_ids[slot.agent]);
+      csv.text(slot.variable).text(source_name(m, e.source)).num(e.delta).end();
     }
   return std::move(csv.str());
 }
@@ -75,11 +69,10 @@ std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& r
   for (int k = 0; k <= m.steps; ++k) {
     const std::string date = format_date(m.date_of_step(k));
     for (int a = 0; a < m.n_agents; ++a)
-      for (int v = 0; v < kVarCount; ++v) {
-        if (!carried(m, v, a)) continue;
+      for (const int row : m.agent_rows[a]) {
         double sum = 0.0;
         for (std::size_t r = 0; r < runs.size(); ++r) {
-          values[r] = runs[r].value(m, k, static_cast<Var>(v), a);
+          values[r] = runs[r].value(m, k, row);
           sum += values[r];
         }
         const double mean = sum / static_cast<double>(runs.size());
@@ -87,7 +80,7 @@ std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& r
         csv.integer(k)
             .text(date)
             .text(m.agent_ids[a])
-            .text(kVarInfo[v].name)
+            .text(m.slots[row].variable)
             .num(mean)
             .num(p05)
             .num(p95)
@@ -114,11 +107,16 @@ std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& ru
   j["step_days"] = m.params.step_days;
   j["steps"] = m.steps;
   nlohmann::ordered_json agents = nlohmann::ordered_json::array();
-  for (int a = 0; a < m.n_agents; ++a)
+  for (int a = 0; a < m.n_agents; ++a) {
     agents.push_back({{"id", m.agent_ids[a]},
                       {"name", m.agent_names[a]},
                       {"seat", m.agent_seats[a]},
                       {"kind", std::string(kKindNames[static_cast<int>(m.agent_kinds[a])])}});
+    if (m.agent_kinds[a] == Kind::patron) {
+      agents.back()["bloc"] = m.agent_blocs[a];
+      agents.back()["pole"] = m.pole_of(a);
+    }
+  }
   j["agents"] = agents;
   nlohmann::ordered_json params = nlohmann::ordered_json::object();
   for (const auto& p : m.spec.parameters)

@@ -80,25 +80,24 @@ Params resolve_params(const ModelSpec& spec, const std::vector<ParameterSpec>& p
   p.backsliding_tolerance = get("backsliding_tolerance");
   p.conditionality_floor = get("conditionality_floor");
   p.reward_gain_step = get("reward_gain") * 7.0 / step;
-  p.rival_budget = get("rival_budget");
-  p.rival_saturation = get("rival_saturation");
+  p.engagement_saturation = get("engagement_saturation");
   p.detente_damping = get("detente_damping");
   return p;
 }
 
 void order_agents(const ModelSpec& spec, CompiledModel& m) {
-  for (Kind k : {Kind::hedger, Kind::west, Kind::rival})
+  for (Kind k : {Kind::hedger, Kind::patron})
     for (const AgentSpec& a : spec.agents)
       if (a.kind == k) {
         m.agent_ids.push_back(a.id);
         m.agent_names.push_back(a.name);
         m.agent_seats.push_back(a.seat);
         m.agent_kinds.push_back(a.kind);
+        m.agent_blocs.push_back(a.bloc);
       }
   m.n_agents = static_cast<int>(m.agent_ids.size());
   m.n_hedgers = static_cast<int>(std::count(m.agent_kinds.begin(), m.agent_kinds.end(), Kind::hedger));
-  m.n_west = static_cast<int>(std::count(m.agent_kinds.begin(), m.agent_kinds.end(), Kind::west));
-  m.rival = m.n_agents - 1;
+  m.n_patrons = m.n_agents - m.n_hedgers;
 }
 
 int index_of(const CompiledModel& m, const std::string& id) {
@@ -106,72 +105,131 @@ int index_of(const CompiledModel& m, const std::string& id) {
   return it == m.agent_ids.end() ? -1 : static_cast<int>(it - m.agent_ids.begin());
 }
 
+/// Rows variable-major; within a dyad variable, patron-major. Output order per agent: its own variables in
+/// kVarInfo order, then (hedgers) each dyad variable for each patron in compiled order.
+void lay_out_state(CompiledModel& m) {
+  m.n_rows = 0;
+  for (int v = 0; v < kVarCount; ++v) {
+    m.offset[v] = m.n_rows;
+    m.n_rows += m.rows_of(static_cast<Var>(v));
+  }
+  m.slots.assign(static_cast<std::size_t>(m.n_rows), Slot{});
+  m.agent_rows.assign(static_cast<std::size_t>(m.n_agents), {});
+  for (int v = 0; v < kVarCount; ++v) {
+    const Var var = static_cast<Var>(v);
+    const VarInfo& vi = info(var);
+    if (vi.scope == Scope::dyad) continue;
+    const int first = vi.scope == Scope::hedger ? 0 : m.n_hedgers;
+    const int count = vi.scope == Scope::hedger ? m.n_hedgers : m.n_patrons;
+    for (int a = first; a < first + count; ++a) {
+      m.slots[m.row(var, a)] = {var, a, -1, std::string(vi.name)};
+      m.agent_rows[a].push_back(m.row(var, a));
+    }
+  }
+  for (int v = 0; v < kVarCount; ++v) {
+    const Var var = static_cast<Var>(v);
+    if (info(var).scope != Scope::dyad) continue;
+    for (int p = m.n_hedgers; p < m.n_agents; ++p)
+      for (int i = 0; i < m.n_hedgers; ++i) {
+        m.slots[m.row(var, p, i)] = {var, i, p, std::string(info(var).name) + "@" + m.agent_ids[p]};
+        m.agent_rows[i].push_back(m.row(var, p, i));
+      }
+  }
+}
+
 void fill_agent_arrays(const ModelSpec& spec, CompiledModel& m) {
-  m.initial = StateArray::Zero(kVarCount, m.n_agents);
+  lay_out_state(m);
+  m.initial = Eigen::ArrayXd::Zero(m.n_rows);
   m.susceptibility = Eigen::ArrayXd::Zero(m.n_hedgers);
-  m.rival_trust = Eigen::ArrayXd::Zero(m.n_hedgers);
+  m.pole = Eigen::ArrayXd::Zero(m.n_patrons);
   for (const AgentSpec& a : spec.agents) {
     const int i = index_of(m, a.id);
-    for (int v = 0; v < kVarCount; ++v)
-      m.initial(v, i) = a.initial[v];
-    if (a.kind == Kind::hedger) {
-      m.susceptibility(i) = a.susceptibility;
-      m.rival_trust(i) = a.rival_trust;
-    }
+    for (const int row : m.agent_rows[i])
+      if (m.slots[row].patron < 0) m.initial(row) = a.initial[var_index(m.slots[row].var)];
+    for (const DyadInitial& d : a.dyads)
+      m.initial(m.row(d.var, index_of(m, d.patron), i)) = d.value;
+    if (a.kind == Kind::hedger) m.susceptibility(i) = a.susceptibility;
+    if (a.kind == Kind::patron) m.pole(i - m.n_hedgers) = spec.find_bloc(a.bloc)->pole;
   }
   m.W = Eigen::MatrixXd::Zero(m.n_hedgers, m.n_hedgers);
   for (const InfluenceSpec& s : spec.influence)
     m.W(index_of(m, s.to), index_of(m, s.from)) = s.weight;
 }
 
-std::string kind_list(const std::vector<Kind>& kinds) {
+std::string selector_text(const KindSelector& sel) {
   std::vector<std::string> names;
-  for (Kind k : kinds)
-    names.emplace_back(kKindNames[static_cast<int>(k)]);
+  if (sel.hedger) names.emplace_back("hedger");
+  if (sel.any_patron) names.emplace_back("patron");
+  for (const std::string& b : sel.blocs)
+    names.push_back(b);
   return join_quoted(names);
 }
 
+bool selects(const CompiledModel& m, const KindSelector& sel, int agent) {
+  if (m.agent_kinds[agent] == Kind::hedger) return sel.hedger;
+  return sel.any_patron ||
+         std::find(sel.blocs.begin(), sel.blocs.end(), m.agent_blocs[agent]) != sel.blocs.end();
+}
+
+std::string kind_of(const CompiledModel& m, int agent) {
+  if (m.agent_kinds[agent] == Kind::hedger) return "a 'hedger'";
+  return "a patron of bloc '" + m.agent_blocs[agent] + "'";
+}
+
 int resolve_agent(const CompiledModel& m, const std::string& id, const SourcePos& pos,
-                  const std::vector<Kind>& allowed, const std::string& role, const std::string& type) {
+                  const KindSelector& allowed, const std::string& role, const std::string& type) {
   const int i = index_of(m, id);
   if (i < 0)
     throw InputError(pos, "unknown agent '" + id + "'" + did_you_mean(id, m.agent_ids) +
                               "; agents of the model: " + join_quoted(m.agent_ids));
-  const Kind k = m.agent_kinds[i];
-  if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+  if (!selects(m, allowed, i)) {
     std::vector<std::string> ok;
     for (int j = 0; j < m.n_agents; ++j)
-      if (std::find(allowed.begin(), allowed.end(), m.agent_kinds[j]) != allowed.end())
-        ok.push_back(m.agent_ids[j]);
-    throw InputError(pos, "'" + id + "' is a '" + std::string(kKindNames[static_cast<int>(k)]) +
-                              "' agent, but event type '" + type + "' allows only " + kind_list(allowed) +
-                              " as " + role + ": " + join_quoted(ok));
+      if (selects(m, allowed, j)) ok.push_back(m.agent_ids[j]);
+    throw InputError(pos, "'" + id + "' is " + kind_of(m, i) + ", but event type '" + type +
+                              "' allows only " + selector_text(allowed) + " as " + role + ": " +
+                              join_quoted(ok));
   }
   return i;
 }
 
-bool carries(const CompiledModel& m, int agent, int var) {
-  return kVarInfo[var].kind == m.agent_kinds[agent];
+/// The row an effect moves for one party, or -1 if the party does not carry the variable (e.g. a war shock's
+/// "detente" effect on a hedger target, or a dyad effect whose other side is not a patron).
+int effect_row(const CompiledModel& m, Var v, int party, int counterpart) {
+  const Scope scope = info(v).scope;
+  const bool hedger = m.agent_kinds[party] == Kind::hedger;
+  if (scope == Scope::hedger) return hedger ? m.row(v, party) : -1;
+  if (scope == Scope::patron) return hedger ? -1 : m.row(v, party);
+  const bool pair = hedger && counterpart >= 0 && m.agent_kinds[counterpart] == Kind::patron;
+  return pair ? m.row(v, counterpart, party) : -1;
 }
 
 void add_effects(CompiledModel& m, CompiledEvent& ev, const EventTypeSpec& type, double magnitude) {
   ev.first_effect = static_cast<int>(m.effects.size());
   for (const EffectSpec& e : type.effects) {
-    std::vector<int> parties;
-    if (e.party == Party::actor) parties = {ev.actor};
-    if (e.party == Party::target) parties = ev.targets;
+    // (party, counterpart) pairs: a target or bystander faces the actor; the actor faces each target.
+    std::vector<std::pair<int, int>> parties;
+    if (e.party == Party::actor) {
+      if (info(e.variable).scope == Scope::dyad)
+        for (int t : ev.targets)
+          parties.emplace_back(ev.actor, t);
+      else
+        parties.emplace_back(ev.actor, -1);
+    }
+    if (e.party == Party::target)
+      for (int t : ev.targets)
+        parties.emplace_back(t, ev.actor);
     if (e.party == Party::bystanders)
       for (int i = 0; i < m.n_hedgers; ++i)
         if (i != ev.actor && std::find(ev.targets.begin(), ev.targets.end(), i) == ev.targets.end())
-          parties.push_back(i);
-    for (int agent : parties) {
-      const int var = var_index(e.variable);
-      if (!carries(m, agent, var)) continue;  // e.g. a war shock's "detente" effect on a hedger target
+          parties.emplace_back(i, ev.actor);
+    for (const auto& [party, counterpart] : parties) {
+      const int row = effect_row(m, e.variable, party, counterpart);
+      if (row < 0) continue;
       CompiledEffect c;
-      c.var = var;
-      c.agent = agent;
+      c.row = row;
       c.delta = e.delta * magnitude;
-      c.scale_var = e.scale_by ? var_index(*e.scale_by) : -1;
+      c.scale_row = e.scale_by ? effect_row(m, *e.scale_by, party, counterpart) : -1;
       c.retention = e.half_life_days > 0 ? std::exp2(-m.params.step_days / e.half_life_days) : 1.0;
       if (c.retention < 1.0) ++m.transient_effects;
       m.effects.push_back(c);
@@ -202,9 +260,9 @@ void compile_events(const ModelSpec& spec, CompiledModel& m) {
     ev.date = e->date;
     ev.label = e->label;
     ev.magnitude = e->magnitude;
-    ev.actor = resolve_agent(m, e->actor, e->actor_pos, type.actor_kinds, "actor", type.id);
+    ev.actor = resolve_agent(m, e->actor, e->actor_pos, type.actors, "actor", type.id);
     for (const std::string& t : e->targets) {
-      const int ti = resolve_agent(m, t, e->targets_pos, type.target_kinds, "target", type.id);
+      const int ti = resolve_agent(m, t, e->targets_pos, type.targets, "target", type.id);
       if (ti == ev.actor)
         throw InputError(e->targets_pos,
                          "'" + t + "' is both the actor and a target; an agent cannot act on itself");
@@ -219,6 +277,19 @@ void compile_events(const ModelSpec& spec, CompiledModel& m) {
 }
 
 }  // namespace
+
+int CompiledModel::find_row(int agent, std::string_view variable) const {
+  for (const int row : agent_rows[static_cast<std::size_t>(agent)])
+    if (slots[static_cast<std::size_t>(row)].variable == variable) return row;
+  return -1;
+}
+
+std::vector<std::string> CompiledModel::variables_of(int agent) const {
+  std::vector<std::string> out;
+  for (const int row : agent_rows[static_cast<std::size_t>(agent)])
+    out.push_back(slots[static_cast<std::size_t>(row)].variable);
+  return out;
+}
 
 CompiledModel compile(const ModelSpec& spec, const Scenario& scenario) {
   CompiledModel m;

@@ -4,16 +4,15 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/spec.hpp"
 
 namespace hedgesim {
-
-/// The state of every agent: one row per variable (contiguous across agents), one column per agent.
-using StateArray = Eigen::Array<double, kVarCount, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// Parameters as the mechanisms use them. Half-lives are turned into per-step fractions
 /// `rate(T) = 1 - 2^(-step_days / T)`; see docs/ODD.md, section "Time".
@@ -28,15 +27,22 @@ struct Params {
   double grievance_conditionality_gain = 0, hardening_gain = 0, backsliding_tolerance = 0,
          conditionality_floor = 0;
   double reward_gain_step = 0;  ///< reward_gain * 7 / step_days: the reward is per week of softening
-  double rival_budget = 0, rival_saturation = 0, detente_damping = 0;
+  double engagement_saturation = 0, detente_damping = 0;
 };
 
-/// One effect of one scheduled event on one agent's variable.
+/// One row of the state: a variable of a hedger or a patron, or of a (patron, hedger) pair.
+struct Slot {
+  Var var = Var::signal;
+  int agent = 0;         ///< the hedger (hedger and dyad variables) or the patron (patron variables)
+  int patron = -1;       ///< dyad variables: the patron of the pair (an agent index); -1 otherwise
+  std::string variable;  ///< the name in outputs: the variable's, or "<name>@<patron id>" for a dyad
+};
+
+/// One effect of one scheduled event on one row of the state.
 struct CompiledEffect {
-  int var = 0;
-  int agent = 0;
+  int row = 0;
   double delta = 0;      ///< type's delta times the event's magnitude
-  int scale_var = -1;    ///< >= 0: multiply by this variable of `agent` when applied
+  int scale_row = -1;    ///< >= 0: multiply by this row (same agent or pair) when applied
   double retention = 1;  ///< < 1: transient pulse, the share of it left after each later step
 };
 
@@ -57,15 +63,48 @@ struct CompiledModel {
   Scenario scenario;
   Params params;
 
-  // Agents in compiled order: hedgers [0, n_hedgers), western patrons [n_hedgers, n_hedgers + n_west), rival.
-  int n_agents = 0, n_hedgers = 0, n_west = 0, rival = 0;
+  // Agents in compiled order: hedgers [0, n_hedgers), then patrons [n_hedgers, n_agents), each in file order.
+  int n_agents = 0, n_hedgers = 0, n_patrons = 0;
   std::vector<std::string> agent_ids, agent_names, agent_seats;
   std::vector<Kind> agent_kinds;
+  std::vector<std::string> agent_blocs;  ///< a patron's bloc id; "" for hedgers
+  Eigen::ArrayXd pole;  ///< per patron (index p = agent - n_hedgers): its bloc's pole, +1 or -1
+  int pole_of(int agent) const { return agent < n_hedgers ? 0 : static_cast<int>(pole(agent - n_hedgers)); }
+
+  // The state layout: one row per slot, variable-major. A variable's rows are contiguous: hedger variables
+  // n_hedgers rows, patron variables n_patrons rows, dyad variables n_patrons * n_hedgers rows, patron-major
+  // (the hedgers of one patron are contiguous).
+  int n_rows = 0;
+  std::array<int, kVarCount> offset{};       ///< first row of each variable
+  std::vector<Slot> slots;                   ///< per row
+  std::vector<std::vector<int>> agent_rows;  ///< per agent, the rows written under it, in output order
+
+  int row(Var v, int agent) const {  ///< hedger or patron variable of an agent (index in compiled order)
+    return offset[var_index(v)] + (info(v).scope == Scope::patron ? agent - n_hedgers : agent);
+  }
+  int row(Var v, int patron, int hedger) const {  ///< dyad variable of (patron agent index, hedger)
+    return offset[var_index(v)] + (patron - n_hedgers) * n_hedgers + hedger;
+  }
+  int rows_of(Var v) const {
+    switch (info(v).scope) {
+      case Scope::hedger:
+        return n_hedgers;
+      case Scope::patron:
+        return n_patrons;
+      case Scope::dyad:
+        return n_patrons * n_hedgers;
+    }
+    return 0;
+  }
+  /// The row written as `variable` under agent `agent` (e.g. "engagement@RUS" under a hedger), or -1.
+  int find_row(int agent, std::string_view variable) const;
+  /// The names written under agent `agent`, in output order (for messages).
+  std::vector<std::string> variables_of(int agent) const;
 
   Eigen::MatrixXd
       W;  ///< n_hedgers x n_hedgers, row-stochastic (rows of hedgers with susceptibility 0 may be 0)
-  StateArray initial;                          ///< initial state, which is also each variable's baseline
-  Eigen::ArrayXd susceptibility, rival_trust;  ///< per hedger
+  Eigen::ArrayXd initial;         ///< per row: the initial state, which is also each row's baseline
+  Eigen::ArrayXd susceptibility;  ///< per hedger
 
   int steps = 0;                      ///< number of steps; the run records steps + 1 states (0 = initial)
   std::vector<CompiledEvent> events;  ///< sorted by step, then scenario order

@@ -22,8 +22,23 @@ using toml_io::fmt_number;
 using toml_io::parse_toml_file;
 using toml_io::TableReader;
 
-std::string kinds_carrying(Var v) {
-  return "'" + std::string(kKindNames[static_cast<int>(kVarInfo[var_index(v)].kind)]) + "'";
+const char* scope_name(Scope s) {
+  switch (s) {
+    case Scope::hedger:
+      return "hedger";
+    case Scope::patron:
+      return "patron";
+    case Scope::dyad:
+      return "dyad (patron, hedger)";
+  }
+  return "";
+}
+
+std::vector<std::string> var_names_of(Scope scope) {
+  std::vector<std::string> out;
+  for (const auto& v : kVarInfo)
+    if (v.scope == scope) out.emplace_back(v.name);
+  return out;
 }
 
 Kind read_kind(const TableReader& r, std::string_view key) {
@@ -33,17 +48,29 @@ Kind read_kind(const TableReader& r, std::string_view key) {
                                    "; allowed: " + join_quoted(kind_names()));
 }
 
-std::vector<Kind> read_kinds(const TableReader& r, std::string_view key) {
-  std::vector<Kind> out;
-  for (const std::string& s : r.strings(key)) {
-    auto k = kind_from_name(s);
-    if (!k)
+/// actor_kinds / target_kinds: "hedger", "patron" or a bloc id, at least one.
+KindSelector read_kinds(const TableReader& r, std::string_view key, const ModelSpec& m) {
+  KindSelector sel;
+  std::vector<std::string> allowed = kind_names();
+  for (const BlocSpec& b : m.blocs)
+    allowed.push_back(b.id);
+  const std::vector<std::string> names = r.strings(key);
+  if (names.empty())
+    throw InputError(r.pos(key),
+                     "'" + std::string(key) + "' is empty; list at least one of " + join_quoted(allowed));
+  for (const std::string& s : names) {
+    if (s == "hedger")
+      sel.hedger = true;
+    else if (s == "patron")
+      sel.any_patron = true;
+    else if (m.find_bloc(s))
+      sel.blocs.push_back(s);
+    else
       throw InputError(r.pos(key), "unknown kind '" + s + "' in '" + std::string(key) + "'" +
-                                       did_you_mean(s, kind_names()) +
-                                       "; allowed: " + join_quoted(kind_names()));
-    out.push_back(*k);
+                                       did_you_mean(s, allowed) + "; allowed: " + join_quoted(allowed) +
+                                       " (a bloc id stands for the patrons of that bloc)");
   }
-  return out;
+  return sel;
 }
 
 Var read_var(const TableReader& r, std::string_view key) {
@@ -55,8 +82,58 @@ Var read_var(const TableReader& r, std::string_view key) {
 
 // ---- model ------------------------------------------------------------------------------------------------
 
-AgentSpec read_agent(const TableReader& in) {
-  in.allow_only({"id", "name", "seat", "kind", "initial", "susceptibility", "rival_trust"});
+BlocSpec read_bloc(const TableReader& in) {
+  in.allow_only({"id", "name", "pole"});
+  BlocSpec b;
+  b.pos = in.pos();
+  b.id = checked_id(in, "id");
+  const TableReader r(in.file(), in.table(), "[[bloc]] '" + b.id + "'");
+  b.name = r.string_or("name", b.id);
+  b.pole = static_cast<int>(r.integer("pole", -1, 1));
+  if (b.pole == 0)
+    throw InputError(r.pos("pole"),
+                     "'pole' = 0; a bloc stands at one end of the alignment axis: allowed: 1 "
+                     "(the +1 end of signal) or -1 (the -1 end)");
+  return b;
+}
+
+void read_initial(const TableReader& r, AgentSpec& a, const std::vector<std::string>& patrons) {
+  TableReader init(r.file(), r.subtable("initial"), "'initial' of agent '" + a.id + "'");
+  if (a.kind == Kind::patron && init.has("attention"))
+    throw InputError(init.key_pos("attention"),
+                     "'attention' is derived each step from the patron's "
+                     "engagement (E7) and cannot be given an initial value; remove "
+                     "the key");
+  std::vector<std::string> allowed;
+  for (const std::string& n : var_names_of(a.kind == Kind::hedger ? Scope::hedger : Scope::patron))
+    if (n != "attention") allowed.push_back(n);
+  if (a.kind == Kind::hedger)
+    for (const std::string& d : var_names_of(Scope::dyad))
+      allowed.push_back(d);
+  init.allow_only(allowed);
+  for (const std::string& name : allowed) {
+    if (!init.has(name)) continue;
+    const Var v = *var_from_name(name);
+    const VarInfo& vi = info(v);
+    if (vi.scope != Scope::dyad) {
+      a.initial[var_index(v)] = init.number(name, vi.lo, vi.hi);
+      continue;
+    }
+    // A dyad variable: a table of patron ids, e.g. trust = { RUS = 0.9 }.
+    TableReader row(r.file(), init.subtable(name), "'" + name + "' of agent '" + a.id + "'");
+    for (auto&& [key, node] : row.table()) {
+      const std::string patron(key.str());
+      if (std::find(patrons.begin(), patrons.end(), patron) == patrons.end())
+        throw InputError(row.key_pos(patron), "'" + patron + "' in '" + name + "' of agent '" + a.id +
+                                                  "' is not a patron" + did_you_mean(patron, patrons) +
+                                                  "; allowed: " + join_quoted(patrons));
+      a.dyads.push_back({v, patron, row.number(patron, vi.lo, vi.hi), row.pos(patron)});
+    }
+  }
+}
+
+AgentSpec read_agent(const TableReader& in, const ModelSpec& m, const std::vector<std::string>& patrons) {
+  in.allow_only({"id", "name", "seat", "kind", "bloc", "initial", "susceptibility"});
   AgentSpec a;
   a.pos = in.pos();
   a.id = checked_id(in, "id");
@@ -64,54 +141,80 @@ AgentSpec read_agent(const TableReader& in) {
   a.name = r.string_or("name", a.id);
   a.seat = r.string_or("seat", a.name);
   a.kind = read_kind(r, "kind");
-  for (const char* hedger_only : {"susceptibility", "rival_trust"})
-    if (a.kind != Kind::hedger && r.has(hedger_only))
-      throw InputError(r.key_pos(hedger_only),
-                       "'" + std::string(hedger_only) + "' applies only to 'hedger' agents; '" + a.id +
-                           "' is a '" + std::string(kKindNames[static_cast<int>(a.kind)]) +
-                           "' agent, so remove the key");
-  a.susceptibility = r.number_or("susceptibility", 0.0, 0.0, 0.99);
-  a.rival_trust = r.number_or("rival_trust", 0.0, 0.0, 1.0);
-  if (r.has("initial")) {
-    TableReader init(r.file(), r.subtable("initial"), "'initial' of agent '" + a.id + "'");
-    const std::vector<std::string> allowed = var_names_of(a.kind);
-    init.allow_only(allowed);
-    for (const std::string& name : allowed) {
-      if (!init.has(name)) continue;
-      const VarInfo& vi = kVarInfo[var_index(*var_from_name(name))];
-      a.initial[var_index(*var_from_name(name))] = init.number(name, vi.lo, vi.hi);
-    }
+  if (a.kind == Kind::patron) {
+    if (r.has("susceptibility"))
+      throw InputError(r.key_pos("susceptibility"), "'susceptibility' applies only to 'hedger' agents; '" +
+                                                        a.id + "' is a 'patron', so remove the key");
+    std::vector<std::string> blocs;
+    for (const BlocSpec& b : m.blocs)
+      blocs.push_back(b.id);
+    a.bloc = r.string("bloc");
+    a.bloc_pos = r.pos("bloc");
+    if (!m.find_bloc(a.bloc))
+      throw InputError(a.bloc_pos, "unknown bloc '" + a.bloc + "'" + did_you_mean(a.bloc, blocs) +
+                                       "; allowed: " + join_quoted(blocs) + " (the [[bloc]] ids)");
+  } else if (r.has("bloc")) {
+    throw InputError(r.key_pos("bloc"),
+                     "'bloc' applies only to 'patron' agents; '" + a.id +
+                         "' is a 'hedger', which stands between the blocs: remove the key");
   }
+  a.susceptibility = r.number_or("susceptibility", 0.0, 0.0, 0.99);
+  if (r.has("initial")) read_initial(r, a, patrons);
   return a;
 }
 
 void read_agents(ModelSpec& m, const std::string& file, const SourcePos& from) {
   const toml::table root = parse_toml_file(file, from, "model file");
   TableReader r(file, root, "agents.toml");
-  r.allow_only({"model", "agent"});
+  r.allow_only({"model", "bloc", "agent"});
   if (r.has("model")) {
     TableReader mr(file, r.subtable("model"), "[model]");
     mr.allow_only({"name", "description"});
     m.name = mr.string_or("name", "");
     mr.string_or("description", "");  // type-checked; documentation only
   }
+  for (const toml::table* t : r.tables("bloc")) {
+    BlocSpec b = read_bloc(TableReader(file, *t, "[[bloc]]"));
+    if (m.find_bloc(b.id)) throw InputError(b.pos, "duplicate bloc id '" + b.id + "'; ids must be unique");
+    m.blocs.push_back(std::move(b));
+  }
+  if (m.blocs.size() != 2 || m.blocs[0].pole == m.blocs[1].pole)
+    throw InputError({file, 1, 1},
+                     "the model needs exactly two [[bloc]] tables, one with pole = 1 and one "
+                     "with pole = -1 (the two ends of the alignment axis); found " +
+                         std::to_string(m.blocs.size()) + " bloc(s)" +
+                         (m.blocs.size() == 2 ? " with the same pole" : ""));
+  // Patron ids first, so that a hedger's dyad table may name a patron listed after it.
+  std::vector<std::string> patrons;
+  for (const toml::table* t : r.tables("agent")) {
+    const auto* kind = t->get_as<std::string>("kind");
+    const auto* id = t->get_as<std::string>("id");
+    if (kind && id && kind->get() == "patron") patrons.push_back(id->get());
+  }
+  if (patrons.empty())
+    throw InputError({file, 1, 1},
+                     "the model needs at least one 'hedger' and at least one 'patron' agent; "
+                     "found no agent with kind = \"patron\"");
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("agent")) {
-    AgentSpec a = read_agent(TableReader(file, *t, "[[agent]]"));
+    AgentSpec a = read_agent(TableReader(file, *t, "[[agent]]"), m, patrons);
     if (!seen.insert(a.id).second)
       throw InputError(a.pos, "duplicate agent id '" + a.id + "'; ids must be unique");
+    if (m.find_bloc(a.id))
+      throw InputError(a.pos, "agent id '" + a.id +
+                                  "' is also a bloc id; event types could not tell them "
+                                  "apart: rename one");
     m.agents.push_back(std::move(a));
   }
   auto count = [&](Kind k) {
     return std::count_if(m.agents.begin(), m.agents.end(), [&](const AgentSpec& a) { return a.kind == k; });
   };
-  if (count(Kind::hedger) < 1 || count(Kind::west) < 1 || count(Kind::rival) != 1)
+  if (count(Kind::hedger) < 1 || count(Kind::patron) < 1)
     throw InputError({file, 1, 1},
-                     "the model needs at least one 'hedger', at least one 'west' and exactly one "
-                     "'rival' agent; found " +
-                         std::to_string(count(Kind::hedger)) + " 'hedger', " +
-                         std::to_string(count(Kind::west)) + " 'west' and " +
-                         std::to_string(count(Kind::rival)) + " 'rival'");
+                     "the model needs at least one 'hedger' and at least one 'patron' agent; "
+                     "found " +
+                         std::to_string(count(Kind::hedger)) + " 'hedger' and " +
+                         std::to_string(count(Kind::patron)) + " 'patron'");
 }
 
 void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& from) {
@@ -140,32 +243,38 @@ void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& fro
   }
 }
 
-void check_effect_applies(const TableReader& r, const EffectSpec& e, const std::vector<Kind>& party_kinds,
-                          std::string_view party) {
-  auto carried = [&](Var v) {
-    return std::any_of(party_kinds.begin(), party_kinds.end(),
-                       [&](Kind k) { return kVarInfo[var_index(v)].kind == k; });
-  };
+/// The scopes of variable an effect on `party` can move: hedger variables if the party can be a hedger,
+/// patron variables if it can be a patron, dyad variables if it can be a hedger whose counterpart can be a
+/// patron.
+void check_effect_applies(const TableReader& r, const EffectSpec& e, const KindSelector& party,
+                          const KindSelector& counterpart, std::string_view party_name) {
+  const VarInfo& vi = info(e.variable);
   if (e.variable == Var::attention)
     throw InputError(r.pos("variable"),
-                     "'attention' is derived each step from the engagement of the hedgers (E7) "
+                     "'attention' is derived each step from the engagement of the patron (E7) "
                      "and cannot be moved by an event; move 'engagement' instead");
-  if (!carried(e.variable))
-    throw InputError(r.pos("variable"),
-                     "the " + std::string(party) + " of this event type can never carry '" +
-                         std::string(kVarInfo[var_index(e.variable)].name) + "': it is carried by " +
-                         kinds_carrying(e.variable) + " agents; allowed here: " + join_quoted([&] {
-                           std::vector<std::string> names;
-                           for (Kind k : party_kinds)
-                             for (auto& n : var_names_of(k))
-                               names.push_back(n);
-                           return names;
-                         }()));
-  if (e.scale_by && kVarInfo[var_index(*e.scale_by)].kind != kVarInfo[var_index(e.variable)].kind)
-    throw InputError(r.pos("scale_by"),
-                     "'scale_by' must be a variable of the same party as '" +
-                         std::string(kVarInfo[var_index(e.variable)].name) +
-                         "'; allowed: " + join_quoted(var_names_of(kVarInfo[var_index(e.variable)].kind)));
+  std::vector<std::string> allowed;
+  bool ok = false;
+  auto allow = [&](Scope s, bool when) {
+    if (!when) return;
+    for (auto& n : var_names_of(s))
+      if (n != "attention") allowed.push_back(n);
+    ok = ok || vi.scope == s;
+  };
+  allow(Scope::hedger, party.hedger);
+  allow(Scope::patron, party.may_be_patron());
+  allow(Scope::dyad, party.hedger && counterpart.may_be_patron());
+  if (!ok)
+    throw InputError(
+        r.pos("variable"),
+        "the " + std::string(party_name) + " of this event type can never carry '" + std::string(vi.name) +
+            "', a " + scope_name(vi.scope) + " variable" +
+            (vi.scope == Scope::dyad ? " (it needs a hedger party and a patron on the other side)" : "") +
+            "; allowed here: " + join_quoted(allowed));
+  if (e.scale_by && info(*e.scale_by).scope != vi.scope)
+    throw InputError(r.pos("scale_by"), "'scale_by' must be a variable of the same scope as '" +
+                                            std::string(vi.name) +
+                                            "'; allowed: " + join_quoted(var_names_of(vi.scope)));
 }
 
 EffectSpec read_effect(const TableReader& r, const EventTypeSpec& type) {
@@ -174,16 +283,19 @@ EffectSpec read_effect(const TableReader& r, const EventTypeSpec& type) {
   e.pos = r.pos();
   const std::string party = r.string("party");
   const std::vector<std::string> parties = {"actor", "target", "bystanders"};
-  std::vector<Kind> party_kinds;
+  KindSelector party_kinds, counterpart;
   if (party == "actor") {
     e.party = Party::actor;
-    party_kinds = type.actor_kinds;
+    party_kinds = type.actors;
+    counterpart = type.targets;
   } else if (party == "target") {
     e.party = Party::target;
-    party_kinds = type.target_kinds;
+    party_kinds = type.targets;
+    counterpart = type.actors;
   } else if (party == "bystanders") {
     e.party = Party::bystanders;
-    party_kinds = {Kind::hedger};
+    party_kinds.hedger = true;
+    counterpart = type.actors;
   } else {
     throw InputError(r.pos("party"), "unknown party '" + party + "'" + did_you_mean(party, parties) +
                                          "; allowed: " + join_quoted(parties));
@@ -192,7 +304,7 @@ EffectSpec read_effect(const TableReader& r, const EventTypeSpec& type) {
   e.delta = r.number("delta", -10.0, 10.0);
   if (r.has("scale_by")) e.scale_by = read_var(r, "scale_by");
   e.half_life_days = r.number_or("half_life_days", 0.0, 0.0, 36500.0);
-  check_effect_applies(r, e, party_kinds, party);
+  check_effect_applies(r, e, party_kinds, counterpart, party);
   return e;
 }
 
@@ -211,8 +323,8 @@ void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& fr
     if (!seen.insert(et.id).second)
       throw InputError(et.pos, "duplicate event type '" + et.id + "'; ids must be unique");
     et.description = tr.string("description");
-    et.actor_kinds = read_kinds(tr, "actor_kinds");
-    et.target_kinds = read_kinds(tr, "target_kinds");
+    et.actors = read_kinds(tr, "actor_kinds", m);
+    et.targets = read_kinds(tr, "target_kinds", m);
     for (const toml::table* et_t : tr.tables("effect"))
       et.effects.push_back(
           read_effect(TableReader(file, *et_t, "[[event_type.effect]] of '" + et.id + "'"), et));
@@ -235,8 +347,8 @@ void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from
   r.allow_only({"influence"});
   TableReader rows(file, r.subtable("influence"), "[influence]");
   const std::vector<std::string> hedgers = ids_of_kind(m, Kind::hedger);
-  // Rows and columns of W are hedgers. A western or rival agent gets its own message rather than an "unknown
-  // key" with a "did you mean" toward some look-alike hedger (a rival's id suggesting a hedger's).
+  // Rows and columns of W are hedgers. A patron gets its own message rather than an "unknown key" with a "did
+  // you mean" toward some look-alike hedger (a patron's id suggesting a hedger's).
   auto check_hedger = [&](const TableReader& in, const std::string& id, const std::string& where) {
     if (std::find(hedgers.begin(), hedgers.end(), id) != hedgers.end()) return;
     if (const AgentSpec* a = m.find_agent(id))

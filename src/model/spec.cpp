@@ -24,13 +24,6 @@ std::vector<std::string> var_names() {
   return out;
 }
 
-std::vector<std::string> var_names_of(Kind k) {
-  std::vector<std::string> out;
-  for (const auto& v : kVarInfo)
-    if (v.kind == k) out.emplace_back(v.name);
-  return out;
-}
-
 std::vector<std::string> kind_names() {
   return {kKindNames.begin(), kKindNames.end()};
 }
@@ -42,6 +35,10 @@ const ParameterSpec* ModelSpec::find_parameter(std::string_view n) const {
 const AgentSpec* ModelSpec::find_agent(std::string_view id) const {
   auto it = std::find_if(agents.begin(), agents.end(), [&](const auto& a) { return a.id == id; });
   return it == agents.end() ? nullptr : &*it;
+}
+const BlocSpec* ModelSpec::find_bloc(std::string_view id) const {
+  auto it = std::find_if(blocs.begin(), blocs.end(), [&](const auto& b) { return b.id == id; });
+  return it == blocs.end() ? nullptr : &*it;
 }
 const EventTypeSpec* ModelSpec::find_event_type(std::string_view id) const {
   auto it = std::find_if(event_types.begin(), event_types.end(), [&](const auto& e) { return e.id == id; });

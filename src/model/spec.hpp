@@ -16,54 +16,80 @@
 
 namespace hedgesim {
 
-/// The kinds of agent the mechanisms distinguish. Which agent is of which kind is data (model/agents.toml).
-enum class Kind : std::uint8_t { hedger, west, rival };
-inline constexpr std::array<std::string_view, 3> kKindNames = {"hedger", "west", "rival"};
+/// The kinds of agent: a hedger (a state between the blocs) or a patron (a power in one of the two blocs).
+/// Which agent is which, and which bloc a patron is in, is data (model/agents.toml).
+enum class Kind : std::uint8_t { hedger, patron };
+inline constexpr std::array<std::string_view, 2> kKindNames = {"hedger", "patron"};
 
-/// The state variables. Each kind carries a subset (see kVarInfo); the others stay at zero and are not
-/// output.
+/// What a variable belongs to: one value per hedger, one per patron, or one per (patron, hedger) pair — a
+/// patron's relation to a hedger, such as its engagement with it or its trust in its government.
+enum class Scope : std::uint8_t { hedger, patron, dyad };
+
+/// The state variables. Each has one scope (see kVarInfo).
 enum class Var : std::uint8_t {
-  signal,          ///< visible alignment, -1 Moscow ... +1 Brussels/Paris (cheap talk)
+  // hedger
+  signal,          ///< visible alignment, -1 (the eastern pole) ... +1 (the western pole) (cheap talk)
   substance,       ///< trade, security cooperation, legal approximation (costly, sticky), -1 ... +1
-  grievance,       ///< grievance toward the West, 0 ... 1
+  grievance,       ///< grievance toward the western bloc, 0 ... 1
   accession,       ///< accession progress (what the state has at stake), 0 ... 1
-  belief,          ///< learned belief that courting Moscow pays, 0 ... 1
-  courting,        ///< visible courting of Moscow (hedging intensity), 0 ... 1
-  conditionality,  ///< demands of the western patrons toward this state, 0 ... 1
-  engagement,      ///< the rival's engagement with this state, 0 ... 1
-  detente,         ///< a western patron's reset with the rival, 0 ... 1
-  attention,       ///< the rival's attention spent on hedgers above baseline, 0 ... (budget)
+  belief,          ///< learned belief that courting the eastern pole pays, 0 ... 1
+  courting,        ///< visible courting of the eastern pole (hedging intensity), 0 ... 1
+  conditionality,  ///< demands of the western bloc toward this state, 0 ... 1
+  // patron
+  detente,    ///< the patron's reset with the other bloc, 0 ... 1
+  capacity,   ///< the patron's budget of engagement for the region, 0 ... 10
+  attention,  ///< engagement the patron spends above baseline, summed over hedgers, 0 ... 10 (derived)
+  // dyad (patron, hedger)
+  engagement,  ///< the patron's engagement with the hedger, 0 ... 1
+  trust,       ///< the patron's trust in the hedger's government, 0 ... 1
 };
-inline constexpr int kVarCount = 10;
+inline constexpr int kVarCount = 12;
 
 struct VarInfo {
   std::string_view name;
-  Kind kind;  ///< the kind of agent that carries this variable
+  Scope scope;
   double lo, hi;
   /// For reports; {rival}, {rival_seat} and {west_seats} stand for names the model data gives (report/poles).
   std::string_view meaning;
 };
 inline constexpr std::array<VarInfo, kVarCount> kVarInfo = {{
-    {"signal", Kind::hedger, -1.0, 1.0, "visible alignment (-1 {rival_seat}, +1 {west_seats})"},
-    {"substance", Kind::hedger, -1.0, 1.0, "substantive ties (trade, security, legal approximation)"},
-    {"grievance", Kind::hedger, 0.0, 1.0, "grievance toward the West"},
-    {"accession", Kind::hedger, 0.0, 1.0, "accession progress, i.e. what is at stake"},
-    {"belief", Kind::hedger, 0.0, 1.0, "learned belief that courting {rival_seat} pays"},
-    {"courting", Kind::hedger, 0.0, 1.0, "visible courting of {rival_seat}"},
-    {"conditionality", Kind::hedger, 0.0, 1.0, "western demands toward the state"},
-    {"engagement", Kind::hedger, 0.0, 1.0, "{rival}'s engagement with the state"},
-    {"detente", Kind::west, 0.0, 1.0, "the patron's reset with the rival"},
-    {"attention", Kind::rival, 0.0, 10.0, "the rival's attention spent above baseline"},
+    {"signal", Scope::hedger, -1.0, 1.0, "visible alignment (-1 {rival_seat}, +1 {west_seats})"},
+    {"substance", Scope::hedger, -1.0, 1.0, "substantive ties (trade, security, legal approximation)"},
+    {"grievance", Scope::hedger, 0.0, 1.0, "grievance toward the West"},
+    {"accession", Scope::hedger, 0.0, 1.0, "accession progress, i.e. what is at stake"},
+    {"belief", Scope::hedger, 0.0, 1.0, "learned belief that courting {rival_seat} pays"},
+    {"courting", Scope::hedger, 0.0, 1.0, "visible courting of {rival_seat}"},
+    {"conditionality", Scope::hedger, 0.0, 1.0, "western demands toward the state"},
+    {"detente", Scope::patron, 0.0, 1.0, "the patron's reset with the other bloc"},
+    {"capacity", Scope::patron, 0.0, 10.0, "the patron's budget of engagement for the region"},
+    {"attention", Scope::patron, 0.0, 10.0, "the patron's engagement spent above baseline"},
+    {"engagement", Scope::dyad, 0.0, 1.0, "the patron's engagement with the state"},
+    {"trust", Scope::dyad, 0.0, 1.0, "the patron's trust in the state's government"},
 }};
 
 inline constexpr int var_index(Var v) {
   return static_cast<int>(v);
 }
+inline constexpr const VarInfo& info(Var v) {
+  return kVarInfo[static_cast<std::size_t>(v)];
+}
+/// The kind of agent a variable is written under in outputs: a dyad variable under its hedger, as
+/// "<name>@<patron id>" (e.g. "engagement@RUS": the patron's engagement with this hedger).
+inline constexpr Kind owner_kind(Scope s) {
+  return s == Scope::patron ? Kind::patron : Kind::hedger;
+}
 std::optional<Var> var_from_name(std::string_view name);
 std::optional<Kind> kind_from_name(std::string_view name);
 std::vector<std::string> var_names();
-std::vector<std::string> var_names_of(Kind k);
 std::vector<std::string> kind_names();
+
+/// One of the two blocs at the ends of the alignment axis ([[bloc]] in agents.toml).
+struct BlocSpec {
+  std::string id;    ///< e.g. "west"; usable in event types' actor_kinds / target_kinds
+  std::string name;  ///< for reports
+  int pole = 1;      ///< +1 or -1: the end of the signal axis the bloc stands at
+  SourcePos pos;
+};
 
 struct ParameterSpec {
   std::string name;
@@ -74,15 +100,26 @@ struct ParameterSpec {
   SourcePos pos;  ///< where the value was set: [parameters.NAME] of the model, or a scenario's override
 };
 
+/// The initial (and baseline) value of a dyad variable for one (patron, hedger) pair, given in the hedger's
+/// `initial` table as `<variable> = { <patron id> = value }`; pairs not given start at 0.
+struct DyadInitial {
+  Var var = Var::engagement;
+  std::string patron;
+  double value = 0.0;
+  SourcePos pos;
+};
+
 struct AgentSpec {
   std::string id;    ///< short code used in scenarios, e.g. three letters
   std::string name;  ///< full name for reports
   std::string seat;  ///< seat of government for reports ("toward <seat>"); defaults to the name
   Kind kind = Kind::hedger;
-  std::array<double, kVarCount> initial{};  ///< initial (and baseline) value of each variable
+  std::string bloc;  ///< patrons only: the id of their [[bloc]]
+  std::array<double, kVarCount>
+      initial{};                   ///< initial (and baseline) value of its hedger or patron variables
+  std::vector<DyadInitial> dyads;  ///< hedgers only: initial values of dyad variables
   double susceptibility = 0.0;  ///< Friedkin–Johnsen 1 - stubbornness: weight on neighbours vs own anchor
-  double rival_trust = 0.0;     ///< the rival's trust in this state's government
-  SourcePos pos;
+  SourcePos pos, bloc_pos;
 };
 
 struct InfluenceSpec {
@@ -91,7 +128,9 @@ struct InfluenceSpec {
   SourcePos pos;
 };
 
-/// Who an effect moves: the actor, each target, or every hedger that is neither (the region looking on).
+/// Who an effect moves: the actor, each target, or every hedger that is neither (the region looking on). For
+/// a dyad variable the party is the hedger of the pair, and the patron is the event's other side: the actor
+/// for a target or a bystander, each patron target for the actor.
 enum class Party : std::uint8_t { actor, target, bystanders };
 
 struct EffectSpec {
@@ -103,11 +142,20 @@ struct EffectSpec {
   SourcePos pos;
 };
 
+/// Who may act in, or be the target of, an event type: an entry of actor_kinds / target_kinds is "hedger",
+/// "patron" (any patron) or a bloc id (the patrons of that bloc).
+struct KindSelector {
+  bool hedger = false;
+  bool any_patron = false;
+  std::vector<std::string> blocs;
+  bool may_be_patron() const { return any_patron || !blocs.empty(); }
+};
+
 struct EventTypeSpec {
   std::string id;
   std::string description;
-  std::vector<Kind> actor_kinds;
-  std::vector<Kind> target_kinds;
+  KindSelector actors;
+  KindSelector targets;
   std::vector<EffectSpec> effects;
   SourcePos pos;
 };
@@ -117,12 +165,14 @@ struct ModelSpec {
   std::vector<std::string> files;  ///< the files read, sorted, for hashing
   std::string name;
   std::vector<ParameterSpec> parameters;
+  std::vector<BlocSpec> blocs;
   std::vector<AgentSpec> agents;
   std::vector<InfluenceSpec> influence;
   std::vector<EventTypeSpec> event_types;
 
   const ParameterSpec* find_parameter(std::string_view name) const;
   const AgentSpec* find_agent(std::string_view id) const;
+  const BlocSpec* find_bloc(std::string_view id) const;
   const EventTypeSpec* find_event_type(std::string_view id) const;
 };
 

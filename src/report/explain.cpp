@@ -266,10 +266,8 @@ History history_in_memory(const CompiledModel& m, const std::vector<RunOutput>& 
   const int ai = static_cast<int>(a - m.agent_ids.begin());
   for (const RunOutput& run : runs)
     for (int k = 0; k <= m.steps; ++k)
-      for (int v = 0; v < kVarCount; ++v)
-        if (kVarInfo[v].kind == m.agent_kinds[ai])
-          record_value(h, std::string(kVarInfo[v].name), static_cast<std::size_t>(k),
-                       run.value(m, k, static_cast<Var>(v), ai));
+      for (const int row : m.agent_rows[ai])
+        record_value(h, m.slots[row].variable, static_cast<std::size_t>(k), run.value(m, k, row));
   return h;
 }
 
@@ -282,8 +280,9 @@ Contributions contributions_in_memory(const CompiledModel& m, const std::vector<
   for (const RunOutput& run : runs)
     for (const AttributionEntry& e : run.attribution) {
       out.file_is_empty = false;
-      if (m.agent_ids[e.agent] != agent) continue;
-      const auto it = out.by_variable.find(std::string(kVarInfo[e.var].name));
+      const Slot& slot = m.slots[e.row];
+      if (m.agent_ids[slot.agent] != agent) continue;
+      const auto it = out.by_variable.find(slot.variable);
       if (it == out.by_variable.end()) continue;
       const auto step = static_cast<std::size_t>(e.step);
       if (step <= w.first || step > w.last) continue;
@@ -315,7 +314,8 @@ Poles poles_in_memory(const CompiledModel& m) {
   for (int a = 0; a < m.n_agents; ++a)
     agents.push_back({{"name", m.agent_names[a]},
                       {"seat", m.agent_seats[a]},
-                      {"kind", kKindNames[static_cast<std::size_t>(m.agent_kinds[a])]}});
+                      {"kind", kKindNames[static_cast<std::size_t>(m.agent_kinds[a])]},
+                      {"pole", m.pole_of(a)}});
   return poles_of(agents);
 }
 
@@ -337,7 +337,9 @@ std::string percent_text(double share) {
   return buf;
 }
 
+/// The variable of an output name: "engagement@RUS" is a dyad variable's row of the hedger.
 const VarInfo* var_info(std::string_view name) {
+  name = name.substr(0, name.find('@'));
   for (const auto& v : kVarInfo)
     if (v.name == name) return &v;
   return nullptr;

@@ -16,22 +16,37 @@ std::string seat_of(const nlohmann::json& agent) {
 }
 }  // namespace
 
+/// "A", "A and B", "A, B and C".
+std::string name_list(const std::vector<std::string>& names) {
+  std::string out = names.front();
+  for (std::size_t i = 1; i < names.size(); ++i)
+    out += (i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
 Poles poles_of(const nlohmann::json& agents) {
+  // Patrons at pole +1 are "the West" of the texts, those at pole -1 "the rival" (whose seats courting aims
+  // at).
   Poles p;
-  std::vector<std::string> west;
+  std::vector<std::string> west, rivals, rival_seats;
   for (const auto& a : agents) {
-    const std::string kind = a.at("kind").get<std::string>();
-    if (kind == "rival") {
-      p.rival = a.at("name").get<std::string>();
-      p.rival_seat = seat_of(a);
-    } else if (kind == "west") {
+    // Files written before blocs existed give the kinds "rival" and "west" instead of a pole.
+    const std::string kind = a.contains("kind") && a["kind"].is_string() ? a["kind"].get<std::string>() : "";
+    const int pole = a.contains("pole") && a["pole"].is_number() ? a["pole"].get<int>()
+                     : kind == "rival"                           ? -1
+                     : kind == "west"                            ? 1
+                                                                 : 0;
+    if (pole < 0) {
+      rivals.push_back(a.at("name").get<std::string>());
+      rival_seats.push_back(seat_of(a));
+    } else if (pole > 0) {
       west.push_back(seat_of(a));
     }
   }
-  if (!west.empty()) {
-    p.west_seats = west.front();
-    for (std::size_t i = 1; i < west.size(); ++i)
-      p.west_seats += (i + 1 == west.size() ? " and " : ", ") + west[i];
+  if (!west.empty()) p.west_seats = name_list(west);
+  if (!rivals.empty()) {
+    p.rival = name_list(rivals);
+    p.rival_seat = name_list(rival_seats);
   }
   return p;
 }

@@ -108,33 +108,55 @@ json list_scenarios(const Site& site) {
   return out;
 }
 
-std::vector<std::string> kind_list(const std::vector<Kind>& kinds) {
+/// An event type's actor_kinds / target_kinds as the file gives them: "hedger", "patron" or bloc ids.
+std::vector<std::string> kind_list(const KindSelector& sel) {
   std::vector<std::string> out;
-  for (Kind k : kinds)
-    out.emplace_back(kKindNames[static_cast<std::size_t>(k)]);
+  if (sel.hedger) out.emplace_back("hedger");
+  if (sel.any_patron) out.emplace_back("patron");
+  for (const std::string& b : sel.blocs)
+    out.push_back(b);
   return out;
 }
 
 json agent_list(const CompiledModel& m) {
   json agents = json::array();
-  for (int a = 0; a < m.n_agents; ++a)
+  for (int a = 0; a < m.n_agents; ++a) {
     agents.push_back({{"id", m.agent_ids[a]},
                       {"name", m.agent_names[a]},
                       {"seat", m.agent_seats[a]},
                       {"kind", kKindNames[static_cast<std::size_t>(m.agent_kinds[a])]}});
+    if (m.agent_kinds[a] == Kind::patron) {
+      agents.back()["bloc"] = m.agent_blocs[a];
+      agents.back()["pole"] = m.pole_of(a);
+    }
+  }
   return agents;
 }
 
-/// The state variables with their ranges and meanings, the placeholders filled with this model's names.
-json variable_list(const json& agents) {
+/// The variables as runs name them, with their ranges and meanings, the placeholders filled with this model's
+/// names: a hedger's own variables, its relations to each patron ("engagement@RUS": "Russia's engagement with
+/// the state"), then the patrons' variables.
+json variable_list(const CompiledModel& m, const json& agents) {
   const report::Poles poles = report::poles_of(agents);
   json out = json::array();
-  for (const VarInfo& v : kVarInfo)
-    out.push_back({{"name", std::string(v.name)},
-                   {"kind", kKindNames[static_cast<std::size_t>(v.kind)]},
-                   {"min", v.lo},
-                   {"max", v.hi},
-                   {"meaning", report::fill_poles(v.meaning, poles)}});
+  auto add = [&](const Slot& slot) {
+    const VarInfo& v = info(slot.var);
+    std::string meaning = report::fill_poles(v.meaning, poles);
+    if (slot.patron >= 0 && meaning.rfind("the patron's ", 0) == 0)
+      meaning = m.agent_names[slot.patron] + "'s " + meaning.substr(std::string("the patron's ").size());
+    out.push_back(
+        {{"name", slot.variable},
+         {"kind", kKindNames[static_cast<std::size_t>(owner_kind(v.scope))]},
+         {"scope",
+          v.scope == Scope::dyad ? "dyad" : kKindNames[static_cast<std::size_t>(owner_kind(v.scope))]},
+         {"min", v.lo},
+         {"max", v.hi},
+         {"meaning", meaning}});
+  };
+  for (const int row : m.agent_rows[0])  // every hedger carries the same names
+    add(m.slots[row]);
+  for (const int row : m.agent_rows[static_cast<std::size_t>(m.n_hedgers)])
+    add(m.slots[row]);
   return out;
 }
 
@@ -144,8 +166,8 @@ json describe_model(const std::string& file, const CompiledModel& m) {
   for (const EventTypeSpec& t : m.spec.event_types)
     event_types.push_back({{"name", t.id},
                            {"description", t.description},
-                           {"actor_kinds", kind_list(t.actor_kinds)},
-                           {"target_kinds", kind_list(t.target_kinds)}});
+                           {"actor_kinds", kind_list(t.actors)},
+                           {"target_kinds", kind_list(t.targets)}});
   for (const ParameterSpec& p : m.spec.parameters)  // values with the scenario's overrides applied
     parameters.push_back({{"name", p.name},
                           {"value", p.value},
@@ -155,18 +177,18 @@ json describe_model(const std::string& file, const CompiledModel& m) {
                           {"meaning", p.description}});
   return {{"scenario", scenario_summary(file, m)},
           {"agents", agents},
-          {"variables", variable_list(agents)},
+          {"variables", variable_list(m, agents)},
           {"event_types", event_types},
           {"parameters", parameters}};
 }
 
 /// One agent's mean over replicates of `v` per step, summed in replicate order (so that equal runs give
 /// bit-equal means).
-std::vector<double> mean_path(const CompiledModel& m, const std::vector<RunOutput>& runs, Var v, int agent) {
+std::vector<double> mean_path(const CompiledModel& m, const std::vector<RunOutput>& runs, int row) {
   std::vector<double> path(static_cast<std::size_t>(m.steps) + 1, 0.0);
   for (int k = 0; k <= m.steps; ++k) {
     for (const RunOutput& r : runs)
-      path[static_cast<std::size_t>(k)] += r.value(m, k, v, agent);
+      path[static_cast<std::size_t>(k)] += r.value(m, k, row);
     path[static_cast<std::size_t>(k)] /= static_cast<double>(runs.size());
   }
   return path;
@@ -187,17 +209,16 @@ std::vector<RunOutput> run_replicates(const CompiledModel& m, std::uint64_t seed
 json run_summary(const CompiledModel& m, std::uint64_t seed, int replicates) {
   const std::vector<RunOutput> runs = run_replicates(m, seed, replicates, false);
   json out = json::object(), patrons = json::object();
-  for (int v = 0; v < kVarCount; ++v) {
-    const VarInfo& info = kVarInfo[static_cast<std::size_t>(v)];
-    for (int a = 0; a < m.n_agents; ++a) {
-      if (m.agent_kinds[a] != info.kind) continue;
-      std::vector<double> path = mean_path(m, runs, static_cast<Var>(v), a);
-      if (info.kind == Kind::hedger)
-        out[std::string(info.name)].push_back(std::move(path));
+  // Every hedger carries the same names (its variables, then "<dyad>@<patron>" for every patron), so the
+  // hedgers' paths line up in compiled order.
+  for (int a = 0; a < m.n_agents; ++a)
+    for (const int row : m.agent_rows[a]) {
+      std::vector<double> path = mean_path(m, runs, row);
+      if (m.agent_kinds[a] == Kind::hedger)
+        out[m.slots[row].variable].push_back(std::move(path));
       else
-        patrons[m.agent_ids[a]][std::string(info.name)] = std::move(path);
+        patrons[m.agent_ids[a]][m.slots[row].variable] = std::move(path);
     }
-  }
   out["patrons"] = patrons;
   return out;
 }

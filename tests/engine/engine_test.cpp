@@ -22,10 +22,9 @@ TEST(Engine, WithoutEventsOrNoiseTheBaselineIsAnEquilibrium) {
   const CompiledModel m = compile_text(dir, "[parameters]\nsignal_noise = 0\n");
   const RunOutput out = run(m, 1, 0, false);
   for (int k = 0; k <= m.steps; ++k)
-    for (int a = 0; a < m.n_agents; ++a)
-      for (int v = 0; v < kVarCount; ++v)
-        ASSERT_DOUBLE_EQ(out.value(m, k, static_cast<Var>(v), a), m.initial(v, a))
-            << "step " << k << " agent " << m.agent_ids[a] << " var " << kVarInfo[v].name;
+    for (int r = 0; r < m.n_rows; ++r)
+      ASSERT_DOUBLE_EQ(out.value(m, k, r), m.initial(r))
+          << "step " << k << " agent " << m.agent_ids[m.slots[r].agent] << " var " << m.slots[r].variable;
 }
 
 TEST(Engine, DetenteDecaysWithItsHalfLife) {
@@ -57,7 +56,7 @@ TEST(Engine, TransientPulseFadesWithItsOwnHalfLife) {
   std::map<int, double> by_step;  // the event's net contribution to SRB's signal, cumulated
   double cum = 0.0;
   for (const AttributionEntry& e : out.attribution)
-    if (e.source == event_source(0) && e.agent == srb && e.var == var_index(Var::signal)) {
+    if (e.source == event_source(0) && e.row == m.row(Var::signal, srb)) {
       cum += e.delta;
       by_step[e.step] = cum;
     }
@@ -75,14 +74,11 @@ TEST(Engine, VetoGrievanceScalesWithAccessionAndBystandersFeelIt) {
   const RunOutput out = run(m, 1, 0, true);
   auto event_delta = [&](const std::string& agent) {
     for (const AttributionEntry& e : out.attribution)
-      if (e.source == event_source(0) && e.agent == agent_index(m, agent) &&
-          e.var == var_index(Var::grievance))
+      if (e.source == event_source(0) && e.row == m.row(Var::grievance, agent_index(m, agent)))
         return e.delta;
     return 0.0;
   };
-  const auto acc = [&](const std::string& a) {
-    return m.initial(var_index(Var::accession), agent_index(m, a));
-  };
+  const auto acc = [&](const std::string& a) { return m.initial(m.row(Var::accession, agent_index(m, a))); };
   EXPECT_NEAR(event_delta("ALB"), 0.8 * acc("ALB"), 1e-15);
   EXPECT_NEAR(event_delta("SRB"), 0.35 * acc("SRB"), 1e-15);
   EXPECT_NEAR(event_delta("MNE"), 0.35 * acc("MNE"), 1e-15);
@@ -99,18 +95,17 @@ TEST(Engine, EventEffectsAreClampedToTheirRangeAsTheyApply) {
   EXPECT_LE(out.value(m, 1, Var::grievance, mne), 1.0);
   EXPECT_LE(out.value(m, 1, Var::conditionality, mne), 1.0);
   // The event's effect is clamped as it applies: it is recorded as what it actually moved.
-  const double g0 = m.initial(var_index(Var::grievance), mne);
+  const double g0 = m.initial(m.row(Var::grievance, mne));
   for (const AttributionEntry& e : out.attribution)
-    if (e.source == event_source(0) && e.agent == mne && e.var == var_index(Var::grievance)) {
+    if (e.source == event_source(0) && e.row == m.row(Var::grievance, mne)) {
       EXPECT_DOUBLE_EQ(e.delta, 1.0 - g0);
     }
   for (int k = 0; k <= m.steps; ++k)
-    for (int a = 0; a < m.n_agents; ++a)
-      for (int v = 0; v < kVarCount; ++v) {
-        const double x = out.value(m, k, static_cast<Var>(v), a);
-        ASSERT_GE(x, kVarInfo[v].lo);
-        ASSERT_LE(x, kVarInfo[v].hi);
-      }
+    for (int r = 0; r < m.n_rows; ++r) {
+      const double x = out.value(m, k, r);
+      ASSERT_GE(x, info(m.slots[r].var).lo);
+      ASSERT_LE(x, info(m.slots[r].var).hi);
+    }
 }
 
 TEST(Engine, ATransientPulseCutByItsRangeDoesNotOvershootWhenItFades) {
@@ -125,8 +120,7 @@ TEST(Engine, ATransientPulseCutByItsRangeDoesNotOvershootWhenItFades) {
   const int mne = agent_index(m, "MNE");
   double event_total = 0.0;
   for (const AttributionEntry& e : out.attribution)
-    if (e.source == event_source(0) && e.agent == mne && e.var == var_index(Var::signal))
-      event_total += e.delta;
+    if (e.source == event_source(0) && e.row == m.row(Var::signal, mne)) event_total += e.delta;
   const double applied = 1.0 - m.initial(var_index(Var::signal), mne);
   // Over the whole run the event's net contribution is what is left of the applied amount: never negative.
   EXPECT_GE(event_total, 0.0);
@@ -136,18 +130,16 @@ TEST(Engine, ATransientPulseCutByItsRangeDoesNotOvershootWhenItFades) {
 TEST(Engine, AttributionAddsUpToTheChange) {
   const CompiledModel m = load_and_compile(testing::source_path("scenarios/veto-2019.toml"));
   const RunOutput out = run(m, 11, 3, true);
-  std::map<std::tuple<int, int, int>, double> sum;
+  std::map<std::pair<int, int>, double> sum;
   for (const AttributionEntry& e : out.attribution)
-    sum[{e.step, e.var, e.agent}] += e.delta;
+    sum[{e.step, e.row}] += e.delta;
   for (int k = 1; k <= m.steps; ++k)
-    for (int a = 0; a < m.n_agents; ++a)
-      for (int v = 0; v < kVarCount; ++v) {
-        const double change =
-            out.value(m, k, static_cast<Var>(v), a) - out.value(m, k - 1, static_cast<Var>(v), a);
-        const auto it = sum.find({k, v, a});
-        ASSERT_NEAR(it == sum.end() ? 0.0 : it->second, change, 1e-12)
-            << "step " << k << " " << m.agent_ids[a] << " " << kVarInfo[v].name;
-      }
+    for (int r = 0; r < m.n_rows; ++r) {
+      const double change = out.value(m, k, r) - out.value(m, k - 1, r);
+      const auto it = sum.find({k, r});
+      ASSERT_NEAR(it == sum.end() ? 0.0 : it->second, change, 1e-12)
+          << "step " << k << " " << m.agent_ids[m.slots[r].agent] << " " << m.slots[r].variable;
+    }
 }
 
 TEST(Engine, AttributionRecordingDoesNotChangeTheRun) {
@@ -168,8 +160,7 @@ TEST(Engine, AReplicateIsTheSameWhateverBatchItIsSteppedIn) {
     ASSERT_EQ(alone.attribution.size(), wide[r].attribution.size()) << "run " << r;
     for (std::size_t i = 0; i < alone.attribution.size(); ++i) {
       const AttributionEntry &a = alone.attribution[i], &b = wide[r].attribution[i];
-      ASSERT_EQ(std::tie(a.step, a.source, a.var, a.agent, a.delta),
-                std::tie(b.step, b.source, b.var, b.agent, b.delta));
+      ASSERT_EQ(std::tie(a.step, a.source, a.row, a.delta), std::tie(b.step, b.source, b.row, b.delta));
     }
   }
   EXPECT_NE(wide[0].trajectory, wide[1].trajectory);
@@ -201,7 +192,7 @@ TEST(Engine, CommonRandomNumbersUntilScenariosDiffer) {
   const CompiledModel without = compile_text(dir2, "");
   const RunOutput a = run(with, 9, 4, false), b = run(without, 9, 4, false);
   const int veto_step = with.events.at(0).step;
-  const std::size_t per_step = static_cast<std::size_t>(kVarCount) * with.n_agents;
+  const std::size_t per_step = static_cast<std::size_t>(with.n_rows);
   // Identical before the veto, different after it: the noise draws do not depend on the events.
   EXPECT_TRUE(
       std::equal(a.trajectory.begin(), a.trajectory.begin() + veto_step * per_step, b.trajectory.begin()));

@@ -23,7 +23,8 @@ class Mechanisms : public ::testing::Test {
     out = ArrayXd::Zero(n);
   }
   ArrayXd ramp(double a, double b) const { return ArrayXd::LinSpaced(n, a, b); }
-  ArrayXd row0(Var v) const { return m.initial.row(var_index(v)).head(n).transpose(); }
+  /// The baseline of every row of v: per hedger, per patron, or per (patron, hedger) patron-major.
+  ArrayXd row0(Var v) const { return m.initial.segment(m.offset[var_index(v)], m.rows_of(v)); }
 
   testing::TempDir dir;
   CompiledModel m;
@@ -57,7 +58,12 @@ TEST_F(Mechanisms, HedgingAndRivalPullMoveSignalTowardMoscow) {
   mech::hedging(ctx, ArrayXd::Constant(n, 0.5), out);
   EXPECT_TRUE((out < 0).all());
   EXPECT_NEAR(out(0), -m.params.r_signal * m.params.courting_signal_pull * 0.5, 1e-15);
-  mech::rival_pull(ctx, ArrayXd::Constant(n, 0.2), out);
+  // Engagement of 0.2 above baseline by every patron: the two western ones pull toward +1, Russia toward -1.
+  mech::patron_pull(ctx, ArrayXd::Constant(m.n_patrons * n, 0.2), out);
+  EXPECT_NEAR(out(0), m.params.r_signal * m.params.engagement_signal_pull * 0.2 * (1 + 1 - 1), 1e-15);
+  ArrayXd russian = ArrayXd::Zero(m.n_patrons * n);
+  russian.tail(n).setConstant(0.2);  // RUS is the last patron: its hedgers are the last block
+  mech::patron_pull(ctx, russian, out);
   EXPECT_NEAR(out(0), -m.params.r_signal * m.params.engagement_signal_pull * 0.2, 1e-15);
 }
 
@@ -133,26 +139,42 @@ TEST_F(Mechanisms, BeliefIsReinforcedOnlyWhenCourtingMetSoftening) {
   EXPECT_EQ(idle.abs().maxCoeff(), 0.0);
 }
 
-TEST_F(Mechanisms, RivalStaysAtBaselineWithoutCourting) {
-  const ArrayXd e0 = row0(Var::engagement);
-  mech::rival_engagement(ctx, ArrayXd::Zero(n), e0, e0, ArrayXd::Zero(1), out);
-  EXPECT_EQ(out.abs().maxCoeff(), 0.0);
+TEST_F(Mechanisms, PatronsStayAtBaselineWithoutCourting) {
+  const ArrayXd e0 = row0(Var::engagement), budget = row0(Var::capacity);
+  ArrayXd d(e0.size());
+  mech::patron_engagement(ctx, ArrayXd::Zero(n), row0(Var::trust), e0, e0, budget, d);
+  EXPECT_EQ(d.abs().maxCoeff(), 0.0);
 }
 
-TEST_F(Mechanisms, RivalSharesALimitedBudgetByTrustAndDetenteDampsIt) {
-  const ArrayXd e0 = row0(Var::engagement), h = ArrayXd::Constant(n, 1.0);
+TEST_F(Mechanisms, BudgetsAreCapacityDampedByTheOtherBlocsReset) {
+  const ArrayXd capacity = row0(Var::capacity);  // EU 0, FRA 0, RUS 0.6
+  ArrayXd detente = ArrayXd::Zero(m.n_patrons), budget(m.n_patrons);
+  detente(1) = 0.5;  // France seeks a reset
+  mech::patron_budgets(ctx, capacity, detente, budget);
+  EXPECT_NEAR(budget(2), capacity(2) * (1.0 - m.params.detente_damping * 0.5), 1e-15);
+  detente.setZero();
+  detente(2) = 1.0;  // a reset sought by Russia itself does not damp its own budget
+  mech::patron_budgets(ctx, capacity, detente, budget);
+  EXPECT_EQ(budget(2), capacity(2));
+}
+
+TEST_F(Mechanisms, TheCourtedPatronSharesALimitedBudgetByTrust) {
+  const ArrayXd e0 = row0(Var::engagement), trust = row0(Var::trust), h = ArrayXd::Constant(n, 1.0);
+  const ArrayXd budget = row0(Var::capacity);
+  ArrayXd d(e0.size());
   // The target e* is reached when e starts there; recover it from one step: e* = e + out / r_e.
-  mech::rival_engagement(ctx, h, e0, e0, ArrayXd::Zero(1), out);
-  const ArrayXd spent = out / m.params.r_engagement;
-  EXPECT_LT(spent.sum(), m.params.rival_budget);
+  mech::patron_engagement(ctx, h, trust, e0, e0, budget, d);
+  EXPECT_EQ(d.head(2 * n).abs().maxCoeff(), 0.0);  // the western patrons (pole +1) do not answer courting
+  const ArrayXd spent = d.tail(n) / m.params.r_engagement, tau = trust.tail(n);
+  EXPECT_LT(spent.sum(), budget(2));
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j)
-      if (m.rival_trust(j) > 0) {
-        EXPECT_NEAR(spent(i) / spent(j), m.rival_trust(i) / m.rival_trust(j), 1e-12);
+      if (tau(j) > 0) {
+        EXPECT_NEAR(spent(i) / spent(j), tau(i) / tau(j), 1e-12);
       }
-  ArrayXd damped(n);
-  mech::rival_engagement(ctx, h, e0, e0, ArrayXd::Ones(1), damped);
-  EXPECT_NEAR(damped.sum(), out.sum() * (1.0 - m.params.detente_damping), 1e-12);
+  ArrayXd half(e0.size());
+  mech::patron_engagement(ctx, h, trust, e0, e0, budget / 2, half);
+  EXPECT_NEAR(half.sum(), d.sum() / 2, 1e-12);
 }
 
 TEST_F(Mechanisms, DetenteDecays) {

@@ -92,12 +92,12 @@ TEST(LoadExperiment, ControlFileResolves) {
   ASSERT_EQ(r.metrics.size(), 1u);
   EXPECT_EQ(r.metrics[0].name, "srb_signal");
   EXPECT_EQ(r.metrics[0].agent, testing::agent_index(r.model, "SRB"));
-  EXPECT_EQ(r.metrics[0].var, var_index(Var::signal));
+  EXPECT_EQ(r.metrics[0].row, r.model.row(Var::signal, r.metrics[0].agent));
 }
 
 TEST(LoadExperiment, EveryKeyOfEachDesignKindIsRead) {
   TempDir dir;
-  const std::string axis = "[[parameters]]\nname = \"rival_budget\"\nmin = 0.5\nmax = 1.5\n";
+  const std::string axis = "[[parameters]]\nname = \"engagement_signal_pull\"\nmin = 0.5\nmax = 1.5\n";
   {
     const ExperimentSpec e = load_experiment(
         dir.write("full.toml", "[experiment]\nname = \"full-name_1\"\nscenario = \"" + kVeto +
@@ -322,23 +322,25 @@ TEST(ResolveMetrics, DatesMapToTheRightSteps) {
   const std::vector<MetricDef> d = resolve_metrics(specs, m);
   ASSERT_EQ(d.size(), specs.size());
   EXPECT_EQ(d[0].agent, testing::agent_index(m, "SRB"));
-  EXPECT_EQ(d[0].var, var_index(Var::signal));
+  EXPECT_EQ(d[0].row, m.row(Var::signal, d[0].agent));
+  EXPECT_EQ(d[0].minus_row, -1);
   EXPECT_EQ(d[0].stat, Statistic::at);
   EXPECT_EQ(d[0].step_at, 11);
   EXPECT_EQ(format_date(m.date_of_step(d[0].step_at)), "2019-10-17");
   EXPECT_EQ(d[0].step_from, 11);
   EXPECT_EQ(d[0].step_to, 11);
   EXPECT_EQ(d[1].agent, testing::agent_index(m, "MKD"));
-  EXPECT_EQ(d[1].var, var_index(Var::courting));
+  EXPECT_EQ(d[1].row, m.row(Var::courting, d[1].agent));
   EXPECT_EQ(d[1].step_at, 12);
   EXPECT_EQ(d[2].step_at, 0);
   EXPECT_EQ(d[3].step_at, 47);
-  EXPECT_EQ(d[4].agent, m.rival);
-  EXPECT_EQ(d[4].var, var_index(Var::attention));
+  EXPECT_EQ(d[4].agent, testing::agent_index(m, "RUS"));
+  EXPECT_EQ(d[4].row, m.row(Var::attention, d[4].agent));
   EXPECT_EQ(d[4].step_at, 48);
   EXPECT_EQ(d[4].step_from, 48);
   EXPECT_EQ(d[4].step_to, 48);
-  EXPECT_EQ(d[5].var, kGapVar);
+  EXPECT_EQ(d[5].row, m.row(Var::signal, testing::agent_index(m, "SRB")));
+  EXPECT_EQ(d[5].minus_row, m.row(Var::substance, testing::agent_index(m, "SRB")));
   EXPECT_EQ(d[5].step_at, -1);
   EXPECT_EQ(d[5].step_from, 0);
   EXPECT_EQ(d[5].step_to, 47);
@@ -346,7 +348,7 @@ TEST(ResolveMetrics, DatesMapToTheRightSteps) {
   EXPECT_EQ(format_date(d[5].to), "2020-06-30");
   EXPECT_EQ(d[5].censored_days, 0);
   EXPECT_EQ(d[6].agent, testing::agent_index(m, "FRA"));
-  EXPECT_EQ(d[6].var, var_index(Var::detente));
+  EXPECT_EQ(d[6].row, m.row(Var::detente, d[6].agent));
   EXPECT_EQ(d[6].step_from, 11);
   EXPECT_EQ(d[6].step_to, 21);
   EXPECT_EQ(d[7].step_from, 12);
@@ -629,8 +631,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadScenario{
             "unknown_variable", 22, 12,
             "unknown variable 'signl' (did you mean 'signal'?); allowed: 'signal', 'substance', "
-            "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'engagement', 'detente', "
-            "'attention' or 'gap'"},
+            "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'detente', 'capacity', "
+            "'attention', 'engagement', 'trust' or 'gap' (a patron's relation to a hedger as "
+            "'<variable>@<patron>', e.g. 'engagement@RUS')"},
         BadScenario{
             "date_for_mean", 26, 1,
             "'date' does not apply to statistic 'mean'; keys for 'mean': 'name', 'agent', 'variable', "
@@ -706,13 +709,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadScenario{"unknown_agent", 21, 9,
                     "unknown agent 'SRV' (did you mean 'SRB'?); agents of the model: 'ALB', 'BIH', 'KOS', "
                     "'MNE', 'MKD', 'SRB', 'EU', 'FRA' or 'RUS'"},
-        BadScenario{"variable_not_carried", 22, 12,
-                    "'RUS' is a 'rival' agent and does not carry 'signal', which only 'hedger' agents carry; "
-                    "allowed for 'RUS': 'attention'"},
         BadScenario{
-            "gap_on_west", 22, 12,
-            "'gap' (signal - substance) is defined for 'hedger' agents only; 'FRA' is a 'west' agent, "
-            "whose variables are 'detente'"},
+            "variable_not_carried", 22, 12,
+            "'RUS' is a 'patron' agent and does not carry 'signal'; allowed for 'RUS': 'detente', "
+            "'capacity' or 'attention' (a patron's relation to a hedger is written under the hedger as "
+            "'<variable>@<patron>')"},
+        BadScenario{"gap_on_west", 22, 12,
+                    "'gap' (signal - substance) is defined for 'hedger' agents only; 'FRA' is a 'patron', "
+                    "whose variables are 'detente', 'capacity' or 'attention'"},
         BadScenario{"date_after_end", 24, 8, "date 2020-07-01 is outside the scenario; " + kVetoWindow},
         BadScenario{"from_before_start", 24, 8, "date 2019-07-31 is outside the scenario; " + kVetoWindow},
         BadScenario{

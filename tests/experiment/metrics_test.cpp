@@ -11,11 +11,14 @@
 namespace hedgesim {
 namespace {
 
-MetricDef def(const char* name, int agent, int var, Statistic stat, int from, int to, double threshold = 0) {
+/// A metric of state row `row` (or, with minus_row, of row - minus_row: the gap).
+MetricDef def(const char* name, int agent, int row, Statistic stat, int from, int to, double threshold = 0,
+              int minus_row = -1) {
   MetricDef d;
   d.name = name;
   d.agent = agent;
-  d.var = var;
+  d.row = row;
+  d.minus_row = minus_row;
   d.stat = stat;
   d.step_from = from;
   d.step_to = to;
@@ -27,8 +30,8 @@ MetricDef def(const char* name, int agent, int var, Statistic stat, int from, in
 /// The statistic recomputed from a whole trajectory, written independently of the recorder.
 double from_trajectory(const CompiledModel& m, const RunOutput& run, const MetricDef& d) {
   auto series = [&](int k) {
-    return d.var == kGapVar ? run.value(m, k, Var::signal, d.agent) - run.value(m, k, Var::substance, d.agent)
-                            : run.value(m, k, static_cast<Var>(d.var), d.agent);
+    return d.minus_row >= 0 ? run.value(m, k, Var::signal, d.agent) - run.value(m, k, Var::substance, d.agent)
+                            : run.value(m, k, d.row);
   };
   std::vector<double> v;
   for (int k = d.step_from; k <= d.step_to; ++k)
@@ -62,15 +65,16 @@ class Metrics : public ::testing::Test {
   void SetUp() override {
     m = load_and_compile(testing::source_path("scenarios/veto-2019.toml"));
     const int srb = testing::agent_index(m, "SRB"), mkd = testing::agent_index(m, "MKD");
-    const int sig = var_index(Var::signal), court = var_index(Var::courting);
-    defs = {def("at", srb, sig, Statistic::at, 20, 20),
-            def("final", mkd, var_index(Var::grievance), Statistic::final, m.steps, m.steps),
-            def("mean", srb, court, Statistic::mean, 10, 40),
-            def("min", mkd, sig, Statistic::min, 0, m.steps),
-            def("max", srb, var_index(Var::engagement), Statistic::max, 5, 30),
-            def("gap", srb, kGapVar, Statistic::mean, 0, m.steps),
-            def("below", mkd, sig, Statistic::first_below, 12, m.steps, m.initial(sig, mkd) - 0.02),
-            def("never", mkd, sig, Statistic::first_above, 0, m.steps, 0.99)};
+    const int rus = testing::agent_index(m, "RUS");
+    const int srb_sig = m.row(Var::signal, srb), mkd_sig = m.row(Var::signal, mkd);
+    defs = {def("at", srb, srb_sig, Statistic::at, 20, 20),
+            def("final", mkd, m.row(Var::grievance, mkd), Statistic::final, m.steps, m.steps),
+            def("mean", srb, m.row(Var::courting, srb), Statistic::mean, 10, 40),
+            def("min", mkd, mkd_sig, Statistic::min, 0, m.steps),
+            def("max", srb, m.row(Var::engagement, rus, srb), Statistic::max, 5, 30),
+            def("gap", srb, srb_sig, Statistic::mean, 0, m.steps, 0, m.row(Var::substance, srb)),
+            def("below", mkd, mkd_sig, Statistic::first_below, 12, m.steps, m.initial(mkd_sig) - 0.02),
+            def("never", mkd, mkd_sig, Statistic::first_above, 0, m.steps, 0.99)};
     for (MetricDef& d : defs) {
       d.from = m.date_of_step(d.step_from);
       d.to = m.date_of_step(d.step_to);

@@ -102,13 +102,13 @@ struct ModelSweep {
     job.spec.seed = 9;
     job.spec.replicates = 3;
     job.spec.chunk_points = 1;
-    job.spec.parameters = {axis("courting_gain", 1.0, 4.0), axis("rival_budget", 0.3, 1.2)};
+    job.spec.parameters = {axis("courting_gain", 1.0, 4.0), axis("engagement_signal_pull", 0.3, 1.2)};
     job.metric_names = {"srb_courting_mean"};
     job.identity = {{"version", "test"}, {"experiment_sha256", "x"}};
     MetricDef d;
     d.name = "srb_courting_mean";
     d.agent = testing::agent_index(model, "SRB");
-    d.var = var_index(Var::courting);
+    d.row = model.row(Var::courting, d.agent);
     d.stat = Statistic::mean;
     d.step_from = 0;
     d.step_to = model.steps;

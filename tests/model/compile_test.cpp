@@ -99,23 +99,23 @@ INSTANTIATE_TEST_SUITE_P(
                     "unknown agent 'ALBA' (did you mean 'ALB'?); agents of the model: " + kAllAgents},
         BadScenario{"unknown_actor", 13, 9,
                     "unknown agent 'fra' (did you mean 'FRA'?); agents of the model: " + kAllAgents},
-        BadScenario{
-            "actor_wrong_kind", 13, 9,
-            "'RUS' is a 'rival' agent, but event type 'accession_veto' allows only 'west' as actor: 'EU' or "
-            "'FRA'"},
-        BadScenario{
-            "target_wrong_kind", 14, 11,
-            "'RUS' is a 'rival' agent, but event type 'war_shock' allows only 'hedger' or 'west' as target: "
-            "'ALB', 'BIH', 'KOS', 'MNE', 'MKD', 'SRB', 'EU' or 'FRA'"},
+        BadScenario{"actor_wrong_kind", 13, 9,
+                    "'RUS' is a patron of bloc 'east', but event type 'accession_veto' allows only 'west' as "
+                    "actor: 'EU' or "
+                    "'FRA'"},
+        BadScenario{"target_wrong_kind", 14, 11,
+                    "'RUS' is a patron of bloc 'east', but event type 'war_shock' allows only 'hedger' or "
+                    "'west' as target: "
+                    "'ALB', 'BIH', 'KOS', 'MNE', 'MKD', 'SRB', 'EU' or 'FRA'"},
         BadScenario{"duplicate_target", 14, 11, "'ALB' is listed twice in targets"},
-        BadScenario{
-            "unknown_parameter", 11, 1,
-            "unknown parameter 'rival_budjet' (did you mean 'rival_budget'?); parameters are defined in " +
-                kModel + "/parameters.toml"},
+        BadScenario{"unknown_parameter", 11, 1,
+                    "unknown parameter 'engagement_signal_pul' (did you mean 'engagement_signal_pull'?); "
+                    "parameters are defined in " +
+                        kModel + "/parameters.toml"},
         BadScenario{
             "parameter_out_of_range", 11, 1,
-            "parameter 'rival_budget' = 5 is out of range; allowed: 0 to 3 (Russia's attention budget for "
-            "the region, shared among courting states (E7))"},
+            "parameter 'engagement_signal_pull' = 5 is out of range; allowed: 0 to 2 (how far a patron's "
+            "engagement above baseline moves the visible signal toward its pole (E1d))"},
         BadScenario{"step_days_not_whole", 11, 1,
                     "'step_days' = 7.5 must be a whole number of days, at least 1"}),
     [](const ::testing::TestParamInfo<BadScenario>& info) { return std::string(info.param.name); });
@@ -131,7 +131,7 @@ TEST(CompileErrors, ActorAlsoATarget) {
   auto type = std::find_if(spec.event_types.begin(), spec.event_types.end(),
                            [](const auto& t) { return t.id == "courting_gesture"; });
   ASSERT_NE(type, spec.event_types.end());
-  type->target_kinds = {Kind::rival, Kind::hedger};
+  type->targets.hedger = true;
   Scenario sc = load_scenario(kBad + "control.toml");
   sc.events[0].type = "courting_gesture";
   sc.events[0].actor = "MKD";
@@ -143,21 +143,20 @@ TEST(CompileErrors, ActorAlsoATarget) {
 }
 
 TEST(CompileErrors, OverrideRangeIsInclusive) {
-  const ModelSpec spec = load_model(kModel);  // rival_budget: min 0, max 3
+  const ModelSpec spec = load_model(kModel);  // detente_damping: min 0, max 1
   Scenario sc = load_scenario(kBad + "control.toml");
-  for (double ok : {0.0, 3.0}) {
-    sc.overrides = {{"rival_budget", ok, {"x.toml", 11, 1}}};
-    EXPECT_EQ(compile(spec, sc).params.rival_budget, ok);
+  for (double ok : {0.0, 1.0}) {
+    sc.overrides = {{"detente_damping", ok, {"x.toml", 11, 1}}};
+    EXPECT_EQ(compile(spec, sc).params.detente_damping, ok);
   }
-  sc.overrides = {{"rival_budget", 3.5, {"x.toml", 11, 1}}};
-  EXPECT_EQ(
-      std::string(testing::input_error_of([&] { compile(spec, sc); }).what()),
-      "x.toml:11:1: parameter 'rival_budget' = 3.5 is out of range; allowed: 0 to 3 (Russia's attention "
-      "budget for the region, shared among courting states (E7))");
-  sc.overrides = {{"rival_budget", -0.5, {"x.toml", 11, 1}}};
+  sc.overrides = {{"detente_damping", 1.5, {"x.toml", 11, 1}}};
+  EXPECT_EQ(std::string(testing::input_error_of([&] { compile(spec, sc); }).what()),
+            "x.toml:11:1: parameter 'detente_damping' = 1.5 is out of range; allowed: 0 to 1 (share of a "
+            "patron's capacity withheld during a full reset sought by the other bloc (E7))");
+  sc.overrides = {{"detente_damping", -0.5, {"x.toml", 11, 1}}};
   EXPECT_EQ(testing::input_error_of([&] { compile(spec, sc); })
                 .detail()
-                .rfind("parameter 'rival_budget' = -0.5 is out of range", 0),
+                .rfind("parameter 'detente_damping' = -0.5 is out of range", 0),
             0u);
 }
 
@@ -193,17 +192,41 @@ TEST_F(ShippedModel, NineAgentsHedgersFirst) {
   const CompiledModel& m = *veto_;
   EXPECT_EQ(m.n_agents, 9);
   EXPECT_EQ(m.n_hedgers, 6);
-  EXPECT_EQ(m.n_west, 2);
-  EXPECT_EQ(m.rival, 8);
+  EXPECT_EQ(m.n_patrons, 3);
   EXPECT_EQ(m.agent_ids, kCompiledIds);
   EXPECT_EQ(m.agent_names.front(), "Albania");
   EXPECT_EQ(m.agent_names.back(), "Russia");
-  for (int i = 0; i < m.n_agents; ++i) {
-    const Kind expected = i < m.n_hedgers              ? Kind::hedger
-                          : i < m.n_hedgers + m.n_west ? Kind::west
-                                                       : Kind::rival;
-    EXPECT_EQ(m.agent_kinds[i], expected) << m.agent_ids[i];
+  for (int i = 0; i < m.n_agents; ++i)
+    EXPECT_EQ(m.agent_kinds[i], i < m.n_hedgers ? Kind::hedger : Kind::patron) << m.agent_ids[i];
+  EXPECT_EQ(m.agent_blocs, (std::vector<std::string>{"", "", "", "", "", "", "west", "west", "east"}));
+  EXPECT_EQ(m.pole_of(index_of(m, "EU")), 1);
+  EXPECT_EQ(m.pole_of(index_of(m, "RUS")), -1);
+  EXPECT_EQ(m.pole_of(index_of(m, "SRB")), 0);
+}
+
+TEST_F(ShippedModel, StateLayoutIsVariableMajorWithContiguousDyadsPerPatron) {
+  const CompiledModel& m = *veto_;
+  // 7 hedger variables x 6 + 3 patron variables x 3 + 2 dyad variables x 3 x 6.
+  EXPECT_EQ(m.n_rows, 7 * 6 + 3 * 3 + 2 * 18);
+  for (int r = 0; r < m.n_rows; ++r) {
+    const Slot& s = m.slots[r];
+    if (s.patron >= 0)
+      EXPECT_EQ(m.row(s.var, s.patron, s.agent), r);
+    else
+      EXPECT_EQ(m.row(s.var, s.agent), r);
   }
+  const int srb = index_of(m, "SRB"), rus = index_of(m, "RUS");
+  EXPECT_EQ(m.row(Var::engagement, rus, srb) + 1 - m.row(Var::engagement, rus, index_of(m, "MKD")), 2);
+  EXPECT_EQ(m.slots[m.row(Var::trust, rus, srb)].variable, "trust@RUS");
+  EXPECT_EQ(m.find_row(srb, "engagement@RUS"), m.row(Var::engagement, rus, srb));
+  EXPECT_EQ(m.find_row(srb, "detente"), -1);  // a patron variable, not a hedger's
+  EXPECT_EQ(m.find_row(rus, "capacity"), m.row(Var::capacity, rus));
+  // A hedger writes its own variables, then each dyad variable for every patron in compiled order.
+  EXPECT_EQ(m.variables_of(srb),
+            (std::vector<std::string>{"signal", "substance", "grievance", "accession", "belief", "courting",
+                                      "conditionality", "engagement@EU", "engagement@FRA", "engagement@RUS",
+                                      "trust@EU", "trust@FRA", "trust@RUS"}));
+  EXPECT_EQ(m.variables_of(rus), (std::vector<std::string>{"detente", "capacity", "attention"}));
 }
 
 TEST_F(ShippedModel, HedgersFirstWhateverTheFileOrder) {
@@ -211,17 +234,16 @@ TEST_F(ShippedModel, HedgersFirstWhateverTheFileOrder) {
   std::reverse(spec.agents.begin(), spec.agents.end());  // RUS, FRA, EU, SRB, ..., ALB
   const CompiledModel m = compile(spec, load_scenario(kBad + "control.toml"));
   EXPECT_EQ(m.agent_ids,
-            (std::vector<std::string>{"SRB", "MKD", "MNE", "KOS", "BIH", "ALB", "FRA", "EU", "RUS"}));
-  EXPECT_EQ(m.rival, 8);
+            (std::vector<std::string>{"SRB", "MKD", "MNE", "KOS", "BIH", "ALB", "RUS", "FRA", "EU"}));
   // Arrays follow the compiled order: entry (a, b) is the same as in the model compiled from the file order.
   const CompiledModel& ref = *veto_;
   for (const std::string& a : kCompiledIds) {
     const int i = index_of(m, a), ri = index_of(ref, a);
-    for (int v = 0; v < kVarCount; ++v)
-      EXPECT_EQ(m.initial(v, i), ref.initial(v, ri)) << a;
+    EXPECT_EQ(m.variables_of(i).size(), ref.variables_of(ri).size()) << a;
+    for (const std::string& v : ref.variables_of(ri))
+      EXPECT_EQ(m.initial(m.find_row(i, v)), ref.initial(ref.find_row(ri, v))) << a << " " << v;
     if (i >= m.n_hedgers) continue;
     EXPECT_EQ(m.susceptibility(i), ref.susceptibility(ri)) << a;
-    EXPECT_EQ(m.rival_trust(i), ref.rival_trust(ri)) << a;
     for (int j = 0; j < m.n_hedgers; ++j)
       EXPECT_EQ(m.W(i, j), ref.W(ri, index_of(ref, m.agent_ids[j]))) << a;
   }
@@ -256,25 +278,26 @@ TEST_F(ShippedModel, InfluenceMatrixMatchesInfluenceToml) {
 
 TEST_F(ShippedModel, InitialStateMatchesAgentsToml) {
   const CompiledModel& m = *veto_;
-  ASSERT_EQ(m.initial.rows(), kVarCount);
-  ASSERT_EQ(m.initial.cols(), 9);
+  ASSERT_EQ(m.initial.size(), m.n_rows);
   const toml::table file = toml::parse_file(kModel + "/agents.toml");
   int given = 0;
   for (const toml::node& node : *file["agent"].as_array()) {
     const toml::table& agent = *node.as_table();
     const std::string id = *agent["id"].value<std::string>();
     const int i = index_of(m, id);
-    for (int v = 0; v < kVarCount; ++v) {
-      const auto value = agent["initial"][kVarInfo[v].name].value<double>();
-      EXPECT_EQ(m.initial(v, i), value.value_or(0.0)) << id << "." << kVarInfo[v].name;
+    for (const int row : m.agent_rows[i]) {
+      const Slot& s = m.slots[row];
+      const auto name = std::string(info(s.var).name);
+      const auto value = s.patron < 0 ? agent["initial"][name].value<double>()
+                                      : agent["initial"][name][m.agent_ids[s.patron]].value<double>();
+      EXPECT_EQ(m.initial(row), value.value_or(0.0)) << id << "." << s.variable;
       given += value.has_value();
     }
     if (i < m.n_hedgers) {
       EXPECT_EQ(m.susceptibility(i), *agent["susceptibility"].value<double>()) << id;
-      EXPECT_EQ(m.rival_trust(i), *agent["rival_trust"].value<double>()) << id;
     }
   }
-  EXPECT_GE(given, 9);  // the look-ups above did find the values
+  EXPECT_GE(given, 6 * 7 + 2);  // the look-ups above did find the values, dyads included
 }
 
 TEST_F(ShippedModel, ParametersFromParametersToml) {
@@ -302,8 +325,7 @@ TEST_F(ShippedModel, ParametersFromParametersToml) {
   EXPECT_EQ(p.hardening_gain, raw_parameter("hardening_gain"));
   EXPECT_EQ(p.backsliding_tolerance, raw_parameter("backsliding_tolerance"));
   EXPECT_EQ(p.conditionality_floor, raw_parameter("conditionality_floor"));
-  EXPECT_EQ(p.rival_budget, raw_parameter("rival_budget"));
-  EXPECT_EQ(p.rival_saturation, raw_parameter("rival_saturation"));
+  EXPECT_EQ(p.engagement_saturation, raw_parameter("engagement_saturation"));
   EXPECT_EQ(p.detente_damping, raw_parameter("detente_damping"));
 }
 
@@ -501,11 +523,11 @@ TEST_F(ShippedModel, StepDays14HalvesTheStepsAndRecomputesRates) {
 
 TEST_F(ShippedModel, OverrideChangesOnlyItsParameter) {
   Scenario sc = veto_->scenario;
-  sc.overrides = {{"rival_budget", 0.9, {}}, {"detente_damping", 0.5, {}}};
+  sc.overrides = {{"engagement_saturation", 0.9, {}}, {"detente_damping", 0.5, {}}};
   const CompiledModel m = compile(*spec_, sc);
-  EXPECT_EQ(m.params.rival_budget, 0.9);
+  EXPECT_EQ(m.params.engagement_saturation, 0.9);
   EXPECT_EQ(m.params.detente_damping, 0.5);
-  EXPECT_EQ(m.params.rival_saturation, veto_->params.rival_saturation);
+  EXPECT_EQ(m.params.courting_gain, veto_->params.courting_gain);
   EXPECT_EQ(m.params.r_signal, veto_->params.r_signal);
   EXPECT_EQ(m.steps, veto_->steps);
 }
@@ -526,14 +548,15 @@ TEST_F(ShippedModel, BystandersAreEveryOtherHedger) {
                                                              {"BIH", 2}, {"KOS", 2}, {"MNE", 2}, {"SRB", 2}};
   for (std::size_t i = 0; i < fx.size(); ++i) {
     const EffectSpec& e = type[expected[i].second];
-    EXPECT_EQ(m.agent_ids[fx[i].agent], expected[i].first) << i;
-    EXPECT_EQ(fx[i].var, var_index(e.variable)) << i;
+    const int agent = m.slots[fx[i].row].agent;
+    EXPECT_EQ(m.agent_ids[agent], expected[i].first) << i;
+    EXPECT_EQ(fx[i].row, m.row(e.variable, agent)) << i;
     EXPECT_EQ(fx[i].delta, e.delta) << i;  // magnitude 1
-    EXPECT_EQ(fx[i].scale_var, e.scale_by ? var_index(*e.scale_by) : -1) << i;
+    EXPECT_EQ(fx[i].scale_row, e.scale_by ? m.row(*e.scale_by, agent) : -1) << i;
     EXPECT_EQ(fx[i].retention, 1.0) << i;
   }
-  EXPECT_EQ(fx[4].scale_var, var_index(Var::accession));
-  EXPECT_EQ(fx[2].scale_var, -1);
+  EXPECT_EQ(fx[4].scale_row, m.row(Var::accession, index_of(m, "BIH")));
+  EXPECT_EQ(fx[2].scale_row, -1);
 }
 
 TEST_F(ShippedModel, BystandersExcludeAHedgerActor) {
@@ -547,7 +570,7 @@ TEST_F(ShippedModel, BystandersExcludeAHedgerActor) {
   const CompiledModel m = compile(spec, sc);
   std::vector<std::string> moved;
   for (const auto& c : effects_of(m, m.events[0]))
-    if (c.delta == -0.01) moved.push_back(m.agent_ids[c.agent]);
+    if (c.delta == -0.01) moved.push_back(m.agent_ids[m.slots[c.row].agent]);
   EXPECT_EQ(moved, (std::vector<std::string>{"ALB", "BIH", "KOS", "MNE", "SRB"}));
 }
 
@@ -557,7 +580,7 @@ TEST(Effects, VariablesAPartyDoesNotCarryAreSkipped) {
   ASSERT_EQ(war.targets.size(), 8u);
   std::map<int, std::vector<std::string>> moved;  // variable -> agents
   for (const auto& c : effects_of(m, war))
-    moved[c.var].push_back(m.agent_ids[c.agent]);
+    moved[var_index(m.slots[c.row].var)].push_back(m.agent_ids[m.slots[c.row].agent]);
   const std::vector<std::string> hedgers = {"ALB", "BIH", "KOS", "MNE", "MKD", "SRB"};
   EXPECT_EQ(moved[var_index(Var::detente)], (std::vector<std::string>{"EU", "FRA"}));
   EXPECT_EQ(moved[var_index(Var::conditionality)], hedgers);
@@ -619,7 +642,7 @@ TEST_F(ShippedModel, MagnitudeScalesEveryDelta) {
   for (std::size_t i = 0; i < one.size(); ++i) {
     EXPECT_NE(one[i].delta, 0.0) << i;
     EXPECT_DOUBLE_EQ(a[i].delta, 2.5 * one[i].delta) << i;
-    EXPECT_EQ(a[i].scale_var, one[i].scale_var) << i;  // magnitude scales the delta only
+    EXPECT_EQ(a[i].scale_row, one[i].scale_row) << i;  // magnitude scales the delta only
     EXPECT_EQ(a[i].retention, one[i].retention) << i;
     EXPECT_EQ(z[i].delta, 0.0) << i;
   }

@@ -230,7 +230,7 @@ TEST(LoadScenario, OverridesKeepTheirKeyPositions) {
   const std::string path = kBad + "parameter_out_of_range.toml";  // out of range only for compile()
   const Scenario s = load_scenario(path);
   ASSERT_EQ(s.overrides.size(), 1u);
-  EXPECT_EQ(s.overrides[0].name, "rival_budget");
+  EXPECT_EQ(s.overrides[0].name, "engagement_signal_pull");
   EXPECT_EQ(s.overrides[0].value, 5.0);
   EXPECT_EQ(s.overrides[0].pos.file, path);
   EXPECT_EQ(s.overrides[0].pos.line, 11);
@@ -259,19 +259,29 @@ TEST(LoadModel, ShippedModel) {
   const AgentSpec* fra = m.find_agent("FRA");
   ASSERT_NE(fra, nullptr);
   EXPECT_EQ(fra->name, "France");
-  EXPECT_EQ(fra->kind, Kind::west);
+  EXPECT_EQ(fra->kind, Kind::patron);
+  EXPECT_EQ(fra->bloc, "west");
+  ASSERT_EQ(m.blocs.size(), 2u);
+  EXPECT_EQ(m.find_bloc("west")->pole, 1);
+  EXPECT_EQ(m.find_bloc("east")->pole, -1);
   EXPECT_EQ(at(fra->pos), at(find_pos(kModel + "/agents.toml", agents, "[[agent]]\nid = \"FRA\"")));
   const AgentSpec* srb = m.find_agent("SRB");
   ASSERT_NE(srb, nullptr);
   EXPECT_EQ(srb->susceptibility, 0.20);
-  EXPECT_EQ(srb->rival_trust, 0.90);
+  ASSERT_EQ(srb->dyads.size(), 2u);  // engagement = { RUS = 0.30 }, trust = { RUS = 0.90 }
+  EXPECT_EQ(srb->dyads[0].var, Var::engagement);
+  EXPECT_EQ(srb->dyads[0].patron, "RUS");
+  EXPECT_EQ(srb->dyads[1].var, Var::trust);
+  EXPECT_EQ(srb->dyads[1].value, 0.90);
   EXPECT_EQ(srb->initial[var_index(Var::signal)], -0.10);
   EXPECT_EQ(srb->initial[var_index(Var::grievance)], 0.0);  // not given: zero
 
   const EventTypeSpec* veto = m.find_event_type("accession_veto");
   ASSERT_NE(veto, nullptr);
-  EXPECT_EQ(veto->actor_kinds, std::vector<Kind>{Kind::west});
-  EXPECT_EQ(veto->target_kinds, std::vector<Kind>{Kind::hedger});
+  EXPECT_EQ(veto->actors.blocs, std::vector<std::string>{"west"});
+  EXPECT_FALSE(veto->actors.hedger);
+  EXPECT_TRUE(veto->targets.hedger);
+  EXPECT_FALSE(veto->targets.may_be_patron());
   ASSERT_EQ(veto->effects.size(), 3u);
   EXPECT_EQ(veto->effects[2].party, Party::bystanders);
   EXPECT_EQ(veto->effects[2].variable, Var::grievance);
@@ -377,7 +387,8 @@ TEST_F(ModelDefect, UnknownTopLevelKey) {
   EXPECT_EQ(
       std::string(load_error().what()),
       where("agents.toml", "[[agents]]", 2) +
-          "unknown key 'agents' in agents.toml (did you mean 'agent'?); allowed keys: 'model' or 'agent'");
+          "unknown key 'agents' in agents.toml (did you mean 'agent'?); allowed keys: 'model', 'bloc' or "
+          "'agent'");
 }
 
 TEST_F(ModelDefect, UnknownAgentKey) {
@@ -386,35 +397,88 @@ TEST_F(ModelDefect, UnknownAgentKey) {
       std::string(load_error().what()),
       where("agents.toml", "susceptibilty = 0.25") +
           "unknown key 'susceptibilty' in [[agent]] (did you mean 'susceptibility'?); allowed keys: 'id', "
-          "'name', 'seat', 'kind', 'initial', 'susceptibility' or 'rival_trust'");
+          "'name', 'seat', 'kind', 'bloc', 'initial' or 'susceptibility'");
 }
 
 TEST_F(ModelDefect, MissingAgentKind) {
-  patch("agents.toml", "seat = \"Paris\"\nkind = \"west\"\n", "seat = \"Paris\"\n");
+  patch("agents.toml", "seat = \"Paris\"\nkind = \"patron\"\n", "seat = \"Paris\"\n");
   EXPECT_EQ(std::string(load_error().what()), where("agents.toml", "[[agent]]\nid = \"FRA\"") +
                                                   "[[agent]] 'FRA' is missing the required key 'kind'");
 }
 
 TEST_F(ModelDefect, UnknownKind) {
-  patch("agents.toml", "seat = \"Paris\"\nkind = \"west\"", "seat = \"Paris\"\nkind = \"wset\"");
+  patch("agents.toml", "seat = \"Paris\"\nkind = \"patron\"", "seat = \"Paris\"\nkind = \"patorn\"");
   EXPECT_EQ(std::string(load_error().what()),
-            where("agents.toml", "kind = \"wset\"", 7) +
-                "unknown kind 'wset' (did you mean 'west'?); allowed: 'hedger', 'west' or 'rival'");
+            where("agents.toml", "kind = \"patorn\"", 7) +
+                "unknown kind 'patorn' (did you mean 'patron'?); allowed: 'hedger' or 'patron'");
+}
+
+TEST_F(ModelDefect, UnknownBlocOfAPatron) {
+  patch("agents.toml", "kind = \"patron\"\nbloc = \"east\"", "kind = \"patron\"\nbloc = \"eats\"");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "bloc = \"eats\"", 7) +
+                "unknown bloc 'eats' (did you mean 'east'?); allowed: 'west' or 'east' (the [[bloc]] ids)");
+}
+
+TEST_F(ModelDefect, PatronWithoutABloc) {
+  patch("agents.toml", "kind = \"patron\"\nbloc = \"east\"\n", "kind = \"patron\"\n");
+  EXPECT_EQ(std::string(load_error().what()), where("agents.toml", "[[agent]]\nid = \"RUS\"") +
+                                                  "[[agent]] 'RUS' is missing the required key 'bloc'");
+}
+
+TEST_F(ModelDefect, BlocOfAHedger) {
+  patch("agents.toml", "kind = \"hedger\"\nsusceptibility = 0.25",
+        "kind = \"hedger\"\nbloc = \"west\"\n"
+        "susceptibility = 0.25");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("agents.toml", "bloc = \"west\"\nsusceptibility") +
+          "'bloc' applies only to 'patron' agents; 'ALB' is a 'hedger', which stands between the blocs: "
+          "remove the key");
+}
+
+TEST_F(ModelDefect, BlocsMustBeTwoWithOppositePoles) {
+  patch("agents.toml", "id = \"east\"\nname = \"Russia\"\npole = -1",
+        "id = \"east\"\nname = \"Russia\"\npole = 1");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      at(file("agents.toml"), 1, 1) +
+          "the model needs exactly two [[bloc]] tables, one with pole = 1 and one with pole = -1 (the two "
+          "ends of the alignment axis); found 2 bloc(s) with the same pole");
+}
+
+TEST_F(ModelDefect, BlocPoleZero) {
+  patch("agents.toml", "id = \"east\"\nname = \"Russia\"\npole = -1",
+        "id = \"east\"\nname = \"Russia\"\npole = 0");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("agents.toml", "pole = 0", 7) +
+          "'pole' = 0; a bloc stands at one end of the alignment axis: allowed: 1 (the +1 end of signal) or "
+          "-1 (the -1 end)");
+}
+
+TEST_F(ModelDefect, DyadInitialOfAnUnknownPatron) {
+  patch("agents.toml", "trust = { RUS = 0.90 }", "trust = { RUZ = 0.90 }");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "RUZ = 0.90") +
+                "'RUZ' in 'trust' of agent 'SRB' is not a patron (did you mean 'RUS'?); allowed: 'EU', 'FRA' "
+                "or 'RUS'");
 }
 
 TEST_F(ModelDefect, UnknownKindInEventType) {
-  patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"rival\"]",
-        "actor_kinds = [\"wset\"]\ntarget_kinds = [\"rival\"]");
-  EXPECT_EQ(std::string(load_error().what()), where("events.toml", "actor_kinds = [\"wset\"]", 14) +
-                                                  "unknown kind 'wset' in 'actor_kinds' (did you mean "
-                                                  "'west'?); allowed: 'hedger', 'west' or 'rival'");
+  patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"east\"]",
+        "actor_kinds = [\"wset\"]\ntarget_kinds = [\"east\"]");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("events.toml", "actor_kinds = [\"wset\"]", 14) +
+                "unknown kind 'wset' in 'actor_kinds' (did you mean 'west'?); allowed: 'hedger', 'patron', "
+                "'west' or 'east' (a bloc id stands for the patrons of that bloc)");
 }
 
 TEST_F(ModelDefect, HedgerOnlyKeyOnAPatron) {
-  patch("agents.toml", "seat = \"Paris\"\n", "seat = \"Paris\"\nrival_trust = 0.5\n");
+  patch("agents.toml", "seat = \"Paris\"\n", "seat = \"Paris\"\nsusceptibility = 0.5\n");
   EXPECT_EQ(std::string(load_error().what()),
-            where("agents.toml", "rival_trust = 0.5") +
-                "'rival_trust' applies only to 'hedger' agents; 'FRA' is a 'west' agent, so remove the key");
+            where("agents.toml", "susceptibility = 0.5") +
+                "'susceptibility' applies only to 'hedger' agents; 'FRA' is a 'patron', so remove the key");
 }
 
 TEST_F(ModelDefect, EffectOnTheDerivedAttention) {
@@ -422,7 +486,7 @@ TEST_F(ModelDefect, EffectOnTheDerivedAttention) {
   EXPECT_EQ(
       std::string(load_error().what()),
       where("events.toml", "\"attention\"\n  delta = 0.6") +
-          "'attention' is derived each step from the engagement of the hedgers (E7) and cannot be moved by "
+          "'attention' is derived each step from the engagement of the patron (E7) and cannot be moved by "
           "an event; move 'engagement' instead");
 }
 
@@ -457,20 +521,20 @@ TEST_F(ModelDefect, IdLongerThan32Characters) {
 }
 
 TEST_F(ModelDefect, InitialValueOfAVariableTheKindDoesNotCarry) {
-  patch("agents.toml", "seat = \"Brussels\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
-        "seat = \"Brussels\"\nkind = \"west\"\ninitial = { signal = 0.0 }");
+  patch("agents.toml", "initial = { detente = 0.0, capacity = 0.0 }\n\n[[agent]]\nid = \"FRA\"",
+        "initial = { signal = 0.0 }\n\n[[agent]]\nid = \"FRA\"");
   EXPECT_EQ(std::string(load_error().what()),
             where("agents.toml", "signal = 0.0 }") +
-                "unknown key 'signal' in 'initial' of agent 'EU'; allowed keys: 'detente'");
+                "unknown key 'signal' in 'initial' of agent 'EU'; allowed keys: 'detente' or 'capacity'");
 }
 
 TEST_F(ModelDefect, MisspeltInitialVariable) {
   patch("agents.toml", "belief = 0.05", "belif = 0.05");
-  EXPECT_EQ(
-      std::string(load_error().what()),
-      where("agents.toml", "belif = 0.05") +
-          "unknown key 'belif' in 'initial' of agent 'ALB' (did you mean 'belief'?); allowed keys: 'signal', "
-          "'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality' or 'engagement'");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "belif = 0.05") +
+                "unknown key 'belif' in 'initial' of agent 'ALB' (did you mean 'belief'?); allowed keys: "
+                "'signal', 'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality', "
+                "'engagement' or 'trust'");
 }
 
 TEST_F(ModelDefect, InitialValueOutOfRange) {
@@ -480,11 +544,26 @@ TEST_F(ModelDefect, InitialValueOutOfRange) {
                 "'signal' = 1.75 is out of range in 'initial' of agent 'ALB'; allowed: -1 to 1");
 }
 
-TEST_F(ModelDefect, InitialAttentionOutOfRange) {
-  patch("agents.toml", "initial = { attention = 0.0 }", "initial = { attention = 11 }");
+TEST_F(ModelDefect, InitialCapacityOutOfRange) {
+  patch("agents.toml", "initial = { capacity = 0.6 }", "initial = { capacity = 11 }");
   EXPECT_EQ(std::string(load_error().what()),
             where("agents.toml", "11 }") +
-                "'attention' = 11 is out of range in 'initial' of agent 'RUS'; allowed: 0 to 10");
+                "'capacity' = 11 is out of range in 'initial' of agent 'RUS'; allowed: 0 to 10");
+}
+
+TEST_F(ModelDefect, InitialAttentionIsDerived) {
+  patch("agents.toml", "initial = { capacity = 0.6 }", "initial = { capacity = 0.6, attention = 1 }");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "attention = 1") +
+                "'attention' is derived each step from the patron's engagement (E7) and cannot be given an "
+                "initial value; remove the key");
+}
+
+TEST_F(ModelDefect, InitialDyadOutOfRange) {
+  patch("agents.toml", "trust = { RUS = 0.90 }", "trust = { RUS = 1.5 }");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("agents.toml", "1.5 }") +
+                "'RUS' = 1.5 is out of range in 'trust' of agent 'SRB'; allowed: 0 to 1");
 }
 
 TEST_F(ModelDefect, SusceptibilityOutOfRange) {
@@ -495,31 +574,21 @@ TEST_F(ModelDefect, SusceptibilityOutOfRange) {
 }
 
 TEST_F(ModelDefect, InitialNotATable) {
-  patch("agents.toml", "initial = { attention = 0.0 }", "initial = 0.0");
+  patch("agents.toml", "initial = { capacity = 0.6 }", "initial = 0.0");
   EXPECT_EQ(std::string(load_error().what()),
             where("agents.toml", "initial = 0.0", 10) +
                 "'initial' in [[agent]] 'RUS' must be a table, got a floating-point "
                 "number");
 }
 
-TEST_F(ModelDefect, NoRival) {
-  patch("agents.toml", "kind = \"rival\"\ninitial = { attention = 0.0 }",
-        "kind = \"west\"\ninitial = { detente = 0.0 }");
-  EXPECT_EQ(
-      std::string(load_error().what()),
-      at(file("agents.toml"), 1, 1) +
-          "the model needs at least one 'hedger', at least one 'west' and exactly one 'rival' agent; found 6 "
-          "'hedger', 3 'west' and 0 'rival'");
-}
-
-TEST_F(ModelDefect, TwoRivals) {
-  patch("agents.toml", "seat = \"Paris\"\nkind = \"west\"\ninitial = { detente = 0.0 }",
-        "seat = \"Paris\"\nkind = \"rival\"\ninitial = { attention = 0.0 }");
-  EXPECT_EQ(
-      std::string(load_error().what()),
-      at(file("agents.toml"), 1, 1) +
-          "the model needs at least one 'hedger', at least one 'west' and exactly one 'rival' agent; found 6 "
-          "'hedger', 1 'west' and 2 'rival'");
+TEST_F(ModelDefect, NoPatron) {
+  const std::string text = read_text(file("agents.toml"));
+  std::string hedgers_only = text.substr(0, text.find("[[agent]]\nid = \"EU\""));
+  std::ofstream(file("agents.toml")) << hedgers_only;
+  EXPECT_EQ(std::string(load_error().what()),
+            at(file("agents.toml"), 1, 1) +
+                "the model needs at least one 'hedger' and at least one 'patron' agent; found no agent with "
+                "kind = \"patron\"");
 }
 
 TEST_F(ModelDefect, InfluenceRowNotSummingToOne) {
@@ -549,7 +618,7 @@ TEST_F(ModelDefect, InfluenceColumnNotAHedger) {
   EXPECT_EQ(
       std::string(load_error().what()),
       where("influence.toml", "RUS = 0.0") +
-          "'RUS' in [influence.ALB] is a 'rival' agent, but W links hedgers only; allowed: 'ALB', 'BIH', "
+          "'RUS' in [influence.ALB] is a 'patron' agent, but W links hedgers only; allowed: 'ALB', 'BIH', "
           "'KOS', 'MNE', 'MKD' or 'SRB'");
 }
 
@@ -558,7 +627,7 @@ TEST_F(ModelDefect, InfluenceRowNotAHedger) {
   EXPECT_EQ(
       std::string(load_error().what()),
       where("influence.toml", "[influence.EU]", 11) +
-          "'EU' in [influence] is a 'west' agent, but W links hedgers only; allowed: 'ALB', 'BIH', 'KOS', "
+          "'EU' in [influence] is a 'patron' agent, but W links hedgers only; allowed: 'ALB', 'BIH', 'KOS', "
           "'MNE', 'MKD' or 'SRB'");
 }
 
@@ -592,12 +661,11 @@ TEST_F(ModelDefect, HedgerWithoutSusceptibilityNeedsNoInfluenceRow) {
 
 TEST_F(ModelDefect, EventTypeUnknownVariable) {
   patch("events.toml", "variable = \"grievance\"\n  delta = 0.8", "variable = \"grievence\"\n  delta = 0.8");
-  EXPECT_EQ(
-      std::string(load_error().what()),
-      where("events.toml", "\"grievence\"") +
-          "unknown variable 'grievence' (did you mean 'grievance'?); allowed: 'signal', 'substance', "
-          "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'engagement', 'detente' or "
-          "'attention'");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("events.toml", "\"grievence\"") +
+                "unknown variable 'grievence' (did you mean 'grievance'?); allowed: 'signal', 'substance', "
+                "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'detente', 'capacity', "
+                "'attention', 'engagement' or 'trust'");
 }
 
 TEST_F(ModelDefect, EventTypeUnknownParty) {
@@ -609,12 +677,12 @@ TEST_F(ModelDefect, EventTypeUnknownParty) {
 }
 
 TEST_F(ModelDefect, EffectOnAVariableTheActorCanNeverCarry) {
-  // reset_with_rival: the actor is a 'west' agent, which carries only 'detente'.
+  // reset_with_rival: the actor is a western patron, which carries only patron variables.
   patch("events.toml", "variable = \"detente\"\n  delta = 0.6", "variable = \"substance\"\n  delta = 0.6");
   EXPECT_EQ(std::string(load_error().what()), where("events.toml", "\"substance\"\n  delta = 0.6") +
-                                                  "the actor of this event type can never carry 'substance': "
-                                                  "it is carried by 'hedger' agents; allowed "
-                                                  "here: 'detente'");
+                                                  "the actor of this event type can never carry 'substance', "
+                                                  "a hedger variable; allowed here: 'detente' or "
+                                                  "'capacity'");
 }
 
 TEST_F(ModelDefect, EffectOnAVariableBystandersCanNeverCarry) {
@@ -623,9 +691,9 @@ TEST_F(ModelDefect, EffectOnAVariableBystandersCanNeverCarry) {
   EXPECT_EQ(
       std::string(load_error().what()),
       where("events.toml", "variable = \"detente\"\n  delta = 0.35", 11) +
-          "the bystanders of this event type can never carry 'detente': it is carried by 'west' agents; "
-          "allowed here: 'signal', 'substance', 'grievance', 'accession', 'belief', 'courting', "
-          "'conditionality' or 'engagement'");
+          "the bystanders of this event type can never carry 'detente', a patron variable; allowed here: "
+          "'signal', 'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality', "
+          "'engagement' or 'trust'");
 }
 
 TEST_F(ModelDefect, ScaleByAVariableOfAnotherKind) {
@@ -633,8 +701,8 @@ TEST_F(ModelDefect, ScaleByAVariableOfAnotherKind) {
   EXPECT_EQ(
       std::string(load_error().what()),
       where("events.toml", "scale_by = \"detente\"", 11) +
-          "'scale_by' must be a variable of the same party as 'grievance'; allowed: 'signal', 'substance', "
-          "'grievance', 'accession', 'belief', 'courting', 'conditionality' or 'engagement'");
+          "'scale_by' must be a variable of the same scope as 'grievance'; allowed: 'signal', 'substance', "
+          "'grievance', 'accession', 'belief', 'courting' or 'conditionality'");
 }
 
 TEST_F(ModelDefect, EffectDeltaNotANumber) {
@@ -654,11 +722,11 @@ TEST_F(ModelDefect, MisspeltEffectKey) {
 }
 
 TEST_F(ModelDefect, EventTypeTargetKindsNotAnArray) {
-  patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"rival\"]",
-        "actor_kinds = [\"west\"]\ntarget_kinds = \"rival\"");
+  patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"east\"]",
+        "actor_kinds = [\"west\"]\ntarget_kinds = \"east\"");
   EXPECT_EQ(
       std::string(load_error().what()),
-      where("events.toml", "target_kinds = \"rival\"", 15) +
+      where("events.toml", "target_kinds = \"east\"", 15) +
           "'target_kinds' in [[event_type]] 'reset_with_rival' must be an array of strings, e.g. [\"a\", "
           "\"b\"], got a string");
 }
@@ -724,7 +792,8 @@ TEST_F(ModelDefect, StepDaysZero) {
 TEST_F(ModelDefect, ParameterTheMechanismsNeedIsMissing) {
   patch("parameters.toml",
         "[parameters.detente_damping]\nvalue = 0.7\nmin = 0\nmax = 1\nunit = \"1\"\n"
-        "description = \"share of Russia's budget withheld during a full western reset with Moscow (E7)\"\n",
+        "description = \"share of a patron's capacity withheld during a full reset sought by the other bloc "
+        "(E7)\"\n",
         "");
   ASSERT_EQ(load_model(dir()).find_parameter("detente_damping"), nullptr);  // loading alone accepts it
   EXPECT_EQ(std::string(compile_error().what()),

@@ -287,7 +287,7 @@ TEST(Explain, SummarisesGrievanceAndCourtingAtTheEnd) {
 
 TEST(Explain, ExplainsAPatronsDetente) {
   const std::string text = explain(options(kRun1, "WWW"));
-  EXPECT_THAT(text, HasSubstr("Detente, the patron's reset with the rival,"));
+  EXPECT_THAT(text, HasSubstr("Detente, the patron's reset with the other bloc,"));
   EXPECT_THAT(text, HasSubstr("WWW's leader hosts RRR's leader for talks"));
   EXPECT_THAT(text, HasSubstr("(ODD eq. E8)"));
   EXPECT_THAT(text, Not(HasSubstr("The signal moved")));

@@ -26,6 +26,14 @@ struct Ensemble {
       s += r.value(m, k, v, a);
     return s / static_cast<double>(runs.size());
   }
+  /// Mean of Russia's engagement with a hedger.
+  double engagement(int k, const std::string& agent) const {
+    const int row = m.row(Var::engagement, testing::agent_index(m, "RUS"), testing::agent_index(m, agent));
+    double s = 0.0;
+    for (const auto& r : runs)
+      s += r.value(m, k, row);
+    return s / static_cast<double>(runs.size());
+  }
 };
 
 Ensemble simulate(Scenario sc, const std::vector<ParameterOverride>& overrides = {}) {
@@ -122,8 +130,8 @@ TEST_F(StylizedFacts, RussianEngagementRisesOnlyAfterCourting) {
       int first_courting = m.steps + 1, first_engagement = m.steps + 1;
       for (int k = m.steps; k >= 1; --k) {
         if (r.value(m, k, Var::courting, a) > 0.0) first_courting = k;
-        if (r.value(m, k, Var::engagement, a) > m.initial(var_index(Var::engagement), a) + 1e-12)
-          first_engagement = k;
+        const int row = m.row(Var::engagement, testing::agent_index(m, "RUS"), a);
+        if (r.value(m, k, row) > m.initial(row) + 1e-12) first_engagement = k;
       }
       ASSERT_GE(first_engagement, first_courting) << m.agent_ids[a];
     }
@@ -147,9 +155,10 @@ TEST(StylizedFactsNoCourting, RussianEngagementStaysAtBaselineWithoutCourting) {
     for (int k = 0; k <= m.steps; ++k) {
       for (int a = 0; a < m.n_hedgers; ++a) {
         ASSERT_EQ(r.value(m, k, Var::courting, a), 0.0);
-        ASSERT_EQ(r.value(m, k, Var::engagement, a), m.initial(var_index(Var::engagement), a));
+        const int row = m.row(Var::engagement, testing::agent_index(m, "RUS"), a);
+        ASSERT_EQ(r.value(m, k, row), m.initial(row));
       }
-      ASSERT_EQ(r.value(m, k, Var::attention, m.rival), 0.0);
+      ASSERT_EQ(r.value(m, k, Var::attention, testing::agent_index(m, "RUS")), 0.0);
     }
 }
 
@@ -159,8 +168,7 @@ TEST_F(StylizedFacts, MacedonianCourtingDrawsFarLessRussianEngagementThanSerbian
     double courting = 0.0;
     for (int k = veto_step; k <= veto_step + 12; ++k)
       courting += veto->mean(k, Var::courting, agent);
-    const double gained =
-        veto->mean(veto_step + 12, Var::engagement, agent) - veto->mean(0, Var::engagement, agent);
+    const double gained = veto->engagement(veto_step + 12, agent) - veto->engagement(0, agent);
     return gained / (courting / 13.0);
   };
   const double mkd = response("MKD"), srb = response("SRB");

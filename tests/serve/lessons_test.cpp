@@ -366,7 +366,7 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
       }
       EXPECT_EQ(r.attention("baseline", k), 0.0) << r.run["dates"][k];
       for (std::size_t a = 0; a < hedgers; ++a)
-        EXPECT_EQ(base["engagement"][a][k], base["engagement"][a][0]) << r.run["dates"][k];
+        EXPECT_EQ(base["engagement@RUS"][a][k], base["engagement@RUS"][a][0]) << r.run["dates"][k];
     }
     ASSERT_LT(first_courting, n) << "nobody courts in the scenario";
     EXPECT_EQ(r.run["dates"][first_courting], "2019-10-24");  // the first point after the veto
@@ -380,23 +380,24 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
     const json& branch = r.run["branch"];
     for (std::size_t k = 0; k < n; ++k) {
       EXPECT_EQ(branch["courting"][srb][k].get<double>(), 0.0) << r.run["dates"][k];
-      EXPECT_EQ(branch["engagement"][srb][k], branch["engagement"][srb][0]) << r.run["dates"][k];
+      EXPECT_EQ(branch["engagement@RUS"][srb][k], branch["engagement@RUS"][srb][0]) << r.run["dates"][k];
       if (r.run["dates"][k].get<std::string>() < "2019-11-21") {  // the step of MKD's forum of 14 Nov
         EXPECT_EQ(r.attention("branch", k), 0.0) << r.run["dates"][k];
       }
     }
     const std::size_t k = r.at(date_of(l, 1));
     EXPECT_LT(r.attention("branch", k), 0.25 * r.attention("baseline", k));
-    EXPECT_GT(r.value("baseline", "engagement", "SRB", k), r.value("baseline", "engagement", "SRB", 0) + 0.1);
+    EXPECT_GT(r.value("baseline", "engagement@RUS", "SRB", k),
+              r.value("baseline", "engagement@RUS", "SRB", 0) + 0.1);
   }
   {  // Step 3: North Macedonia courts about as much as Serbia but gains far less engagement.
     const StepResult r = run_lesson_step(l, 2);
     const std::size_t k = r.at(date_of(l, 2));
     EXPECT_GT(r.value("baseline", "courting", "MKD", k), 0.8 * r.value("baseline", "courting", "SRB", k));
     const double mkd =
-        r.value("baseline", "engagement", "MKD", k) - r.value("baseline", "engagement", "MKD", 0);
+        r.value("baseline", "engagement@RUS", "MKD", k) - r.value("baseline", "engagement@RUS", "MKD", 0);
     const double srb =
-        r.value("baseline", "engagement", "SRB", k) - r.value("baseline", "engagement", "SRB", 0);
+        r.value("baseline", "engagement@RUS", "SRB", k) - r.value("baseline", "engagement@RUS", "SRB", 0);
     EXPECT_GT(srb, 0.0);
     EXPECT_LT(mkd, 0.5 * srb);
   }
@@ -406,7 +407,7 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
     const std::size_t k = r.at(date_of(l, 3));
     EXPECT_LT(r.gap("signal", "MNE", k), -0.05);
     EXPECT_LT(r.gap("substance", "MNE", k), 0.0);
-    for (const char* var : {"courting", "engagement"})
+    for (const char* var : {"courting", "engagement@RUS"})
       EXPECT_EQ(r.run["branch"][var], r.run["baseline"][var]) << var;
     EXPECT_EQ(r.run["branch"]["patrons"]["RUS"], r.run["baseline"]["patrons"]["RUS"]);
   }
@@ -415,19 +416,21 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
     const StepResult r = run_lesson_step(l, 4);
     const std::size_t k = r.at(date_of(l, 4));
     EXPECT_GT(r.gap("courting", "MNE", r.at("2019-11-07")), 0.1);
-    EXPECT_GT(r.gap("engagement", "MNE", k), 0.005);
-    EXPECT_LT(r.gap("engagement", "SRB", k), 0.0);
+    EXPECT_GT(r.gap("engagement@RUS", "MNE", k), 0.005);
+    EXPECT_LT(r.gap("engagement@RUS", "SRB", k), 0.0);
   }
   {  // Step 6: without the reset's damping, Russia engages Serbia clearly more.
     ASSERT_EQ(l["steps"][5]["state"]["parameters"].value("detente_damping", -1.0), 0.0);
     const StepResult r = run_lesson_step(l, 5);
     const std::size_t k = r.at(date_of(l, 5));
-    EXPECT_GT(r.gap("engagement", "SRB", k), 0.1);
+    EXPECT_GT(r.gap("engagement@RUS", "SRB", k), 0.1);
     EXPECT_GT(r.attention("branch", k), 2.0 * r.attention("baseline", k));
     // In the baseline engagement with Serbia falls after the Normandy summit of 9 Dec; without damping not.
     const std::size_t before = r.at("2019-12-05");
-    EXPECT_LT(r.value("baseline", "engagement", "SRB", k), r.value("baseline", "engagement", "SRB", before));
-    EXPECT_GT(r.value("branch", "engagement", "SRB", k), r.value("branch", "engagement", "SRB", before));
+    EXPECT_LT(r.value("baseline", "engagement@RUS", "SRB", k),
+              r.value("baseline", "engagement@RUS", "SRB", before));
+    EXPECT_GT(r.value("branch", "engagement@RUS", "SRB", k),
+              r.value("branch", "engagement@RUS", "SRB", before));
   }
 }
 
@@ -473,8 +476,8 @@ TEST_F(LessonsTest, FranceLongGameShowsWhatThePromptsSay) {
     ASSERT_EQ(added_type(l, 3), "accession_veto");
     const StepResult r = run_lesson_step(l, 3);
     const std::size_t k = r.at(date_of(l, 3));
-    const double peak2019 = max_between(r, "baseline", "engagement", "SRB", "2019-06-01", "2020-12-31");
-    EXPECT_GT(r.value("branch", "engagement", "SRB", k), peak2019 + 0.05);
+    const double peak2019 = max_between(r, "baseline", "engagement@RUS", "SRB", "2019-06-01", "2020-12-31");
+    EXPECT_GT(r.value("branch", "engagement@RUS", "SRB", k), peak2019 + 0.05);
     EXPECT_NEAR(max_between(r, "branch", "grievance", "SRB", "2024-06-01", "2025-12-31"),
                 max_between(r, "baseline", "grievance", "SRB", "2019-06-01", "2020-12-31"), 0.03);
     EXPECT_NEAR(max_between(r, "branch", "courting", "SRB", "2024-06-01", "2025-12-31"),
@@ -483,10 +486,10 @@ TEST_F(LessonsTest, FranceLongGameShowsWhatThePromptsSay) {
   {  // Step 5: without the reset's damping, Serbia's 2019 peak is about as high as the 2024 what-if.
     ASSERT_EQ(l["steps"][4]["state"]["parameters"].value("detente_damping", -1.0), 0.0);
     const StepResult r = run_lesson_step(l, 4);
-    const double base = max_between(r, "baseline", "engagement", "SRB", "2019-06-01", "2020-12-31");
-    const double undamped = max_between(r, "branch", "engagement", "SRB", "2019-06-01", "2020-12-31");
+    const double base = max_between(r, "baseline", "engagement@RUS", "SRB", "2019-06-01", "2020-12-31");
+    const double undamped = max_between(r, "branch", "engagement@RUS", "SRB", "2019-06-01", "2020-12-31");
     EXPECT_GT(undamped, base + 0.05);
-    EXPECT_GT(r.value("branch", "engagement", "SRB", r.at(date_of(l, 4))), 0.5);
+    EXPECT_GT(r.value("branch", "engagement@RUS", "SRB", r.at(date_of(l, 4))), 0.5);
   }
 }
 

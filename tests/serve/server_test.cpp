@@ -110,7 +110,7 @@ TEST_F(ServeTest, ModelListsTheSixHedgersEventTypesAndParameters) {
   EXPECT_TRUE(veto);
   bool budget = false;
   for (const json& p : m["parameters"])
-    if (p["name"] == "rival_budget") {
+    if (p["name"] == "engagement_signal_pull") {
       budget = true;
       EXPECT_LE(p["min"].get<double>(), p["value"].get<double>());
       EXPECT_LE(p["value"].get<double>(), p["max"].get<double>());
@@ -159,15 +159,17 @@ TEST_F(ServeTest, AnAddedArmsOfferMovesMontenegroOnlyFromItsDate) {
 
 TEST_F(ServeTest, AParameterChangeIsCheckedLikeTheScenarioFiles) {
   json req = kVeto;
-  req["parameters"] = {{"rival_budget", 5}};
+  req["parameters"] = {{"engagement_signal_pull", 5}};
   const std::string e = run_error(req);
-  EXPECT_NE(e.find("parameter 'rival_budget': parameter 'rival_budget' = 5 is out of range; allowed: 0 to 3"),
+  EXPECT_NE(e.find("parameter 'engagement_signal_pull': parameter 'engagement_signal_pull' = 5 is out of "
+                   "range; allowed: 0 to 2"),
             std::string::npos)
       << e;
-  req["parameters"] = {{"rival_budjet", 1}};
-  EXPECT_NE(run_error(req).find("unknown parameter 'rival_budjet' (did you mean 'rival_budget'?)"),
+  req["parameters"] = {{"engagement_signal_pul", 1}};
+  EXPECT_NE(run_error(req).find(
+                "unknown parameter 'engagement_signal_pul' (did you mean 'engagement_signal_pull'?)"),
             std::string::npos);
-  req["parameters"] = {{"rival_budget", 2.5}};
+  req["parameters"] = {{"engagement_signal_pull", 1.5}};
   const json out = run_ok(req);
   EXPECT_NE(out["branch"], out["baseline"]);
 }
@@ -186,7 +188,8 @@ TEST_F(ServeTest, UnknownAgentAndWrongKindGetTheLoadersMessages) {
             std::string::npos);
   ev["targets"] = {"MNE"};
   ev["actor"] = "FRA";
-  EXPECT_NE(run_error(with_events(kVeto, {ev})).find("'FRA' is a 'west' agent, but event type 'arms_offer'"),
+  EXPECT_NE(run_error(with_events(kVeto, {ev}))
+                .find("'FRA' is a patron of bloc 'west', but event type 'arms_offer'"),
             std::string::npos);
 }
 
@@ -328,7 +331,13 @@ TEST_F(ServeTest, ModelGivesSeatsAndTheVariablesWithTheirMeanings) {
     if (a["id"] == "RUS") {
       EXPECT_EQ(a["seat"], "Moscow");
     }
-  ASSERT_EQ(m["variables"].size(), 10u);
+  // A hedger's 7 variables and its 2 relations to each of 3 patrons, then the patrons' 3 variables.
+  ASSERT_EQ(m["variables"].size(), 7u + 2 * 3 + 3);
+  const json& engagement = m["variables"][9];
+  EXPECT_EQ(engagement["name"], "engagement@RUS");
+  EXPECT_EQ(engagement["kind"], "hedger");
+  EXPECT_EQ(engagement["scope"], "dyad");
+  EXPECT_EQ(engagement["meaning"], "Russia's engagement with the state");
   const json& signal = m["variables"][0];
   EXPECT_EQ(signal["name"], "signal");
   EXPECT_EQ(signal["kind"], "hedger");
@@ -341,7 +350,7 @@ TEST_F(ServeTest, RunGivesEveryVariableEachAgentCarries) {
   const json out = run_ok(kVeto);
   for (const json* side : {&out["baseline"], &out["branch"]}) {
     for (const char* v : {"signal", "substance", "grievance", "accession", "belief", "courting",
-                          "conditionality", "engagement"}) {
+                          "conditionality", "engagement@RUS", "trust@RUS", "engagement@EU"}) {
       ASSERT_TRUE(side->contains(v)) << v;
       ASSERT_EQ((*side)[v].size(), 6u) << v;
       EXPECT_EQ((*side)[v][5].size(), 49u) << v;
@@ -350,6 +359,7 @@ TEST_F(ServeTest, RunGivesEveryVariableEachAgentCarries) {
     EXPECT_EQ(patrons["EU"]["detente"].size(), 49u);
     EXPECT_EQ(patrons["FRA"]["detente"].size(), 49u);
     EXPECT_EQ(patrons["RUS"]["attention"].size(), 49u);
+    EXPECT_EQ(patrons["RUS"]["capacity"].size(), 49u);
     EXPECT_FALSE(patrons["RUS"].contains("signal"));
   }
   // Serbia courts Moscow after the veto (the scenario's stylized fact), so the means are the runs' own.

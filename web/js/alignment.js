@@ -117,9 +117,9 @@ function rivalBox(agent, view, nLanes) {
 
 /// The rival's engagement with hedger i: a line from the lane's eastern end to the rival's box.
 function engagementLine(view, i, yMid) {
-  const { run, step, hasBranch } = view;
+  const { run, step, hasBranch, rival } = view;
   const side = hasBranch ? 'branch' : 'baseline';
-  const e = hedgerValue(run, side, 'engagement', i, step);
+  const e = rival ? hedgerValue(run, side, `engagement@${rival.id}`, i, step) : NaN;
   const g = svg('g', { class: 'engagement' });
   if (!Number.isFinite(e)) return g;
   g.append(svg('line', {
@@ -148,7 +148,8 @@ function hedgerLane(agent, i, view) {
     `${agent.name} (${agent.id}) at ${run.dates[step]}`,
     `signal ${signed(signal)}, substance ${signed(substance)}`,
     `grievance ${value('grievance').toFixed(2)}, courting ${value('courting').toFixed(2)}, belief ${value('belief').toFixed(2)}`,
-    `accession ${value('accession').toFixed(2)}, conditionality ${value('conditionality').toFixed(2)}, engagement ${value('engagement').toFixed(2)}`,
+    `accession ${value('accession').toFixed(2)}, conditionality ${value('conditionality').toFixed(2)}` +
+      (view.rival ? `, engagement of ${view.rival.id} ${value(`engagement@${view.rival.id}`).toFixed(2)}` : ''),
   ].join('\n')));
   // Two highlight areas, the name and the axis, so that the patrons' boxes between them stay clear.
   g.append(svg('rect', { x: X.label - 6, y: y + 1, width: X.west - X.label, height: LANE - 8, rx: 6, class: 'lane-bg' }));
@@ -188,8 +189,10 @@ function legend(y) {
 export function renderAlignment(container, view) {
   const agents = view.model.agents;
   const hedgers = agents.filter((a) => a.kind === 'hedger');
-  const west = agents.filter((a) => a.kind === 'west');
-  const rival = agents.find((a) => a.kind === 'rival');
+  // The patrons at the +1 end of the axis on the left, the first one at the -1 end on the right.
+  const west = agents.filter((a) => a.kind === 'patron' && a.pole > 0);
+  const rival = agents.find((a) => a.kind === 'patron' && a.pole < 0);
+  view = { ...view, rival };
   const height = TOP + hedgers.length * LANE + 28;
   container.setAttribute('viewBox', `0 0 ${WIDTH} ${height}`);
   container.replaceChildren();

@@ -185,7 +185,8 @@ test('the page loads, lists the shipped scenarios and draws the default one', as
   const model = await (await fetch(`${baseUrl}api/model?scenario=scenarios/veto-2019.toml`)).json();
   const others = model.variables.filter((v) => v.kind === 'hedger' && !['signal', 'substance'].includes(v.name));
   assert.deepEqual(others.map((v) => v.name).sort(),
-    ['accession', 'belief', 'conditionality', 'courting', 'engagement', 'grievance']);
+    ['accession', 'belief', 'conditionality', 'courting', 'engagement@EU', 'engagement@FRA', 'engagement@RUS',
+      'grievance', 'trust@EU', 'trust@FRA', 'trust@RUS']);
   const picker = await page.$$eval('#more-variable option', (os) => os.map((o) => [o.value, o.textContent]));
   assert.deepEqual(picker, others.map((v) => [v.name, v.meaning]));
   assert.equal(await page.inputValue('#more-variable'), 'courting');
@@ -316,26 +317,26 @@ test('the "More" picker redraws its chart with another variable of the run', asy
   const run = await page.evaluate(() => window.hedgesim.run);
   const model = await page.evaluate(() => window.hedgesim.model);
   const srb = run.agents.indexOf('SRB');
-  await page.selectOption('#more-variable', 'engagement');
-  assert.equal(await page.evaluate(() => window.hedgesim.moreVariable), 'engagement');
+  await page.selectOption('#more-variable', 'engagement@RUS');
+  assert.equal(await page.evaluate(() => window.hedgesim.moreVariable), 'engagement@RUS');
   const more = await chartState('chart-more');
   assert.equal(more.datasets.length, 12);
-  assert.deepEqual(dataset(more, 'SRB', 'baseline').y, run.baseline.engagement[srb]);
-  assert.deepEqual(dataset(more, 'SRB', 'branch').y, run.branch.engagement[srb]);
+  assert.deepEqual(dataset(more, 'SRB', 'baseline').y, run.baseline['engagement@RUS'][srb]);
+  assert.deepEqual(dataset(more, 'SRB', 'branch').y, run.branch['engagement@RUS'][srb]);
   assert.notDeepEqual(dataset(more, 'SRB', 'branch').y, run.branch.courting[srb]);
   // The y axis spans the variable's range from /api/model, and is titled with its name.
-  const spec = model.variables.find((v) => v.name === 'engagement');
+  const spec = model.variables.find((v) => v.name === 'engagement@RUS');
   const axis = await page.evaluate(() => {
     const y = window.Chart.getChart(document.getElementById('chart-more')).scales.y;
     return { min: y.min, max: y.max, title: y.options.title.text };
   });
-  assert.deepEqual(axis, { min: spec.min, max: spec.max, title: 'engagement' });
+  assert.deepEqual(axis, { min: spec.min, max: spec.max, title: 'engagement@RUS' });
   // The other charts are untouched, and the choice survives a fresh run.
   assert.deepEqual(dataset(await chartState('chart-signal'), 'SRB', 'branch').y, run.branch.signal[srb]);
   const runs = await page.evaluate(() => window.hedgesim.runs);
   await page.evaluate(() => document.getElementById('replicates').dispatchEvent(new Event('change')));
   await page.waitForFunction((n) => window.hedgesim.runs > n && window.hedgesim.pending === 0, runs);
-  assert.deepEqual(dataset(await chartState('chart-more'), 'SRB', 'baseline').y, run.baseline.engagement[srb]);
+  assert.deepEqual(dataset(await chartState('chart-more'), 'SRB', 'baseline').y, run.baseline['engagement@RUS'][srb]);
   // Back to courting for the rest of the tests and their screenshots.
   await page.selectOption('#more-variable', 'courting');
   assert.deepEqual(dataset(await chartState('chart-more'), 'MKD', 'branch').y, run.branch.courting[run.agents.indexOf('MKD')]);
@@ -502,7 +503,7 @@ test('parameter sliders re-run the branch; remove, reset to defaults and reset b
   await page.click('#tab-params');
   const runsBeforeSlide = await page.evaluate(() => window.hedgesim.runs);
   await page.evaluate(() => {
-    const slider = document.getElementById('param-rival_budget');
+    const slider = document.getElementById('param-engagement_signal_pull');
     for (const v of ['0.8', '1.0', '1.2']) {
       slider.value = v;
       slider.dispatchEvent(new Event('input', { bubbles: true }));
@@ -510,13 +511,13 @@ test('parameter sliders re-run the branch; remove, reset to defaults and reset b
   });
   await page.waitForFunction(() => window.hedgesim.datasetCounts().signal === 12 && window.hedgesim.pending === 0);
   assert.equal(await page.evaluate(() => window.hedgesim.runs), runsBeforeSlide + 1, 'one run for the whole drag');
-  assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), { rival_budget: 1.2 });
+  assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), { engagement_signal_pull: 1.2 });
   await page.click('#tab-events');
   await page.click('#reset-branch');
   await settled();
   assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), {});
   assert.deepEqual(await page.evaluate(() => window.hedgesim.datasetCounts()), { signal: 6, substance: 6, more: 6 });
-  assert.equal(await page.inputValue('#param-value-rival_budget'), '0.6');
+  assert.equal(await page.inputValue('#param-value-engagement_signal_pull'), '0.5');
   assert.ok(await page.isHidden('#error'));
 });
 
