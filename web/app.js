@@ -391,9 +391,11 @@ function wireTimeControls() {
 // ---------------------------------------------------------------------------------------------------------------
 // Fire an event
 
-/// The agents an event type allows: "hedger", "patron" (any patron) or a bloc id (the patrons of that bloc).
+/// The agents an event type allows: "hedger", "patron" (any patron), "veto_player" (a patron whose consent
+/// accession needs) or a bloc id (the patrons of that bloc).
 function agentsOfKinds(kinds) {
-  return state.model.agents.filter((a) => kinds.includes(a.kind) || (a.kind === 'patron' && kinds.includes(a.bloc)));
+  return state.model.agents.filter((a) => kinds.includes(a.kind) ||
+    (a.kind === 'patron' && (kinds.includes(a.bloc) || (a.veto_player && kinds.includes('veto_player')))));
 }
 
 function selectedEventType() {

@@ -70,10 +70,35 @@ void fade_pulses(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAt
   std::erase_if(b.pulses, [](const Pulse& p) { return (p.remaining.abs() < 1e-12).all(); });
 }
 
+/// E0c — lasting events that end in step k take back what they held (a veto lifted), before the step's
+/// events apply; the release is attributed to the lasting event.
+void release_holds(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
+  for (const Hold& h : b.holds) {
+    if (h.release_step != k) continue;
+    const CompiledEffect& e = m.effects[h.effect];
+    const VarInfo& vi = info(m.slots[e.row].var);
+    auto x = b.x.row(e.row);
+    ws.moved = x.transpose();
+    x = (x - h.moved.transpose()).max(vi.lo).min(vi.hi);
+    ws.moved = x.transpose() - ws.moved;
+    record(attr, k, event_source(h.event), e.row, ws.moved.data());
+  }
+  std::erase_if(b.holds, [k](const Hold& h) { return h.release_step == k; });
+}
+
+/// 1 in the columns where no patron holds a veto on hedger i (every veto player consents), else 0.
+void consent_mask(const CompiledModel& m, const Batch& b, int hedger, Workspace& ws) {
+  ws.consent.setOnes();
+  for (int p = m.n_hedgers; p < m.n_agents; ++p)
+    ws.consent = (b.x.row(m.row(Var::veto, p, hedger)).transpose() > 0.0).select(0.0, ws.consent);
+}
+
 /// E0a — events dated in step k apply their effects, scaled by the event's magnitude and, where the type
 /// says so, by a variable of the party (e.g. a veto hurts in proportion to accession progress). Each effect
 /// is clamped to the variable's range as it applies, so the mechanisms never see an out-of-range value and a
-/// transient pulse is only as large as what it actually moved (it cannot overshoot when it fades).
+/// transient pulse is only as large as what it actually moved (it cannot overshoot when it fades). An effect
+/// that needs consent does nothing in a column where its hedger is vetoed; a held effect of a lasting event
+/// is remembered until the event ends.
 void apply_events(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
   while (b.next_event < m.events.size() && m.events[b.next_event].step == k) {
     const CompiledEvent& ev = m.events[b.next_event];
@@ -84,13 +109,18 @@ void apply_events(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchA
       auto x = b.x.row(e.row);
       ws.moved = x.transpose();
       if (e.scale_row >= 0)
-        x += e.delta * b.x.row(e.scale_row);
+        ws.change = e.delta * b.x.row(e.scale_row).transpose();
       else
-        x += e.delta;
-      x = x.max(vi.lo).min(vi.hi);
+        ws.change.setConstant(e.delta);
+      if (e.consent_of >= 0) {
+        consent_mask(m, b, e.consent_of, ws);
+        ws.change *= ws.consent;
+      }
+      x = (x + ws.change.transpose()).max(vi.lo).min(vi.hi);
       ws.moved = x.transpose() - ws.moved;  // what the effect actually moved
       record(attr, k, event_source(ei), e.row, ws.moved.data());
       if (e.retention < 1.0 && (ws.moved != 0.0).any()) b.pulses.push_back({f, ei, ws.moved});
+      if (e.held && ev.release_step > k) b.holds.push_back({f, ei, ev.release_step, ws.moved});
     }
     ++b.next_event;
   }
@@ -208,6 +238,7 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   b.c_prev = rows(b.x, m, Var::conditionality);
   b.pulses.clear();
   b.pulses.reserve(static_cast<std::size_t>(m.transient_effects));
+  b.holds.clear();
   b.next_event = 0;
   b.keys.clear();
   for (int r = 0; r < count; ++r)
@@ -219,6 +250,8 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.z, &ws.a_dev})
     a->setZero(flat);
   ws.moved.setZero(w);
+  ws.change.setZero(w);
+  ws.consent.setOnes(w);
   ws.d.setZero(kMechanismCount, flat);
   const Eigen::Index dyads = static_cast<Eigen::Index>(m.rows_of(Var::engagement)) * w;
   ws.e_excess.setZero(dyads);
@@ -230,6 +263,7 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
 void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attribution) {
   draw_noise(m, k, b, ws);
   fade_pulses(m, k, b, ws, attribution);
+  release_holds(m, k, b, ws, attribution);
   apply_events(m, k, b, ws, attribution);
   compute_mechanisms(m, b, ws);
   add_mechanisms(m, k, b, ws, attribution);

@@ -48,6 +48,14 @@ struct Pulse {
   Eigen::ArrayXd remaining;  ///< per column, the part of the pulse not yet faded
 };
 
+/// A lasting event's change to a held variable, in every replicate column, to be taken back when it ends.
+struct Hold {
+  int effect;            ///< index into CompiledModel::effects
+  int event;             ///< index into CompiledModel::events
+  int release_step;      ///< the step at whose start it is taken back
+  Eigen::ArrayXd moved;  ///< per column, what the effect moved
+};
+
 /// The state of `count` replicates: one row per slot of the model's layout (CompiledModel::row), one column
 /// per replicate (columns >= count are padding, stepped without noise and never reported).
 using BatchArray = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -57,6 +65,7 @@ struct Batch {
   BatchArray x;
   Eigen::ArrayXd c_prev;  ///< hedgers' conditionality one step earlier (flat hedger-major), for E6
   std::vector<Pulse> pulses;
+  std::vector<Hold> holds;
   std::size_t next_event = 0;
   std::vector<DrawKey> keys;  ///< the random key (seed, run index) of each real column
 
@@ -74,6 +83,8 @@ struct Workspace {
   Eigen::ArrayXd z, a_dev;
   Eigen::ArrayXd e_excess;  ///< engagement above baseline, per (patron, hedger) and column
   Eigen::ArrayXd moved;     ///< one row's change (width), for events and attribution
+  Eigen::ArrayXd change;    ///< an event effect's intended change (width)
+  Eigen::ArrayXd consent;   ///< 1 where every veto player consents to an event on a hedger (width)
   BatchArray d;             ///< per mechanism (rows), per hedger and column (flat hedger-major)
   Eigen::ArrayXd d_engagement, d_detente, budget;
 };

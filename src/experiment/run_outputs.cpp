@@ -115,6 +115,7 @@ std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& ru
     if (m.agent_kinds[a] == Kind::patron) {
       agents.back()["bloc"] = m.agent_blocs[a];
       agents.back()["pole"] = m.pole_of(a);
+      agents.back()["veto_player"] = static_cast<bool>(m.agent_veto_players[a]);
     }
   }
   j["agents"] = agents;

@@ -94,6 +94,7 @@ void order_agents(const ModelSpec& spec, CompiledModel& m) {
         m.agent_seats.push_back(a.seat);
         m.agent_kinds.push_back(a.kind);
         m.agent_blocs.push_back(a.bloc);
+        m.agent_veto_players.push_back(a.veto_player);
       }
   m.n_agents = static_cast<int>(m.agent_ids.size());
   m.n_hedgers = static_cast<int>(std::count(m.agent_kinds.begin(), m.agent_kinds.end(), Kind::hedger));
@@ -137,6 +138,40 @@ void lay_out_state(CompiledModel& m) {
   }
 }
 
+/// A scenario's [initial.<agent>] values replace the model's starting values and baselines.
+void apply_initial_overrides(const Scenario& sc, CompiledModel& m) {
+  for (const InitialOverride& o : sc.initial) {
+    const int a = index_of(m, o.agent);
+    if (a < 0)
+      throw InputError(o.agent_pos, "unknown agent '" + o.agent + "' in [initial]" +
+                                        did_you_mean(o.agent, m.agent_ids) +
+                                        "; agents of the model: " + join_quoted(m.agent_ids));
+    const std::string name(info(o.var).name);
+    const int row = m.find_row(a, o.patron.empty() ? name : name + "@" + o.patron);
+    if (row < 0) {
+      if (!o.patron.empty() && m.agent_kinds[a] == Kind::hedger) {
+        std::vector<std::string> patrons(m.agent_ids.begin() + m.n_hedgers, m.agent_ids.end());
+        throw InputError(o.pos, "'" + o.patron + "' in '" + name + "' of [initial." + o.agent +
+                                    "] is not a patron" + did_you_mean(o.patron, patrons) +
+                                    "; allowed: " + join_quoted(patrons));
+      }
+      std::vector<std::string> own;
+      for (const int r : m.agent_rows[a])
+        if (m.slots[r].patron < 0 && !info(m.slots[r].var).held && m.slots[r].var != Var::attention)
+          own.push_back(m.slots[r].variable);
+      if (m.agent_kinds[a] == Kind::hedger)
+        for (const VarInfo& vi : kVarInfo)
+          if (vi.scope == Scope::dyad && !vi.held) own.emplace_back(vi.name);
+      throw InputError(o.pos, "'" + o.agent + "' is a '" +
+                                  std::string(kKindNames[static_cast<int>(m.agent_kinds[a])]) +
+                                  "' and does not carry '" + name + "'" +
+                                  (o.patron.empty() ? "" : " as a table of patrons") +
+                                  "; allowed in [initial." + o.agent + "]: " + join_quoted(own));
+    }
+    m.initial(row) = o.value;
+  }
+}
+
 void fill_agent_arrays(const ModelSpec& spec, CompiledModel& m) {
   lay_out_state(m);
   m.initial = Eigen::ArrayXd::Zero(m.n_rows);
@@ -160,6 +195,7 @@ std::string selector_text(const KindSelector& sel) {
   std::vector<std::string> names;
   if (sel.hedger) names.emplace_back("hedger");
   if (sel.any_patron) names.emplace_back("patron");
+  if (sel.veto_player) names.emplace_back("veto_player");
   for (const std::string& b : sel.blocs)
     names.push_back(b);
   return join_quoted(names);
@@ -167,13 +203,14 @@ std::string selector_text(const KindSelector& sel) {
 
 bool selects(const CompiledModel& m, const KindSelector& sel, int agent) {
   if (m.agent_kinds[agent] == Kind::hedger) return sel.hedger;
-  return sel.any_patron ||
+  return sel.any_patron || (sel.veto_player && m.agent_veto_players[agent]) ||
          std::find(sel.blocs.begin(), sel.blocs.end(), m.agent_blocs[agent]) != sel.blocs.end();
 }
 
 std::string kind_of(const CompiledModel& m, int agent) {
   if (m.agent_kinds[agent] == Kind::hedger) return "a 'hedger'";
-  return "a patron of bloc '" + m.agent_blocs[agent] + "'";
+  return std::string(m.agent_veto_players[agent] ? "a veto player" : "a patron") + " of bloc '" +
+         m.agent_blocs[agent] + "'";
 }
 
 int resolve_agent(const CompiledModel& m, const std::string& id, const SourcePos& pos,
@@ -232,10 +269,42 @@ void add_effects(CompiledModel& m, CompiledEvent& ev, const EventTypeSpec& type,
       c.scale_row = e.scale_by ? effect_row(m, *e.scale_by, party, counterpart) : -1;
       c.retention = e.half_life_days > 0 ? std::exp2(-m.params.step_days / e.half_life_days) : 1.0;
       if (c.retention < 1.0) ++m.transient_effects;
+      if (type.requires_consent && e.party == Party::target && m.agent_kinds[party] == Kind::hedger)
+        c.consent_of = party;
+      c.held = type.lasting && info(e.variable).held;
       m.effects.push_back(c);
     }
   }
   ev.effect_count = static_cast<int>(m.effects.size()) - ev.first_effect;
+}
+
+/// `ends = [...]`: each id names an earlier lasting event, which is released in the ending event's step.
+void resolve_ends(CompiledModel& m, const std::vector<std::pair<int, const ScenarioEvent*>>& order) {
+  std::vector<std::string> ids;
+  for (const auto& ev : m.events)
+    if (!ev.id.empty()) ids.push_back(ev.id);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const ScenarioEvent& e = *order[i].second;
+    for (const std::string& id : e.ends) {
+      auto it = std::find_if(m.events.begin(), m.events.end(), [&](const auto& ev) { return ev.id == id; });
+      if (it == m.events.end())
+        throw InputError(
+            e.ends_pos,
+            "'ends' names '" + id + "', which is no event's id" + did_you_mean(id, ids) +
+                (ids.empty() ? "; give the lasting event an 'id'" : "; ids: " + join_quoted(ids)));
+      if (!m.spec.event_types[it->type].lasting)
+        throw InputError(e.ends_pos, "'ends' names '" + id + "', an event of type '" +
+                                         m.spec.event_types[it->type].id +
+                                         "', which is not lasting; only lasting events can be ended");
+      if (it->step >= order[i].first)
+        throw InputError(e.ends_pos, "'ends' names '" + id + "' of " + format_date(it->date) +
+                                         ", which does not start in an earlier step than this event of " +
+                                         format_date(e.date) +
+                                         "; a lasting event must be ended at least one step "
+                                         "after it starts");
+      if (it->release_step == 0 || it->release_step > order[i].first) it->release_step = order[i].first;
+    }
+  }
 }
 
 void compile_events(const ModelSpec& spec, CompiledModel& m) {
@@ -271,9 +340,24 @@ void compile_events(const ModelSpec& spec, CompiledModel& m) {
       ev.targets.push_back(ti);
     }
     ev.source = "event:" + type.id + ":" + e->actor + ":" + format_date(e->date);
+    ev.id = e->id;
+    if (e->until) {
+      if (!type.lasting)
+        throw InputError(e->until_pos, "event type '" + type.id +
+                                           "' is not lasting, so its event cannot have "
+                                           "'until'; lasting types have lasting = true in events.toml");
+      ev.release_step = (e->until->days - sc.start.days) / m.params.step_days + 1;
+      if (ev.release_step <= step)
+        throw InputError(e->until_pos, "'until' " + format_date(*e->until) +
+                                           " falls in the event's own step " + std::to_string(step) + " of " +
+                                           std::to_string(m.params.step_days) +
+                                           " days; a lasting event must last at least into the next step");
+      if (e->until->days > sc.end.days) ev.release_step = 0;  // beyond the scenario: it never ends here
+    }
     add_effects(m, ev, type, e->magnitude);
     m.events.push_back(std::move(ev));
   }
+  resolve_ends(m, order);
 }
 
 }  // namespace
@@ -300,6 +384,7 @@ CompiledModel compile(const ModelSpec& spec, const Scenario& scenario) {
   m.spec.parameters = params;
   order_agents(spec, m);
   fill_agent_arrays(spec, m);
+  apply_initial_overrides(scenario, m);
   m.steps = (scenario.end.days - scenario.start.days) / m.params.step_days + 1;
   compile_events(spec, m);
   return m;

@@ -44,6 +44,10 @@ struct CompiledEffect {
   double delta = 0;      ///< type's delta times the event's magnitude
   int scale_row = -1;    ///< >= 0: multiply by this row (same agent or pair) when applied
   double retention = 1;  ///< < 1: transient pulse, the share of it left after each later step
+  /// >= 0: an effect on this hedger target of an event that needs the veto players' consent; it does nothing
+  /// in a replicate where some patron holds a veto on the hedger when the event applies.
+  int consent_of = -1;
+  bool held = false;  ///< a held variable moved by a lasting event: taken back when the event ends
 };
 
 struct CompiledEvent {
@@ -54,6 +58,10 @@ struct CompiledEvent {
   std::vector<int> targets;
   double magnitude = 1;
   int first_effect = 0, effect_count = 0;  ///< range in CompiledModel::effects
+  /// A lasting event's end: the step at the start of which its held changes are taken back (its `until`
+  /// date's step, or the step of the event that `ends` it); 0 if it lasts beyond the scenario.
+  int release_step = 0;
+  std::string id;
   std::string label;
   std::string source;  ///< attribution source name "event:<type>:<actor>:<date>"
 };
@@ -68,6 +76,7 @@ struct CompiledModel {
   std::vector<std::string> agent_ids, agent_names, agent_seats;
   std::vector<Kind> agent_kinds;
   std::vector<std::string> agent_blocs;  ///< a patron's bloc id; "" for hedgers
+  std::vector<bool> agent_veto_players;  ///< patrons whose consent accession steps need
   Eigen::ArrayXd pole;  ///< per patron (index p = agent - n_hedgers): its bloc's pole, +1 or -1
   int pole_of(int agent) const { return agent < n_hedgers ? 0 : static_cast<int>(pole(agent - n_hedgers)); }
 

@@ -52,6 +52,7 @@ Kind read_kind(const TableReader& r, std::string_view key) {
 KindSelector read_kinds(const TableReader& r, std::string_view key, const ModelSpec& m) {
   KindSelector sel;
   std::vector<std::string> allowed = kind_names();
+  allowed.emplace_back("veto_player");
   for (const BlocSpec& b : m.blocs)
     allowed.push_back(b.id);
   const std::vector<std::string> names = r.strings(key);
@@ -63,12 +64,16 @@ KindSelector read_kinds(const TableReader& r, std::string_view key, const ModelS
       sel.hedger = true;
     else if (s == "patron")
       sel.any_patron = true;
+    else if (s == "veto_player")
+      sel.veto_player = true;
     else if (m.find_bloc(s))
       sel.blocs.push_back(s);
     else
       throw InputError(r.pos(key), "unknown kind '" + s + "' in '" + std::string(key) + "'" +
                                        did_you_mean(s, allowed) + "; allowed: " + join_quoted(allowed) +
-                                       " (a bloc id stands for the patrons of that bloc)");
+                                       " (a bloc id stands for the patrons of that bloc, 'veto_player' for "
+                                       "the patrons with veto_player "
+                                       "= true)");
   }
   return sel;
 }
@@ -107,9 +112,14 @@ void read_initial(const TableReader& r, AgentSpec& a, const std::vector<std::str
   std::vector<std::string> allowed;
   for (const std::string& n : var_names_of(a.kind == Kind::hedger ? Scope::hedger : Scope::patron))
     if (n != "attention") allowed.push_back(n);
+  if (a.kind == Kind::hedger && init.has("veto"))
+    throw InputError(init.key_pos("veto"),
+                     "a 'veto' is set by a lasting event (e.g. 'accession_veto'), so "
+                     "that an event can lift it; remove the key and add the event on the "
+                     "scenario's start date");
   if (a.kind == Kind::hedger)
     for (const std::string& d : var_names_of(Scope::dyad))
-      allowed.push_back(d);
+      if (!info(*var_from_name(d)).held) allowed.push_back(d);
   init.allow_only(allowed);
   for (const std::string& name : allowed) {
     if (!init.has(name)) continue;
@@ -133,7 +143,7 @@ void read_initial(const TableReader& r, AgentSpec& a, const std::vector<std::str
 }
 
 AgentSpec read_agent(const TableReader& in, const ModelSpec& m, const std::vector<std::string>& patrons) {
-  in.allow_only({"id", "name", "seat", "kind", "bloc", "initial", "susceptibility"});
+  in.allow_only({"id", "name", "seat", "kind", "bloc", "veto_player", "initial", "susceptibility"});
   AgentSpec a;
   a.pos = in.pos();
   a.id = checked_id(in, "id");
@@ -153,10 +163,14 @@ AgentSpec read_agent(const TableReader& in, const ModelSpec& m, const std::vecto
     if (!m.find_bloc(a.bloc))
       throw InputError(a.bloc_pos, "unknown bloc '" + a.bloc + "'" + did_you_mean(a.bloc, blocs) +
                                        "; allowed: " + join_quoted(blocs) + " (the [[bloc]] ids)");
-  } else if (r.has("bloc")) {
-    throw InputError(r.key_pos("bloc"),
-                     "'bloc' applies only to 'patron' agents; '" + a.id +
-                         "' is a 'hedger', which stands between the blocs: remove the key");
+    a.veto_player = r.boolean_or("veto_player", false);
+  } else {
+    for (const char* patron_only : {"bloc", "veto_player"})
+      if (r.has(patron_only))
+        throw InputError(r.key_pos(patron_only),
+                         "'" + std::string(patron_only) + "' applies only to 'patron' agents; '" + a.id +
+                             "' is a 'hedger', which stands between the blocs: remove "
+                             "the key");
   }
   a.susceptibility = r.number_or("susceptibility", 0.0, 0.0, 0.99);
   if (r.has("initial")) read_initial(r, a, patrons);
@@ -315,7 +329,8 @@ void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& fr
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("event_type")) {
     const TableReader head(file, *t, "[[event_type]]");
-    head.allow_only({"id", "description", "actor_kinds", "target_kinds", "effect"});
+    head.allow_only(
+        {"id", "description", "actor_kinds", "target_kinds", "lasting", "requires_consent", "effect"});
     EventTypeSpec et;
     et.pos = head.pos();
     et.id = checked_id(head, "id");
@@ -325,6 +340,14 @@ void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& fr
     et.description = tr.string("description");
     et.actors = read_kinds(tr, "actor_kinds", m);
     et.targets = read_kinds(tr, "target_kinds", m);
+    et.lasting = tr.boolean_or("lasting", false);
+    et.requires_consent = tr.boolean_or("requires_consent", false);
+    if (et.requires_consent && !et.targets.hedger)
+      throw InputError(
+          tr.key_pos("requires_consent"),
+          "'requires_consent' needs hedger targets (the veto players' consent concerns a hedger's "
+          "accession); 'target_kinds' of '" +
+              et.id + "' has no 'hedger'");
     for (const toml::table* et_t : tr.tables("effect"))
       et.effects.push_back(
           read_effect(TableReader(file, *et_t, "[[event_type.effect]] of '" + et.id + "'"), et));
@@ -392,9 +415,13 @@ void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from
 // ---- scenario ---------------------------------------------------------------------------------------------
 
 ScenarioEvent read_scenario_event(const TableReader& r, const Scenario& s) {
-  r.allow_only({"date", "type", "actor", "targets", "magnitude", "label"});
+  r.allow_only({"date", "id", "type", "actor", "targets", "magnitude", "label", "until", "ends"});
   ScenarioEvent e;
   e.pos = r.pos();
+  if (r.has("id")) {
+    e.id = checked_id(r, "id");
+    e.id_pos = r.pos("id");
+  }
   e.date = r.date("date");
   if (e.date < s.start || e.date > s.end)
     throw InputError(r.pos("date"), "date " + format_date(e.date) +
@@ -408,7 +435,58 @@ ScenarioEvent read_scenario_event(const TableReader& r, const Scenario& s) {
   e.type_pos = r.pos("type");
   e.actor_pos = r.pos("actor");
   e.targets_pos = r.pos("targets");
+  if (r.has("until")) {
+    e.until = r.date("until");
+    e.until_pos = r.pos("until");
+    if (*e.until <= e.date)
+      throw InputError(e.until_pos, "'until' " + format_date(*e.until) +
+                                        " must come after the event's date " + format_date(e.date));
+  }
+  if (r.has("ends")) {
+    e.ends = r.strings("ends");
+    e.ends_pos = r.pos("ends");
+  }
   return e;
+}
+
+/// `[initial.<agent>]`: the same keys as an agent's `initial` in agents.toml; agents and kinds are checked
+/// against the model by compile().
+void read_initial_overrides(const TableReader& r, Scenario& s) {
+  TableReader all(r.file(), r.subtable("initial"), "[initial]");
+  for (auto&& [agent_key, node] : all.table()) {
+    const std::string agent(agent_key.str());
+    if (!node.is_table()) throw all.type_error(agent, node, "a table [initial." + agent + "]");
+    TableReader t(r.file(), *node.as_table(), "[initial." + agent + "]");
+    for (auto&& [key, value] : t.table()) {
+      const std::string name(key.str());
+      const std::optional<Var> v = var_from_name(name);
+      if (v && info(*v).held)
+        throw InputError(t.key_pos(name),
+                         "a '" + name +
+                             "' is set by a lasting event (e.g. 'accession_veto'), "
+                             "so that an event can lift it; remove the key and add the event on "
+                             "the scenario's start date");
+      if (!v || *v == Var::attention) {
+        std::vector<std::string> allowed;
+        for (const VarInfo& vi : kVarInfo)
+          if (!vi.held && vi.name != "attention") allowed.emplace_back(vi.name);
+        throw InputError(t.key_pos(name), "unknown variable '" + name + "' in [initial." + agent + "]" +
+                                              did_you_mean(name, allowed) +
+                                              "; allowed: " + join_quoted(allowed));
+      }
+      const VarInfo& vi = info(*v);
+      if (vi.scope != Scope::dyad) {
+        s.initial.push_back({agent, *v, "", t.number(name, vi.lo, vi.hi), t.pos(name), all.key_pos(agent)});
+        continue;
+      }
+      TableReader pairs(r.file(), t.subtable(name), "'" + name + "' of [initial." + agent + "]");
+      for (auto&& [patron_key, w] : pairs.table()) {
+        const std::string patron(patron_key.str());
+        s.initial.push_back({agent, *v, patron, pairs.number(patron, vi.lo, vi.hi), pairs.pos(patron),
+                             pairs.key_pos(patron)});
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -438,7 +516,7 @@ ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
 Scenario load_scenario(const std::string& path) {
   const toml::table root = parse_toml_file(path, {}, "scenario file");
   TableReader r(path, root, "the scenario file");
-  r.allow_only({"scenario", "parameters", "event"});
+  r.allow_only({"scenario", "parameters", "initial", "event"});
   Scenario s;
   s.file = path;
   TableReader head(path, r.subtable("scenario"), "[scenario]");
@@ -460,8 +538,14 @@ Scenario load_scenario(const std::string& path) {
       s.overrides.push_back(
           {std::string(key.str()), params.number(key.str(), -1e300, 1e300), params.key_pos(key.str())});
   }
-  for (const toml::table* t : r.tables("event"))
+  if (r.has("initial")) read_initial_overrides(r, s);
+  std::set<std::string> ids;
+  for (const toml::table* t : r.tables("event")) {
     s.events.push_back(read_scenario_event(TableReader(path, *t, "[[event]]"), s));
+    const ScenarioEvent& e = s.events.back();
+    if (!e.id.empty() && !ids.insert(e.id).second)
+      throw InputError(e.id_pos, "duplicate event id '" + e.id + "'; ids must be unique in a scenario");
+  }
   return s;
 }
 

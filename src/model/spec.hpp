@@ -42,29 +42,34 @@ enum class Var : std::uint8_t {
   // dyad (patron, hedger)
   engagement,  ///< the patron's engagement with the hedger, 0 ... 1
   trust,       ///< the patron's trust in the hedger's government, 0 ... 1
+  veto,        ///< 1 while the patron blocks the hedger's accession (held by a lasting event), 0 ... 1
 };
-inline constexpr int kVarCount = 12;
+inline constexpr int kVarCount = 13;
 
 struct VarInfo {
   std::string_view name;
   Scope scope;
   double lo, hi;
+  /// A held variable has no mechanism of its own: only events move it, and a lasting event's change is
+  /// taken back when the event ends (a veto until it is lifted).
+  bool held;
   /// For reports; {rival}, {rival_seat} and {west_seats} stand for names the model data gives (report/poles).
   std::string_view meaning;
 };
 inline constexpr std::array<VarInfo, kVarCount> kVarInfo = {{
-    {"signal", Scope::hedger, -1.0, 1.0, "visible alignment (-1 {rival_seat}, +1 {west_seats})"},
-    {"substance", Scope::hedger, -1.0, 1.0, "substantive ties (trade, security, legal approximation)"},
-    {"grievance", Scope::hedger, 0.0, 1.0, "grievance toward the West"},
-    {"accession", Scope::hedger, 0.0, 1.0, "accession progress, i.e. what is at stake"},
-    {"belief", Scope::hedger, 0.0, 1.0, "learned belief that courting {rival_seat} pays"},
-    {"courting", Scope::hedger, 0.0, 1.0, "visible courting of {rival_seat}"},
-    {"conditionality", Scope::hedger, 0.0, 1.0, "western demands toward the state"},
-    {"detente", Scope::patron, 0.0, 1.0, "the patron's reset with the other bloc"},
-    {"capacity", Scope::patron, 0.0, 10.0, "the patron's budget of engagement for the region"},
-    {"attention", Scope::patron, 0.0, 10.0, "the patron's engagement spent above baseline"},
-    {"engagement", Scope::dyad, 0.0, 1.0, "the patron's engagement with the state"},
-    {"trust", Scope::dyad, 0.0, 1.0, "the patron's trust in the state's government"},
+    {"signal", Scope::hedger, -1.0, 1.0, false, "visible alignment (-1 {rival_seat}, +1 {west_seats})"},
+    {"substance", Scope::hedger, -1.0, 1.0, false, "substantive ties (trade, security, legal approximation)"},
+    {"grievance", Scope::hedger, 0.0, 1.0, false, "grievance toward the West"},
+    {"accession", Scope::hedger, 0.0, 1.0, false, "accession progress, i.e. what is at stake"},
+    {"belief", Scope::hedger, 0.0, 1.0, false, "learned belief that courting {rival_seat} pays"},
+    {"courting", Scope::hedger, 0.0, 1.0, false, "visible courting of {rival_seat}"},
+    {"conditionality", Scope::hedger, 0.0, 1.0, false, "western demands toward the state"},
+    {"detente", Scope::patron, 0.0, 1.0, false, "the patron's reset with the other bloc"},
+    {"capacity", Scope::patron, 0.0, 10.0, false, "the patron's budget of engagement for the region"},
+    {"attention", Scope::patron, 0.0, 10.0, false, "the patron's engagement spent above baseline"},
+    {"engagement", Scope::dyad, 0.0, 1.0, false, "the patron's engagement with the state"},
+    {"trust", Scope::dyad, 0.0, 1.0, false, "the patron's trust in the state's government"},
+    {"veto", Scope::dyad, 0.0, 1.0, true, "the patron's veto on the state's accession"},
 }};
 
 inline constexpr int var_index(Var v) {
@@ -115,6 +120,8 @@ struct AgentSpec {
   std::string seat;  ///< seat of government for reports ("toward <seat>"); defaults to the name
   Kind kind = Kind::hedger;
   std::string bloc;  ///< patrons only: the id of their [[bloc]]
+  bool veto_player =
+      false;  ///< patrons only: its consent is needed for accession steps (a `veto` blocks them)
   std::array<double, kVarCount>
       initial{};                   ///< initial (and baseline) value of its hedger or patron variables
   std::vector<DyadInitial> dyads;  ///< hedgers only: initial values of dyad variables
@@ -143,12 +150,14 @@ struct EffectSpec {
 };
 
 /// Who may act in, or be the target of, an event type: an entry of actor_kinds / target_kinds is "hedger",
-/// "patron" (any patron) or a bloc id (the patrons of that bloc).
+/// "patron" (any patron), "veto_player" (a patron whose consent accession needs) or a bloc id (the patrons of
+/// that bloc).
 struct KindSelector {
   bool hedger = false;
   bool any_patron = false;
+  bool veto_player = false;
   std::vector<std::string> blocs;
-  bool may_be_patron() const { return any_patron || !blocs.empty(); }
+  bool may_be_patron() const { return any_patron || veto_player || !blocs.empty(); }
 };
 
 struct EventTypeSpec {
@@ -156,6 +165,12 @@ struct EventTypeSpec {
   std::string description;
   KindSelector actors;
   KindSelector targets;
+  /// Lasting: its changes to held variables (`veto`) hold until the event ends (a scenario's `until` date,
+  /// or a later event's `ends`), then are taken back; its other effects apply once, as any event's.
+  bool lasting = false;
+  /// Needs every veto player's consent: on a target that some patron holds a `veto` on, its effects on the
+  /// target do nothing (an accession step blocked by a veto).
+  bool requires_consent = false;
   std::vector<EffectSpec> effects;
   SourcePos pos;
 };
@@ -184,12 +199,24 @@ struct ParameterOverride {
 
 struct ScenarioEvent {
   Date date;
+  std::string id;  ///< optional: a name other events' `ends` can use
   std::string type;
   std::string actor;
   std::vector<std::string> targets;
   double magnitude = 1.0;
   std::string label;
-  SourcePos pos, type_pos, actor_pos, targets_pos;
+  std::optional<Date> until;      ///< lasting event types only: the day it ends
+  std::vector<std::string> ends;  ///< ids of lasting events this event ends (before its own effects)
+  SourcePos pos, id_pos, type_pos, actor_pos, targets_pos, until_pos, ends_pos;
+};
+
+/// A scenario's `[initial.<agent>]`: starting values (and baselines) that replace the model's.
+struct InitialOverride {
+  std::string agent;
+  Var var = Var::signal;
+  std::string patron;  ///< dyad variables: the patron of the pair
+  double value = 0.0;
+  SourcePos pos, agent_pos;
 };
 
 struct Scenario {
@@ -201,6 +228,7 @@ struct Scenario {
   Date start, end;
   std::uint64_t seed = 0;
   std::vector<ParameterOverride> overrides;
+  std::vector<InitialOverride> initial;
   std::vector<ScenarioEvent> events;
 };
 

@@ -113,6 +113,7 @@ std::vector<std::string> kind_list(const KindSelector& sel) {
   std::vector<std::string> out;
   if (sel.hedger) out.emplace_back("hedger");
   if (sel.any_patron) out.emplace_back("patron");
+  if (sel.veto_player) out.emplace_back("veto_player");
   for (const std::string& b : sel.blocs)
     out.push_back(b);
   return out;
@@ -128,6 +129,7 @@ json agent_list(const CompiledModel& m) {
     if (m.agent_kinds[a] == Kind::patron) {
       agents.back()["bloc"] = m.agent_blocs[a];
       agents.back()["pole"] = m.pole_of(a);
+      agents.back()["veto_player"] = static_cast<bool>(m.agent_veto_players[a]);
     }
   }
   return agents;

@@ -200,6 +200,58 @@ TEST(Engine, CommonRandomNumbersUntilScenariosDiffer) {
             b.value(without, veto_step, Var::grievance, agent_index(without, "MKD")));
 }
 
+TEST(Engine, AVetoHoldsUntilLiftedAndBlocksAccessionStepsMeanwhile) {
+  // Talks for MKD in December are blocked by France's standing veto; lifted by the step of March, which then
+  // applies. Negative control: the same step in December without the veto moves accession.
+  TempDir dir;
+  const std::string veto =
+      "[[event]]\ndate = 2019-10-18\nid = \"veto\"\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
+      "targets = [\"MKD\"]\nlabel = \"veto\"\n";
+  const std::string december =
+      "[[event]]\ndate = 2019-12-10\ntype = \"accession_step\"\nactor = \"EU\"\ntargets = [\"MKD\"]\n"
+      "label = \"blocked talks\"\n";
+  const std::string march =
+      "[[event]]\ndate = 2020-03-25\ntype = \"accession_step\"\nactor = \"EU\"\ntargets = [\"MKD\"]\n"
+      "ends = [\"veto\"]\nlabel = \"talks\"\n";
+  const CompiledModel m = compile_text(dir, veto + december + march);
+  const RunOutput out = run(m, 3, 0, true);
+  const int mkd = agent_index(m, "MKD"), fra = agent_index(m, "FRA");
+  const int veto_row = m.row(Var::veto, fra, mkd), acc = m.row(Var::accession, mkd);
+  const int k_veto = m.events[0].step, k_dec = m.events[1].step, k_mar = m.events[2].step;
+  EXPECT_EQ(out.value(m, k_veto - 1, veto_row), 0.0);
+  for (int k = k_veto; k < k_mar; ++k)
+    ASSERT_EQ(out.value(m, k, veto_row), 1.0) << "step " << k;
+  EXPECT_EQ(out.value(m, k_mar, veto_row), 0.0);  // lifted at the start of March's step
+  EXPECT_EQ(out.value(m, k_dec, acc), out.value(m, k_dec - 1, acc)) << "blocked: no accession progress";
+  EXPECT_GT(out.value(m, k_mar, acc), out.value(m, k_mar - 1, acc)) << "after the lifting, talks open";
+  // The lifting is attributed to the veto event.
+  double lifted = 0.0;
+  for (const AttributionEntry& e : out.attribution)
+    if (e.row == veto_row && e.step == k_mar) lifted += e.delta;
+  EXPECT_EQ(lifted, -1.0);
+
+  TempDir dir2;
+  const CompiledModel free = compile_text(dir2, december);
+  const RunOutput open = run(free, 3, 0, false);
+  const int k = free.events[0].step;
+  EXPECT_GT(open.value(free, k, acc), open.value(free, k - 1, acc)) << "without a veto the step applies";
+}
+
+TEST(Engine, ALastingEventWithoutAnEndHoldsToTheEndAndUntilReleasesOnItsDay) {
+  TempDir dir;
+  const CompiledModel m = compile_text(
+      dir,
+      "[[event]]\ndate = 2019-10-18\ntype = \"accession_veto\"\nactor = \"FRA\"\ntargets = [\"ALB\"]\n"
+      "label = \"veto\"\n[[event]]\ndate = 2019-10-18\ntype = \"accession_veto\"\nactor = \"FRA\"\n"
+      "targets = [\"MKD\"]\nuntil = 2019-12-31\nlabel = \"short veto\"\n");
+  const RunOutput out = run(m, 3, 0, false);
+  const int fra = agent_index(m, "FRA");
+  EXPECT_EQ(out.value(m, m.steps, m.row(Var::veto, fra, agent_index(m, "ALB"))), 1.0);
+  const int mkd = m.row(Var::veto, fra, agent_index(m, "MKD"));
+  EXPECT_EQ(out.value(m, 21, mkd), 1.0);
+  EXPECT_EQ(out.value(m, 22, mkd), 0.0);  // 2019-12-31 falls in step 22
+}
+
 TEST(Engine, SourceNamesAreStable) {
   const CompiledModel m = load_and_compile(testing::source_path("scenarios/veto-2019.toml"));
   EXPECT_EQ(source_name(m, static_cast<int>(Mechanism::hedging)), "mechanism:hedging");

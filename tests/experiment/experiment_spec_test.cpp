@@ -632,7 +632,7 @@ INSTANTIATE_TEST_SUITE_P(
             "unknown_variable", 22, 12,
             "unknown variable 'signl' (did you mean 'signal'?); allowed: 'signal', 'substance', "
             "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'detente', 'capacity', "
-            "'attention', 'engagement', 'trust' or 'gap' (a patron's relation to a hedger as "
+            "'attention', 'engagement', 'trust', 'veto' or 'gap' (a patron's relation to a hedger as "
             "'<variable>@<patron>', e.g. 'engagement@RUS')"},
         BadScenario{
             "date_for_mean", 26, 1,

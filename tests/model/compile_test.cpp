@@ -100,9 +100,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadScenario{"unknown_actor", 13, 9,
                     "unknown agent 'fra' (did you mean 'FRA'?); agents of the model: " + kAllAgents},
         BadScenario{"actor_wrong_kind", 13, 9,
-                    "'RUS' is a patron of bloc 'east', but event type 'accession_veto' allows only 'west' as "
-                    "actor: 'EU' or "
-                    "'FRA'"},
+                    "'RUS' is a patron of bloc 'east', but event type 'accession_veto' allows only "
+                    "'veto_player' as actor: 'FRA'"},
         BadScenario{"target_wrong_kind", 14, 11,
                     "'RUS' is a patron of bloc 'east', but event type 'war_shock' allows only 'hedger' or "
                     "'west' as target: "
@@ -206,8 +205,8 @@ TEST_F(ShippedModel, NineAgentsHedgersFirst) {
 
 TEST_F(ShippedModel, StateLayoutIsVariableMajorWithContiguousDyadsPerPatron) {
   const CompiledModel& m = *veto_;
-  // 7 hedger variables x 6 + 3 patron variables x 3 + 2 dyad variables x 3 x 6.
-  EXPECT_EQ(m.n_rows, 7 * 6 + 3 * 3 + 2 * 18);
+  // 7 hedger variables x 6 + 3 patron variables x 3 + 3 dyad variables x 3 x 6.
+  EXPECT_EQ(m.n_rows, 7 * 6 + 3 * 3 + 3 * 18);
   for (int r = 0; r < m.n_rows; ++r) {
     const Slot& s = m.slots[r];
     if (s.patron >= 0)
@@ -222,10 +221,11 @@ TEST_F(ShippedModel, StateLayoutIsVariableMajorWithContiguousDyadsPerPatron) {
   EXPECT_EQ(m.find_row(srb, "detente"), -1);  // a patron variable, not a hedger's
   EXPECT_EQ(m.find_row(rus, "capacity"), m.row(Var::capacity, rus));
   // A hedger writes its own variables, then each dyad variable for every patron in compiled order.
-  EXPECT_EQ(m.variables_of(srb),
-            (std::vector<std::string>{"signal", "substance", "grievance", "accession", "belief", "courting",
-                                      "conditionality", "engagement@EU", "engagement@FRA", "engagement@RUS",
-                                      "trust@EU", "trust@FRA", "trust@RUS"}));
+  EXPECT_EQ(
+      m.variables_of(srb),
+      (std::vector<std::string>{"signal", "substance", "grievance", "accession", "belief", "courting",
+                                "conditionality", "engagement@EU", "engagement@FRA", "engagement@RUS",
+                                "trust@EU", "trust@FRA", "trust@RUS", "veto@EU", "veto@FRA", "veto@RUS"}));
   EXPECT_EQ(m.variables_of(rus), (std::vector<std::string>{"detente", "capacity", "attention"}));
 }
 
@@ -537,26 +537,34 @@ TEST_F(ShippedModel, OverrideChangesOnlyItsParameter) {
 TEST_F(ShippedModel, BystandersAreEveryOtherHedger) {
   const CompiledModel& m = *veto_;
   const CompiledEvent& veto = event_of_type(m, "accession_veto");  // FRA -> ALB, MKD
-  // The type: target grievance (scaled by accession), target conditionality, bystander grievance (scaled).
+  // The type: the held veto on the target (a pair with the actor), target grievance (scaled by accession),
+  // target conditionality, bystander grievance (scaled).
   const std::vector<EffectSpec>& type = m.spec.event_types[veto.type].effects;
-  ASSERT_EQ(type.size(), 3u);
-  ASSERT_EQ(type[2].party, Party::bystanders);
+  ASSERT_EQ(type.size(), 4u);
+  ASSERT_EQ(type[3].party, Party::bystanders);
   const std::vector<CompiledEffect> fx = effects_of(m, veto);
-  ASSERT_EQ(fx.size(), 2u + 2 + 4);  // two effects on each of 2 targets, one on each of 4 bystanders
+  ASSERT_EQ(fx.size(), 3u * 2 + 4);  // three effects on each of 2 targets, one on each of 4 bystanders
   // Effects in the type's order, each for its parties in order: targets as listed, bystanders in agent order.
   const std::vector<std::pair<std::string, int>> expected = {{"ALB", 0}, {"MKD", 0}, {"ALB", 1}, {"MKD", 1},
-                                                             {"BIH", 2}, {"KOS", 2}, {"MNE", 2}, {"SRB", 2}};
+                                                             {"ALB", 2}, {"MKD", 2}, {"BIH", 3}, {"KOS", 3},
+                                                             {"MNE", 3}, {"SRB", 3}};
+  const int fra = index_of(m, "FRA");
   for (std::size_t i = 0; i < fx.size(); ++i) {
     const EffectSpec& e = type[expected[i].second];
     const int agent = m.slots[fx[i].row].agent;
     EXPECT_EQ(m.agent_ids[agent], expected[i].first) << i;
-    EXPECT_EQ(fx[i].row, m.row(e.variable, agent)) << i;
+    EXPECT_EQ(fx[i].row, e.variable == Var::veto ? m.row(Var::veto, fra, agent) : m.row(e.variable, agent))
+        << i;
     EXPECT_EQ(fx[i].delta, e.delta) << i;  // magnitude 1
     EXPECT_EQ(fx[i].scale_row, e.scale_by ? m.row(*e.scale_by, agent) : -1) << i;
     EXPECT_EQ(fx[i].retention, 1.0) << i;
+    EXPECT_EQ(fx[i].held, e.variable == Var::veto) << i;  // the veto is held while the event lasts
+    EXPECT_EQ(fx[i].consent_of, -1) << i;
   }
-  EXPECT_EQ(fx[4].scale_row, m.row(Var::accession, index_of(m, "BIH")));
-  EXPECT_EQ(fx[2].scale_row, -1);
+  EXPECT_EQ(fx[6].scale_row, m.row(Var::accession, index_of(m, "BIH")));
+  EXPECT_EQ(fx[4].scale_row, -1);
+  EXPECT_EQ(veto.id, "fra-veto-2019");
+  EXPECT_EQ(veto.release_step, event_of_type(m, "accession_step").step);  // lifted by the opening of talks
 }
 
 TEST_F(ShippedModel, BystandersExcludeAHedgerActor) {
@@ -636,9 +644,9 @@ TEST_F(ShippedModel, MagnitudeScalesEveryDelta) {
   const std::vector<CompiledEffect> one = effects_of(once, once.events[0]),
                                     a = effects_of(more, more.events[0]),
                                     z = effects_of(none, none.events[0]);
-  ASSERT_EQ(one.size(), 8u);
-  ASSERT_EQ(a.size(), 8u);
-  ASSERT_EQ(z.size(), 8u);  // a zero magnitude keeps the event and its effects, moving nothing
+  ASSERT_EQ(one.size(), 10u);
+  ASSERT_EQ(a.size(), 10u);
+  ASSERT_EQ(z.size(), 10u);  // a zero magnitude keeps the event and its effects, moving nothing
   for (std::size_t i = 0; i < one.size(); ++i) {
     EXPECT_NE(one[i].delta, 0.0) << i;
     EXPECT_DOUBLE_EQ(a[i].delta, 2.5 * one[i].delta) << i;

@@ -83,13 +83,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadScenario{
             "unknown_top_level_key", 10, 3,
             "unknown key 'evnt' in the scenario file (did you mean 'event'?); allowed keys: 'scenario', "
-            "'parameters' or 'event'"},
+            "'parameters', 'initial' or 'event'"},
         BadScenario{"unknown_scenario_key", 8, 1,
                     "unknown key 'sede' in [scenario] (did you mean 'seed'?); allowed keys: 'name', 'title', "
                     "'model', 'start', 'end' or 'seed'"},
         BadScenario{"unknown_event_key", 15, 1,
                     "unknown key 'magnitud' in [[event]] (did you mean 'magnitude'?); allowed keys: 'date', "
-                    "'type', 'actor', 'targets', 'magnitude' or 'label'"},
+                    "'id', 'type', 'actor', 'targets', 'magnitude', 'label', 'until' or 'ends'"},
         BadScenario{"missing_seed", 2, 1, "[scenario] is missing the required key 'seed'"},
         BadScenario{"missing_label", 10, 1, "[[event]] is missing the required key 'label'"},
         BadScenario{"magnitude_string", 15, 13, "'magnitude' in [[event]] must be a number, got a string"},
@@ -278,17 +278,24 @@ TEST(LoadModel, ShippedModel) {
 
   const EventTypeSpec* veto = m.find_event_type("accession_veto");
   ASSERT_NE(veto, nullptr);
-  EXPECT_EQ(veto->actors.blocs, std::vector<std::string>{"west"});
+  EXPECT_TRUE(veto->actors.veto_player);
+  EXPECT_TRUE(veto->actors.blocs.empty());
   EXPECT_FALSE(veto->actors.hedger);
   EXPECT_TRUE(veto->targets.hedger);
   EXPECT_FALSE(veto->targets.may_be_patron());
-  ASSERT_EQ(veto->effects.size(), 3u);
-  EXPECT_EQ(veto->effects[2].party, Party::bystanders);
-  EXPECT_EQ(veto->effects[2].variable, Var::grievance);
-  EXPECT_EQ(veto->effects[2].delta, 0.35);
-  EXPECT_EQ(veto->effects[2].scale_by, Var::accession);
-  EXPECT_FALSE(veto->effects[1].scale_by.has_value());
-  EXPECT_EQ(veto->effects[1].half_life_days, 0.0);
+  EXPECT_TRUE(veto->lasting);
+  EXPECT_FALSE(veto->requires_consent);
+  EXPECT_TRUE(m.find_event_type("accession_step")->requires_consent);
+  EXPECT_TRUE(m.find_agent("FRA")->veto_player);
+  EXPECT_FALSE(m.find_agent("EU")->veto_player);
+  ASSERT_EQ(veto->effects.size(), 4u);
+  EXPECT_EQ(veto->effects[0].variable, Var::veto);
+  EXPECT_EQ(veto->effects[3].party, Party::bystanders);
+  EXPECT_EQ(veto->effects[3].variable, Var::grievance);
+  EXPECT_EQ(veto->effects[3].delta, 0.35);
+  EXPECT_EQ(veto->effects[3].scale_by, Var::accession);
+  EXPECT_FALSE(veto->effects[2].scale_by.has_value());
+  EXPECT_EQ(veto->effects[2].half_life_days, 0.0);
   const EventTypeSpec* visit = m.find_event_type("state_visit");
   ASSERT_NE(visit, nullptr);
   EXPECT_EQ(visit->effects[0].half_life_days, 60.0);
@@ -397,7 +404,7 @@ TEST_F(ModelDefect, UnknownAgentKey) {
       std::string(load_error().what()),
       where("agents.toml", "susceptibilty = 0.25") +
           "unknown key 'susceptibilty' in [[agent]] (did you mean 'susceptibility'?); allowed keys: 'id', "
-          "'name', 'seat', 'kind', 'bloc', 'initial' or 'susceptibility'");
+          "'name', 'seat', 'kind', 'bloc', 'veto_player', 'initial' or 'susceptibility'");
 }
 
 TEST_F(ModelDefect, MissingAgentKind) {
@@ -437,6 +444,35 @@ TEST_F(ModelDefect, BlocOfAHedger) {
           "remove the key");
 }
 
+TEST_F(ModelDefect, VetoPlayerOnAHedger) {
+  patch("agents.toml", "kind = \"hedger\"\nsusceptibility = 0.25",
+        "kind = \"hedger\"\nveto_player = true\n"
+        "susceptibility = 0.25");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("agents.toml", "veto_player = true\nsusceptibility") +
+          "'veto_player' applies only to 'patron' agents; 'ALB' is a 'hedger', which stands between the "
+          "blocs: remove the key");
+}
+
+TEST_F(ModelDefect, InitialVetoOfAHedger) {
+  patch("agents.toml", "trust = { RUS = 0.90 }", "trust = { RUS = 0.90 }, veto = { FRA = 1 }");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("agents.toml", "veto = { FRA") +
+          "a 'veto' is set by a lasting event (e.g. 'accession_veto'), so that an event can lift it; remove "
+          "the key and add the event on the scenario's start date");
+}
+
+TEST_F(ModelDefect, ConsentWithoutHedgerTargets) {
+  patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"east\"]",
+        "actor_kinds = [\"west\"]\ntarget_kinds = [\"east\"]\nrequires_consent = true");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("events.toml", "target_kinds = [\"east\"]\nrequires_consent = true", 24) +
+                "'requires_consent' needs hedger targets (the veto players' consent concerns a hedger's "
+                "accession); 'target_kinds' of 'reset_with_rival' has no 'hedger'");
+}
+
 TEST_F(ModelDefect, BlocsMustBeTwoWithOppositePoles) {
   patch("agents.toml", "id = \"east\"\nname = \"Russia\"\npole = -1",
         "id = \"east\"\nname = \"Russia\"\npole = 1");
@@ -468,10 +504,12 @@ TEST_F(ModelDefect, DyadInitialOfAnUnknownPatron) {
 TEST_F(ModelDefect, UnknownKindInEventType) {
   patch("events.toml", "actor_kinds = [\"west\"]\ntarget_kinds = [\"east\"]",
         "actor_kinds = [\"wset\"]\ntarget_kinds = [\"east\"]");
-  EXPECT_EQ(std::string(load_error().what()),
-            where("events.toml", "actor_kinds = [\"wset\"]", 14) +
-                "unknown kind 'wset' in 'actor_kinds' (did you mean 'west'?); allowed: 'hedger', 'patron', "
-                "'west' or 'east' (a bloc id stands for the patrons of that bloc)");
+  EXPECT_EQ(
+      std::string(load_error().what()),
+      where("events.toml", "actor_kinds = [\"wset\"]", 14) +
+          "unknown kind 'wset' in 'actor_kinds' (did you mean 'west'?); allowed: 'hedger', 'patron', "
+          "'veto_player', 'west' or 'east' (a bloc id stands for the patrons of that bloc, 'veto_player' "
+          "for the patrons with veto_player = true)");
 }
 
 TEST_F(ModelDefect, HedgerOnlyKeyOnAPatron) {
@@ -665,7 +703,7 @@ TEST_F(ModelDefect, EventTypeUnknownVariable) {
             where("events.toml", "\"grievence\"") +
                 "unknown variable 'grievence' (did you mean 'grievance'?); allowed: 'signal', 'substance', "
                 "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'detente', 'capacity', "
-                "'attention', 'engagement' or 'trust'");
+                "'attention', 'engagement', 'trust' or 'veto'");
 }
 
 TEST_F(ModelDefect, EventTypeUnknownParty) {
@@ -693,7 +731,7 @@ TEST_F(ModelDefect, EffectOnAVariableBystandersCanNeverCarry) {
       where("events.toml", "variable = \"detente\"\n  delta = 0.35", 11) +
           "the bystanders of this event type can never carry 'detente', a patron variable; allowed here: "
           "'signal', 'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality', "
-          "'engagement' or 'trust'");
+          "'engagement', 'trust' or 'veto'");
 }
 
 TEST_F(ModelDefect, ScaleByAVariableOfAnotherKind) {

@@ -105,7 +105,7 @@ TEST_F(ServeTest, ModelListsTheSixHedgersEventTypesAndParameters) {
     if (t["name"] == "accession_veto") {
       veto = true;
       EXPECT_FALSE(t["description"].get<std::string>().empty());
-      EXPECT_EQ(t["actor_kinds"], json({"west"}));
+      EXPECT_EQ(t["actor_kinds"], json({"veto_player"}));
     }
   EXPECT_TRUE(veto);
   bool budget = false;
@@ -189,7 +189,7 @@ TEST_F(ServeTest, UnknownAgentAndWrongKindGetTheLoadersMessages) {
   ev["targets"] = {"MNE"};
   ev["actor"] = "FRA";
   EXPECT_NE(run_error(with_events(kVeto, {ev}))
-                .find("'FRA' is a patron of bloc 'west', but event type 'arms_offer'"),
+                .find("'FRA' is a veto player of bloc 'west', but event type 'arms_offer'"),
             std::string::npos);
 }
 
@@ -332,7 +332,7 @@ TEST_F(ServeTest, ModelGivesSeatsAndTheVariablesWithTheirMeanings) {
       EXPECT_EQ(a["seat"], "Moscow");
     }
   // A hedger's 7 variables and its 2 relations to each of 3 patrons, then the patrons' 3 variables.
-  ASSERT_EQ(m["variables"].size(), 7u + 2 * 3 + 3);
+  ASSERT_EQ(m["variables"].size(), 7u + 3 * 3 + 3);
   const json& engagement = m["variables"][9];
   EXPECT_EQ(engagement["name"], "engagement@RUS");
   EXPECT_EQ(engagement["kind"], "hedger");

@@ -186,7 +186,7 @@ test('the page loads, lists the shipped scenarios and draws the default one', as
   const others = model.variables.filter((v) => v.kind === 'hedger' && !['signal', 'substance'].includes(v.name));
   assert.deepEqual(others.map((v) => v.name).sort(),
     ['accession', 'belief', 'conditionality', 'courting', 'engagement@EU', 'engagement@FRA', 'engagement@RUS',
-      'grievance', 'trust@EU', 'trust@FRA', 'trust@RUS']);
+      'grievance', 'trust@EU', 'trust@FRA', 'trust@RUS', 'veto@EU', 'veto@FRA', 'veto@RUS']);
   const picker = await page.$$eval('#more-variable option', (os) => os.map((o) => [o.value, o.textContent]));
   assert.deepEqual(picker, others.map((v) => [v.name, v.meaning]));
   assert.equal(await page.inputValue('#more-variable'), 'courting');
@@ -250,7 +250,7 @@ test('no-veto-2019: firing a veto by FRA at MKD and ALB makes a branch that depa
   await page.selectOption('#event-type', 'accession_veto');
   assert.match(await text('#event-description'), /blocks the opening of accession talks/);
   const actors = await page.$$eval('#event-actor option', (os) => os.map((o) => o.value));
-  assert.deepEqual(actors, ['EU', 'FRA'], 'only western patrons may veto');
+  assert.deepEqual(actors, ['FRA'], 'only veto players may veto');
   const targets = await page.$$eval('#event-targets input', (is) => is.map((i) => i.value));
   assert.deepEqual(targets, ['ALB', 'BIH', 'KOS', 'MNE', 'MKD', 'SRB'], 'only hedgers can be vetoed');
   const dates = await page.evaluate(() => window.hedgesim.run.dates);
