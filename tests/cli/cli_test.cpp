@@ -46,7 +46,8 @@ std::string scenario_text(const std::string& events, const std::string& extra_he
 }
 
 TEST(Cli, ValidateAcceptsTheShippedScenarios) {
-  for (const char* s : {"veto-2019.toml", "no-veto-2019.toml", "france-strategy-2019-2025.toml"}) {
+  for (const char* s : {"veto-2019.toml", "no-veto-2019.toml", "france-strategy-2019-2025.toml",
+                        "wb12-bulgarian-veto-2020-2022.toml"}) {
     const Result r = hedgesim("validate " + source_path(std::string("scenarios/") + s));
     EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(r.out.rfind("ok: scenario", 0), 0u) << r.out;

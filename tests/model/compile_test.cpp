@@ -345,7 +345,10 @@ TEST(Rates, HalfLifeFormula) {
 
 TEST(ShippedScenarios, EachCompilesWithEventsSortedAndInTheirSteps) {
   const std::map<std::string, std::size_t> documented = {
-      {"veto-2019", 14}, {"no-veto-2019", 13}, {"france-strategy-2019-2025", 41}};  // docs/scenario-format.md
+      {"veto-2019", 14},
+      {"no-veto-2019", 13},
+      {"france-strategy-2019-2025", 41},
+      {"wb12-bulgarian-veto-2020-2022", 8}};  // docs/scenario-format.md
   int files = 0;
   for (const auto& entry : fs::directory_iterator(kSource + "/scenarios")) {
     if (entry.path().extension() != ".toml") continue;
