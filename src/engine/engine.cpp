@@ -221,6 +221,11 @@ int batch_width(int count) {
   return (std::max(count, 1) + lanes - 1) / lanes * lanes;
 }
 
+/// start_from: replicate r begins where replicate r of the prior scenario's run (under its own seed) ended.
+/// Held variables are not carried over (no event here holds them, so nothing could lift them); they start
+/// from the baseline. Declared in this file only: init_batch is its one caller, and it calls init_batch.
+void start_from_prior(const CompiledModel& m, std::uint64_t first_run, int count, Batch& b, Workspace& ws);
+
 std::string source_name(const CompiledModel& m, int source) {
   if (source < kMechanismCount) return "mechanism:" + std::string(kMechanismInfo[source].name);
   if (source == kBoundsSource) return "bounds";
@@ -235,6 +240,7 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   b.width = w;
   ws.x0 = broadcast_initial(m, w);
   b.x = ws.x0;
+  if (m.prior) start_from_prior(m, first_run, count, b, ws);
   b.c_prev = rows(b.x, m, Var::conditionality);
   b.pulses.clear();
   b.pulses.reserve(static_cast<std::size_t>(m.transient_effects));
@@ -297,6 +303,20 @@ std::vector<RunOutput> run_batch(const CompiledModel& m, std::uint64_t seed, std
 
 RunOutput run(const CompiledModel& m, std::uint64_t seed, std::uint64_t run_index, bool record_attribution) {
   return std::move(run_batch(m, seed, run_index, 1, record_attribution).front());
+}
+
+void start_from_prior(const CompiledModel& m, std::uint64_t first_run, int count, Batch& b, Workspace& ws) {
+  Batch pb;
+  Workspace pw;
+  const CompiledModel& prior = *m.prior;
+  init_batch(prior, prior.scenario.seed, first_run, count, pb, pw);
+  for (int k = 1; k <= prior.steps; ++k)
+    step(prior, k, pb, pw, nullptr);
+  b.x = pb.x;
+  for (int v = 0; v < kVarCount; ++v)
+    if (kVarInfo[v].held)
+      for (int r = m.offset[v]; r < m.offset[v] + m.rows_of(static_cast<Var>(v)); ++r)
+        b.x.row(r) = ws.x0.row(r);
 }
 
 }  // namespace hedgesim

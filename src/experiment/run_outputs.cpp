@@ -97,6 +97,14 @@ std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& ru
   j["scenario_name"] = m.scenario.name;
   j["scenario_title"] = m.scenario.title;
   j["scenario_sha256"] = io::sha256_file(m.scenario.file);
+  // A scenario that starts from another's end state depends on that scenario's file (and its own chain).
+  nlohmann::ordered_json chain = nlohmann::ordered_json::array();
+  for (const CompiledModel* p = m.prior.get(); p != nullptr; p = p->prior.get())
+    chain.push_back({{"scenario", p->scenario.file},
+                     {"scenario_sha256", io::sha256_file(p->scenario.file)},
+                     {"seed", p->scenario.seed},
+                     {"model_sha256", io::sha256_files(p->spec.files)}});
+  if (!chain.empty()) j["start_from"] = chain;
   j["model_dir"] = m.spec.dir;
   j["model_name"] = m.spec.name;
   j["model_sha256"] = io::sha256_files(m.spec.files);

@@ -375,6 +375,42 @@ std::vector<std::string> CompiledModel::variables_of(int agent) const {
   return out;
 }
 
+/// start_from: the prior scenario compiled against its own model, which must have this model's state layout
+/// (same agents in the same order); chains longer than kMaxStartFromChain, or that loop, are refused.
+constexpr int kMaxStartFromChain = 16;
+
+static void compile_prior(CompiledModel& m, std::vector<std::string>& chain) {
+  const Scenario& sc = m.scenario;
+  if (sc.start_from.empty()) return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string key = fs::weakly_canonical(sc.start_from, ec).string();
+  if (std::find(chain.begin(), chain.end(), key) != chain.end())
+    throw InputError(sc.start_from_pos,
+                     "'start_from' = '" + sc.start_from +
+                         "' leads back to a scenario already in the chain; a scenario cannot "
+                         "start from itself, directly or through others");
+  if (static_cast<int>(chain.size()) >= kMaxStartFromChain)
+    throw InputError(sc.start_from_pos,
+                     "'start_from' chains more than " + std::to_string(kMaxStartFromChain) +
+                         " scenarios; allowed: at most " + std::to_string(kMaxStartFromChain));
+  chain.push_back(key);
+  const Scenario prior_sc = load_scenario(sc.start_from);
+  const ModelSpec prior_spec = load_model(prior_sc.model_dir, prior_sc.model_pos);
+  auto prior = std::make_shared<CompiledModel>(compile(prior_spec, prior_sc));
+  compile_prior(*prior, chain);
+  if (prior->agent_ids != m.agent_ids || prior->n_rows != m.n_rows)
+    throw InputError(sc.start_from_pos, "'start_from' = '" + sc.start_from + "' runs a model with agents " +
+                                            join_quoted(prior->agent_ids) +
+                                            ", but this scenario's model has " + join_quoted(m.agent_ids) +
+                                            "; a scenario can only start from a run of the same agents");
+  if (sc.start < prior_sc.end)
+    throw InputError(sc.start_from_pos, "this scenario starts on " + format_date(sc.start) + ", before '" +
+                                            sc.start_from + "' ends (" + format_date(prior_sc.end) +
+                                            "); it must start on or after that end");
+  m.prior = std::move(prior);
+}
+
 CompiledModel compile(const ModelSpec& spec, const Scenario& scenario) {
   CompiledModel m;
   m.spec = spec;
@@ -385,6 +421,11 @@ CompiledModel compile(const ModelSpec& spec, const Scenario& scenario) {
   order_agents(spec, m);
   fill_agent_arrays(spec, m);
   apply_initial_overrides(scenario, m);
+  if (!scenario.start_from.empty()) {
+    std::error_code ec;
+    std::vector<std::string> chain = {std::filesystem::weakly_canonical(scenario.file, ec).string()};
+    compile_prior(m, chain);
+  }
   m.steps = (scenario.end.days - scenario.start.days) / m.params.step_days + 1;
   compile_events(spec, m);
   return m;

@@ -6,6 +6,7 @@
 #include <Eigen/Dense>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -114,6 +115,10 @@ struct CompiledModel {
       W;  ///< n_hedgers x n_hedgers, row-stochastic (rows of hedgers with susceptibility 0 may be 0)
   Eigen::ArrayXd initial;         ///< per row: the initial state, which is also each row's baseline
   Eigen::ArrayXd susceptibility;  ///< per hedger
+
+  /// `start_from`: the scenario whose run's end state (replicate r of it, under its own seed) is the starting
+  /// state of replicate r here; its held variables (vetoes) are not carried over. Null if none.
+  std::shared_ptr<const CompiledModel> prior;
 
   int steps = 0;                      ///< number of steps; the run records steps + 1 states (0 = initial)
   std::vector<CompiledEvent> events;  ///< sorted by step, then scenario order

@@ -520,7 +520,7 @@ Scenario load_scenario(const std::string& path) {
   Scenario s;
   s.file = path;
   TableReader head(path, r.subtable("scenario"), "[scenario]");
-  head.allow_only({"name", "title", "model", "start", "end", "seed"});
+  head.allow_only({"name", "title", "model", "start", "end", "seed", "start_from"});
   s.name = head.string("name");
   s.title = head.string("title");
   const std::string model = head.string("model");
@@ -532,6 +532,10 @@ Scenario load_scenario(const std::string& path) {
     throw InputError(head.pos("end"),
                      "end " + format_date(s.end) + " must come after start " + format_date(s.start));
   s.seed = static_cast<std::uint64_t>(head.integer("seed", 0, INT64_MAX));
+  if (head.has("start_from")) {
+    s.start_from = (fs::path(path).parent_path() / head.string("start_from")).lexically_normal().string();
+    s.start_from_pos = head.pos("start_from");
+  }
   if (r.has("parameters")) {
     TableReader params(path, r.subtable("parameters"), "[parameters]");
     for (auto&& [key, node] : params.table())

@@ -225,6 +225,10 @@ struct Scenario {
   std::string title;
   std::string model_dir;  ///< resolved relative to the scenario file
   SourcePos model_pos;
+  /// Optional: another scenario (resolved relative to this file) whose run's end state, replicate by
+  /// replicate, is this scenario's starting state; "" if none.
+  std::string start_from;
+  SourcePos start_from_pos;
   Date start, end;
   std::uint64_t seed = 0;
   std::vector<ParameterOverride> overrides;

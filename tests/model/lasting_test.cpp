@@ -132,5 +132,51 @@ TEST(Initial, CompileErrorsNameTheAgentAndWhatItCarries) {
       "'RUS'");
 }
 
+// ---- start_from ------------------------------------------------------------------------------------------
+
+std::string scenario_text(const std::string& name, const std::string& model, const std::string& start,
+                          const std::string& end, const std::string& extra = "") {
+  return "[scenario]\nname = \"" + name + "\"\ntitle = \"t\"\nmodel = \"" + model + "\"\nstart = " + start +
+         "\nend = " + end + "\nseed = 5\n" + extra;
+}
+
+TEST(StartFrom, ThePriorIsCompiledAndChecked) {
+  TempDir dir;
+  const std::string model = testing::source_path("model");
+  dir.write("first.toml", scenario_text("first", model, "2019-08-01", "2020-06-30", kVeto));
+  const CompiledModel m =
+      load_and_compile(dir.write("second.toml", scenario_text("second", model, "2020-07-01", "2021-06-30",
+                                                              "start_from = \"first.toml\"\n")));
+  ASSERT_NE(m.prior, nullptr);
+  EXPECT_EQ(m.prior->scenario.name, "first");
+  EXPECT_EQ(m.prior->events.size(), 1u);
+}
+
+TEST(StartFrom, ErrorsNameTheProblem) {
+  TempDir dir;
+  const std::string model = testing::source_path("model");
+  auto message = [&](const std::string& path) {
+    return testing::input_error_of([&] { load_and_compile(path); }).detail();
+  };
+  const std::string self = dir.write(
+      "self.toml", scenario_text("self", model, "2019-08-01", "2020-06-30", "start_from = \"self.toml\"\n"));
+  EXPECT_EQ(message(self),
+            "'start_from' = '" + dir.file("self.toml") +
+                "' leads back to a scenario already in the chain; a scenario cannot start from "
+                "itself, directly or through others");
+  dir.write("first.toml", scenario_text("first", model, "2019-08-01", "2020-06-30"));
+  const std::string early = dir.write("early.toml", scenario_text("early", model, "2020-01-01", "2020-12-31",
+                                                                  "start_from = \"first.toml\"\n"));
+  EXPECT_EQ(message(early), "this scenario starts on 2020-01-01, before '" + dir.file("first.toml") +
+                                "' ends (2020-06-30); it must start on or after that end");
+  const std::string other =
+      dir.write("other.toml", scenario_text("other", testing::source_path("model/extended"), "2020-07-01",
+                                            "2020-12-31", "start_from = \"first.toml\"\n"));
+  EXPECT_EQ(message(other).rfind(
+                "'start_from' = '" + dir.file("first.toml") + "' runs a model with agents 'ALB'", 0),
+            0u)
+      << message(other);
+}
+
 }  // namespace
 }  // namespace hedgesim

@@ -86,7 +86,7 @@ INSTANTIATE_TEST_SUITE_P(
             "'parameters', 'initial' or 'event'"},
         BadScenario{"unknown_scenario_key", 8, 1,
                     "unknown key 'sede' in [scenario] (did you mean 'seed'?); allowed keys: 'name', 'title', "
-                    "'model', 'start', 'end' or 'seed'"},
+                    "'model', 'start', 'end', 'seed' or 'start_from'"},
         BadScenario{"unknown_event_key", 15, 1,
                     "unknown key 'magnitud' in [[event]] (did you mean 'magnitude'?); allowed keys: 'date', "
                     "'id', 'type', 'actor', 'targets', 'magnitude', 'label', 'until' or 'ends'"},
