@@ -12,12 +12,19 @@
 //   BM_Sweep/points/threads         the sweep runner: an LHS design over two parameters, 20 replicates per
 //                                   point, 3 metrics streamed, every chunk appended to an fsync'd journal
 //                                   (wall time; the rate is the total over the threads)
+//   BM_StepScaling/model            64 replicates stepped to the end on models of growing size: the default
+//                                   (9 agents), model/extended (12), and two generated models of 100 agents,
+//                                   one of 90 hedgers and 10 patrons and one of 10 hedgers and 90 patrons,
+//                                   so that the cost of the hedger terms (W: n^2) and of the pair terms
+//                                   (patrons x hedgers) can be told apart; counters: ns per step per
+//                                   replicate
 //
 // The figures, and how they compare with the shared reference kernel, are in docs/performance.md.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -26,6 +33,7 @@
 #include "experiment/runner.hpp"
 #include "experiment/sweep.hpp"
 #include "model/compiled_model.hpp"
+#include "model/load.hpp"
 
 namespace {
 
@@ -91,6 +99,86 @@ void BM_BatchStepping(benchmark::State& state) {
   set_rate(state, n);
 }
 BENCHMARK(BM_BatchStepping)->ArgName("width")->Arg(1)->Arg(8)->Arg(20)->Arg(64)->Arg(256)->Arg(1024);
+
+/// A generated model of `hedgers` hedgers and `patrons` patrons (the first half western, the first western
+/// patron a veto player), each hedger listening to its four ring neighbours, with the shipped parameters and
+/// event types, and a scenario over veto-2019's window with a veto, a summit and a courting gesture. Written
+/// once into a directory under the system's temporary directory.
+std::string generated_scenario(int hedgers, int patrons) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() /
+                       ("hedgesim-bench-" + std::to_string(hedgers) + "x" + std::to_string(patrons));
+  fs::create_directories(dir / "model");
+  const fs::path shipped = fs::path(HEDGESIM_SOURCE_DIR) / "model";
+  for (const char* f : {"parameters.toml", "events.toml"})
+    fs::copy_file(shipped / f, dir / "model" / f, fs::copy_options::overwrite_existing);
+  auto h = [](int i) { return "H" + std::to_string(i); };
+  auto p = [](int i) { return "P" + std::to_string(i); };
+  const int west = patrons / 2;
+  std::ofstream agents(dir / "model" / "agents.toml");
+  agents << "[[bloc]]\nid = \"west\"\npole = 1\n[[bloc]]\nid = \"east\"\npole = -1\n";
+  for (int i = 0; i < hedgers; ++i) {
+    agents << "[[agent]]\nid = \"" << h(i) << "\"\nkind = \"hedger\"\nsusceptibility = 0.3\n"
+           << "initial = { signal = " << (i % 2 ? 0.5 : -0.1) << ", substance = 0.5, accession = 0.3, "
+           << "belief = 0.5, conditionality = 0.5, engagement = { " << p(patrons - 1)
+           << " = 0.1 }, trust = { " << p(patrons - 1) << " = 0.6 } }\n";
+  }
+  for (int j = 0; j < patrons; ++j)
+    agents << "[[agent]]\nid = \"" << p(j) << "\"\nkind = \"patron\"\nbloc = \""
+           << (j < west ? "west" : "east") << "\"\n"
+           << (j == 0 ? "veto_player = true\n" : "") << "initial = { capacity = " << (j < west ? 0.0 : 0.6)
+           << " }\n";
+  std::ofstream influence(dir / "model" / "influence.toml");
+  for (int i = 0; i < hedgers; ++i) {
+    influence << "[influence." << h(i) << "]\n";
+    for (int d : {1, 2, hedgers - 1, hedgers - 2})
+      influence << h((i + d) % hedgers) << " = 0.25\n";
+  }
+  std::ofstream scenario(dir / "scenario.toml");
+  scenario << "[scenario]\nname = \"generated\"\ntitle = \"generated\"\nmodel = \"model\"\n"
+           << "start = 2019-08-01\nend = 2020-06-30\nseed = 1\n"
+           << "[[event]]\ndate = 2019-10-18\ntype = \"accession_veto\"\nactor = \"" << p(0)
+           << "\"\ntargets = [\"" << h(0) << "\", \"" << h(1) << "\"]\nlabel = \"veto\"\n"
+           << "[[event]]\ndate = 2019-10-20\ntype = \"rival_summit\"\nactor = \"" << p(patrons - 1)
+           << "\"\ntargets = [\"" << h(2) << "\"]\nlabel = \"summit\"\n"
+           << "[[event]]\ndate = 2019-11-14\ntype = \"courting_gesture\"\nactor = \"" << h(3)
+           << "\"\ntargets = [\"" << p(patrons - 1) << "\"]\nlabel = \"gesture\"\n";
+  return (dir / "scenario.toml").string();
+}
+
+const CompiledModel& scaling_model(int which) {
+  static const CompiledModel models[] = {
+      hedgesim::load_and_compile(std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/veto-2019.toml"),
+      hedgesim::load_and_compile(std::string(HEDGESIM_SOURCE_DIR) +
+                                 "/scenarios/wb12-bulgarian-veto-2020-2022.toml"),
+      hedgesim::load_and_compile(generated_scenario(90, 10)),
+      hedgesim::load_and_compile(generated_scenario(10, 90)),
+  };
+  return models[which];
+}
+
+void BM_StepScaling(benchmark::State& state) {
+  const CompiledModel& m = scaling_model(static_cast<int>(state.range(0)));
+  constexpr int kWidth = 64;
+  std::uint64_t first = 0;
+  hedgesim::Batch b;
+  hedgesim::Workspace ws;
+  for (auto _ : state) {
+    hedgesim::init_batch(m, kSeed, first, kWidth, b, ws);
+    for (int k = 1; k <= m.steps; ++k)
+      hedgesim::step(m, k, b, ws, nullptr);
+    benchmark::DoNotOptimize(b.x.data());
+    first += kWidth;
+  }
+  const double steps = static_cast<double>(state.iterations()) * kWidth * m.steps;
+  state.counters["agents"] = m.n_agents;
+  state.counters["rows"] = m.n_rows;
+  state.counters["agent_steps_per_s"] = benchmark::Counter(steps * m.n_agents, benchmark::Counter::kIsRate);
+  // kIsRate | kInvert reports time / value: with value = steps / 1e9, nanoseconds per step (per replicate).
+  state.counters["ns_per_step"] =
+      benchmark::Counter(steps / 1e9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_StepScaling)->ArgName("model")->DenseRange(0, 3);
 
 void BM_EnsembleThreads(benchmark::State& state) {
   const CompiledModel& m = model();

@@ -47,6 +47,15 @@ extern "C" void on_stop_signal(int sig) {
   std::signal(sig, SIG_DFL);
 }
 
+/// A seed is an unsigned 64-bit number; CLI11 would read "-1" as 2^64 - 1 without a word.
+const CLI::Validator kSeedCheck(
+    [](std::string& text) -> std::string {
+      if (text.find('-') != std::string::npos)
+        return "a seed must be a whole number from 0 to 2^64 - 1, got " + text;
+      return {};
+    },
+    "SEED >= 0", "seed");
+
 /// A progress bar only on a terminal, unless --quiet, and only for work worth watching.
 bool show_progress(bool quiet, std::int64_t runs) {
   return !quiet && runs >= 64 && io::ProgressBar::stderr_is_terminal();
@@ -431,7 +440,8 @@ int cli_main(int argc, char** argv) {
       app.add_subcommand("run", "Simulate a scenario and write trajectory, events, attribution, meta");
   run->add_option("scenario", run_args.scenario, "Scenario file (TOML), e.g. scenarios/veto-2019.toml")
       ->required();
-  run->add_option("--seed", run_args.seed, "Random seed (default: the scenario's seed)");
+  run->add_option("--seed", run_args.seed, "Random seed, 0 or more (default: the scenario's seed)")
+      ->check(kSeedCheck);
   run->add_option(
          "--replicates,-r", run_args.replicates,
          "Number of runs; replicate r uses random stream (seed, r). With more than one, bands.csv holds "
@@ -455,7 +465,8 @@ int cli_main(int argc, char** argv) {
       ->required();
   report_cmd->add_option("--out,-o", report_out,
                          "The page to write (default: out/<scenario name>-report.html)");
-  report_cmd->add_option("--seed", report_args.seed, "Random seed (default: the scenario's seed)");
+  report_cmd->add_option("--seed", report_args.seed, "Random seed, 0 or more (default: the scenario's seed)")
+      ->check(kSeedCheck);
   report_cmd
       ->add_option("--replicates,-r", report_args.replicates,
                    "Runs behind the page: the figure shows their mean and 5-95 % band, the explanations "
@@ -576,7 +587,8 @@ Formats: docs/experiment-format.md, docs/output-format.md.)");
   compare_cmd->add_option("--replicates,-r", cmp.replicates, "Paired replicates")
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));
-  compare_cmd->add_option("--seed", cmp.seed, "Random seed (default: scenario A's seed)");
+  compare_cmd->add_option("--seed", cmp.seed, "Random seed, 0 or more (default: scenario A's seed)")
+      ->check(kSeedCheck);
   compare_cmd->add_option(
       "--metrics,-m", cmp.metrics,
       "A file with [[metrics]] tables (an experiment file; see docs/experiment-format.md). "
@@ -700,5 +712,16 @@ int main(int argc, char** argv) {
 #ifdef HEDGESIM_WITH_MPI
   if (mpi::launched_by_mpi()) return main_under_mpi(argc, argv);
 #endif
-  return cli_main(argc, argv);
+  // Whatever escapes the commands (input errors are handled inside) becomes one line and exit 3, never an
+  // abort: out of memory says what to do about it.
+  try {
+    return cli_main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr
+        << "hedgesim: out of memory; use fewer replicates (-r), a shorter window or a longer step_days, "
+           "or run a sweep, which streams its metrics instead of keeping trajectories\n";
+  } catch (const std::exception& e) {
+    std::cerr << "hedgesim: " << e.what() << "\n";
+  }
+  return 3;
 }

@@ -47,11 +47,36 @@ SourcePos pos_of(const std::string& file, const toml::source_region& r) {
   return {file, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
 }
 
+/// What a path that is not a regular file is, for messages: a directory, a named pipe, a device ...
+static std::string not_a_file(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status link = fs::symlink_status(path, ec);
+  if (ec || !fs::exists(link)) return "no such file";
+  const fs::file_status target = fs::status(path, ec);
+  if (fs::is_symlink(link) && (ec || !fs::exists(target)))
+    return "a symbolic link that leads nowhere (or loops)";
+  switch (target.type()) {
+    case fs::file_type::directory:
+      return "it is a directory";
+    case fs::file_type::fifo:
+      return "it is a named pipe (FIFO), not a file";
+    case fs::file_type::character:
+    case fs::file_type::block:
+      return "it is a device, not a file";
+    case fs::file_type::socket:
+      return "it is a socket, not a file";
+    default:
+      return "not a regular file";
+  }
+}
+
 toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     const SourcePos at = referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from;
-    throw InputError(at, "cannot read " + std::string(what) + " '" + path + "': no such file");
+    const std::string why = not_a_file(path);
+    throw InputError(at, "cannot read " + std::string(what) + " '" + path + "': " + why +
+                             (why == "no such file" ? "" : "; give a TOML file"));
   }
   try {
     return toml::parse_file(path);

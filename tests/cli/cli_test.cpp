@@ -3,6 +3,7 @@
 // `run` at a fixed seed (compared number by number to 1e-9, text exactly; regenerate with
 // HEDGESIM_UPDATE_GOLDEN=1 after an intended model change, and say why in the commit).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -64,6 +65,37 @@ TEST(Cli, UnknownEventTypeExitsTwoWithPositionAndSuggestion) {
   EXPECT_EQ(r.out.rfind(f + ":10:8: unknown event type 'acession_veto' (did you mean 'accession_veto'?)", 0),
             0u)
       << r.out;
+}
+
+TEST(Cli, ANegativeSeedIsRefusedNotWrapped) {
+  for (const char* cmd : {"run", "report"}) {
+    const Result r =
+        hedgesim(std::string(cmd) + " " + source_path("scenarios/veto-2019.toml") + " --seed -1");
+    EXPECT_EQ(r.code, 2) << cmd;
+    EXPECT_NE(r.out.find("--seed: a seed must be a whole number from 0 to 2^64 - 1, got -1"),
+              std::string::npos)
+        << r.out;
+  }
+}
+
+TEST(Cli, AnInputThatIsNotAFileSaysWhatItIs) {
+  TempDir dir;
+  const std::string fifo = dir.file("pipe.toml");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::filesystem::create_symlink(dir.file("loop-b"), dir.file("loop-a"));
+  std::filesystem::create_symlink(dir.file("loop-a"), dir.file("loop-b"));
+  const std::pair<std::string, std::string> cases[] = {
+      {dir.path(), "it is a directory; give a TOML file"},
+      {fifo, "it is a named pipe (FIFO), not a file; give a TOML file"},
+      {"/dev/zero", "it is a device, not a file; give a TOML file"},
+      {dir.file("loop-a"), "a symbolic link that leads nowhere (or loops); give a TOML file"},
+      {dir.file("missing.toml"), "no such file"},
+  };
+  for (const auto& [path, what] : cases) {
+    const Result r = hedgesim("validate " + path);
+    EXPECT_EQ(r.code, 2) << path;
+    EXPECT_EQ(r.out, path + ":0:0: cannot read scenario file '" + path + "': " + what + "\n") << path;
+  }
 }
 
 TEST(Cli, MalformedTomlExitsTwoWithPosition) {
