@@ -121,7 +121,7 @@ TEST(Engine, ATransientPulseCutByItsRangeDoesNotOvershootWhenItFades) {
   double event_total = 0.0;
   for (const AttributionEntry& e : out.attribution)
     if (e.source == event_source(0) && e.row == m.row(Var::signal, mne)) event_total += e.delta;
-  const double applied = 1.0 - m.initial(var_index(Var::signal), mne);
+  const double applied = 1.0 - m.initial(m.row(Var::signal, mne));
   // Over the whole run the event's net contribution is what is left of the applied amount: never negative.
   EXPECT_GE(event_total, 0.0);
   EXPECT_LT(event_total, applied);
