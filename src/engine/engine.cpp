@@ -42,19 +42,26 @@ void record_rows(BatchAttribution* out, int k, int source, int first_row, int co
 }
 
 /// The draws a mechanism makes, numbered for the counter (random.hpp): a new kind of draw takes a new number
-/// and leaves every other draw as it was.
-enum Draw : std::uint64_t { kSignalNoise = 0, kCourtingNoise = 1 };
+/// and leaves every other draw as it was. One counter gives a Box–Muller pair: the hedger's signal noise and
+/// its courting noise.
+enum Draw : std::uint64_t { kHedgerNoise = 0 };
 
 void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
   // Each draw is keyed by (seed, run) and counted by (step, agent, draw): replicate r of two scenarios shares
   // its random numbers for the same agent in the same step whatever else differs (common random numbers).
-  // Padding columns draw nothing.
+  // The uniforms come one replicate at a time (Philox); the normals for the whole batch at once, so that
+  // Eigen vectorises the logarithm, sine and cosine. Padding columns get u = 1, hence normals of 0.
   const int w = b.width;
+  ws.u1.setOnes();
+  ws.u2.setOnes();
   for (int i = 0; i < m.n_hedgers; ++i)
-    for (int r = 0; r < b.count; ++r) {
-      ws.eps(i * w + r) = normal_draw(b.keys[r], k, ws.who[i], kSignalNoise);
-      ws.eta(i * w + r) = normal_draw(b.keys[r], k, ws.who[i], kCourtingNoise);
-    }
+    for (int r = 0; r < b.count; ++r)
+      uniform_pair(b.keys[r], k, ws.who[i], kHedgerNoise, ws.u1(i * w + r), ws.u2(i * w + r));
+  constexpr double kTwoPi = 6.283185307179586476925286766559;
+  ws.u1 = (-2.0 * ws.u1.log()).sqrt();
+  ws.u2 *= kTwoPi;
+  ws.eps = ws.u1 * ws.u2.cos();
+  ws.eta = ws.u1 * ws.u2.sin();
 }
 
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops
@@ -253,7 +260,7 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   for (const std::string& id : m.agent_ids)
     ws.who.push_back(draw_id(id));
   ws.ctx = mech::BatchContext(m, w);
-  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.z, &ws.a_dev})
+  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.u1, &ws.u2, &ws.z, &ws.a_dev})
     a->setZero(flat);
   ws.moved.setZero(w);
   ws.change.setZero(w);

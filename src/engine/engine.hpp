@@ -80,6 +80,7 @@ struct Workspace {
   std::vector<std::uint64_t> who;  ///< per agent, the `who` of its draws: draw_id(agent id)
   BatchArray x0;                   ///< the initial state (each variable's baseline) in every column
   Eigen::ArrayXd eps, eta;         ///< the step's standard normal draws (signal noise, courting noise)
+  Eigen::ArrayXd u1, u2;           ///< the uniforms they are made from (Box–Muller), then scratch
   Eigen::ArrayXd z, a_dev;
   Eigen::ArrayXd e_excess;  ///< engagement above baseline, per (patron, hedger) and column
   Eigen::ArrayXd moved;     ///< one row's change (width), for events and attribution

@@ -46,6 +46,13 @@ double normal_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, st
   return r123::boxmuller(w[0], w[1]).x;
 }
 
+void uniform_pair(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw, double& u1,
+                  double& u2) {
+  const auto w = draw_words(key, step, who, draw);
+  u1 = r123::u01<double>(w[0]);
+  u2 = r123::u01<double>(w[1]);
+}
+
 double uniform_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw) {
   const auto w = draw_words(key, step, who, draw);
   return r123::u01<double>(w[0]);

@@ -31,6 +31,11 @@ r123::Philox4x64::ctr_type draw_words(const DrawKey& key, std::uint64_t step, st
 
 /// A standard normal number: the first of the Box–Muller pair from the first two words of the counter.
 double normal_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw);
+/// The two uniforms in (0, 1] from the first two words of the counter, from which the engine makes a pair
+/// of standard normals by Box–Muller over whole arrays at once (vectorised): sqrt(-2 ln u1) (cos, sin)(2 pi
+/// u2).
+void uniform_pair(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw, double& u1,
+                  double& u2);
 /// A uniform number in (0, 1] from the first word of the counter.
 double uniform_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw);
 
