@@ -56,6 +56,20 @@ void set_rate(benchmark::State& state, double runs_per_iteration) {
       runs_per_iteration * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+/// Each iteration steps a new batch of `width` replicates of `m` to the end, keeping nothing.
+void step_batches(benchmark::State& state, const CompiledModel& m, int width) {
+  std::uint64_t first = 0;
+  hedgesim::Batch b;
+  hedgesim::Workspace ws;
+  for (auto _ : state) {
+    hedgesim::init_batch(m, kSeed, first, width, b, ws);
+    for (int k = 1; k <= m.steps; ++k)
+      hedgesim::step(m, k, b, ws, nullptr);
+    benchmark::DoNotOptimize(b.x.data());
+    first += static_cast<std::uint64_t>(width);
+  }
+}
+
 void BM_SingleRunWithAttribution(benchmark::State& state) {
   const CompiledModel& m = model();
   std::uint64_t run_index = 0;
@@ -86,16 +100,7 @@ BENCHMARK(BM_RunsOneAtATime)->Arg(1024)->Unit(benchmark::kMillisecond);
 void BM_BatchStepping(benchmark::State& state) {
   const CompiledModel& m = model();
   const int n = static_cast<int>(state.range(0));
-  std::uint64_t first = 0;
-  hedgesim::Batch b;
-  hedgesim::Workspace ws;
-  for (auto _ : state) {
-    hedgesim::init_batch(m, kSeed, first, n, b, ws);
-    for (int k = 1; k <= m.steps; ++k)
-      hedgesim::step(m, k, b, ws, nullptr);
-    benchmark::DoNotOptimize(b.x.data());
-    first += static_cast<std::uint64_t>(n);
-  }
+  step_batches(state, m, n);
   set_rate(state, n);
 }
 BENCHMARK(BM_BatchStepping)->ArgName("width")->Arg(1)->Arg(8)->Arg(20)->Arg(64)->Arg(256)->Arg(1024);
@@ -160,16 +165,7 @@ const CompiledModel& scaling_model(int which) {
 void BM_StepScaling(benchmark::State& state) {
   const CompiledModel& m = scaling_model(static_cast<int>(state.range(0)));
   constexpr int kWidth = 64;
-  std::uint64_t first = 0;
-  hedgesim::Batch b;
-  hedgesim::Workspace ws;
-  for (auto _ : state) {
-    hedgesim::init_batch(m, kSeed, first, kWidth, b, ws);
-    for (int k = 1; k <= m.steps; ++k)
-      hedgesim::step(m, k, b, ws, nullptr);
-    benchmark::DoNotOptimize(b.x.data());
-    first += kWidth;
-  }
+  step_batches(state, m, kWidth);
   const double steps = static_cast<double>(state.iterations()) * kWidth * m.steps;
   state.counters["agents"] = m.n_agents;
   state.counters["rows"] = m.n_rows;

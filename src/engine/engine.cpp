@@ -49,19 +49,15 @@ enum Draw : std::uint64_t { kHedgerNoise = 0 };
 void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
   // Each draw is keyed by (seed, run) and counted by (step, agent, draw): replicate r of two scenarios shares
   // its random numbers for the same agent in the same step whatever else differs (common random numbers).
-  // The uniforms come one replicate at a time (Philox); the normals for the whole batch at once, so that
-  // Eigen vectorises the logarithm, sine and cosine. Padding columns get u = 1, hence normals of 0.
+  // The uniforms come one replicate at a time (Philox); the normals for the whole batch at once (box_muller:
+  // Eigen vectorises the logarithm, not the sine and cosine of doubles). Padding columns get u = 1, hence 0.
   const int w = b.width;
   ws.u1.setOnes();
   ws.u2.setOnes();
   for (int i = 0; i < m.n_hedgers; ++i)
     for (int r = 0; r < b.count; ++r)
       uniform_pair(b.keys[r], k, ws.who[i], kHedgerNoise, ws.u1(i * w + r), ws.u2(i * w + r));
-  constexpr double kTwoPi = 6.283185307179586476925286766559;
-  ws.u1 = (-2.0 * ws.u1.log()).sqrt();
-  ws.u2 *= kTwoPi;
-  ws.eps = ws.u1 * ws.u2.cos();
-  ws.eta = ws.u1 * ws.u2.sin();
+  box_muller(ws.u1, ws.u2, ws.eps, ws.eta);
 }
 
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops

@@ -1,8 +1,7 @@
-// Philox draws (random.hpp). Box–Muller and u01 come from Random123 too, so the mapping from words to numbers
-// is the library's documented one rather than ours.
+// Philox draws (random.hpp). Words become uniforms by Random123's u01; Box–Muller is done over whole arrays
+// here, since Random123's scalar boxmuller would leave even the logarithm unvectorised.
 #include "engine/random.hpp"
 
-#include <Random123/boxmuller.hpp>
 #include <Random123/uniform.hpp>
 
 namespace hedgesim {
@@ -41,9 +40,12 @@ r123::Philox4x64::ctr_type draw_words(const DrawKey& key, std::uint64_t step, st
   return r123::Philox4x64()(c, k);
 }
 
-double normal_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw) {
-  const auto w = draw_words(key, step, who, draw);
-  return r123::boxmuller(w[0], w[1]).x;
+void box_muller(Eigen::ArrayXd& u1, Eigen::ArrayXd& u2, Eigen::ArrayXd& z0, Eigen::ArrayXd& z1) {
+  constexpr double kTwoPi = 6.283185307179586476925286766559;
+  u1 = (-2.0 * u1.log()).sqrt();
+  u2 *= kTwoPi;
+  z0 = u1 * u2.cos();
+  z1 = u1 * u2.sin();
 }
 
 void uniform_pair(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw, double& u1,

@@ -3,13 +3,15 @@
 //   key     = (seed, replicate)
 //   counter = (step, who, draw, block)
 // where `who` is a stable 64-bit hash of the agent's id (or of a patron-hedger pair), never its index. So a
-// replicate's draws for Serbia in step 40 are the same whatever other agents the model has, whatever other
-// draws a mechanism makes, and whatever batch or thread computes them: common random numbers survive adding
-// an agent or a mechanism, and draws need no per-stream state (no set-up, no sequence to keep in step).
+// replicate's draws for a given hedger in step 40 are the same whatever other agents the model has, whatever
+// other draws a mechanism makes, and whatever batch or thread computes them: common random numbers survive
+// adding an agent or a mechanism, and draws need no per-stream state (no set-up, no sequence to keep in
+// step).
 #pragma once
 
 #include <Random123/philox.h>
 
+#include <Eigen/Dense>
 #include <cstdint>
 #include <string_view>
 
@@ -29,13 +31,15 @@ std::uint64_t draw_id(std::uint64_t first, std::uint64_t second);
 r123::Philox4x64::ctr_type draw_words(const DrawKey& key, std::uint64_t step, std::uint64_t who,
                                       std::uint64_t draw, std::uint64_t block = 0);
 
-/// A standard normal number: the first of the Box–Muller pair from the first two words of the counter.
-double normal_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw);
-/// The two uniforms in (0, 1] from the first two words of the counter, from which the engine makes a pair
-/// of standard normals by Box–Muller over whole arrays at once (vectorised): sqrt(-2 ln u1) (cos, sin)(2 pi
-/// u2).
+/// The two uniforms in (0, 1] from the first two words of the counter (Random123's u01), for box_muller.
 void uniform_pair(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw, double& u1,
                   double& u2);
+
+/// Box–Muller over whole arrays (elementwise, so Eigen vectorises the logarithm): from uniforms u1, u2 in
+/// (0, 1], the independent standard normals z0 = sqrt(-2 ln u1) cos(2 pi u2), z1 = sqrt(-2 ln u1) sin(2 pi
+/// u2). u1 and u2 are overwritten (scratch); u1 = 1 gives z0 = z1 = 0.
+void box_muller(Eigen::ArrayXd& u1, Eigen::ArrayXd& u2, Eigen::ArrayXd& z0, Eigen::ArrayXd& z1);
+
 /// A uniform number in (0, 1] from the first word of the counter.
 double uniform_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw);
 
