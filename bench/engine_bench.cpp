@@ -125,7 +125,7 @@ std::string generated_scenario(int hedgers, int patrons) {
   for (int i = 0; i < hedgers; ++i) {
     agents << "[[agent]]\nid = \"" << h(i) << "\"\nkind = \"hedger\"\nsusceptibility = 0.3\n"
            << "initial = { signal = " << (i % 2 ? 0.5 : -0.1) << ", substance = 0.5, accession = 0.3, "
-           << "belief = 0.5, conditionality = 0.5, engagement = { " << p(patrons - 1)
+           << "opinion = 0.2, payoff_court = 0.1, conditionality = 0.5, engagement = { " << p(patrons - 1)
            << " = 0.1 }, trust = { " << p(patrons - 1) << " = 0.6 } }\n";
   }
   for (int j = 0; j < patrons; ++j)
@@ -222,7 +222,7 @@ void BM_Sweep(benchmark::State& state) {
   spec.samples = points;
   spec.seed = kSeed;
   hedgesim::ParameterAxis a, b;
-  a.name = "courting_gain", a.lo = 1.0, a.hi = 4.0;
+  a.name = "grievance_weight", a.lo = 2.0, a.hi = 8.0;
   b.name = "engagement_signal_pull", b.lo = 0.3, b.hi = 1.2;
   spec.parameters = {a, b};
   hedgesim::WorkPlan plan;

@@ -21,11 +21,41 @@ Map rows(BatchArray& x, const CompiledModel& m, Var v) {
   return Map(x.row(m.offset[var_index(v)]).data(), static_cast<Eigen::Index>(m.rows_of(v)) * x.cols());
 }
 
-/// Which variable each mechanism moves (patron_engagement also sets the patrons' attention; see step()).
-constexpr Var kMechanismTarget[kMechanismCount] = {
-    Var::signal,    Var::signal,   Var::signal,         Var::signal, Var::signal,     Var::substance,
-    Var::grievance, Var::courting, Var::conditionality, Var::belief, Var::engagement, Var::detente,
+/// What each mechanism moves: one output array per (mechanism, variable), in this order (the order in which
+/// they are added, hence also of attribution entries). patron_engagement also sets the patrons' attention.
+struct Output {
+  Mechanism mech;
+  Var var;
 };
+constexpr Output kOutputs[] = {
+    {Mechanism::regional_diffusion, Var::signal},
+    {Mechanism::anchoring, Var::signal},
+    {Mechanism::hedging, Var::signal},
+    {Mechanism::patron_pull, Var::signal},
+    {Mechanism::signal_noise, Var::signal},
+    {Mechanism::substance_drift, Var::substance},
+    {Mechanism::grievance_dynamics, Var::grievance},
+    {Mechanism::hedging_decision, Var::courting},
+    {Mechanism::hedging_decision, Var::complying},
+    {Mechanism::western_response, Var::conditionality},
+    {Mechanism::payoff_learning, Var::payoff_court},
+    {Mechanism::payoff_learning, Var::payoff_comply},
+    {Mechanism::patron_engagement, Var::engagement},
+    {Mechanism::detente_decay, Var::detente},
+    {Mechanism::belief_update, Var::belief},
+    {Mechanism::belief_update, Var::uncertainty},
+    {Mechanism::trust_dynamics, Var::trust},
+    {Mechanism::opinion_dynamics, Var::opinion},
+    {Mechanism::position_drift, Var::position},
+};
+constexpr int kOutputCount = static_cast<int>(std::size(kOutputs));
+
+/// The output array of (mechanism, variable).
+constexpr int output_of(Mechanism mech, Var v) {
+  for (int k = 0; k < kOutputCount; ++k)
+    if (kOutputs[k].mech == mech && kOutputs[k].var == v) return k;
+  return -1;
+}
 
 /// Appends, for every real column with a non-zero change, one attribution entry. `delta` holds the change
 /// of state row `row` in each column.
@@ -42,8 +72,9 @@ void record_rows(BatchAttribution* out, int k, int source, int first_row, int co
 }
 
 /// The draws a mechanism makes, numbered for the counter (random.hpp): a new kind of draw takes a new number
-/// and leaves every other draw as it was. One counter gives a Box–Muller pair: the hedger's signal noise and
-/// its courting noise.
+/// and leaves every other draw as it was. One counter gives four uniforms, two Box–Muller pairs: the hedger's
+/// signal noise (E1e), the shocks to its utility of courting and of complying (E4), and the noise of the
+/// patrons' reading of its signal (E9).
 enum Draw : std::uint64_t { kHedgerNoise = 0 };
 
 void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
@@ -52,12 +83,20 @@ void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
   // The uniforms come one replicate at a time (Philox); the normals for the whole batch at once (box_muller:
   // Eigen vectorises the logarithm, not the sine and cosine of doubles). Padding columns get u = 1, hence 0.
   const int w = b.width;
-  ws.u1.setOnes();
-  ws.u2.setOnes();
+  for (Eigen::ArrayXd* u : {&ws.u1, &ws.u2, &ws.u3, &ws.u4})
+    u->setOnes();
+  std::array<double, 4> u{};
   for (int i = 0; i < m.n_hedgers; ++i)
-    for (int r = 0; r < b.count; ++r)
-      uniform_pair(b.keys[r], k, ws.who[i], kHedgerNoise, ws.u1(i * w + r), ws.u2(i * w + r));
-  box_muller(ws.u1, ws.u2, ws.eps, ws.eta);
+    for (int r = 0; r < b.count; ++r) {
+      uniform_quad(b.keys[r], k, ws.who[i], kHedgerNoise, u);
+      const Eigen::Index at = static_cast<Eigen::Index>(i) * w + r;
+      ws.u1(at) = u[0];
+      ws.u2(at) = u[1];
+      ws.u3(at) = u[2];
+      ws.u4(at) = u[3];
+    }
+  box_muller(ws.u1, ws.u2, ws.eps, ws.eta_court);
+  box_muller(ws.u3, ws.u4, ws.eta_comply, ws.xi);
 }
 
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops
@@ -96,6 +135,27 @@ void consent_mask(const CompiledModel& m, const Batch& b, int hedger, Workspace&
     ws.consent = (b.x.row(m.row(Var::veto, p, hedger)).transpose() > 0.0).select(0.0, ws.consent);
 }
 
+/// E0a (reveals) — what an event shows of a hedger's lean is one more observation for every patron's filter
+/// (E9), read through the variance of its cost class (Fearon 1997: the costlier, the more believed):
+/// K = σ²/(σ² + R_cost), Δμ = K δ, Δσ² = -K σ². Attributed to the event.
+void reveal(const CompiledModel& m, int k, int event, const CompiledReveal& rv, Batch& b, Workspace& ws,
+            BatchAttribution* attr) {
+  const double r_cost = m.params.reveal_variance[static_cast<std::size_t>(rv.cost)];
+  for (int p = m.n_hedgers; p < m.n_agents; ++p) {
+    const int mean_row = m.row(Var::belief, p, rv.hedger), var_row = m.row(Var::uncertainty, p, rv.hedger);
+    auto mean = b.x.row(mean_row);
+    auto var = b.x.row(var_row);
+    ws.change = var.transpose() / (var.transpose() + r_cost);  // the gain K
+    ws.moved = mean.transpose();
+    mean = (mean + rv.delta * ws.change.transpose()).max(-1.0).min(1.0);
+    ws.moved = mean.transpose() - ws.moved;
+    record(attr, k, event_source(event), mean_row, ws.moved.data());
+    ws.moved = -ws.change * var.transpose();
+    var += ws.moved.transpose();
+    record(attr, k, event_source(event), var_row, ws.moved.data());
+  }
+}
+
 /// E0a — events dated in step k apply their effects, scaled by the event's magnitude and, where the type
 /// says so, by a variable of the party (e.g. a veto hurts in proportion to accession progress). Each effect
 /// is clamped to the variable's range as it applies, so the mechanisms never see an out-of-range value and a
@@ -122,59 +182,129 @@ void apply_events(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchA
       x = (x + ws.change.transpose()).max(vi.lo).min(vi.hi);
       ws.moved = x.transpose() - ws.moved;  // what the effect actually moved
       record(attr, k, event_source(ei), e.row, ws.moved.data());
+      // A lasting jump of a long-run position (a new government, a sunk commitment) moves where the state
+      // rests: its baseline moves with it, so E12 does not pull it back (ODD E0a).
+      if (m.slots[e.row].var == Var::position && e.retention >= 1.0) ws.x0.row(e.row) += ws.moved.transpose();
       if (e.retention < 1.0 && (ws.moved != 0.0).any()) b.pulses.push_back({f, ei, ws.moved});
       if (e.held && ev.release_step > k) b.holds.push_back({f, ei, ev.release_step, ws.moved});
     }
+    for (int v = ev.first_reveal; v < ev.first_reveal + ev.reveal_count; ++v)
+      reveal(m, k, ei, m.reveals[v], b, ws, attr);
     ++b.next_event;
   }
 }
 
-void compute_mechanisms(const CompiledModel& m, const Batch& b, Workspace& ws) {
+/// What the mechanisms read that is not a state variable itself: deviations from baseline, the stake under
+/// a veto, the hidden intent's drop (for the negative control only), the perceived drift, the West's urgency,
+/// the patrons' noisy reading of each signal, and what the last step brought each option (E6).
+void derive_inputs(const CompiledModel& m, const Batch& b, Workspace& ws) {
+  const mech::BatchContext& c = ws.ctx;
+  const Params& p = m.params;
+  const int n = m.n_hedgers, w = b.width;
+  auto now = [&](Var v) { return rows(b.x, m, v); };
+  auto base = [&](Var v) { return rows(ws.x0, m, v); };
+  ws.z = now(Var::signal) - now(Var::position) - now(Var::display);
+  ws.s_dev = now(Var::signal) - base(Var::signal);
+  ws.a_dev = now(Var::accession) - base(Var::accession);
+  ws.h_dev = now(Var::courting) - base(Var::courting);
+  ws.m_dev = now(Var::complying) - base(Var::complying);
+  ws.o_dev = now(Var::opinion) - base(Var::opinion);
+  ws.e_excess = now(Var::engagement) - base(Var::engagement);
+  // a_i v_i: the stake of a hedger some patron vetoes.
+  for (int i = 0; i < n; ++i) {
+    auto stake = c.seg(ws.vetoed_stake, i);
+    stake.setZero();
+    for (int q = m.n_hedgers; q < m.n_agents; ++q)
+      stake = stake.max(b.x.row(m.row(Var::veto, q, i)).transpose());
+    stake *= b.x.row(m.row(Var::accession, i)).transpose();
+  }
+  // ῑ - ι = -(P - P̄) - κ_ms (m - m̄) + κ_hs (h - h̄): read only under the negative control hidden_intent > 0.
+  ws.intent_drop = -(now(Var::position) - base(Var::position)) - p.compliance_signal_pull * ws.m_dev +
+                   p.courting_signal_pull * ws.h_dev;
+  mech::perceived_drift(c, now(Var::belief), base(Var::belief), ws.intent_drop, ws.drift);
+  // The West's perceived drift: the mean over the western patrons; its urgency: the largest war waged by a
+  // patron of the other bloc.
+  ws.west_drift.setZero();
+  ws.moved.setZero();
+  int west = 0;
+  for (int q = 0; q < m.n_patrons; ++q) {
+    if (m.pole(q) > 0) {
+      ws.west_drift += c.dyads_of(ws.drift, q);
+      ++west;
+    } else {
+      ws.moved = ws.moved.max(b.x.row(m.offset[var_index(Var::war)] + q).transpose());
+    }
+  }
+  if (west > 0) ws.west_drift /= west;
+  for (int i = 0; i < n; ++i)
+    c.seg(ws.urgency, i) = ws.moved;
+  ws.reading = now(Var::signal) + p.reading_noise_step * ws.xi;
+  // What the last step brought (events included): softening, eastern engagement gained, accession gained.
+  ws.reward_court = b.c_prev - now(Var::conditionality);
+  ws.reward_comply = ws.reward_court + now(Var::accession) - b.a_prev;
+  const auto e = now(Var::engagement);
+  for (int q = 0; q < m.n_patrons; ++q)
+    if (m.pole(q) < 0)
+      ws.reward_court += e.segment(static_cast<Eigen::Index>(q) * n * w, static_cast<Eigen::Index>(n) * w) -
+                         c.dyads_of(b.e_prev, q);
+  ws.reward_court = (p.reward_gain_step * ws.reward_court).tanh();
+  ws.reward_comply = (p.reward_gain_step * ws.reward_comply).tanh();
+}
+
+void compute_mechanisms(const CompiledModel& m, Batch& b, Workspace& ws) {
   const mech::BatchContext& c = ws.ctx;
   const BatchArray& x = b.x;
-  auto out = [&](Mechanism mech) { return Map(ws.d.row(static_cast<int>(mech)).data(), ws.d.cols()); };
+  auto out = [&](Mechanism mech, Var v) { return Eigen::Ref<Eigen::ArrayXd>(ws.out[output_of(mech, v)]); };
   auto now = [&](Var v) { return rows(x, m, v); };
   auto base = [&](Var v) { return rows(ws.x0, m, v); };
-  ws.z = now(Var::signal) - base(Var::signal);
-  ws.a_dev = now(Var::accession) - base(Var::accession);
-  ws.e_excess = now(Var::engagement) - base(Var::engagement);
-  const auto h = now(Var::courting);
-  const auto cond = now(Var::conditionality);
-  mech::regional_diffusion(c, ws.z, out(Mechanism::regional_diffusion));
-  mech::anchoring(c, ws.z, out(Mechanism::anchoring));
-  mech::hedging(c, h, out(Mechanism::hedging));
-  mech::patron_pull(c, ws.e_excess, out(Mechanism::patron_pull));
-  mech::signal_noise(c, ws.eps, out(Mechanism::signal_noise));
-  mech::substance_drift(c, ws.z, now(Var::substance), base(Var::substance), ws.a_dev,
-                        out(Mechanism::substance_drift));
-  mech::grievance_dynamics(c, now(Var::grievance), now(Var::accession), cond, base(Var::conditionality),
-                           out(Mechanism::grievance_dynamics));
-  mech::hedging_decision(c, now(Var::grievance), now(Var::belief), h, ws.eta,
-                         out(Mechanism::hedging_decision));
-  mech::western_response(c, cond, base(Var::conditionality), h, now(Var::substance), base(Var::substance),
-                         out(Mechanism::western_response));
-  mech::belief_learning(c, now(Var::belief), h, b.c_prev, cond, out(Mechanism::belief_learning));
+  derive_inputs(m, b, ws);
+  mech::regional_diffusion(c, ws.z, out(Mechanism::regional_diffusion, Var::signal));
+  mech::anchoring(c, ws.z, out(Mechanism::anchoring, Var::signal));
+  mech::hedging(c, ws.h_dev, ws.m_dev, out(Mechanism::hedging, Var::signal));
+  mech::patron_pull(c, ws.e_excess, out(Mechanism::patron_pull, Var::signal));
+  mech::signal_noise(c, ws.eps, out(Mechanism::signal_noise, Var::signal));
+  mech::substance_drift(c, ws.s_dev, now(Var::substance), base(Var::substance), ws.a_dev,
+                        out(Mechanism::substance_drift, Var::substance));
+  mech::grievance_dynamics(c, now(Var::grievance), now(Var::accession), now(Var::conditionality),
+                           base(Var::conditionality), ws.vetoed_stake,
+                           out(Mechanism::grievance_dynamics, Var::grievance));
+  mech::hedging_decision(c, now(Var::payoff_court), now(Var::payoff_comply), now(Var::grievance),
+                         now(Var::opinion), ws.eta_court, ws.eta_comply, now(Var::courting),
+                         now(Var::complying), out(Mechanism::hedging_decision, Var::courting),
+                         out(Mechanism::hedging_decision, Var::complying));
+  mech::western_response(c, now(Var::conditionality), base(Var::conditionality), ws.west_drift, ws.urgency,
+                         out(Mechanism::western_response, Var::conditionality));
+  mech::payoff_learning(c, now(Var::payoff_court), now(Var::payoff_comply), base(Var::payoff_court),
+                        base(Var::payoff_comply), now(Var::courting), now(Var::complying), ws.reward_court,
+                        ws.reward_comply, out(Mechanism::payoff_learning, Var::payoff_court),
+                        out(Mechanism::payoff_learning, Var::payoff_comply));
   mech::patron_budgets(c, now(Var::capacity), now(Var::detente), ws.budget);
-  mech::patron_engagement(c, h, now(Var::trust), now(Var::engagement), base(Var::engagement), ws.budget,
-                          ws.d_engagement);
-  mech::detente_decay(c, now(Var::detente), ws.d_detente);
+  mech::patron_engagement(c, ws.drift, now(Var::trust), now(Var::engagement), base(Var::engagement),
+                          ws.budget, out(Mechanism::patron_engagement, Var::engagement));
+  mech::detente_decay(c, now(Var::detente), out(Mechanism::detente_decay, Var::detente));
+  mech::belief_update(c, now(Var::belief), now(Var::uncertainty), ws.reading, ws.e_excess,
+                      out(Mechanism::belief_update, Var::belief),
+                      out(Mechanism::belief_update, Var::uncertainty));
+  mech::trust_dynamics(c, now(Var::trust), base(Var::trust), now(Var::belief), base(Var::belief),
+                       out(Mechanism::trust_dynamics, Var::trust));
+  mech::opinion_dynamics(c, now(Var::opinion), base(Var::opinion), ws.s_dev,
+                         out(Mechanism::opinion_dynamics, Var::opinion));
+  mech::position_drift(c, now(Var::position), base(Var::position), ws.o_dev,
+                       out(Mechanism::position_drift, Var::position));
+  // What this step's rewards are measured from next step (E6).
+  b.c_prev = now(Var::conditionality);
+  b.a_prev = now(Var::accession);
+  b.e_prev = now(Var::engagement);
 }
 
 void add_mechanisms(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
   const int n = m.n_hedgers, w = b.width;
-  b.c_prev = rows(b.x, m, Var::conditionality);
-  for (int mech = 0; mech < kMechanismCount; ++mech) {
-    const Var v = kMechanismTarget[mech];
-    if (info(v).scope != Scope::hedger) continue;
-    rows(b.x, m, v) += Map(ws.d.row(mech).data(), ws.d.cols());
-    record_rows(attr, k, mech, m.offset[var_index(v)], n, ws.d.row(mech).data(), w);
+  for (int o = 0; o < kOutputCount; ++o) {
+    const Var v = kOutputs[o].var;
+    rows(b.x, m, v) += ws.out[o];
+    record_rows(attr, k, static_cast<int>(kOutputs[o].mech), m.offset[var_index(v)], m.rows_of(v),
+                ws.out[o].data(), w);
   }
-  rows(b.x, m, Var::engagement) += ws.d_engagement;
-  record_rows(attr, k, static_cast<int>(Mechanism::patron_engagement), m.offset[var_index(Var::engagement)],
-              m.rows_of(Var::engagement), ws.d_engagement.data(), w);
-  rows(b.x, m, Var::detente) += ws.d_detente;
-  record_rows(attr, k, static_cast<int>(Mechanism::detente_decay), m.offset[var_index(Var::detente)],
-              m.n_patrons, ws.d_detente.data(), w);
   // A patron's attention is the engagement it spends above baseline (E7), summed over the hedgers in order,
   // so it moves with that mechanism.
   ws.e_excess = rows(b.x, m, Var::engagement) - rows(ws.x0, m, Var::engagement);
@@ -211,13 +341,39 @@ void clip_to_bounds(const CompiledModel& m, int k, Batch& b, Workspace& ws, Batc
 
 /// The model's initial state broadcast to every column of a batch of `width`.
 BatchArray broadcast_initial(const CompiledModel& m, int width) {
+  const Eigen::ArrayXd x = initial_state(m);
   BatchArray x0(m.n_rows, width);
   for (int r = 0; r < m.n_rows; ++r)
-    x0.row(r).setConstant(m.initial(r));
+    x0.row(r).setConstant(x(r));
   return x0;
 }
 
 }  // namespace
+
+Eigen::ArrayXd initial_state(const CompiledModel& m) {
+  Eigen::ArrayXd x = m.initial;
+  auto fill = [&](int row, double value) {
+    if (m.derived[static_cast<std::size_t>(row)]) x(row) = value;
+  };
+  const int n = m.n_hedgers;
+  for (int i = 0; i < n; ++i) {
+    fill(m.row(Var::position, i), x(m.row(Var::signal, i)));
+    for (int p = n; p < m.n_agents; ++p) {
+      fill(m.row(Var::belief, p, i), x(m.row(Var::signal, i)));
+      fill(m.row(Var::uncertainty, p, i), mech::steady_state_variance(m.params));
+    }
+  }
+  // Conduct at rest: the noise-free choice shares of the initial lessons, grievance and opinion (E4).
+  auto seg = [&](Var v) { return x.segment(m.offset[var_index(v)], n); };
+  Eigen::ArrayXd court(n), comply(n);
+  mech::choice_shares(m.params, seg(Var::payoff_court), seg(Var::payoff_comply), seg(Var::grievance),
+                      seg(Var::opinion), court, comply);
+  for (int i = 0; i < n; ++i) {
+    fill(m.row(Var::courting, i), court(i));
+    fill(m.row(Var::complying, i), comply(i));
+  }
+  return x;
+}
 
 int batch_width(int count) {
   constexpr int lanes = Eigen::internal::packet_traits<double>::size;
@@ -245,6 +401,8 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   b.x = ws.x0;
   if (m.prior) start_from_prior(m, first_run, count, b, ws);
   b.c_prev = rows(b.x, m, Var::conditionality);
+  b.a_prev = rows(b.x, m, Var::accession);
+  b.e_prev = rows(b.x, m, Var::engagement);
   b.pulses.clear();
   b.pulses.reserve(static_cast<std::size_t>(m.transient_effects));
   b.holds.clear();
@@ -256,16 +414,21 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   for (const std::string& id : m.agent_ids)
     ws.who.push_back(draw_id(id));
   ws.ctx = mech::BatchContext(m, w);
-  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta, &ws.u1, &ws.u2, &ws.z, &ws.a_dev})
+  for (Eigen::ArrayXd* a : {&ws.eps,          &ws.eta_court,  &ws.eta_comply, &ws.xi,      &ws.u1,
+                            &ws.u2,           &ws.u3,         &ws.u4,         &ws.z,       &ws.s_dev,
+                            &ws.a_dev,        &ws.h_dev,      &ws.m_dev,      &ws.o_dev,   &ws.vetoed_stake,
+                            &ws.intent_drop,  &ws.west_drift, &ws.urgency,    &ws.reading, &ws.reward_court,
+                            &ws.reward_comply})
     a->setZero(flat);
   ws.moved.setZero(w);
   ws.change.setZero(w);
   ws.consent.setOnes(w);
-  ws.d.setZero(kMechanismCount, flat);
+  ws.out.resize(kOutputCount);
+  for (int o = 0; o < kOutputCount; ++o)
+    ws.out[o].setZero(static_cast<Eigen::Index>(m.rows_of(kOutputs[o].var)) * w);
   const Eigen::Index dyads = static_cast<Eigen::Index>(m.rows_of(Var::engagement)) * w;
   ws.e_excess.setZero(dyads);
-  ws.d_engagement.setZero(dyads);
-  ws.d_detente.setZero(static_cast<Eigen::Index>(m.n_patrons) * w);
+  ws.drift.setZero(dyads);
   ws.budget.setZero(static_cast<Eigen::Index>(m.n_patrons) * w);
 }
 

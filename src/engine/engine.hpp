@@ -63,7 +63,9 @@ using BatchArray = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 struct Batch {
   int count = 0, width = 0;
   BatchArray x;
-  Eigen::ArrayXd c_prev;  ///< hedgers' conditionality one step earlier (flat hedger-major), for E6
+  /// Conditionality and accession (flat hedger-major) and engagement (dyad) when the last step's mechanisms
+  /// were computed: what a step brought is measured from them (E6).
+  Eigen::ArrayXd c_prev, a_prev, e_prev;
   std::vector<Pulse> pulses;
   std::vector<Hold> holds;
   std::size_t next_event = 0;
@@ -79,16 +81,25 @@ struct Workspace {
   mech::BatchContext ctx;
   std::vector<std::uint64_t> who;  ///< per agent, the `who` of its draws: draw_id(agent id)
   BatchArray x0;                   ///< the initial state (each variable's baseline) in every column
-  Eigen::ArrayXd eps, eta;         ///< the step's standard normal draws (signal noise, courting noise)
-  Eigen::ArrayXd u1, u2;           ///< the uniforms they are made from (Box–Muller), then scratch
-  Eigen::ArrayXd z, a_dev;
+  /// The step's standard normal draws (signal noise, utility shocks of courting and complying, reading noise)
+  /// and the uniforms they are made from (Box–Muller), then scratch.
+  Eigen::ArrayXd eps, eta_court, eta_comply, xi, u1, u2, u3, u4;
+  // Derived inputs of the mechanisms (flat hedger-major; see derive_inputs in engine.cpp).
+  Eigen::ArrayXd z, s_dev, a_dev, h_dev, m_dev, o_dev, vetoed_stake, intent_drop, west_drift, urgency;
+  Eigen::ArrayXd reading, reward_court, reward_comply;
   Eigen::ArrayXd e_excess;  ///< engagement above baseline, per (patron, hedger) and column
+  Eigen::ArrayXd drift;     ///< perceived drift toward the eastern pole, per (patron, hedger) and column
   Eigen::ArrayXd moved;     ///< one row's change (width), for events and attribution
   Eigen::ArrayXd change;    ///< an event effect's intended change (width)
   Eigen::ArrayXd consent;   ///< 1 where every veto player consents to an event on a hedger (width)
-  BatchArray d;             ///< per mechanism (rows), per hedger and column (flat hedger-major)
-  Eigen::ArrayXd d_engagement, d_detente, budget;
+  std::vector<Eigen::ArrayXd> out;  ///< per (mechanism, variable) output (engine.cpp kOutputs)
+  Eigen::ArrayXd budget;            ///< per patron and column (E7)
 };
+
+/// The initial state of the model: CompiledModel::initial with its derived rows filled in (a position at
+/// the signal, beliefs at the signal, uncertainty at the filter's steady state, conduct at the noise-free
+/// choice shares), so that without events or noise the initial state is an equilibrium.
+Eigen::ArrayXd initial_state(const CompiledModel& m);
 
 /// Sets up replicates first_run, ..., first_run + count - 1 of the model under `seed` at step 0.
 void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_run, int count, Batch& b,

@@ -19,11 +19,15 @@ enum class Mechanism : unsigned char {
   grievance_dynamics,
   hedging_decision,
   western_response,
-  belief_learning,
+  payoff_learning,
   patron_engagement,
   detente_decay,
+  belief_update,
+  trust_dynamics,
+  opinion_dynamics,
+  position_drift,
 };
-inline constexpr int kMechanismCount = 12;
+inline constexpr int kMechanismCount = 16;
 
 struct MechanismInfo {
   std::string_view name;      ///< attribution source is "mechanism:" + name
@@ -33,19 +37,25 @@ struct MechanismInfo {
 
 inline constexpr std::array<MechanismInfo, kMechanismCount> kMechanismInfo = {{
     {"regional_diffusion", "E1a", "the example of its neighbours (regional diffusion of signals)"},
-    {"anchoring", "E1b", "the pull back toward its long-standing position (anchoring)"},
-    {"hedging", "E1c", "its own visible courting of {rival_seat} (hedging)"},
+    {"anchoring", "E1b", "the pull back toward its long-run position and what is still on display"},
+    {"hedging", "E1c", "its leader's visible conduct: courting {rival_seat}, or complying with the West"},
     {"patron_pull", "E1d", "the patrons' engagement with it (visits, offers, attention)"},
     {"signal_noise", "E1e", "day-to-day political noise"},
     {"substance_drift", "E2", "the slow drift of trade, security and legal ties"},
-    {"grievance_dynamics", "E3", "grievance building up under hard conditions, or fading with time"},
+    {"grievance_dynamics", "E3",
+     "grievance building up under hard conditions and standing vetoes, or fading with time"},
     {"hedging_decision", "E4",
-     "the leader's decision to court {rival_seat} (grievance times belief that it pays)"},
+     "the leader's choice to court {rival_seat}, comply or hold (lessons, grievance, public opinion)"},
     {"western_response", "E5",
-     "the West's response: demands softening under hedging, hardening on backsliding"},
-    {"belief_learning", "E6", "learning whether courting {rival_seat} paid off (reinforcement)"},
-    {"patron_engagement", "E7", "{rival} answering visible courting, out of a limited attention budget"},
+     "the West's response to the drift it perceives: softening, or hardening past a threshold"},
+    {"payoff_learning", "E6", "learning what courting {rival_seat} and complying have brought"},
+    {"patron_engagement", "E7",
+     "{rival} answering the drift it perceives, weighted by trust, out of a limited budget"},
     {"detente_decay", "E8", "a reset with {rival_seat} fading over time"},
+    {"belief_update", "E9", "the patrons reading its visible signal week after week (Kalman filter)"},
+    {"trust_dynamics", "E10", "the patrons' trust following what they believe of it"},
+    {"opinion_dynamics", "E11", "public opinion following the leader's visible line, slowly"},
+    {"position_drift", "E12", "its long-run position following public opinion, slowly"},
 }};
 
 inline constexpr const MechanismInfo& info(Mechanism m) {

@@ -55,6 +55,13 @@ void uniform_pair(const DrawKey& key, std::uint64_t step, std::uint64_t who, std
   u2 = r123::u01<double>(w[1]);
 }
 
+void uniform_quad(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw,
+                  std::array<double, 4>& u) {
+  const auto w = draw_words(key, step, who, draw);
+  for (int i = 0; i < 4; ++i)
+    u[static_cast<std::size_t>(i)] = r123::u01<double>(w[i]);
+}
+
 double uniform_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw) {
   const auto w = draw_words(key, step, who, draw);
   return r123::u01<double>(w[0]);

@@ -12,6 +12,7 @@
 #include <Random123/philox.h>
 
 #include <Eigen/Dense>
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -34,6 +35,10 @@ r123::Philox4x64::ctr_type draw_words(const DrawKey& key, std::uint64_t step, st
 /// The two uniforms in (0, 1] from the first two words of the counter (Random123's u01), for box_muller.
 void uniform_pair(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw, double& u1,
                   double& u2);
+
+/// The four uniforms in (0, 1] from the four words of the counter: two Box–Muller pairs.
+void uniform_quad(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw,
+                  std::array<double, 4>& u);
 
 /// Box–Muller over whole arrays (elementwise, so Eigen vectorises the logarithm): from uniforms u1, u2 in
 /// (0, 1], the independent standard normals z0 = sqrt(-2 ln u1) cos(2 pi u2), z1 = sqrt(-2 ln u1) sin(2 pi

@@ -61,27 +61,51 @@ Params resolve_params(const ModelSpec& spec, const std::vector<ParameterSpec>& p
   auto rate = [&](const char* name) { return rate_from_half_life(step, get(name)); };
   p.r_signal = rate("signal_half_life_days");
   p.r_substance = rate("substance_half_life_days");
+  p.r_position = rate("position_half_life_days");
+  p.r_opinion = rate("opinion_half_life_days");
   p.r_grievance = rate("grievance_half_life_days");
-  p.r_courting = rate("courting_half_life_days");
+  p.r_choice = rate("choice_half_life_days");
   p.r_conditionality = rate("conditionality_half_life_days");
   p.r_softening = rate("softening_half_life_days");
   p.r_learning = rate("learning_half_life_days");
+  p.r_forgetting = rate("forgetting_half_life_days");
   p.r_engagement = rate("engagement_half_life_days");
   p.r_detente = rate("detente_half_life_days");
-  p.courting_gain = get("courting_gain");
-  p.courting_noise = get("courting_noise");
+  p.r_trust = rate("trust_half_life_days");
   p.courting_signal_pull = get("courting_signal_pull");
+  p.compliance_signal_pull = get("compliance_signal_pull");
   p.engagement_signal_pull = get("engagement_signal_pull");
   p.signal_noise_step = get("signal_noise") * std::sqrt(step / 7.0);
   p.substance_signal_coupling = get("substance_signal_coupling");
   p.substance_accession_coupling = get("substance_accession_coupling");
   p.grievance_conditionality_gain = get("grievance_conditionality_gain");
+  p.grievance_veto_gain = get("grievance_veto_gain");
+  p.grievance_bystander_gain = get("grievance_bystander_gain");
+  p.court_bias = get("court_bias");
+  p.comply_bias = get("comply_bias");
+  p.payoff_weight = get("payoff_weight");
+  p.grievance_weight = get("grievance_weight");
+  p.audience_weight = get("audience_weight");
+  p.choice_noise = get("choice_noise");
+  p.drift_half_softening = get("softening_drift_half");
+  p.war_urgency = get("war_urgency");
   p.hardening_gain = get("hardening_gain");
-  p.backsliding_tolerance = get("backsliding_tolerance");
+  p.hardening_threshold = get("hardening_threshold");
   p.conditionality_floor = get("conditionality_floor");
   p.reward_gain_step = get("reward_gain") * 7.0 / step;
   p.engagement_saturation = get("engagement_saturation");
   p.detente_damping = get("detente_damping");
+  p.rival_lead = get("rival_lead");
+  p.trust_weighting = get("trust_weighting");
+  p.reading_noise_step = get("reading_noise");
+  p.reading_variance = get("reading_variance");
+  p.drift_variance_step = get("drift_variance") * step / 7.0;
+  p.drift_threshold = get("drift_threshold");
+  p.hidden_intent = get("hidden_intent");
+  p.reveal_variance = {get("cheap_talk_variance"), get("audience_cost_variance"), get("sunk_cost_variance")};
+  p.trust_gain = get("trust_gain");
+  p.leader_cue = get("leader_cue");
+  p.opinion_position_coupling = get("opinion_position_coupling");
   return p;
 }
 
@@ -169,20 +193,31 @@ void apply_initial_overrides(const Scenario& sc, CompiledModel& m) {
                                   "; allowed in [initial." + o.agent + "]: " + join_quoted(own));
     }
     m.initial(row) = o.value;
+    m.derived[row] = false;
   }
 }
 
 void fill_agent_arrays(const ModelSpec& spec, CompiledModel& m) {
   lay_out_state(m);
   m.initial = Eigen::ArrayXd::Zero(m.n_rows);
+  m.derived.assign(static_cast<std::size_t>(m.n_rows), false);
   m.susceptibility = Eigen::ArrayXd::Zero(m.n_hedgers);
   m.pole = Eigen::ArrayXd::Zero(m.n_patrons);
   for (const AgentSpec& a : spec.agents) {
     const int i = index_of(m, a.id);
-    for (const int row : m.agent_rows[i])
-      if (m.slots[row].patron < 0) m.initial(row) = a.initial[var_index(m.slots[row].var)];
-    for (const DyadInitial& d : a.dyads)
-      m.initial(m.row(d.var, index_of(m, d.patron), i)) = d.value;
+    for (const int row : m.agent_rows[i]) {
+      const Var v = m.slots[row].var;
+      if (m.slots[row].patron < 0) m.initial(row) = a.initial[var_index(v)];
+      // Left unset, these start where the rest of the state puts them at rest (CompiledModel::derived).
+      const bool derivable = v == Var::position || v == Var::courting || v == Var::complying ||
+                             v == Var::belief || v == Var::uncertainty;
+      m.derived[row] = derivable && (m.slots[row].patron >= 0 || !a.given[var_index(v)]);
+    }
+    for (const DyadInitial& d : a.dyads) {
+      const int row = m.row(d.var, index_of(m, d.patron), i);
+      m.initial(row) = d.value;
+      m.derived[row] = false;
+    }
     if (a.kind == Kind::hedger) m.susceptibility(i) = a.susceptibility;
     if (a.kind == Kind::patron) m.pole(i - m.n_hedgers) = spec.find_bloc(a.bloc)->pole;
   }
@@ -276,6 +311,18 @@ void add_effects(CompiledModel& m, CompiledEvent& ev, const EventTypeSpec& type,
     }
   }
   ev.effect_count = static_cast<int>(m.effects.size()) - ev.first_effect;
+  ev.first_reveal = static_cast<int>(m.reveals.size());
+  if (type.reveals) {
+    std::vector<int> shown;
+    if (m.agent_kinds[ev.actor] == Kind::hedger)
+      shown.push_back(ev.actor);
+    else
+      for (int t : ev.targets)
+        if (m.agent_kinds[t] == Kind::hedger) shown.push_back(t);
+    for (int h : shown)
+      m.reveals.push_back({h, *type.reveals * magnitude, static_cast<int>(type.cost)});
+  }
+  ev.reveal_count = static_cast<int>(m.reveals.size()) - ev.first_reveal;
 }
 
 /// `ends = [...]`: each id names an earlier lasting event, which is released in the ending event's step.

@@ -19,16 +19,32 @@ namespace hedgesim {
 /// `rate(T) = 1 - 2^(-step_days / T)`; see docs/ODD.md, section "Time".
 struct Params {
   int step_days = 7;
-  double r_signal = 0, r_substance = 0, r_grievance = 0, r_courting = 0, r_conditionality = 0;
-  double r_softening = 0, r_learning = 0, r_engagement = 0, r_detente = 0;
-  double courting_gain = 0, courting_noise = 0;
-  double courting_signal_pull = 0, engagement_signal_pull = 0;
+  // rates per step, from half-lives
+  double r_signal = 0, r_substance = 0, r_position = 0, r_opinion = 0, r_grievance = 0, r_choice = 0;
+  double r_conditionality = 0, r_softening = 0, r_learning = 0, r_forgetting = 0, r_engagement = 0;
+  double r_detente = 0, r_trust = 0;
+  // E1, E2: signal and substance
+  double courting_signal_pull = 0, compliance_signal_pull = 0, engagement_signal_pull = 0;
   double signal_noise_step = 0;  ///< signal_noise * sqrt(step_days / 7)
   double substance_signal_coupling = 0, substance_accession_coupling = 0;
-  double grievance_conditionality_gain = 0, hardening_gain = 0, backsliding_tolerance = 0,
-         conditionality_floor = 0;
-  double reward_gain_step = 0;  ///< reward_gain * 7 / step_days: the reward is per week of softening
-  double engagement_saturation = 0, detente_damping = 0;
+  // E3: grievance
+  double grievance_conditionality_gain = 0, grievance_veto_gain = 0, grievance_bystander_gain = 0;
+  // E4: choice
+  double court_bias = 0, comply_bias = 0, payoff_weight = 0, grievance_weight = 0, audience_weight = 0;
+  double choice_noise = 0;
+  // E5: the West
+  double drift_half_softening = 0, war_urgency = 0, hardening_gain = 0, hardening_threshold = 0;
+  double conditionality_floor = 0;
+  // E6: learning
+  double reward_gain_step = 0;  ///< reward_gain * 7 / step_days: the reward is per week of change
+  // E7, E8: patrons
+  double engagement_saturation = 0, detente_damping = 0, rival_lead = 0, trust_weighting = 0;
+  // E9: beliefs; reveal_variance is indexed by CostClass
+  double reading_noise_step = 0;  ///< reading_noise (sd of one reading; not rescaled with step_days)
+  double reading_variance = 0, drift_variance_step = 0, drift_threshold = 0, hidden_intent = 0;
+  std::array<double, 3> reveal_variance{};
+  // E10-E12
+  double trust_gain = 0, leader_cue = 0, opinion_position_coupling = 0;
 };
 
 /// One row of the state: a variable of a hedger or a patron, or of a (patron, hedger) pair.
@@ -51,6 +67,13 @@ struct CompiledEffect {
   bool held = false;  ///< a held variable moved by a lasting event: taken back when the event ends
 };
 
+/// What one scheduled event shows every patron of one hedger's lean (E0a, E9).
+struct CompiledReveal {
+  int hedger = 0;
+  double delta = 0;  ///< the type's `reveals` times the event's magnitude
+  int cost = 0;      ///< CostClass: index into Params::reveal_variance
+};
+
 struct CompiledEvent {
   int step = 0;  ///< the step (1-based) whose interval contains the date
   int type = 0;  ///< index into ModelSpec::event_types
@@ -59,6 +82,7 @@ struct CompiledEvent {
   std::vector<int> targets;
   double magnitude = 1;
   int first_effect = 0, effect_count = 0;  ///< range in CompiledModel::effects
+  int first_reveal = 0, reveal_count = 0;  ///< range in CompiledModel::reveals
   /// A lasting event's end: the step at the start of which its held changes are taken back (its `until`
   /// date's step, or the step of the event that `ends` it); 0 if it lasts beyond the scenario.
   int release_step = 0;
@@ -113,7 +137,12 @@ struct CompiledModel {
 
   Eigen::MatrixXd
       W;  ///< n_hedgers x n_hedgers, row-stochastic (rows of hedgers with susceptibility 0 may be 0)
-  Eigen::ArrayXd initial;         ///< per row: the initial state, which is also each row's baseline
+  /// Per row: the initial state, which is also each row's baseline. Rows the model and scenario leave
+  /// unset (`derived`) are filled from the others by the engine (engine.hpp initial_state): a position
+  /// starts at the signal, a belief at the hedger's signal, an uncertainty at the filter's steady state,
+  /// conduct at the noise-free choice shares; so the baseline is an equilibrium whatever the parameters.
+  Eigen::ArrayXd initial;
+  std::vector<bool> derived;      ///< per row
   Eigen::ArrayXd susceptibility;  ///< per hedger
 
   /// `start_from`: the scenario whose run's end state (replicate r of it, under its own seed) is the starting
@@ -123,6 +152,7 @@ struct CompiledModel {
   int steps = 0;                      ///< number of steps; the run records steps + 1 states (0 = initial)
   std::vector<CompiledEvent> events;  ///< sorted by step, then scenario order
   std::vector<CompiledEffect> effects;
+  std::vector<CompiledReveal> reveals;
   int transient_effects = 0;  ///< upper bound on pulses alive at once
 
   Date date_of_step(int k) const { return Date{scenario.start.days + k * params.step_days}; }

@@ -111,11 +111,16 @@ void read_initial(const TableReader& r, AgentSpec& a, const std::vector<std::str
                      "the key");
   std::vector<std::string> allowed;
   for (const std::string& n : var_names_of(a.kind == Kind::hedger ? Scope::hedger : Scope::patron))
-    if (n != "attention") allowed.push_back(n);
+    if (n != "attention" && !info(*var_from_name(n)).held) allowed.push_back(n);
   if (a.kind == Kind::hedger && init.has("veto"))
     throw InputError(init.key_pos("veto"),
                      "a 'veto' is set by a lasting event (e.g. 'accession_veto'), so "
                      "that an event can lift it; remove the key and add the event on the "
+                     "scenario's start date");
+  if (a.kind == Kind::patron && init.has("war"))
+    throw InputError(init.key_pos("war"),
+                     "a 'war' is set by a lasting event (e.g. 'war_shock'), so "
+                     "that an event can end it; remove the key and add the event on the "
                      "scenario's start date");
   if (a.kind == Kind::hedger)
     for (const std::string& d : var_names_of(Scope::dyad))
@@ -127,6 +132,7 @@ void read_initial(const TableReader& r, AgentSpec& a, const std::vector<std::str
     const VarInfo& vi = info(v);
     if (vi.scope != Scope::dyad) {
       a.initial[var_index(v)] = init.number(name, vi.lo, vi.hi);
+      a.given[var_index(v)] = true;
       continue;
     }
     // A dyad variable: a table of patron ids, e.g. trust = { RUS = 0.9 }.
@@ -198,12 +204,14 @@ void read_agents(ModelSpec& m, const std::string& file, const SourcePos& from) {
                      "with pole = -1 (the two ends of the alignment axis); found " +
                          std::to_string(m.blocs.size()) + " bloc(s)" +
                          (m.blocs.size() == 2 ? " with the same pole" : ""));
-  // Patron ids first, so that a hedger's dyad table may name a patron listed after it.
+  // Every agent's id and kind first (a missing or unknown kind is reported at its agent, not as a dyad
+  // naming a patron that is not one), so that a hedger's dyad table may name a patron listed after it.
   std::vector<std::string> patrons;
   for (const toml::table* t : r.tables("agent")) {
-    const auto* kind = t->get_as<std::string>("kind");
-    const auto* id = t->get_as<std::string>("id");
-    if (kind && id && kind->get() == "patron") patrons.push_back(id->get());
+    const TableReader head(file, *t, "[[agent]]");
+    const std::string id = checked_id(head, "id");
+    if (read_kind(TableReader(file, *t, "[[agent]] '" + id + "'"), "kind") == Kind::patron)
+      patrons.push_back(id);
   }
   if (patrons.empty())
     throw InputError({file, 1, 1},
@@ -240,7 +248,7 @@ void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& fro
     const std::string name(key.str());
     if (!node.is_table()) throw params.type_error(name, node, "a table [parameters." + name + "]");
     TableReader pr(file, *node.as_table(), "[parameters." + name + "]");
-    pr.allow_only({"value", "min", "max", "unit", "description"});
+    pr.allow_only({"value", "min", "max", "plausible_min", "plausible_max", "unit", "description"});
     ParameterSpec p;
     p.name = name;
     p.pos = pr.pos();
@@ -251,6 +259,11 @@ void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& fro
                                           " is below 'min' = " + fmt_number(p.min) + " in [parameters." +
                                           name + "]; the range must have min <= max");
     p.value = pr.number("value", p.min, p.max);
+    // The plausible range (what robustness and screening studies draw from) lies inside the allowed range;
+    // it need not hold the value (a scenario or a user may set one outside what the modellers find
+    // plausible).
+    p.plausible_min = pr.number_or("plausible_min", p.min, p.min, p.max);
+    p.plausible_max = pr.number_or("plausible_max", p.max, p.plausible_min, p.max);
     p.unit = pr.string_or("unit", "");
     p.description = pr.string("description");
     m.parameters.push_back(std::move(p));
@@ -322,6 +335,31 @@ EffectSpec read_effect(const TableReader& r, const EventTypeSpec& type) {
   return e;
 }
 
+/// `cost` and `reveals`: what an event shows of a hedger's lean, and what it cost the hedger to show it
+/// (Fearon 1997): receivers weight a reveal by its cost class (ODD E0a, E9).
+void read_reveal(const TableReader& tr, EventTypeSpec& et) {
+  if (tr.has("reveals") != tr.has("cost"))
+    throw InputError(tr.key_pos(tr.has("reveals") ? "reveals" : "cost"),
+                     std::string("'reveals' and 'cost' go together: an event that shows a lean says what "
+                                 "showing it cost (") +
+                         join_quoted(cost_class_names()) + "); add '" +
+                         (tr.has("reveals") ? "cost" : "reveals") + "' or remove this key");
+  if (!tr.has("reveals")) return;
+  if (!et.actors.hedger && !et.targets.hedger)
+    throw InputError(tr.key_pos("reveals"),
+                     "'reveals' needs a hedger among the actors or the targets (it "
+                     "shows that hedger's lean); event type '" +
+                         et.id + "' has none");
+  et.reveals = tr.number("reveals", -1.0, 1.0);
+  const std::string cost = tr.string("cost");
+  const auto c = cost_class_from_name(cost);
+  if (!c)
+    throw InputError(tr.pos("cost"), "unknown cost class '" + cost + "'" +
+                                         did_you_mean(cost, cost_class_names()) +
+                                         "; allowed: " + join_quoted(cost_class_names()));
+  et.cost = *c;
+}
+
 void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& from) {
   const toml::table root = parse_toml_file(file, from, "model file");
   TableReader r(file, root, "events.toml");
@@ -329,8 +367,8 @@ void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& fr
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("event_type")) {
     const TableReader head(file, *t, "[[event_type]]");
-    head.allow_only(
-        {"id", "description", "actor_kinds", "target_kinds", "lasting", "requires_consent", "effect"});
+    head.allow_only({"id", "description", "actor_kinds", "target_kinds", "lasting", "requires_consent",
+                     "cost", "reveals", "effect"});
     EventTypeSpec et;
     et.pos = head.pos();
     et.id = checked_id(head, "id");
@@ -348,6 +386,7 @@ void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& fr
           "'requires_consent' needs hedger targets (the veto players' consent concerns a hedger's "
           "accession); 'target_kinds' of '" +
               et.id + "' has no 'hedger'");
+    read_reveal(tr, et);
     for (const toml::table* et_t : tr.tables("effect"))
       et.effects.push_back(
           read_effect(TableReader(file, *et_t, "[[event_type.effect]] of '" + et.id + "'"), et));

@@ -24,6 +24,16 @@ std::vector<std::string> var_names() {
   return out;
 }
 
+std::optional<CostClass> cost_class_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < kCostClassNames.size(); ++i)
+    if (kCostClassNames[i] == name) return static_cast<CostClass>(i);
+  return std::nullopt;
+}
+
+std::vector<std::string> cost_class_names() {
+  return {kCostClassNames.begin(), kCostClassNames.end()};
+}
+
 std::vector<std::string> kind_names() {
   return {kKindNames.begin(), kKindNames.end()};
 }

@@ -25,51 +25,68 @@ inline constexpr std::array<std::string_view, 2> kKindNames = {"hedger", "patron
 /// patron's relation to a hedger, such as its engagement with it or its trust in its government.
 enum class Scope : std::uint8_t { hedger, patron, dyad };
 
-/// The state variables. Each has one scope (see kVarInfo).
+/// The state variables. Each has one scope (see kVarInfo). The equations that move them are in docs/ODD.md.
 enum class Var : std::uint8_t {
   // hedger
-  signal,          ///< visible alignment, -1 (the eastern pole) ... +1 (the western pole) (cheap talk)
+  signal,          ///< visible alignment, -1 (the eastern pole) ... +1 (the western pole) (what others read)
+  display,         ///< the fading part of visible gestures (events' transient pulses), -1 ... +1
+  position,        ///< long-run position, what the signal returns to when gestures fade, -1 ... +1
   substance,       ///< trade, security cooperation, legal approximation (costly, sticky), -1 ... +1
+  opinion,         ///< public opinion, -1 (for the eastern pole) ... +1 (for the western pole)
   grievance,       ///< grievance toward the western bloc, 0 ... 1
   accession,       ///< accession progress (what the state has at stake), 0 ... 1
-  belief,          ///< learned belief that courting the eastern pole pays, 0 ... 1
-  courting,        ///< visible courting of the eastern pole (hedging intensity), 0 ... 1
+  courting,        ///< visible courting of the eastern pole (share of the leader's conduct), 0 ... 1
+  complying,       ///< visible compliance with the western bloc's demands (share of conduct), 0 ... 1
+  payoff_court,    ///< what the leader has learned courting brings (experience-weighted), -1 ... 1
+  payoff_comply,   ///< what the leader has learned complying brings, -1 ... 1
   conditionality,  ///< demands of the western bloc toward this state, 0 ... 1
   // patron
   detente,    ///< the patron's reset with the other bloc, 0 ... 1
   capacity,   ///< the patron's budget of engagement for the region, 0 ... 10
   attention,  ///< engagement the patron spends above baseline, summed over hedgers, 0 ... 10 (derived)
+  war,        ///< 1 while the patron wages a war (held by a lasting event), 0 ... 1
   // dyad (patron, hedger)
-  engagement,  ///< the patron's engagement with the hedger, 0 ... 1
-  trust,       ///< the patron's trust in the hedger's government, 0 ... 1
-  veto,        ///< 1 while the patron blocks the hedger's accession (held by a lasting event), 0 ... 1
+  engagement,   ///< the patron's engagement with the hedger, 0 ... 1
+  trust,        ///< the patron's trust in the hedger's government, 0 ... 1
+  veto,         ///< 1 while the patron blocks the hedger's accession (held by a lasting event), 0 ... 1
+  belief,       ///< the patron's estimate of the hedger's lean (Kalman mean), -1 ... 1
+  uncertainty,  ///< the variance of that estimate (Kalman), 0 ... 1
 };
-inline constexpr int kVarCount = 13;
+inline constexpr int kVarCount = 21;
 
 struct VarInfo {
   std::string_view name;
   Scope scope;
   double lo, hi;
   /// A held variable has no mechanism of its own: only events move it, and a lasting event's change is
-  /// taken back when the event ends (a veto until it is lifted).
+  /// taken back when the event ends (a veto until it is lifted, a war until it ends).
   bool held;
   /// For reports; {rival}, {rival_seat} and {west_seats} stand for names the model data gives (report/poles).
   std::string_view meaning;
 };
 inline constexpr std::array<VarInfo, kVarCount> kVarInfo = {{
     {"signal", Scope::hedger, -1.0, 1.0, false, "visible alignment (-1 {rival_seat}, +1 {west_seats})"},
+    {"display", Scope::hedger, -1.0, 1.0, false, "the fading part of visible gestures"},
+    {"position", Scope::hedger, -1.0, 1.0, false, "long-run position (what the signal returns to)"},
     {"substance", Scope::hedger, -1.0, 1.0, false, "substantive ties (trade, security, legal approximation)"},
+    {"opinion", Scope::hedger, -1.0, 1.0, false, "public opinion (-1 for {rival_seat}, +1 for {west_seats})"},
     {"grievance", Scope::hedger, 0.0, 1.0, false, "grievance toward the West"},
     {"accession", Scope::hedger, 0.0, 1.0, false, "accession progress, i.e. what is at stake"},
-    {"belief", Scope::hedger, 0.0, 1.0, false, "learned belief that courting {rival_seat} pays"},
     {"courting", Scope::hedger, 0.0, 1.0, false, "visible courting of {rival_seat}"},
+    {"complying", Scope::hedger, 0.0, 1.0, false, "visible compliance with the West's demands"},
+    {"payoff_court", Scope::hedger, -1.0, 1.0, false,
+     "what the leader has learned courting {rival_seat} brings"},
+    {"payoff_comply", Scope::hedger, -1.0, 1.0, false, "what the leader has learned complying brings"},
     {"conditionality", Scope::hedger, 0.0, 1.0, false, "western demands toward the state"},
     {"detente", Scope::patron, 0.0, 1.0, false, "the patron's reset with the other bloc"},
     {"capacity", Scope::patron, 0.0, 10.0, false, "the patron's budget of engagement for the region"},
     {"attention", Scope::patron, 0.0, 10.0, false, "the patron's engagement spent above baseline"},
+    {"war", Scope::patron, 0.0, 1.0, true, "the patron's war"},
     {"engagement", Scope::dyad, 0.0, 1.0, false, "the patron's engagement with the state"},
     {"trust", Scope::dyad, 0.0, 1.0, false, "the patron's trust in the state's government"},
     {"veto", Scope::dyad, 0.0, 1.0, true, "the patron's veto on the state's accession"},
+    {"belief", Scope::dyad, -1.0, 1.0, false, "the patron's reading of the state's lean"},
+    {"uncertainty", Scope::dyad, 0.0, 1.0, false, "how unsure the patron is of that reading"},
 }};
 
 inline constexpr int var_index(Var v) {
@@ -99,14 +116,19 @@ struct BlocSpec {
 struct ParameterSpec {
   std::string name;
   double value = 0.0;
-  double min = 0.0, max = 0.0;
+  double min = 0.0, max = 0.0;  ///< the allowed range (overrides and studies are checked against it)
+  /// The documented plausible range, inside [min, max]: what the robustness and screening tests draw from
+  /// (`plausible_min`, `plausible_max`; default min and max).
+  double plausible_min = 0.0, plausible_max = 0.0;
   std::string unit;
   std::string description;
   SourcePos pos;  ///< where the value was set: [parameters.NAME] of the model, or a scenario's override
 };
 
 /// The initial (and baseline) value of a dyad variable for one (patron, hedger) pair, given in the hedger's
-/// `initial` table as `<variable> = { <patron id> = value }`; pairs not given start at 0.
+/// `initial` table as `<variable> = { <patron id> = value }`; pairs not given start at 0, except `belief`
+/// (the hedger's initial signal: receivers start well informed) and `uncertainty` (the reading filter's
+/// steady-state variance, ODD E9).
 struct DyadInitial {
   Var var = Var::engagement;
   std::string patron;
@@ -123,7 +145,9 @@ struct AgentSpec {
   bool veto_player =
       false;  ///< patrons only: its consent is needed for accession steps (a `veto` blocks them)
   std::array<double, kVarCount>
-      initial{};                   ///< initial (and baseline) value of its hedger or patron variables
+      initial{};  ///< initial (and baseline) value of its hedger or patron variables
+  /// Which of `initial` the model file gives: a hedger's `position` not given starts at its `signal`.
+  std::array<bool, kVarCount> given{};
   std::vector<DyadInitial> dyads;  ///< hedgers only: initial values of dyad variables
   double susceptibility = 0.0;  ///< Friedkin–Johnsen 1 - stubbornness: weight on neighbours vs own anchor
   SourcePos pos, bloc_pos;
@@ -160,6 +184,14 @@ struct KindSelector {
   bool may_be_patron() const { return any_patron || veto_player || !blocs.empty(); }
 };
 
+/// What showing a lean costs the hedger who shows it (Fearon 1997): nothing (cheap talk), a public
+/// commitment it would pay for at home if it backed down (audience cost), or resources spent that cannot be
+/// recovered (sunk cost). Receivers read a reveal through a variance that falls with the cost (ODD E9).
+enum class CostClass : std::uint8_t { cheap, audience, sunk };
+inline constexpr std::array<std::string_view, 3> kCostClassNames = {"cheap", "audience", "sunk"};
+std::optional<CostClass> cost_class_from_name(std::string_view name);
+std::vector<std::string> cost_class_names();
+
 struct EventTypeSpec {
   std::string id;
   std::string description;
@@ -171,6 +203,10 @@ struct EventTypeSpec {
   /// Needs every veto player's consent: on a target that some patron holds a `veto` on, its effects on the
   /// target do nothing (an accession step blocked by a veto).
   bool requires_consent = false;
+  /// The lean the event shows of the hedger party (the hedger actor, else each hedger target), toward the
+  /// +1 or -1 pole, before the scenario event's magnitude; absent: it shows nothing.
+  std::optional<double> reveals;
+  CostClass cost = CostClass::cheap;
   std::vector<EffectSpec> effects;
   SourcePos pos;
 };

@@ -83,11 +83,12 @@ TEST(SweepCli, BadExperimentsExitTwoWithTheirPosition) {
       "e.toml",
       "[experiment]\nscenario = \"" + source_path("scenarios/veto-2019.toml") +
           "\"\nseed = 1\nreplicates = 2\n[design]\nkind = \"lhs\"\nsamples = 4\n"
-          "[[parameters]]\nname = \"courting_gian\"\nmin = 1\nmax = 2\n"
+          "[[parameters]]\nname = \"grievance_wieght\"\nmin = 1\nmax = 2\n"
           "[[metrics]]\nname = \"m\"\nagent = \"SRB\"\nvariable = \"signal\"\nstatistic = \"final\"\n");
   const Outcome r = hedgesim({"sweep", f, "--out", dir.file("out")}, dir);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out.rfind(f + ":9:8: unknown parameter 'courting_gian' (did you mean 'courting_gain'?)", 0), 0u)
+  EXPECT_EQ(
+      r.out.rfind(f + ":9:8: unknown parameter 'grievance_wieght' (did you mean 'grievance_weight'?)", 0), 0u)
       << r.out;
   EXPECT_FALSE(fs::exists(dir.file("out/results.csv")));
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -19,12 +20,33 @@ using testing::TempDir;
 
 TEST(Engine, WithoutEventsOrNoiseTheBaselineIsAnEquilibrium) {
   TempDir dir;
-  const CompiledModel m = compile_text(dir, "[parameters]\nsignal_noise = 0\n");
+  const CompiledModel m =
+      compile_text(dir, "[parameters]\nsignal_noise = 0\nchoice_noise = 0\nreading_noise = 0\n");
   const RunOutput out = run(m, 1, 0, false);
+  const Eigen::ArrayXd x0 = initial_state(m);
   for (int k = 0; k <= m.steps; ++k)
     for (int r = 0; r < m.n_rows; ++r)
-      ASSERT_DOUBLE_EQ(out.value(m, k, r), m.initial(r))
+      ASSERT_NEAR(out.value(m, k, r), x0(r), 1e-15)
           << "step " << k << " agent " << m.agent_ids[m.slots[r].agent] << " var " << m.slots[r].variable;
+}
+
+TEST(Engine, DerivedStartingValuesAreWhereTheRestOfTheStatePutsThemAtRest) {
+  TempDir dir;
+  const CompiledModel m = compile_text(dir, "");
+  const Eigen::ArrayXd x0 = initial_state(m);
+  const int srb = agent_index(m, "SRB"), rus = agent_index(m, "RUS");
+  EXPECT_EQ(x0(m.row(Var::position, srb)), x0(m.row(Var::signal, srb)));
+  EXPECT_EQ(x0(m.row(Var::belief, rus, srb)), x0(m.row(Var::signal, srb)));
+  EXPECT_EQ(x0(m.row(Var::uncertainty, rus, srb)), mech::steady_state_variance(m.params));
+  const double court = x0(m.row(Var::courting, srb)), comply = x0(m.row(Var::complying, srb));
+  EXPECT_GT(court, 0.0);
+  EXPECT_GT(comply, 0.0);
+  EXPECT_LT(court + comply, 1.0);
+  // Given in the scenario, a value is kept as given.
+  const CompiledModel given = compile_text(dir, "[initial.SRB]\nposition = 0.3\ncourting = 0.5\n");
+  const Eigen::ArrayXd g0 = initial_state(given);
+  EXPECT_EQ(g0(given.row(Var::position, srb)), 0.3);
+  EXPECT_EQ(g0(given.row(Var::courting, srb)), 0.5);
 }
 
 TEST(Engine, DetenteDecaysWithItsHalfLife) {
@@ -46,7 +68,7 @@ TEST(Engine, DetenteDecaysWithItsHalfLife) {
 
 TEST(Engine, TransientPulseFadesWithItsOwnHalfLife) {
   TempDir dir;
-  // state_visit: signal +0.06 with a 60-day half-life (model/events.toml).
+  // state_visit: display +0.06 with a 60-day half-life (model/events.toml).
   const CompiledModel m =
       compile_text(dir,
                    "[[event]]\ndate = 2019-08-02\ntype = \"state_visit\"\nactor = \"FRA\"\n"
@@ -56,7 +78,7 @@ TEST(Engine, TransientPulseFadesWithItsOwnHalfLife) {
   std::map<int, double> by_step;  // the event's net contribution to SRB's signal, cumulated
   double cum = 0.0;
   for (const AttributionEntry& e : out.attribution)
-    if (e.source == event_source(0) && e.row == m.row(Var::signal, srb)) {
+    if (e.source == event_source(0) && e.row == m.row(Var::display, srb)) {
       cum += e.delta;
       by_step[e.step] = cum;
     }
@@ -110,21 +132,60 @@ TEST(Engine, EventEffectsAreClampedToTheirRangeAsTheyApply) {
 
 TEST(Engine, ATransientPulseCutByItsRangeDoesNotOvershootWhenItFades) {
   TempDir dir;
-  // Two strong visits push MNE's signal against +1; what was cut must not be taken back when they fade.
+  // Two strong visits push MNE's display against +1; what was cut must not be taken back when they fade.
   const CompiledModel m =
       compile_text(dir,
                    "[parameters]\nsignal_noise = 0\n"
                    "[[event]]\ndate = 2019-08-01\ntype = \"state_visit\"\nactor = \"FRA\"\n"
+                   "targets = [\"MNE\"]\nmagnitude = 10\nlabel = \"visit\"\n"
+                   "[[event]]\ndate = 2019-08-01\ntype = \"state_visit\"\nactor = \"EU\"\n"
                    "targets = [\"MNE\"]\nmagnitude = 10\nlabel = \"visit\"\n");
   const RunOutput out = run(m, 1, 0, true);
   const int mne = agent_index(m, "MNE");
   double event_total = 0.0;
   for (const AttributionEntry& e : out.attribution)
-    if (e.source == event_source(0) && e.row == m.row(Var::signal, mne)) event_total += e.delta;
-  const double applied = 1.0 - m.initial(m.row(Var::signal, mne));
+    if ((e.source == event_source(0) || e.source == event_source(1)) && e.row == m.row(Var::display, mne))
+      event_total += e.delta;
+  const double applied = 1.0 - m.initial(m.row(Var::display, mne));
   // Over the whole run the event's net contribution is what is left of the applied amount: never negative.
   EXPECT_GE(event_total, 0.0);
   EXPECT_LT(event_total, applied);
+}
+
+TEST(Engine, AFadingGestureNeverReversesTheSignalButAPulseOnTheSignalItselfWould) {
+  // A summit's display fades; the signal follows its position plus what is on display (E1b), so the
+  // gesture's effect on the signal keeps its sign to the end. Negative control: the same pulse put on the
+  // signal itself, which E1b pulls back while the pulse fades too, overshoots and reverses sign (the first
+  // model's defect).
+  TempDir dir;
+  const std::string quiet = "[parameters]\nsignal_noise = 0\nchoice_noise = 0\nreading_noise = 0\n";
+  const std::string summit =
+      "[[event]]\ndate = 2019-08-08\ntype = \"rival_summit\"\nactor = \"RUS\"\ntargets = [\"MNE\"]\n"
+      "label = \"summit\"\n";
+  const Scenario with = load_scenario(dir.write(
+      "with.toml", "[scenario]\nname = \"t\"\ntitle = \"t\"\nmodel = \"" + testing::source_path("model") +
+                       "\"\nstart = 2019-08-01\nend = 2020-06-30\nseed = 7\n" + quiet + summit));
+  Scenario without = with;
+  without.events.clear();
+  const ModelSpec spec = load_model(with.model_dir);
+  ModelSpec on_signal = spec;
+  for (EventTypeSpec& t : on_signal.event_types)
+    if (t.id == "rival_summit")
+      for (EffectSpec& e : t.effects)
+        if (e.variable == Var::display) e.variable = Var::signal;
+  auto effect = [&](const ModelSpec& sp) {  // the summit's effect on MNE's signal, step by step
+    const CompiledModel a = compile(sp, with), b = compile(sp, without);
+    const RunOutput ra = run(a, 1, 0, false), rb = run(b, 1, 0, false);
+    const int mne = agent_index(a, "MNE");
+    std::vector<double> d;
+    for (int k = 0; k <= a.steps; ++k)
+      d.push_back(ra.value(a, k, Var::signal, mne) - rb.value(b, k, Var::signal, mne));
+    return d;
+  };
+  const std::vector<double> model = effect(spec), control = effect(on_signal);
+  EXPECT_LT(*std::min_element(model.begin(), model.end()), -0.02);  // the summit moved the signal east
+  EXPECT_LE(*std::max_element(model.begin(), model.end()), 0.0);    // and never west
+  EXPECT_GT(*std::max_element(control.begin(), control.end()), 1e-3) << "the control should overshoot";
 }
 
 TEST(Engine, AttributionAddsUpToTheChange) {

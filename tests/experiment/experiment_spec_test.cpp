@@ -59,7 +59,7 @@ TEST(LoadExperiment, ControlFileLoadsEveryField) {
   EXPECT_EQ(e.confidence, 0.95);
   ASSERT_EQ(e.parameters.size(), 1u);
   const ParameterAxis& p = e.parameters[0];
-  EXPECT_EQ(p.name, "courting_gain");
+  EXPECT_EQ(p.name, "grievance_weight");
   EXPECT_EQ(p.lo, 1.0);
   EXPECT_EQ(p.hi, 4.0);
   EXPECT_EQ(p.dist, Distribution::uniform);
@@ -142,7 +142,7 @@ TEST(LoadExperiment, EveryKeyOfEachDesignKindIsRead) {
   {
     const ExperimentSpec e = load_experiment(dir.write(
         "grid.toml", head() + "[design]\nkind = \"grid\"\nlevels = 5\n" + axis +
-                         "[[parameters]]\nname = \"courting_gain\"\nmin = 0\nmax = 5\n" + kOneMetric));
+                         "[[parameters]]\nname = \"grievance_weight\"\nmin = 0\nmax = 5\n" + kOneMetric));
     EXPECT_EQ(e.design, DesignKind::grid);
     EXPECT_EQ(e.levels, 5);
     EXPECT_EQ(e.samples, 0);
@@ -583,33 +583,34 @@ INSTANTIATE_TEST_SUITE_P(
             "unknown_parameter_key", 15, 1,
             "unknown key 'maxx' in [[parameters]] (did you mean 'max'?); allowed keys: " + kParameterKeys},
         BadScenario{"missing_parameter_max", 12, 1,
-                    "[[parameters]] 'courting_gain' is missing the required key 'max'"},
+                    "[[parameters]] 'grievance_weight' is missing the required key 'max'"},
         BadScenario{"parameter_min_string", 14, 7,
-                    "'min' in [[parameters]] 'courting_gain' must be a number, got a string"},
-        BadScenario{"parameter_listed_twice", 28, 8,
-                    "parameter 'courting_gain' is listed twice in [[parameters]]; each may be varied once"},
+                    "'min' in [[parameters]] 'grievance_weight' must be a number, got a string"},
+        BadScenario{
+            "parameter_listed_twice", 28, 8,
+            "parameter 'grievance_weight' is listed twice in [[parameters]]; each may be varied once"},
         BadScenario{"min_not_below_max", 15, 7,
-                    "'max' = 1 must be greater than 'min' = 4 in [[parameters]] 'courting_gain'"},
+                    "'max' = 1 must be greater than 'min' = 4 in [[parameters]] 'grievance_weight'"},
         BadScenario{"min_equals_max", 15, 7,
-                    "'max' = 2 must be greater than 'min' = 2 in [[parameters]] 'courting_gain'"},
+                    "'max' = 2 must be greater than 'min' = 2 in [[parameters]] 'grievance_weight'"},
         BadScenario{"unknown_distribution", 16, 16,
                     "unknown distribution 'unifrom' (did you mean 'uniform'?); allowed: 'uniform', "
                     "'loguniform' or 'normal'"},
         BadScenario{
             "loguniform_min_zero", 14, 7,
-            "a 'loguniform' distribution needs 'min' > 0; 'min' = 0 in [[parameters]] 'courting_gain'"},
+            "a 'loguniform' distribution needs 'min' > 0; 'min' = 0 in [[parameters]] 'grievance_weight'"},
         BadScenario{
             "normal_missing_sd", 12, 1,
-            "[[parameters]] 'courting_gain' is missing the required key 'sd'; a 'normal' distribution "
+            "[[parameters]] 'grievance_weight' is missing the required key 'sd'; a 'normal' distribution "
             "needs 'mean' and 'sd'"},
         BadScenario{
             "normal_mean_outside", 17, 8,
-            "'mean' = 5 is outside the bounds of [[parameters]] 'courting_gain'; allowed: 1 to 4 (its "
+            "'mean' = 5 is outside the bounds of [[parameters]] 'grievance_weight'; allowed: 1 to 4 (its "
             "'min' and 'max')"},
         BadScenario{"normal_sd_zero", 18, 6,
-                    "'sd' = 0 in [[parameters]] 'courting_gain' must be greater than 0"},
+                    "'sd' = 0 in [[parameters]] 'grievance_weight' must be greater than 0"},
         BadScenario{"mean_for_uniform", 16, 1,
-                    "'mean' applies only to a 'normal' distribution; [[parameters]] 'courting_gain' has a "
+                    "'mean' applies only to a 'normal' distribution; [[parameters]] 'grievance_weight' has a "
                     "'uniform' distribution, so remove the key"},
         // [[metrics]]
         BadScenario{"metrics_missing", 1, 1,
@@ -630,9 +631,10 @@ INSTANTIATE_TEST_SUITE_P(
                     "'max', 'first_below' or 'first_above'"},
         BadScenario{
             "unknown_variable", 22, 12,
-            "unknown variable 'signl' (did you mean 'signal'?); allowed: 'signal', 'substance', "
-            "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'detente', 'capacity', "
-            "'attention', 'engagement', 'trust', 'veto' or 'gap' (a patron's relation to a hedger as "
+            "unknown variable 'signl' (did you mean 'signal'?); allowed: 'signal', 'display', 'position', "
+            "'substance', 'opinion', 'grievance', 'accession', 'courting', 'complying', 'payoff_court', "
+            "'payoff_comply', 'conditionality', 'detente', 'capacity', 'attention', 'war', 'engagement', "
+            "'trust', 'veto', 'belief', 'uncertainty' or 'gap' (a patron's relation to a hedger as "
             "'<variable>@<patron>', e.g. 'engagement@RUS')"},
         BadScenario{
             "date_for_mean", 26, 1,
@@ -690,33 +692,35 @@ const std::string kVetoWindow =
 INSTANTIATE_TEST_SUITE_P(
     Corpus, ResolveBadExperiment,
     ::testing::Values(
-        BadScenario{
-            "unknown_parameter", 13, 8,
-            "unknown parameter 'courting_gian' (did you mean 'courting_gain'?); parameters of the model "
-            "that can be varied: " +
-                variable_parameters()},
+        BadScenario{"unknown_parameter", 13, 8,
+                    "unknown parameter 'grievance_wieght' (did you mean 'grievance_weight'?); parameters of "
+                    "the model "
+                    "that can be varied: " +
+                        variable_parameters()},
         BadScenario{
             "step_days_swept", 13, 8,
             "'step_days' cannot be varied by an experiment: it sets the length of a step, and so the "
             "dates of the recorded states that the metrics refer to; compare scenarios with different "
             "step_days instead"},
-        BadScenario{"min_below_model_range", 14, 7,
-                    "'min' = -1 of parameter 'courting_gain' is below the model's range; allowed: 0 to 10" +
-                        kModelRange},
-        BadScenario{"max_above_model_range", 15, 7,
-                    "'max' = 11 of parameter 'courting_gain' is above the model's range; allowed: 0 to 10" +
-                        kModelRange},
+        BadScenario{
+            "min_below_model_range", 14, 7,
+            "'min' = -1 of parameter 'grievance_weight' is below the model's range; allowed: 0 to 12" +
+                kModelRange},
+        BadScenario{
+            "max_above_model_range", 15, 7,
+            "'max' = 13 of parameter 'grievance_weight' is above the model's range; allowed: 0 to 12" +
+                kModelRange},
         BadScenario{"unknown_agent", 21, 9,
                     "unknown agent 'SRV' (did you mean 'SRB'?); agents of the model: 'ALB', 'BIH', 'KOS', "
                     "'MNE', 'MKD', 'SRB', 'EU', 'FRA' or 'RUS'"},
-        BadScenario{
-            "variable_not_carried", 22, 12,
-            "'RUS' is a 'patron' agent and does not carry 'signal'; allowed for 'RUS': 'detente', "
-            "'capacity' or 'attention' (a patron's relation to a hedger is written under the hedger as "
-            "'<variable>@<patron>')"},
+        BadScenario{"variable_not_carried", 22, 12,
+                    "'RUS' is a 'patron' agent and does not carry 'signal'; allowed for 'RUS': 'detente', "
+                    "'capacity', 'attention' or 'war' (a patron's relation to a hedger is written under the "
+                    "hedger as "
+                    "'<variable>@<patron>')"},
         BadScenario{"gap_on_west", 22, 12,
                     "'gap' (signal - substance) is defined for 'hedger' agents only; 'FRA' is a 'patron', "
-                    "whose variables are 'detente', 'capacity' or 'attention'"},
+                    "whose variables are 'detente', 'capacity', 'attention' or 'war'"},
         BadScenario{"date_after_end", 24, 8, "date 2020-07-01 is outside the scenario; " + kVetoWindow},
         BadScenario{"from_before_start", 24, 8, "date 2019-07-31 is outside the scenario; " + kVetoWindow},
         BadScenario{

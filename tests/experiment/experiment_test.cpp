@@ -60,8 +60,8 @@ TEST(RunOutputs, TrajectoryHasOneRowPerCarriedVariable) {
   const auto runs = run_ensemble(m, {3, 2, 1, false});
   const std::string t = render_trajectory(m, runs);
   const auto rows = std::count(t.begin(), t.end(), '\n') - 1;
-  // Hedgers: 7 own variables and 3 pair variables per patron; patrons: detente, capacity, attention.
-  const int carried_per_step = m.n_hedgers * (7 + 3 * m.n_patrons) + m.n_patrons * 3;
+  // Hedgers: 12 own variables and 5 pair variables per patron; patrons: detente, capacity, attention, war.
+  const int carried_per_step = m.n_hedgers * (12 + 5 * m.n_patrons) + m.n_patrons * 4;
   EXPECT_EQ(rows, 2 * (m.steps + 1) * carried_per_step);
   EXPECT_EQ(t.substr(0, t.find('\n')), "run,step,date,agent,variable,value");
 }

@@ -102,7 +102,7 @@ struct ModelSweep {
     job.spec.seed = 9;
     job.spec.replicates = 3;
     job.spec.chunk_points = 1;
-    job.spec.parameters = {axis("courting_gain", 1.0, 4.0), axis("engagement_signal_pull", 0.3, 1.2)};
+    job.spec.parameters = {axis("grievance_weight", 1.0, 4.0), axis("engagement_signal_pull", 0.3, 1.2)};
     job.metric_names = {"srb_courting_mean"};
     job.identity = {{"version", "test"}, {"experiment_sha256", "x"}};
     MetricDef d;

@@ -205,8 +205,8 @@ TEST_F(ShippedModel, NineAgentsHedgersFirst) {
 
 TEST_F(ShippedModel, StateLayoutIsVariableMajorWithContiguousDyadsPerPatron) {
   const CompiledModel& m = *veto_;
-  // 7 hedger variables x 6 + 3 patron variables x 3 + 3 dyad variables x 3 x 6.
-  EXPECT_EQ(m.n_rows, 7 * 6 + 3 * 3 + 3 * 18);
+  // 12 hedger variables x 6 + 4 patron variables x 3 + 5 dyad variables x 3 x 6.
+  EXPECT_EQ(m.n_rows, 12 * 6 + 4 * 3 + 5 * 18);
   for (int r = 0; r < m.n_rows; ++r) {
     const Slot& s = m.slots[r];
     if (s.patron >= 0)
@@ -221,12 +221,15 @@ TEST_F(ShippedModel, StateLayoutIsVariableMajorWithContiguousDyadsPerPatron) {
   EXPECT_EQ(m.find_row(srb, "detente"), -1);  // a patron variable, not a hedger's
   EXPECT_EQ(m.find_row(rus, "capacity"), m.row(Var::capacity, rus));
   // A hedger writes its own variables, then each dyad variable for every patron in compiled order.
-  EXPECT_EQ(
-      m.variables_of(srb),
-      (std::vector<std::string>{"signal", "substance", "grievance", "accession", "belief", "courting",
-                                "conditionality", "engagement@EU", "engagement@FRA", "engagement@RUS",
-                                "trust@EU", "trust@FRA", "trust@RUS", "veto@EU", "veto@FRA", "veto@RUS"}));
-  EXPECT_EQ(m.variables_of(rus), (std::vector<std::string>{"detente", "capacity", "attention"}));
+  EXPECT_EQ(m.variables_of(srb),
+            (std::vector<std::string>{"signal",         "display",         "position",       "substance",
+                                      "opinion",        "grievance",       "accession",      "courting",
+                                      "complying",      "payoff_court",    "payoff_comply",  "conditionality",
+                                      "engagement@EU",  "engagement@FRA",  "engagement@RUS", "trust@EU",
+                                      "trust@FRA",      "trust@RUS",       "veto@EU",        "veto@FRA",
+                                      "veto@RUS",       "belief@EU",       "belief@FRA",     "belief@RUS",
+                                      "uncertainty@EU", "uncertainty@FRA", "uncertainty@RUS"}));
+  EXPECT_EQ(m.variables_of(rus), (std::vector<std::string>{"detente", "capacity", "attention", "war"}));
 }
 
 TEST_F(ShippedModel, HedgersFirstWhateverTheFileOrder) {
@@ -307,26 +310,58 @@ TEST_F(ShippedModel, ParametersFromParametersToml) {
   EXPECT_DOUBLE_EQ(p.r_signal, rate(step, raw_parameter("signal_half_life_days")));
   EXPECT_DOUBLE_EQ(p.r_substance, rate(step, raw_parameter("substance_half_life_days")));
   EXPECT_DOUBLE_EQ(p.r_grievance, rate(step, raw_parameter("grievance_half_life_days")));
-  EXPECT_DOUBLE_EQ(p.r_courting, rate(step, raw_parameter("courting_half_life_days")));
+  EXPECT_DOUBLE_EQ(p.r_position, rate(step, raw_parameter("position_half_life_days")));
+  EXPECT_DOUBLE_EQ(p.r_opinion, rate(step, raw_parameter("opinion_half_life_days")));
+  EXPECT_DOUBLE_EQ(p.r_choice, rate(step, raw_parameter("choice_half_life_days")));
   EXPECT_DOUBLE_EQ(p.r_conditionality, rate(step, raw_parameter("conditionality_half_life_days")));
   EXPECT_DOUBLE_EQ(p.r_softening, rate(step, raw_parameter("softening_half_life_days")));
   EXPECT_DOUBLE_EQ(p.r_learning, rate(step, raw_parameter("learning_half_life_days")));
+  EXPECT_DOUBLE_EQ(p.r_forgetting, rate(step, raw_parameter("forgetting_half_life_days")));
   EXPECT_DOUBLE_EQ(p.r_engagement, rate(step, raw_parameter("engagement_half_life_days")));
   EXPECT_DOUBLE_EQ(p.r_detente, rate(step, raw_parameter("detente_half_life_days")));
+  EXPECT_DOUBLE_EQ(p.r_trust, rate(step, raw_parameter("trust_half_life_days")));
   EXPECT_DOUBLE_EQ(p.signal_noise_step, raw_parameter("signal_noise") * std::sqrt(step / 7.0));
   EXPECT_DOUBLE_EQ(p.reward_gain_step, raw_parameter("reward_gain") * 7.0 / step);
-  EXPECT_EQ(p.courting_gain, raw_parameter("courting_gain"));
-  EXPECT_EQ(p.courting_noise, raw_parameter("courting_noise"));
-  EXPECT_EQ(p.courting_signal_pull, raw_parameter("courting_signal_pull"));
-  EXPECT_EQ(p.engagement_signal_pull, raw_parameter("engagement_signal_pull"));
-  EXPECT_EQ(p.substance_signal_coupling, raw_parameter("substance_signal_coupling"));
-  EXPECT_EQ(p.substance_accession_coupling, raw_parameter("substance_accession_coupling"));
-  EXPECT_EQ(p.grievance_conditionality_gain, raw_parameter("grievance_conditionality_gain"));
-  EXPECT_EQ(p.hardening_gain, raw_parameter("hardening_gain"));
-  EXPECT_EQ(p.backsliding_tolerance, raw_parameter("backsliding_tolerance"));
-  EXPECT_EQ(p.conditionality_floor, raw_parameter("conditionality_floor"));
-  EXPECT_EQ(p.engagement_saturation, raw_parameter("engagement_saturation"));
-  EXPECT_EQ(p.detente_damping, raw_parameter("detente_damping"));
+  EXPECT_DOUBLE_EQ(p.drift_variance_step, raw_parameter("drift_variance") * step / 7.0);
+  const std::pair<double, const char*> plain[] = {
+      {p.courting_signal_pull, "courting_signal_pull"},
+      {p.compliance_signal_pull, "compliance_signal_pull"},
+      {p.engagement_signal_pull, "engagement_signal_pull"},
+      {p.substance_signal_coupling, "substance_signal_coupling"},
+      {p.substance_accession_coupling, "substance_accession_coupling"},
+      {p.grievance_conditionality_gain, "grievance_conditionality_gain"},
+      {p.grievance_veto_gain, "grievance_veto_gain"},
+      {p.grievance_bystander_gain, "grievance_bystander_gain"},
+      {p.court_bias, "court_bias"},
+      {p.comply_bias, "comply_bias"},
+      {p.payoff_weight, "payoff_weight"},
+      {p.grievance_weight, "grievance_weight"},
+      {p.audience_weight, "audience_weight"},
+      {p.choice_noise, "choice_noise"},
+      {p.drift_half_softening, "softening_drift_half"},
+      {p.war_urgency, "war_urgency"},
+      {p.hardening_gain, "hardening_gain"},
+      {p.hardening_threshold, "hardening_threshold"},
+      {p.conditionality_floor, "conditionality_floor"},
+      {p.engagement_saturation, "engagement_saturation"},
+      {p.detente_damping, "detente_damping"},
+      {p.rival_lead, "rival_lead"},
+      {p.trust_weighting, "trust_weighting"},
+      {p.reading_noise_step, "reading_noise"},
+      {p.reading_variance, "reading_variance"},
+      {p.drift_threshold, "drift_threshold"},
+      {p.hidden_intent, "hidden_intent"},
+      {p.reveal_variance[0], "cheap_talk_variance"},
+      {p.reveal_variance[1], "audience_cost_variance"},
+      {p.reveal_variance[2], "sunk_cost_variance"},
+      {p.trust_gain, "trust_gain"},
+      {p.leader_cue, "leader_cue"},
+      {p.opinion_position_coupling, "opinion_position_coupling"},
+  };
+  for (const auto& [value, name] : plain)
+    EXPECT_EQ(value, raw_parameter(name)) << name;
+  // Every parameter of the file is read by some field above or by a rate.
+  EXPECT_EQ(veto_->spec.parameters.size(), std::size(plain) + 17u);
 }
 
 TEST(Rates, HalfLifeFormula) {
@@ -347,7 +382,7 @@ TEST(ShippedScenarios, EachCompilesWithEventsSortedAndInTheirSteps) {
   const std::map<std::string, std::size_t> documented = {
       {"veto-2019", 14},
       {"no-veto-2019", 13},
-      {"france-strategy-2019-2025", 41},
+      {"france-strategy-2019-2025", 47},
       {"wb12-bulgarian-veto-2020-2022", 8}};  // docs/scenario-format.md
   int files = 0;
   for (const auto& entry : fs::directory_iterator(kSource + "/scenarios")) {
@@ -502,7 +537,7 @@ TEST_F(ShippedModel, StepDays14HalvesTheStepsAndRecomputesRates) {
            {"signal_half_life_days", veto_->params.r_signal, m.params.r_signal},
            {"substance_half_life_days", veto_->params.r_substance, m.params.r_substance},
            {"grievance_half_life_days", veto_->params.r_grievance, m.params.r_grievance},
-           {"courting_half_life_days", veto_->params.r_courting, m.params.r_courting},
+           {"choice_half_life_days", veto_->params.r_choice, m.params.r_choice},
            {"conditionality_half_life_days", veto_->params.r_conditionality, m.params.r_conditionality},
            {"softening_half_life_days", veto_->params.r_softening, m.params.r_softening},
            {"learning_half_life_days", veto_->params.r_learning, m.params.r_learning},
@@ -530,7 +565,7 @@ TEST_F(ShippedModel, OverrideChangesOnlyItsParameter) {
   const CompiledModel m = compile(*spec_, sc);
   EXPECT_EQ(m.params.engagement_saturation, 0.9);
   EXPECT_EQ(m.params.detente_damping, 0.5);
-  EXPECT_EQ(m.params.courting_gain, veto_->params.courting_gain);
+  EXPECT_EQ(m.params.court_bias, veto_->params.court_bias);
   EXPECT_EQ(m.params.r_signal, veto_->params.r_signal);
   EXPECT_EQ(m.steps, veto_->steps);
 }
@@ -593,11 +628,13 @@ TEST(Effects, VariablesAPartyDoesNotCarryAreSkipped) {
   for (const auto& c : effects_of(m, war))
     moved[var_index(m.slots[c.row].var)].push_back(m.agent_ids[m.slots[c.row].agent]);
   const std::vector<std::string> hedgers = {"ALB", "BIH", "KOS", "MNE", "MKD", "SRB"};
+  EXPECT_EQ(moved[var_index(Var::war)], (std::vector<std::string>{"RUS"}));
+  EXPECT_EQ(moved[var_index(Var::capacity)], (std::vector<std::string>{"RUS"}));
   EXPECT_EQ(moved[var_index(Var::detente)], (std::vector<std::string>{"EU", "FRA"}));
   EXPECT_EQ(moved[var_index(Var::conditionality)], hedgers);
-  EXPECT_EQ(moved[var_index(Var::signal)], hedgers);
-  EXPECT_EQ(moved.size(), 3u);
-  EXPECT_EQ(war.effect_count, 2 + 6 + 6);
+  EXPECT_EQ(moved[var_index(Var::opinion)], hedgers);
+  EXPECT_EQ(moved.size(), 5u);
+  EXPECT_EQ(war.effect_count, 1 + 1 + 2 + 6 + 6);
 }
 
 TEST_F(ShippedModel, TransientPulsesRetain2ToTheMinusStepOverHalfLife) {

@@ -95,10 +95,12 @@ TEST(Lasting, LoaderErrorsHaveTheirPositions) {
   EXPECT_EQ(error(kVeto + kVeto), "17:6: duplicate event id 'veto'; ids must be unique in a scenario");
   EXPECT_EQ(error(kVeto + step_event("2020-03-25", "ends = \"veto\"\n")),
             "20:8: 'ends' in [[event]] must be an array of strings, e.g. [\"a\", \"b\"], got a string");
-  EXPECT_EQ(error("[initial.SRB]\nsignl = 0.1\n"),
-            "9:1: unknown variable 'signl' in [initial.SRB] (did you mean 'signal'?); allowed: 'signal', "
-            "'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality', 'detente', "
-            "'capacity', 'engagement' or 'trust'");
+  EXPECT_EQ(
+      error("[initial.SRB]\nsignl = 0.1\n"),
+      "9:1: unknown variable 'signl' in [initial.SRB] (did you mean 'signal'?); allowed: 'signal', "
+      "'display', 'position', 'substance', 'opinion', 'grievance', 'accession', 'courting', 'complying', "
+      "'payoff_court', 'payoff_comply', 'conditionality', 'detente', 'capacity', 'engagement', 'trust', "
+      "'belief' or 'uncertainty'");
   EXPECT_EQ(error("[initial.SRB]\nveto = { FRA = 1 }\n"),
             "9:1: a 'veto' is set by a lasting event (e.g. 'accession_veto'), so that an event can lift it; "
             "remove the key and add the event on the scenario's start date");

@@ -252,7 +252,7 @@ TEST(LoadModel, ShippedModel) {
     ++tables;
   EXPECT_EQ(m.parameters.size(), tables);  // one per [parameters.NAME] table
   EXPECT_GE(tables, 24u);
-  EXPECT_EQ(m.event_types.size(), 16u);
+  EXPECT_EQ(m.event_types.size(), 22u);
   EXPECT_EQ(m.influence.size(), 4u + 5 + 4 + 5 + 5 + 5);
 
   const std::string agents = read_text(kModel + "/agents.toml");
@@ -268,11 +268,13 @@ TEST(LoadModel, ShippedModel) {
   const AgentSpec* srb = m.find_agent("SRB");
   ASSERT_NE(srb, nullptr);
   EXPECT_EQ(srb->susceptibility, 0.20);
-  ASSERT_EQ(srb->dyads.size(), 2u);  // engagement = { RUS = 0.30 }, trust = { RUS = 0.90 }
+  ASSERT_EQ(srb->dyads.size(),
+            4u);  // engagement = { RUS = 0.30 }, trust = { EU = 0.3, FRA = 0.3, RUS = 0.90 }
   EXPECT_EQ(srb->dyads[0].var, Var::engagement);
   EXPECT_EQ(srb->dyads[0].patron, "RUS");
   EXPECT_EQ(srb->dyads[1].var, Var::trust);
-  EXPECT_EQ(srb->dyads[1].value, 0.90);
+  EXPECT_EQ(srb->dyads[1].patron, "EU");
+  EXPECT_EQ(srb->dyads[3].value, 0.90);
   EXPECT_EQ(srb->initial[var_index(Var::signal)], -0.10);
   EXPECT_EQ(srb->initial[var_index(Var::grievance)], 0.0);  // not given: zero
 
@@ -456,7 +458,7 @@ TEST_F(ModelDefect, VetoPlayerOnAHedger) {
 }
 
 TEST_F(ModelDefect, InitialVetoOfAHedger) {
-  patch("agents.toml", "trust = { RUS = 0.90 }", "trust = { RUS = 0.90 }, veto = { FRA = 1 }");
+  patch("agents.toml", "RUS = 0.90 }", "RUS = 0.90 }, veto = { FRA = 1 }");
   EXPECT_EQ(
       std::string(load_error().what()),
       where("agents.toml", "veto = { FRA") +
@@ -494,7 +496,7 @@ TEST_F(ModelDefect, BlocPoleZero) {
 }
 
 TEST_F(ModelDefect, DyadInitialOfAnUnknownPatron) {
-  patch("agents.toml", "trust = { RUS = 0.90 }", "trust = { RUZ = 0.90 }");
+  patch("agents.toml", "RUS = 0.90 }", "RUZ = 0.90 }");
   EXPECT_EQ(std::string(load_error().what()),
             where("agents.toml", "RUZ = 0.90") +
                 "'RUZ' in 'trust' of agent 'SRB' is not a patron (did you mean 'RUS'?); allowed: 'EU', 'FRA' "
@@ -567,12 +569,13 @@ TEST_F(ModelDefect, InitialValueOfAVariableTheKindDoesNotCarry) {
 }
 
 TEST_F(ModelDefect, MisspeltInitialVariable) {
-  patch("agents.toml", "belief = 0.05", "belif = 0.05");
+  patch("agents.toml", "opinion = 0.7", "opinon = 0.7");
   EXPECT_EQ(std::string(load_error().what()),
-            where("agents.toml", "belif = 0.05") +
-                "unknown key 'belif' in 'initial' of agent 'ALB' (did you mean 'belief'?); allowed keys: "
-                "'signal', 'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality', "
-                "'engagement' or 'trust'");
+            where("agents.toml", "opinon = 0.7") +
+                "unknown key 'opinon' in 'initial' of agent 'ALB' (did you mean 'opinion'?); allowed keys: "
+                "'signal', 'display', 'position', 'substance', 'opinion', 'grievance', 'accession', "
+                "'courting', 'complying', 'payoff_court', 'payoff_comply', 'conditionality', 'engagement', "
+                "'trust', 'belief' or 'uncertainty'");
 }
 
 TEST_F(ModelDefect, InitialValueOutOfRange) {
@@ -598,7 +601,7 @@ TEST_F(ModelDefect, InitialAttentionIsDerived) {
 }
 
 TEST_F(ModelDefect, InitialDyadOutOfRange) {
-  patch("agents.toml", "trust = { RUS = 0.90 }", "trust = { RUS = 1.5 }");
+  patch("agents.toml", "RUS = 0.90 }", "RUS = 1.5 }");
   EXPECT_EQ(std::string(load_error().what()),
             where("agents.toml", "1.5 }") +
                 "'RUS' = 1.5 is out of range in 'trust' of agent 'SRB'; allowed: 0 to 1");
@@ -701,9 +704,11 @@ TEST_F(ModelDefect, EventTypeUnknownVariable) {
   patch("events.toml", "variable = \"grievance\"\n  delta = 0.8", "variable = \"grievence\"\n  delta = 0.8");
   EXPECT_EQ(std::string(load_error().what()),
             where("events.toml", "\"grievence\"") +
-                "unknown variable 'grievence' (did you mean 'grievance'?); allowed: 'signal', 'substance', "
-                "'grievance', 'accession', 'belief', 'courting', 'conditionality', 'detente', 'capacity', "
-                "'attention', 'engagement', 'trust' or 'veto'");
+                "unknown variable 'grievence' (did you mean 'grievance'?); allowed: 'signal', 'display', "
+                "'position', 'substance', 'opinion', 'grievance', 'accession', 'courting', 'complying', "
+                "'payoff_court', 'payoff_comply', "
+                "'conditionality', 'detente', 'capacity', 'attention', 'war', 'engagement', 'trust', 'veto', "
+                "'belief' or 'uncertainty'");
 }
 
 TEST_F(ModelDefect, EventTypeUnknownParty) {
@@ -719,8 +724,8 @@ TEST_F(ModelDefect, EffectOnAVariableTheActorCanNeverCarry) {
   patch("events.toml", "variable = \"detente\"\n  delta = 0.6", "variable = \"substance\"\n  delta = 0.6");
   EXPECT_EQ(std::string(load_error().what()), where("events.toml", "\"substance\"\n  delta = 0.6") +
                                                   "the actor of this event type can never carry 'substance', "
-                                                  "a hedger variable; allowed here: 'detente' or "
-                                                  "'capacity'");
+                                                  "a hedger variable; allowed here: 'detente', "
+                                                  "'capacity' or 'war'");
 }
 
 TEST_F(ModelDefect, EffectOnAVariableBystandersCanNeverCarry) {
@@ -730,8 +735,9 @@ TEST_F(ModelDefect, EffectOnAVariableBystandersCanNeverCarry) {
       std::string(load_error().what()),
       where("events.toml", "variable = \"detente\"\n  delta = 0.35", 11) +
           "the bystanders of this event type can never carry 'detente', a patron variable; allowed here: "
-          "'signal', 'substance', 'grievance', 'accession', 'belief', 'courting', 'conditionality', "
-          "'engagement', 'trust' or 'veto'");
+          "'signal', 'display', 'position', 'substance', 'opinion', 'grievance', 'accession', 'courting', "
+          "'complying', 'payoff_court', 'payoff_comply', 'conditionality', 'engagement', 'trust', 'veto', "
+          "'belief' or 'uncertainty'");
 }
 
 TEST_F(ModelDefect, ScaleByAVariableOfAnotherKind) {
@@ -739,8 +745,9 @@ TEST_F(ModelDefect, ScaleByAVariableOfAnotherKind) {
   EXPECT_EQ(
       std::string(load_error().what()),
       where("events.toml", "scale_by = \"detente\"", 11) +
-          "'scale_by' must be a variable of the same scope as 'grievance'; allowed: 'signal', 'substance', "
-          "'grievance', 'accession', 'belief', 'courting' or 'conditionality'");
+          "'scale_by' must be a variable of the same scope as 'grievance'; allowed: 'signal', 'display', "
+          "'position', 'substance', 'opinion', 'grievance', 'accession', 'courting', 'complying', "
+          "'payoff_court', 'payoff_comply' or 'conditionality'");
 }
 
 TEST_F(ModelDefect, EffectDeltaNotANumber) {
@@ -794,8 +801,24 @@ TEST_F(ModelDefect, ParameterValueBelowMin) {
 TEST_F(ModelDefect, ParameterMinAboveMax) {
   patch("parameters.toml", "value = 7\nmin = 1\nmax = 31", "value = 7\nmin = 40\nmax = 31");
   EXPECT_EQ(std::string(load_error().what()),
-            where("parameters.toml", "max = 31\nunit = \"days\"\ndescription = \"length", 6) +
+            where("parameters.toml", "max = 31\nplausible_min = 7\nplausible_max = 7\nunit = \"days\"", 6) +
                 "'max' = 31 is below 'min' = 40 in [parameters.step_days]; the range must have min <= max");
+}
+
+TEST_F(ModelDefect, PlausibleRangeOutsideTheAllowedRangeOrReversed) {
+  patch("parameters.toml", "max = 31\nplausible_min = 7\nplausible_max = 7",
+        "max = 31\nplausible_min = 7\nplausible_max = 40");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("parameters.toml", "40\nunit = \"days\"\ndescription = \"length", 0) +
+                "'plausible_max' = 40 is out of range in [parameters.step_days]; allowed: 7 to 31");
+  patch("parameters.toml", "plausible_min = 7\nplausible_max = 40", "plausible_min = 9\nplausible_max = 8");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("parameters.toml", "8\nunit = \"days\"\ndescription = \"length", 0) +
+                "'plausible_max' = 8 is out of range in [parameters.step_days]; allowed: 9 to 31");
+  patch("parameters.toml", "plausible_min = 9\nplausible_max = 8", "plausible_min = 0\nplausible_max = 8");
+  EXPECT_EQ(std::string(load_error().what()),
+            where("parameters.toml", "0\nplausible_max = 8", 0) +
+                "'plausible_min' = 0 is out of range in [parameters.step_days]; allowed: 1 to 31");
 }
 
 TEST_F(ModelDefect, ParameterWithoutDescription) {
@@ -813,7 +836,8 @@ TEST_F(ModelDefect, ParameterNotATable) {
 }
 
 TEST_F(ModelDefect, StepDaysNotWhole) {
-  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31", "value = 7.5\nmin = 1\nmax = 31");
+  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31\nplausible_min = 7\nplausible_max = 7",
+        "value = 7.5\nmin = 1\nmax = 31\nplausible_min = 7.5\nplausible_max = 7.5");
   EXPECT_EQ(std::string(compile_error().what()),
             where("parameters.toml", "[parameters.step_days]") +
                 "'step_days' = 7.5 must be a whole number of days, at least 1");
@@ -821,7 +845,8 @@ TEST_F(ModelDefect, StepDaysNotWhole) {
 
 TEST_F(ModelDefect, StepDaysZero) {
   // A model that allows step_days = 0 would divide by zero when dates are mapped to steps.
-  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31", "value = 0\nmin = 0\nmax = 31");
+  patch("parameters.toml", "value = 7\nmin = 1\nmax = 31\nplausible_min = 7\nplausible_max = 7",
+        "value = 0\nmin = 0\nmax = 31\nplausible_min = 0\nplausible_max = 0");
   EXPECT_EQ(std::string(compile_error().what()),
             where("parameters.toml", "[parameters.step_days]") +
                 "'step_days' = 0 must be a whole number of days, at least 1");
@@ -829,7 +854,9 @@ TEST_F(ModelDefect, StepDaysZero) {
 
 TEST_F(ModelDefect, ParameterTheMechanismsNeedIsMissing) {
   patch("parameters.toml",
-        "[parameters.detente_damping]\nvalue = 0.7\nmin = 0\nmax = 1\nunit = \"1\"\n"
+        "[parameters.detente_damping]\nvalue = 0.7\nmin = 0\nmax = 1\nplausible_min = 0.35\nplausible_max = "
+        "0.9\n"
+        "unit = \"1\"\n"
         "description = \"share of a patron's capacity withheld during a full reset sought by the other bloc "
         "(E7)\"\n",
         "");

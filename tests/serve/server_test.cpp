@@ -332,9 +332,9 @@ TEST_F(ServeTest, ModelGivesSeatsAndTheVariablesWithTheirMeanings) {
     if (a["id"] == "RUS") {
       EXPECT_EQ(a["seat"], "Moscow");
     }
-  // A hedger's 7 variables and its 2 relations to each of 3 patrons, then the patrons' 3 variables.
-  ASSERT_EQ(m["variables"].size(), 7u + 3 * 3 + 3);
-  const json& engagement = m["variables"][9];
+  // A hedger's 12 variables and its 5 relations to each of 3 patrons, then the patrons' 4 variables.
+  ASSERT_EQ(m["variables"].size(), 12u + 5 * 3 + 4);
+  const json& engagement = m["variables"][14];
   EXPECT_EQ(engagement["name"], "engagement@RUS");
   EXPECT_EQ(engagement["kind"], "hedger");
   EXPECT_EQ(engagement["scope"], "dyad");
@@ -350,8 +350,9 @@ TEST_F(ServeTest, ModelGivesSeatsAndTheVariablesWithTheirMeanings) {
 TEST_F(ServeTest, RunGivesEveryVariableEachAgentCarries) {
   const json out = run_ok(kVeto);
   for (const json* side : {&out["baseline"], &out["branch"]}) {
-    for (const char* v : {"signal", "substance", "grievance", "accession", "belief", "courting",
-                          "conditionality", "engagement@RUS", "trust@RUS", "engagement@EU"}) {
+    for (const char* v : {"signal", "display", "position", "substance", "opinion", "grievance", "accession",
+                          "courting", "complying", "payoff_court", "payoff_comply", "conditionality",
+                          "engagement@RUS", "trust@RUS", "engagement@EU", "belief@EU", "uncertainty@RUS"}) {
       ASSERT_TRUE(side->contains(v)) << v;
       ASSERT_EQ((*side)[v].size(), 6u) << v;
       EXPECT_EQ((*side)[v][5].size(), 49u) << v;
@@ -449,7 +450,7 @@ std::filesystem::path model_copy_with(const TempDir& dir, const std::string& par
 
 TEST(ServeModelDir, AnotherModelDirectoryIsUsedForEveryScenario) {
   TempDir dir;
-  const std::filesystem::path model = model_copy_with(dir, "courting_gain", 0.0);
+  const std::filesystem::path model = model_copy_with(dir, "grievance_weight", 0.0);
   ServerOptions shipped, own;
   shipped.root = own.root = HEDGESIM_SOURCE_DIR;
   own.model_dir = model.string();
@@ -460,7 +461,7 @@ TEST(ServeModelDir, AnotherModelDirectoryIsUsedForEveryScenario) {
   auto gain = [](const std::string& body) {
     const json model = json::parse(body);
     for (const json& p : model["parameters"])
-      if (p["name"] == "courting_gain") return p["value"].get<double>();
+      if (p["name"] == "grievance_weight") return p["value"].get<double>();
     return -1.0;
   };
   EXPECT_GT(gain(ma->body), 0.0);
@@ -468,14 +469,15 @@ TEST(ServeModelDir, AnotherModelDirectoryIsUsedForEveryScenario) {
   auto ra = a.post("/api/run", kVeto), rb = b.post("/api/run", kVeto);
   ASSERT_TRUE(ra && rb);
   ASSERT_EQ(rb->status, 200) << rb->body;
-  // Without courting gain Serbia never courts Moscow; with the shipped model it does after the veto.
-  EXPECT_GT(json::parse(ra->body)["baseline"]["courting"][5][48].get<double>(), 0.01);
-  EXPECT_EQ(json::parse(rb->body)["baseline"]["courting"][5][48].get<double>(), 0.0);
+  // With grievance weighing nothing in the choice, vetoed North Macedonia courts Moscow less after the veto
+  // than under the shipped model (index 4 of the hedgers; step 20 is nine weeks after the veto).
+  EXPECT_LT(json::parse(rb->body)["baseline"]["courting"][4][20].get<double>(),
+            json::parse(ra->body)["baseline"]["courting"][4][20].get<double>() - 0.01);
 }
 
 TEST(ServeModelDir, ABrokenModelIsReportedWithItsFileAndLine) {
   TempDir dir;
-  const std::filesystem::path model = model_copy_with(dir, "courting_gain", 99.0);  // above its max
+  const std::filesystem::path model = model_copy_with(dir, "grievance_weight", 99.0);  // above its max
   ServerOptions o;
   o.root = HEDGESIM_SOURCE_DIR;
   o.model_dir = model.string();
@@ -484,7 +486,7 @@ TEST(ServeModelDir, ABrokenModelIsReportedWithItsFileAndLine) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_THAT(json::parse(r->body)["error"].get<std::string>(),
-              ::testing::MatchesRegex(".*parameters.toml:[0-9]+:[0-9]+: .*courting_gain.*"));
+              ::testing::MatchesRegex(".*parameters.toml:[0-9]+:[0-9]+: .*grievance_weight.*"));
 }
 
 }  // namespace

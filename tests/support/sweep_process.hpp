@@ -94,7 +94,7 @@ inline std::string long_experiment(const TempDir& dir, int samples = 2000) {
                        "[design]\nkind = \"lhs\"\nsamples = " +
                        std::to_string(samples) +
                        "\n"
-                       "[[parameters]]\nname = \"courting_gain\"\nmin = 1.0\nmax = 4.0\n"
+                       "[[parameters]]\nname = \"grievance_weight\"\nmin = 1.0\nmax = 4.0\n"
                        "[[parameters]]\nname = \"engagement_signal_pull\"\nmin = 0.3\nmax = 1.2\n"
                        "[[metrics]]\nname = \"srb_courting\"\nagent = \"SRB\"\n"
                        "variable = \"courting\"\nstatistic = \"mean\"\n"

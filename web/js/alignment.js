@@ -147,7 +147,7 @@ function hedgerLane(agent, i, view) {
   g.append(svg('title', {}, [
     `${agent.name} (${agent.id}) at ${run.dates[step]}`,
     `signal ${signed(signal)}, substance ${signed(substance)}`,
-    `grievance ${value('grievance').toFixed(2)}, courting ${value('courting').toFixed(2)}, belief ${value('belief').toFixed(2)}`,
+    `grievance ${value('grievance').toFixed(2)}, courting ${value('courting').toFixed(2)}, complying ${value('complying').toFixed(2)}`,
     `accession ${value('accession').toFixed(2)}, conditionality ${value('conditionality').toFixed(2)}` +
       (view.rival ? `, engagement of ${view.rival.id} ${value(`engagement@${view.rival.id}`).toFixed(2)}` : ''),
   ].join('\n')));

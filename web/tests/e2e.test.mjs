@@ -185,8 +185,10 @@ test('the page loads, lists the shipped scenarios and draws the default one', as
   const model = await (await fetch(`${baseUrl}api/model?scenario=scenarios/veto-2019.toml`)).json();
   const others = model.variables.filter((v) => v.kind === 'hedger' && !['signal', 'substance'].includes(v.name));
   assert.deepEqual(others.map((v) => v.name).sort(),
-    ['accession', 'belief', 'conditionality', 'courting', 'engagement@EU', 'engagement@FRA', 'engagement@RUS',
-      'grievance', 'trust@EU', 'trust@FRA', 'trust@RUS', 'veto@EU', 'veto@FRA', 'veto@RUS']);
+    ['accession', 'belief@EU', 'belief@FRA', 'belief@RUS', 'complying', 'conditionality', 'courting', 'display',
+      'engagement@EU', 'engagement@FRA', 'engagement@RUS', 'grievance', 'opinion', 'payoff_comply', 'payoff_court',
+      'position', 'trust@EU', 'trust@FRA', 'trust@RUS', 'uncertainty@EU', 'uncertainty@FRA', 'uncertainty@RUS',
+      'veto@EU', 'veto@FRA', 'veto@RUS']);
   const picker = await page.$$eval('#more-variable option', (os) => os.map((o) => [o.value, o.textContent]));
   assert.deepEqual(picker, others.map((v) => [v.name, v.meaning]));
   assert.equal(await page.inputValue('#more-variable'), 'courting');
@@ -475,22 +477,22 @@ test('parameter sliders re-run the branch; remove, reset to defaults and reset b
   const params = await page.$$eval('#parameters .param', (ps) => ps.map((p) => p.dataset.name));
   const model = await page.evaluate(() => window.hedgesim.model);
   assert.deepEqual(params, model.parameters.map((p) => p.name).filter((n) => n !== 'step_days'), 'every parameter but step_days');
-  assert.match(await text('#parameters [data-name="courting_gain"] .param-meaning'), /courting intensity/);
+  assert.match(await text('#parameters [data-name="court_bias"] .param-meaning'), /utility of courting the eastern pole/);
   const runs = await page.evaluate(() => window.hedgesim.runs);
   const courtingOf = (run) => Math.max(...run.branch.courting[run.agents.indexOf('MKD')]);
   const courtingBefore = courtingOf(await page.evaluate(() => window.hedgesim.run));
-  await page.fill('#param-value-courting_gain', '0');
-  await page.dispatchEvent('#param-value-courting_gain', 'change');
+  await page.fill('#param-value-court_bias', '-6');
+  await page.dispatchEvent('#param-value-court_bias', 'change');
   await page.waitForFunction((n) => window.hedgesim.runs > n && window.hedgesim.pending === 0, runs);
-  assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), { courting_gain: 0 });
-  // Leaders who never decide to court: MKD courts only through its scheduled gestures.
+  assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), { court_bias: -6 });
+  // Leaders who (almost) never choose to court Moscow, veto or not.
   const courtingAfter = courtingOf(await page.evaluate(() => window.hedgesim.run));
-  assert.ok(courtingAfter < courtingBefore - 0.05, `MKD courts less at courting_gain = 0 (${courtingAfter} < ${courtingBefore})`);
-  assert.ok(await page.$eval('#parameters [data-name="courting_gain"]', (p) => p.classList.contains('changed')));
+  assert.ok(courtingAfter < courtingBefore - 0.05, `MKD courts less at court_bias = -6 (${courtingAfter} < ${courtingBefore})`);
+  assert.ok(await page.$eval('#parameters [data-name="court_bias"]', (p) => p.classList.contains('changed')));
   await page.click('#params-reset');
   await settled();
   assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), {});
-  assert.equal(await page.inputValue('#param-value-courting_gain'), '2.5');
+  assert.equal(await page.inputValue('#param-value-court_bias'), '-2.5');
 
   // Removing the added event leaves no branch.
   await page.click('#tab-events');
