@@ -194,6 +194,27 @@ std::string write_meta(const std::string& dir, const SweepJob& job, const WorkPl
   return f.path();
 }
 
+/// The files a finished sweep writes (indices.csv only for Morris and Sobol designs).
+const char* const kOutputNames[] = {"design.csv", "results.csv", "summary.csv", "indices.csv", "meta.json"};
+
+/// Removes what a sweep killed while writing its outputs leaves: `<output>.tmp-<pid>` (see AtomicFile) for
+/// the outputs above, in `dir`, and nothing else.
+void remove_stale_temporaries(const std::string& dir) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const char* output : kOutputNames) {
+      const std::string prefix = std::string(output) + ".tmp-";
+      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+          name.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+        stale.push_back(entry.path());
+    }
+  }
+  for (const fs::path& p : stale)
+    fs::remove(p, ec);
+}
+
 /// The outputs need finite numbers (quantiles sort them; the indices refuse NaN): a NaN or an infinity in a
 /// finished journal is refused before any output is written, naming where it is. A resumed journal has
 /// been checked already (Journal::resume); this catches what the model itself produced in this process.
@@ -326,6 +347,7 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
   else
     fs::remove(in_dir(opt.out_dir, "indices.csv"));
   result.files.push_back(write_meta(opt.out_dir, job, plan, opt));
+  remove_stale_temporaries(opt.out_dir);
   journal.remove();
   return result;
 }

@@ -388,5 +388,26 @@ TEST(SweepJournal, AValidJournalResumesToTheSameBytes) {
     EXPECT_EQ(io::read_file(straight.file(f)), io::read_file(resumed.file(f))) << f;
 }
 
+TEST(SweepJournal, AFinishedResumeRemovesTheTemporariesAKilledSweepLeft) {
+  const SmallSweep s;
+  testing::TempDir straight, resumed;
+  ASSERT_TRUE(run_sweep(s.job, s.evaluator(), {.out_dir = straight.path()}).finished);
+  s.journal_only(resumed);
+  const std::vector<std::string> stale = {"summary.csv.tmp-4242", "results.csv.tmp-1", "design.csv.tmp-99999",
+                                          "indices.csv.tmp-7", "meta.json.tmp-123"};
+  const std::vector<std::string> kept = {"summary.csv.tmp-", "summary.csv.tmp-12a", "notes.txt.tmp-5",
+                                         "summary.csv.bak", "xsummary.csv.tmp-5"};
+  for (const auto& name : stale)
+    testing::spit(resumed.file(name), "partial");
+  for (const auto& name : kept)
+    testing::spit(resumed.file(name), "the user's");
+  ASSERT_TRUE(run_sweep(s.job, s.evaluator(), {.out_dir = resumed.path(), .resume = true}).finished);
+  std::set<std::string> expected = {"design.csv", "results.csv", "summary.csv", "meta.json"};
+  expected.insert(kept.begin(), kept.end());
+  EXPECT_EQ(testing::names_in(resumed.path()), expected);
+  for (const char* f : {"design.csv", "results.csv", "summary.csv", "meta.json"})
+    EXPECT_EQ(io::read_file(straight.file(f)), io::read_file(resumed.file(f))) << f;
+}
+
 }  // namespace
 }  // namespace hedgesim
