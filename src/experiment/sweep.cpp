@@ -1,5 +1,6 @@
 #include "experiment/sweep.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -193,6 +194,47 @@ std::string write_meta(const std::string& dir, const SweepJob& job, const WorkPl
   return f.path();
 }
 
+/// The files a finished sweep writes (indices.csv only for Morris and Sobol designs).
+const char* const kOutputNames[] = {"design.csv", "results.csv", "summary.csv", "indices.csv", "meta.json"};
+
+/// Removes what a sweep killed while writing its outputs leaves: `<output>.tmp-<pid>` (see AtomicFile) for
+/// the outputs above, in `dir`, and nothing else.
+void remove_stale_temporaries(const std::string& dir) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const char* output : kOutputNames) {
+      const std::string prefix = std::string(output) + ".tmp-";
+      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+          name.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+        stale.push_back(entry.path());
+    }
+  }
+  for (const fs::path& p : stale)
+    fs::remove(p, ec);
+}
+
+/// The outputs need finite numbers (quantiles sort them; the indices refuse NaN): a NaN or an infinity in a
+/// finished journal is refused before any output is written, naming where it is. A resumed journal has
+/// been checked already (Journal::resume); this catches what the model itself produced in this process.
+void check_finite(const SweepJob& job, const WorkPlan& plan, const io::Journal& journal) {
+  for (std::int64_t c = 0; c < plan.chunks(); ++c) {
+    const std::vector<double> v = journal.read(c);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (std::isfinite(v[i])) continue;
+      const auto k = static_cast<std::int64_t>(i);
+      const std::int64_t point = plan.first_point(c) + k / plan.per_point();
+      const std::int64_t replicate = k % plan.per_point() / plan.metrics;
+      throw InputError({journal.path(), 0, 0},
+                       "metric '" + job.metric_names[static_cast<std::size_t>(k % plan.metrics)] + "' is " +
+                           (std::isnan(v[i]) ? "NaN" : "infinite") + " at point " + std::to_string(point) +
+                           ", replicate " + std::to_string(replicate) + " (chunk " + std::to_string(c) +
+                           "); summary.csv and the indices need finite numbers, so no output was written");
+    }
+  }
+}
+
 }  // namespace
 
 SweepDesign make_design(const ExperimentSpec& e) {
@@ -271,8 +313,14 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
     throw InputError({result.journal, 0, 0},
                      "this directory holds the journal of an unfinished sweep; add --resume to finish it, or "
                      "delete the journal (or choose another --out) to start over");
-  io::Journal journal =
-      opt.resume ? io::Journal::resume(result.journal, header) : io::Journal::create(result.journal, header);
+  const io::JournalLayout layout{
+      plan.chunks(),
+      [&plan](std::int64_t c) {
+        return static_cast<std::uint64_t>((plan.end_point(c) - plan.first_point(c)) * plan.per_point());
+      },
+      true};
+  io::Journal journal = opt.resume ? io::Journal::resume(result.journal, header, &layout)
+                                   : io::Journal::create(result.journal, header);
 
   const std::int64_t runs_done = [&] {
     std::int64_t n = 0;
@@ -291,6 +339,7 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
   }
   bar.finish();
 
+  check_finite(job, plan, journal);
   result.files.push_back(write_design(opt.out_dir, job, plan));
   const Eigen::MatrixXd means = write_results(opt.out_dir, job, plan, journal, result.files);
   if (design.morris || design.saltelli)
@@ -298,6 +347,7 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
   else
     fs::remove(in_dir(opt.out_dir, "indices.csv"));
   result.files.push_back(write_meta(opt.out_dir, job, plan, opt));
+  remove_stale_temporaries(opt.out_dir);
   journal.remove();
   return result;
 }

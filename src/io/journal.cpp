@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #include "model/input_error.hpp"
@@ -118,7 +119,7 @@ Journal Journal::create(const std::string& path, const JournalHeader& header) {
   return j;
 }
 
-Journal Journal::resume(const std::string& path, const JournalHeader& expected) {
+Journal Journal::resume(const std::string& path, const JournalHeader& expected, const JournalLayout* layout) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0)
     fail(path, "there is nothing to resume: no journal here (" + std::string(std::strerror(errno)) +
@@ -141,20 +142,53 @@ Journal Journal::resume(const std::string& path, const JournalHeader& expected) 
   if (!differences.empty())
     fail(path, "cannot resume: this journal belongs to a different job" + differences +
                    ". Run without --resume (after deleting the journal) to start over");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail(path, std::string("cannot read the journal: ") + std::strerror(errno));
+  const std::int64_t size = st.st_size;
+  const auto refuse = [&path](const std::string& what) {
+    fail(path,
+         what +
+             "; the journal cannot be trusted (it was damaged, or not written by this sweep): delete it "
+             "to start the sweep over");
+  };
   std::int64_t at = static_cast<std::int64_t>(12 + len + 8);
-  for (;;) {  // records; stop at the first torn or corrupt one and cut it off
+  std::vector<double> v;
+  for (std::int64_t record = 1;; ++record) {  // stop at the first torn or corrupt record and cut it off
     char rm[4];
     std::int64_t chunk = 0;
     std::uint64_t count = 0, check = 0;
     if (!read_at(fd, rm, 4, at) || std::memcmp(rm, kRecordMagic, 4) != 0) break;
-    if (!read_at(fd, &chunk, 8, at + 4) || !read_at(fd, &count, 8, at + 12) || count > (1ull << 32)) break;
-    std::vector<double> v(count);
+    if (!read_at(fd, &chunk, 8, at + 4) || !read_at(fd, &count, 8, at + 12)) break;
+    // Nothing the record says is believed before it is checked: the chunk number and the count against the
+    // plan, then the count against the bytes left in the file (so that no count can make us allocate more
+    // than the file holds).
+    const std::string which = "record " + std::to_string(record) + " (at byte " + std::to_string(at) + ")";
+    if (chunk < 0 || (layout != nullptr && chunk >= layout->chunks))
+      refuse(which + " is for chunk " + std::to_string(chunk) + ", but " +
+             (layout != nullptr ? "the sweep's chunks are numbered 0 to " + std::to_string(layout->chunks - 1)
+                                : std::string("chunk numbers are never negative")));
+    if (layout != nullptr && count != layout->values_in(chunk))
+      refuse(which + " holds " + std::to_string(count) + " values for chunk " + std::to_string(chunk) +
+             ", but the sweep's chunk " + std::to_string(chunk) + " has " +
+             std::to_string(layout->values_in(chunk)));
+    const std::int64_t room = size - at - 28;  // bytes left for the values, after magic, chunk, count, sum
+    if (room < 0 || count > static_cast<std::uint64_t>(room) / 8) break;  // runs past the end: torn
+    v.resize(count);
     if (!read_at(fd, v.data(), count * 8, at + 20) ||
         !read_at(fd, &check, 8, at + 20 + static_cast<std::int64_t>(count * 8)))
       break;
     std::uint64_t h = fnv1a(&chunk, 8);
     h = fnv1a(&count, 8, h);
     if (check != fnv1a(v.data(), count * 8, h)) break;
+    if (const auto seen = j.done_.find(chunk); seen != j.done_.end())
+      refuse(which + " repeats chunk " + std::to_string(chunk) + ", recorded already at byte " +
+             std::to_string(seen->second.offset - 20));
+    if (layout != nullptr && layout->finite)
+      for (std::size_t i = 0; i < v.size(); ++i)
+        if (!std::isfinite(v[i]))
+          refuse(which + ", chunk " + std::to_string(chunk) + ": value " + std::to_string(i) + " (at byte " +
+                 std::to_string(at + 20 + static_cast<std::int64_t>(8 * i)) + ") is " +
+                 (std::isnan(v[i]) ? "NaN" : "infinite") + "; a sweep's results must be finite numbers");
     j.done_[chunk] = {at + 20, count};
     at += 20 + static_cast<std::int64_t>(count * 8) + 8;
   }

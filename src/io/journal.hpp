@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -19,14 +20,29 @@ namespace hedgesim::io {
 /// journal is resumed only by a job with the same header.
 using JournalHeader = std::vector<std::pair<std::string, std::string>>;
 
+/// What the records of a resumed journal must be, so that nothing in the file is believed before it is
+/// checked: chunk numbers from 0 to chunks - 1, each at most once, each with exactly values_in(chunk)
+/// values, all finite when `finite` is set.
+struct JournalLayout {
+  std::int64_t chunks = 0;
+  std::function<std::uint64_t(std::int64_t chunk)> values_in;
+  bool finite = true;
+};
+
 class Journal {
  public:
   /// Starts a new, empty journal at `path` (replacing any file there). Throws InputError if it cannot.
   static Journal create(const std::string& path, const JournalHeader& header);
   /// Reopens a journal to finish its job. Throws InputError if the file is missing or not a journal, or if
   /// its header differs from `expected` (the message names the keys that differ, with both values). A torn
-  /// or corrupt last record (a crash mid-write) is cut off: its chunk simply counts as not done.
-  static Journal resume(const std::string& path, const JournalHeader& expected);
+  /// or corrupt last record (a crash mid-write: a record that runs past the end of the file or fails its
+  /// checksum) is cut off with everything after it: its chunk simply counts as not done. A record that a
+  /// crash cannot explain is refused with an InputError naming the record and its byte offset, before
+  /// anything is allocated for it: a chunk number repeated, or (given a layout) outside the plan, a count
+  /// of values other than the plan's, a NaN or infinity where the layout wants finite values. Without a
+  /// layout, a record's count is still checked against the bytes left in the file first.
+  static Journal resume(const std::string& path, const JournalHeader& expected,
+                        const JournalLayout* layout = nullptr);
   /// Whether `path` exists (an unfinished job's journal).
   static bool exists(const std::string& path);
 

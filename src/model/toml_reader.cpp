@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace hedgesim::toml_io {
@@ -70,6 +74,145 @@ static std::string not_a_file(const std::string& path) {
   }
 }
 
+namespace {
+
+/// The scanner of check_toml_depth: one pass over the bytes, tracking line and column (in characters, as
+/// toml++ counts them) and skipping strings and comments.
+class DepthScanner {
+ public:
+  DepthScanner(std::string_view text, const std::string& file) : t_(text), file_(file) {}
+
+  void run() {
+    while (i_ < t_.size()) {
+      const char c = t_[i_];
+      if (c == '#') {
+        end_run();
+        while (i_ < t_.size() && t_[i_] != '\n')
+          advance();
+      } else if (c == '"' || c == '\'') {
+        part();
+        skip_string();
+      } else if (is_bare(c)) {
+        part();
+        while (i_ < t_.size() && is_bare(t_[i_]))
+          advance();
+      } else if (c == '.' && run_ && !after_dot_) {
+        after_dot_ = true;
+        advance();
+      } else if (c == ' ' || c == '\t') {
+        advance();
+      } else {
+        end_run();
+        if (c == '[' || c == '{') {
+          if (++nesting_ > kMaxTomlValueNesting) fail_nesting();
+        } else if ((c == ']' || c == '}') && nesting_ > 0) {
+          --nesting_;
+        }
+        last_ = c == '\n' ? '\n' : c;
+        advance();
+      }
+    }
+    end_run();
+  }
+
+ private:
+  static bool is_bare(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  }
+
+  void advance() {
+    if (t_[i_] == '\n') {
+      ++line_;
+      col_ = 1;
+    } else if ((static_cast<unsigned char>(t_[i_]) & 0xC0) != 0x80) {  // not a UTF-8 continuation byte
+      ++col_;
+    }
+    ++i_;
+  }
+
+  /// A key part (bare or quoted) begins here: it continues a dotted run after a dot, or starts a new one.
+  void part() {
+    if (run_ && after_dot_) {
+      ++parts_;
+      after_dot_ = false;
+      return;
+    }
+    end_run();
+    run_ = true;
+    parts_ = 1;
+    after_dot_ = false;
+    start_ = i_;
+    start_line_ = line_;
+    start_col_ = col_;
+    header_ = last_ == '[';
+  }
+
+  void end_run() {
+    if (run_ && parts_ > kMaxTomlKeyParts) {
+      std::string excerpt(t_.substr(start_, std::min<std::size_t>(i_ - start_, 24)));
+      for (char& ch : excerpt)
+        if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+      while (!excerpt.empty() && (static_cast<unsigned char>(excerpt.back()) & 0x80) != 0)
+        excerpt.pop_back();  // no half of a UTF-8 character
+      throw InputError({file_, start_line_, start_col_},
+                       std::string(header_ ? "table header '[" : "dotted key '") + excerpt +
+                           "...' is nested " + std::to_string(parts_) + " levels deep; at most " +
+                           std::to_string(kMaxTomlKeyParts) + " allowed");
+    }
+    run_ = false;
+    after_dot_ = false;
+  }
+
+  void fail_nesting() const {
+    throw InputError({file_, line_, col_}, "an array or inline table is nested " + std::to_string(nesting_) +
+                                               " levels deep here; at most " +
+                                               std::to_string(kMaxTomlValueNesting) + " allowed");
+  }
+
+  /// From an opening quote past the closing one: basic ("...", with escapes) or literal ('...') strings,
+  /// single- or multi-line.
+  void skip_string() {
+    const char q = t_[i_];
+    const bool multi = t_.substr(i_, 3) == std::string(3, q);
+    for (int k = 0; k < (multi ? 3 : 1); ++k)
+      advance();
+    while (i_ < t_.size()) {
+      const char c = t_[i_];
+      if (c == '\\' && q == '"') {
+        advance();
+        if (i_ < t_.size()) advance();
+      } else if (c == q && (!multi || t_.substr(i_, 3) == std::string(3, q))) {
+        for (int k = 0; k < (multi ? 3 : 1); ++k)
+          advance();
+        for (int k = 0; multi && k < 2 && i_ < t_.size() && t_[i_] == q; ++k)  // """a"""" ends in a quote
+          advance();
+        return;
+      } else if (c == '\n' && !multi) {
+        return;  // unterminated: the parser will say so
+      } else {
+        advance();
+      }
+    }
+  }
+
+  std::string_view t_;
+  const std::string& file_;
+  std::size_t i_ = 0;
+  int line_ = 1, col_ = 1;
+  int nesting_ = 0;
+  char last_ = '\n';  ///< the last character that was neither a key part, a dot nor a blank
+  bool run_ = false, after_dot_ = false, header_ = false;
+  int parts_ = 0;
+  std::size_t start_ = 0;
+  int start_line_ = 0, start_col_ = 0;
+};
+
+}  // namespace
+
+void check_toml_depth(std::string_view text, const std::string& file) {
+  DepthScanner(text, file).run();
+}
+
 toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
@@ -78,8 +221,14 @@ toml::table parse_toml_file(const std::string& path, const SourcePos& referenced
     throw InputError(at, "cannot read " + std::string(what) + " '" + path + "': " + why +
                              (why == "no such file" ? "" : "; give a TOML file"));
   }
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError(referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from,
+                     "cannot read " + std::string(what) + " '" + path + "': " + std::strerror(errno));
+  const std::string doc{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  check_toml_depth(doc, path);  // before toml++, which would overflow the stack on a deep dotted key
   try {
-    return toml::parse_file(path);
+    return toml::parse(doc, path);
   } catch (const toml::parse_error& e) {
     throw InputError(pos_of(path, e.source()), "malformed TOML: " + std::string(e.description()) +
                                                    "; see https://toml.io for the syntax");

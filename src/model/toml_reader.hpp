@@ -26,9 +26,21 @@ std::string type_name(const toml::node& n);
 /// The position where a source region begins, in `file`.
 SourcePos pos_of(const std::string& file, const toml::source_region& r);
 
+/// How many parts a dotted key (a.b.c = 1) or a table header ([a.b.c], [[a.b.c]]) may have, and how deep
+/// arrays and inline tables may nest in a value. toml++ recurses once per part and limits only the value
+/// nesting (to 256), so a key or header of 50,000 parts would overflow the stack; files are checked first.
+inline constexpr int kMaxTomlKeyParts = 64;
+inline constexpr int kMaxTomlValueNesting = 64;
+
+/// Scans TOML text (linear, no recursion) and throws InputError at the first dotted key or table header of
+/// more than kMaxTomlKeyParts parts, or the first array or inline table nested more than
+/// kMaxTomlValueNesting deep: "file:line:col: table header '[a.b.c...' is nested N levels deep; at most 64
+/// allowed". Strings and comments are skipped; anything else is left to the parser.
+void check_toml_depth(std::string_view text, const std::string& file);
+
 /// Parses a TOML file. A missing file is reported at `referenced_from` (where it was named), or at
 /// `path:0:0` when that is empty, as "cannot read <what> '<path>': no such file"; a syntax error at its
-/// position as "malformed TOML: ...".
+/// position as "malformed TOML: ..."; a key, header or value nested too deep as check_toml_depth says.
 toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what);
 
 /// An id: 1 to 32 characters, each a letter, a digit, '_' or '-'.

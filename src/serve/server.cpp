@@ -1,9 +1,25 @@
 #include "serve/server.hpp"
 
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <cstring>
+#include <deque>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <semaphore>
+#include <thread>
 
 #include "experiment/ensemble.hpp"
 #include "model/load.hpp"
@@ -29,6 +45,7 @@ constexpr int kDefaultReplicates = 8;
 struct Site {
   fs::path root;
   std::string model_dir;
+  int max_json_depth = 64;
 
   CompiledModel load(const std::string& scenario_file) const {
     return load_and_compile(scenario_file, model_dir);
@@ -243,7 +260,8 @@ json event_list(const Branch& b) {
   return out;
 }
 
-json parse_body(const std::string& body) {
+json parse_body(const std::string& body, int max_depth) {
+  check_json_depth(body, max_depth);  // nothing deeper reaches the parser or the code that walks the result
   try {
     json j = json::parse(body);
     if (!j.is_object())
@@ -301,7 +319,7 @@ struct BranchRequest {
 BranchRequest parse_branch_request(const Site& site, const std::string& text,
                                    const std::vector<std::string>& keys) {
   BranchRequest r;
-  r.body = parse_body(text);
+  r.body = parse_body(text, site.max_json_depth);
   check_request_keys(r.body, keys);
   const std::string path = resolve_scenario(site.root, scenario_of(r.body));
   r.replicates = replicates_of(r.body);
@@ -408,19 +426,282 @@ void fill_error_body(const httplib::Request& req, httplib::Response& res, std::s
   send_json(res, res.status, {{"error", message}});
 }
 
-}  // namespace
+using Clock = std::chrono::steady_clock;
 
-struct Server::Impl {
-  ServerOptions options;
-  httplib::Server http;
+/// One of the max_running turns to run the model, held for a request's lifetime.
+class Turn {
+ public:
+  explicit Turn(std::counting_semaphore<>& turns) : turns_(turns) { turns_.acquire(); }
+  ~Turn() { turns_.release(); }
+  Turn(const Turn&) = delete;
+  Turn& operator=(const Turn&) = delete;
+
+ private:
+  std::counting_semaphore<>& turns_;
 };
 
-Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
+/// A connection's socket as httplib's Stream, with a deadline: every wait for bytes from the client is at
+/// most the read timeout and ends at the deadline of the request under way, so that a client trickling its
+/// headers cannot hold the connection (httplib's own stream restarts its timeout at every byte).
+class DeadlineStream : public httplib::Stream {
+ public:
+  DeadlineStream(int sock, const ServerLimits& limits) : sock_(sock), limits_(limits) {}
+
+  /// A request begins: its line, headers and body must arrive within the limit from now.
+  void start_request() { deadline_ = Clock::now() + std::chrono::seconds(limits_.request_seconds); }
+  bool has_buffered() const { return at_ < size_; }
+
+  bool is_readable() const override {
+    if (has_buffered()) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+    const long long wait = std::min<long long>(left, 1000LL * limits_.read_timeout_seconds);
+    return wait > 0 && wait_for(POLLIN, static_cast<int>(wait));
+  }
+  bool is_writable() const override { return wait_for(POLLOUT, 1000 * limits_.write_timeout_seconds); }
+
+  ssize_t read(char* ptr, std::size_t size) override {
+    if (!has_buffered()) {  // httplib reads headers a byte at a time: read ahead, as its own stream does
+      if (!is_readable()) return -1;
+      ssize_t n;
+      do
+        n = ::recv(sock_, buffer_, sizeof buffer_, 0);
+      while (n < 0 && errno == EINTR);
+      if (n <= 0) return n;
+      at_ = 0;
+      size_ = static_cast<std::size_t>(n);
+    }
+    const std::size_t n = std::min(size, size_ - at_);
+    std::memcpy(ptr, buffer_ + at_, n);
+    at_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, std::size_t size) override {
+    if (!is_writable()) return -1;
+    ssize_t n;
+    do
+      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { address(true, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { address(false, ip, port); }
+  int socket() const override { return sock_; }
+
+ private:
+  bool wait_for(short events, int ms) const {
+    pollfd p{sock_, events, 0};
+    int r;
+    do
+      r = ::poll(&p, 1, ms);
+    while (r < 0 && errno == EINTR);
+    return r > 0;
+  }
+  void address(bool peer, std::string& ip, int& port) const {
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    auto* sa = reinterpret_cast<sockaddr*>(&a);
+    if ((peer ? ::getpeername(sock_, sa, &len) : ::getsockname(sock_, sa, &len)) != 0) return;
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    if (::getnameinfo(sa, len, host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+      return;
+    ip = host;
+    port = std::atoi(serv);
+  }
+
+  int sock_;
+  const ServerLimits& limits_;
+  Clock::time_point deadline_ = Clock::now();
+  char buffer_[4096];
+  std::size_t at_ = 0, size_ = 0;
+};
+
+/// Set by ConnectionThreads on the accepting thread when every connection thread is taken: the connection
+/// it hands over is then answered 503 at once instead of waiting behind the others.
+thread_local bool t_no_room = false;
+
+/// httplib's task queue, replaced: a thread per connection, up to a limit (httplib's pool has 8 threads on
+/// this machine, so 8 slow clients were enough to starve everyone), created as needed and kept for reuse.
+class ConnectionThreads : public httplib::TaskQueue {
+ public:
+  explicit ConnectionThreads(std::size_t max) : max_(std::max<std::size_t>(1, max)) {}
+  ~ConnectionThreads() override = default;
+
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock lock(mutex_);
+    if (busy_ >= max_) {  // no room: the connection is refused (with 503) here, without blocking
+      lock.unlock();
+      t_no_room = true;
+      fn();
+      t_no_room = false;
+      return;
+    }
+    ++busy_;
+    jobs_.push_back(std::move(fn));
+    if (jobs_.size() > idle_) threads_.emplace_back([this] { work(); });
+    ready_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (std::thread& t : threads_)
+      t.join();
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      ++idle_;
+      ready_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping, and nothing left to do
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+      --busy_;
+    }
+  }
+
+  const std::size_t max_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  std::size_t busy_ = 0, idle_ = 0;
+  bool stopping_ = false;
+};
+
+/// httplib's server with its connection loop replaced (the library lets a subclass do that, as its own
+/// SSLServer does): the deadline stream above, the per-client cap, and a 503 when there is no room.
+class GuardedHttpServer : public httplib::Server {
+ public:
+  explicit GuardedHttpServer(const ServerLimits& limits) : limits_(limits) {
+    new_task_queue = [this] { return new ConnectionThreads(limits_.max_connections); };
+    set_read_timeout(limits.read_timeout_seconds);
+    set_write_timeout(limits.write_timeout_seconds);
+    set_keep_alive_timeout(limits.keep_alive_seconds);
+    set_keep_alive_max_count(std::max<std::size_t>(1, limits.keep_alive_max_requests));
+    // httplib sets SO_REUSEPORT, which lets a second server bind a port already in use and share (or steal)
+    // its connections; SO_REUSEADDR alone allows a quick restart yet makes a busy port an error.
+    set_socket_options([](int sock) {
+      const int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+  }
+
+ private:
+  bool process_and_close_socket(int sock) override {
+    DeadlineStream strm(sock, limits_);
+    std::string ip;
+    int port = 0;
+    strm.get_remote_ip_and_port(ip, port);
+    bool ret = false;
+    if (t_no_room) {
+      refuse(sock, "the server has " + std::to_string(limits_.max_connections) +
+                       " connections open, its limit; try again in a moment");
+    } else if (!admit(ip)) {
+      refuse(sock, "too many connections from " + ip + " (at most " +
+                       std::to_string(limits_.max_connections_per_client) +
+                       " at once); close some and try again");
+    } else {
+      for (std::size_t count = keep_alive_max_count_; count > 0; --count) {
+        if (!strm.has_buffered() && !next_request_arrives(sock)) break;
+        strm.start_request();
+        bool closed = false;
+        ret = process_request(strm, count == 1, closed, nullptr);
+        if (!ret || closed) break;
+      }
+      leave(ip);
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ret;
+  }
+
+  /// Waits up to the keep-alive timeout for the first byte of a request, watching for the server stopping.
+  bool next_request_arrives(int sock) const {
+    const auto until = Clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+    while (svr_sock_ != INVALID_SOCKET && Clock::now() < until) {
+      pollfd p{sock, POLLIN, 0};
+      const int r = ::poll(&p, 1, 100);
+      if (r > 0) return true;
+      if (r < 0 && errno != EINTR) return false;
+    }
+    return false;
+  }
+
+  bool admit(const std::string& ip) {
+    std::lock_guard lock(clients_mutex_);
+    std::size_t& n = clients_[ip];
+    if (n >= limits_.max_connections_per_client) return false;
+    ++n;
+    return true;
+  }
+  void leave(const std::string& ip) {
+    std::lock_guard lock(clients_mutex_);
+    if (--clients_[ip] == 0) clients_.erase(ip);
+  }
+
+  /// 503 with a JSON error, written without waiting (the accepting thread may be the one writing).
+  static void refuse(int sock, const std::string& why) {
+    const std::string body = dump(json{{"error", why}});
+    const std::string response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    [[maybe_unused]] const ssize_t n =
+        ::send(sock, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+
+  const ServerLimits limits_;
+  std::mutex clients_mutex_;
+  std::map<std::string, std::size_t> clients_;
+};
+
+}  // namespace
+
+void check_json_depth(const std::string& body, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  if (deepest > limit)
+    throw RequestError("the request body is nested " + std::to_string(deepest) + " levels deep; at most " +
+                       std::to_string(limit) + " allowed");
+}
+
+struct Server::Impl {
+  explicit Impl(ServerOptions o) : options(std::move(o)), http(options.limits) {}
+  ServerOptions options;
+  GuardedHttpServer http;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   const std::string root = fs::weakly_canonical(fs::absolute(impl_->options.root)).string();
-  const Site site{root, impl_->options.model_dir.empty()
-                            ? std::string()
-                            : fs::weakly_canonical(fs::absolute(impl_->options.model_dir)).string()};
+  const Site site{root,
+                  impl_->options.model_dir.empty()
+                      ? std::string()
+                      : fs::weakly_canonical(fs::absolute(impl_->options.model_dir)).string(),
+                  impl_->options.limits.max_json_depth};
   auto& http = impl_->http;
   http.set_payload_max_length(impl_->options.max_body_bytes);
   http.Get("/api/scenarios",
@@ -429,9 +710,15 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
              const std::string requested = query_scenario(req);
              return describe_model(requested, site.load(resolve_scenario(site.root, requested)));
            }));
-  http.Post("/api/run",
-            json_endpoint(root, [site](const httplib::Request& req) { return run_branch(site, req.body); }));
-  http.Post("/api/explain", json_endpoint(root, [site](const httplib::Request& req) {
+  // Runs take the cores; a connection thread waits here for its turn, so at most max_running run at once.
+  const auto turns =
+      std::make_shared<std::counting_semaphore<>>(std::max(1, impl_->options.limits.max_running));
+  http.Post("/api/run", json_endpoint(root, [site, turns](const httplib::Request& req) {
+              const Turn turn(*turns);
+              return run_branch(site, req.body);
+            }));
+  http.Post("/api/explain", json_endpoint(root, [site, turns](const httplib::Request& req) {
+              const Turn turn(*turns);
               return explain_branch(site, req.body);
             }));
   // The teaching page, when the root has one: web/ is served as static files at /.

@@ -4,7 +4,8 @@
 // CLI's own messages), running the baseline and the branch at common random numbers, explaining an agent's
 // moves with report::explain (from the runs in memory, with the text `hedgesim explain` gives for their
 // files), and shaping results and errors as JSON (every error is HTTP 400 with {"error": message}; oversized
-// bodies 413). It serves only the scenarios in ROOT/scenarios, never another path. Requests share nothing
+// bodies 413; bodies nested too deep 400 before parsing). Slow and numerous clients are bounded by
+// ServerLimits. It serves only the scenarios in ROOT/scenarios, never another path. Requests share nothing
 // mutable: each one loads and compiles its own model, so httplib's worker threads need no locks, and every
 // browser keeps its own simulation state (the branch's events and parameters) and sends it with each request.
 // ROOT/web, when it exists, is served as static files at /.
@@ -16,13 +17,38 @@
 
 namespace hedgesim::serve {
 
+/// What keeps slow, many or hostile clients from starving the others (docs/architecture.md, "The server's
+/// limits"). Each connection has a thread of its own, up to max_connections; beyond that, or beyond
+/// max_connections_per_client from one address, a connection is answered 503 at once and closed. A request
+/// (line, headers and body) must arrive within request_seconds of its first byte, and every wait for a
+/// byte from the client is at most read_timeout_seconds, so a client that trickles a header line every few
+/// seconds is cut off; an idle keep-alive connection is closed after keep_alive_seconds. Connections are
+/// cheap (a thread waiting on a socket); runs are not, so at most max_running run at once.
+struct ServerLimits {
+  std::size_t max_connections = 256;
+  std::size_t max_connections_per_client = 32;
+  int max_running = 8;  ///< requests that run the model at once (/api/run, /api/explain); others wait
+  int read_timeout_seconds = 5;
+  int write_timeout_seconds = 5;
+  int request_seconds = 10;
+  int keep_alive_seconds = 5;
+  std::size_t keep_alive_max_requests = 100;
+  int max_json_depth = 64;  ///< arrays and objects nested in a request body
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string root{};       ///< repository root: scenarios/ and web/ live here
   std::string model_dir{};  ///< a model directory used instead of each scenario's own (empty: theirs)
   std::size_t max_body_bytes = 64 * 1024;
+  ServerLimits limits{};
 };
+
+/// Throws RequestError "the request body is nested N levels deep; at most `limit` allowed" when arrays and
+/// objects in `body` (JSON text) nest deeper than `limit`. A linear scan outside strings, without recursion,
+/// done before the body is parsed.
+void check_json_depth(const std::string& body, int limit);
 
 class Server {
  public:

@@ -107,6 +107,25 @@ TEST(Cli, MalformedTomlExitsTwoWithPosition) {
   EXPECT_NE(r.out.find("malformed TOML"), std::string::npos) << r.out;
 }
 
+TEST(Cli, DeepDottedKeysAndHeadersExitTwoWithPositionInsteadOfCrashing) {
+  // toml++ would overflow the stack on these (exit 139); the files are 100 to 150 KB.
+  TempDir dir;
+  std::string deep = "a";
+  for (int i = 1; i < 50000; ++i)
+    deep += ".a";
+  for (const auto& [text, what] : {std::pair<std::string, std::string>{deep + " = 1\n", "dotted key 'a.a.a"},
+                                   {"[scenario]\n[" + deep + "]\n", "table header '[a.a.a"}}) {
+    const std::string f = dir.write("deep.toml", text);
+    const Result r = hedgesim("validate " + f);
+    EXPECT_EQ(r.code, 2);
+    const int line = text[0] == '[' ? 2 : 1, col = text[0] == '[' ? 2 : 1;
+    EXPECT_EQ(r.out.rfind(f + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + what, 0), 0u)
+        << r.out.substr(0, 300);
+    EXPECT_NE(r.out.find("...' is nested 50000 levels deep; at most 64 allowed\n"), std::string::npos)
+        << r.out.substr(0, 300);
+  }
+}
+
 TEST(Cli, MissingScenarioFileExitsTwo) {
   const Result r = hedgesim("validate /nonexistent/s.toml");
   EXPECT_EQ(r.code, 2);

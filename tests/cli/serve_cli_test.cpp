@@ -110,5 +110,28 @@ TEST(ServeCli, ABadModelDirectoryExitsTwoBeforeServing) {
   EXPECT_EQ(r.out.find("open http://"), std::string::npos) << r.out;
 }
 
+TEST(ServeCli, ASecondServeOnAPortInUseExitsTwo) {
+  // httplib sets SO_REUSEPORT on its sockets, with which a second server would start silently and share
+  // the port; hedgesim sets SO_REUSEADDR only.
+  TempDir dir;
+  Process first(hedgesim_argv({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
+                dir.file("first.log"));
+  const int port = announced_port(dir.file("first.log"));
+  ASSERT_GT(port, 0) << slurp(dir.file("first.log"));
+  const Outcome second =
+      hedgesim({"serve", "--port", std::to_string(port), "--root", HEDGESIM_SOURCE_DIR}, dir);
+  EXPECT_EQ(second.code, 2);
+  EXPECT_NE(second.out.find("cannot listen on 127.0.0.1:" + std::to_string(port) +
+                            " (port in use, or not an address of this machine); try another --port"),
+            std::string::npos)
+      << second.out;
+  EXPECT_EQ(second.out.find("open http://"), std::string::npos) << second.out;
+  const auto res = httplib::Client("127.0.0.1", port).Get("/api/scenarios");  // the first one still answers
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  first.signal(SIGINT);
+  EXPECT_EQ(first.wait(), 0);
+}
+
 }  // namespace
 }  // namespace hedgesim

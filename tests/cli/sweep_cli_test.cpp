@@ -4,8 +4,12 @@
 // replicates and finds the veto's effect.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <iostream>
 
+#include "support/files.hpp"
+#include "support/journal_bytes.hpp"
 #include "support/sweep_process.hpp"
 
 namespace hedgesim {
@@ -75,6 +79,28 @@ TEST(SweepCli, ResumeAcceptsTheSameExperimentNamedByAnotherPath) {
   const Outcome r = hedgesim({"sweep", same, "--out", out, "--resume", "--quiet"}, dir);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(io::read_file(out + "/meta.json").find("\"experiment\": \"" + same + "\""), std::string::npos);
+}
+
+TEST(SweepCli, AJournalWithAHugeCountIsRefusedAtOnceWithExitTwoAndNoOutput) {
+  // Once: an uncaught bad_alloc (2^32) or 67 s and 16.8 GB (0x7FFFFFFF) before a resume went ahead.
+  TempDir dir;
+  const std::string exp = long_experiment(dir), out = dir.file("out");
+  const int status = interrupted_sweep(exp, out, "1", SIGINT, dir.file("p.log"));
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << io::read_file(dir.file("p.log"));
+  append_bytes(out + "/" + kJournalName, journal_record(0, std::uint64_t{1} << 32, {}));
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome r = hedgesim({"sweep", exp, "--out", out, "--resume", "--quiet"}, dir);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_EQ(r.out.rfind(out + "/" + kJournalName + ":0:0: record ", 0), 0u) << r.out;
+  EXPECT_NE(
+      r.out.find(" holds 4294967296 values for chunk 0, but the sweep's chunk 0 has 8; the journal cannot "
+                 "be trusted"),
+      std::string::npos)
+      << r.out;
+  EXPECT_LT(took, 5.0);
+  std::cout << "the resume was refused in " << took << " s (the whole process)\n";
+  EXPECT_EQ(names_in(out), std::set<std::string>{kJournalName});
 }
 
 TEST(SweepCli, BadExperimentsExitTwoWithTheirPosition) {

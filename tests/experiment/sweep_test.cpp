@@ -5,12 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <numbers>
 
 #include "io/atomic_file.hpp"
 #include "io/csv_reader.hpp"
+#include "support/files.hpp"
 #include "support/input_error_message.hpp"
+#include "support/journal_bytes.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim {
@@ -261,6 +267,146 @@ TEST(Sweep, DesignValuesFollowTheParameterRanges) {
   EXPECT_LE(v.col(0).maxCoeff(), 4.0);
   EXPECT_GE(v.col(1).minCoeff(), 0.3);
   EXPECT_LE(v.col(1).maxCoeff(), 1.2);
+}
+
+/// An analytic sweep of 10 LHS points, 2 replicates, 2 metrics and 4 points per chunk: 3 chunks of 16, 16 and
+/// 8 values.
+struct SmallSweep {
+  SmallSweep() : job(function_job(DesignKind::lhs, 10, {axis("a", 0, 1), axis("b", 1, 2)}, 4)) {
+    job.spec.replicates = 2;
+    job.metric_names = {"sum", "product"};
+  }
+  FunctionEvaluator evaluator(double bad_value = 0.0, int bad_point = -1) const {
+    auto seen = std::make_shared<std::atomic<int>>(0);
+    return FunctionEvaluator(2, [=](const Eigen::Ref<const Eigen::VectorXd>& x, double* y) {
+      y[0] = x[0] + x[1];
+      y[1] = x[0] * x[1];
+      if (seen->fetch_add(1) == bad_point) y[1] = bad_value;
+    });
+  }
+  /// Stops before the first chunk: the directory holds the journal's header and nothing else.
+  std::string journal_only(const testing::TempDir& dir) const {
+    std::atomic<bool> stop{true};
+    EXPECT_FALSE(run_sweep(job, evaluator(), {.out_dir = dir.path(), .stop = &stop}).finished);
+    return dir.file(kJournalName);
+  }
+  SweepJob job;
+};
+
+/// Resumes a sweep whose journal holds `bytes` after its header: the message it is refused with, having
+/// checked that it wrote no output.
+std::string resume_refusal(const std::string& bytes) {
+  const SmallSweep s;
+  testing::TempDir dir;
+  const std::string journal = s.journal_only(dir);
+  testing::append_bytes(journal, bytes);
+  const std::string msg = testing::error_of(
+      [&] { run_sweep(s.job, s.evaluator(), {.out_dir = dir.path(), .threads = 1, .resume = true}); });
+  EXPECT_EQ(msg.rfind(journal + ":0:0: record ", 0), 0u) << msg;
+  EXPECT_EQ(testing::names_in(dir.path()), std::set<std::string>{kJournalName}) << "no output, no temporary";
+  return msg;
+}
+
+TEST(SweepJournal, ResumeRefusesARecordShorterThanThePlan) {
+  const std::string msg = resume_refusal(testing::journal_record(1, std::vector<double>(15, 0.5)));
+  EXPECT_NE(msg.find("record 1 (at byte "), std::string::npos) << msg;
+  EXPECT_NE(msg.find(" holds 15 values for chunk 1, but the sweep's chunk 1 has 16"), std::string::npos)
+      << msg;
+}
+
+TEST(SweepJournal, ResumeRefusesAnEmptyRecord) {
+  const std::string msg = resume_refusal(testing::journal_record(2, {}));
+  EXPECT_NE(msg.find(" holds 0 values for chunk 2, but the sweep's chunk 2 has 8"), std::string::npos) << msg;
+}
+
+TEST(SweepJournal, ResumeRefusesHugeCountsAtOnce) {
+  for (const std::uint64_t count : {std::uint64_t{1} << 32, std::uint64_t{0x7FFFFFFF}}) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string msg = resume_refusal(testing::journal_record(0, count, {}));
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+    EXPECT_NE(
+        msg.find(" holds " + std::to_string(count) + " values for chunk 0, but the sweep's chunk 0 has 16"),
+        std::string::npos)
+        << msg;
+  }
+}
+
+TEST(SweepJournal, ResumeRefusesAChunkOutsideThePlan) {
+  const std::string msg = resume_refusal(testing::journal_record(3, std::vector<double>(8, 0.5)));
+  EXPECT_NE(msg.find(" is for chunk 3, but the sweep's chunks are numbered 0 to 2"), std::string::npos)
+      << msg;
+}
+
+TEST(SweepJournal, ResumeRefusesARepeatedChunk) {
+  const std::string rec = testing::journal_record(2, std::vector<double>(8, 0.5));
+  const std::string msg = resume_refusal(rec + rec);
+  EXPECT_NE(msg.find("record 2 (at byte "), std::string::npos) << msg;
+  EXPECT_NE(msg.find(" repeats chunk 2, recorded already at byte "), std::string::npos) << msg;
+}
+
+TEST(SweepJournal, ResumeRefusesNaN) {
+  std::vector<double> v(16, 0.5);
+  v[5] = std::numeric_limits<double>::quiet_NaN();
+  const std::string msg = resume_refusal(testing::journal_record(0, v));
+  EXPECT_NE(msg.find(", chunk 0: value 5 (at byte "), std::string::npos) << msg;
+  EXPECT_NE(msg.find(") is NaN; a sweep's results must be finite numbers"), std::string::npos) << msg;
+}
+
+TEST(SweepJournal, NaNFromTheEvaluatorWritesNoOutputAndSaysWhere) {
+  const SmallSweep s;
+  testing::TempDir dir;
+  const std::string msg = testing::error_of([&] {
+    run_sweep(s.job, s.evaluator(std::numeric_limits<double>::infinity(), 6),
+              {.out_dir = dir.path(), .threads = 1});
+  });
+  EXPECT_NE(msg.find(dir.file(kJournalName) + ":0:0: metric 'product' is infinite at point 6, replicate "),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("(chunk 1); summary.csv and the indices need finite numbers, so no output was written"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(testing::names_in(dir.path()), std::set<std::string>{kJournalName});
+}
+
+TEST(SweepJournal, AValidJournalResumesToTheSameBytes) {
+  const SmallSweep s;
+  testing::TempDir straight, resumed;
+  ASSERT_TRUE(run_sweep(s.job, s.evaluator(), {.out_dir = straight.path()}).finished);
+  // Chunk 1 as the sweep computes it, forged into a journal that has nothing else: the rest is computed.
+  const std::string journal = s.journal_only(resumed);
+  std::vector<double> chunk1;
+  {
+    io::CsvReader csv(straight.file("results.csv"));
+    const auto point = csv.column("point"), value = csv.column("value");
+    while (csv.next())
+      if (csv.number(point) >= 4 && csv.number(point) < 8) chunk1.push_back(csv.number(value));
+  }
+  ASSERT_EQ(chunk1.size(), 16u);
+  testing::append_bytes(journal, testing::journal_record(1, chunk1));
+  ASSERT_TRUE(run_sweep(s.job, s.evaluator(), {.out_dir = resumed.path(), .resume = true}).finished);
+  for (const char* f : {"design.csv", "results.csv", "summary.csv", "meta.json"})
+    EXPECT_EQ(io::read_file(straight.file(f)), io::read_file(resumed.file(f))) << f;
+}
+
+TEST(SweepJournal, AFinishedResumeRemovesTheTemporariesAKilledSweepLeft) {
+  const SmallSweep s;
+  testing::TempDir straight, resumed;
+  ASSERT_TRUE(run_sweep(s.job, s.evaluator(), {.out_dir = straight.path()}).finished);
+  s.journal_only(resumed);
+  const std::vector<std::string> stale = {"summary.csv.tmp-4242", "results.csv.tmp-1", "design.csv.tmp-99999",
+                                          "indices.csv.tmp-7", "meta.json.tmp-123"};
+  const std::vector<std::string> kept = {"summary.csv.tmp-", "summary.csv.tmp-12a", "notes.txt.tmp-5",
+                                         "summary.csv.bak", "xsummary.csv.tmp-5"};
+  for (const auto& name : stale)
+    testing::spit(resumed.file(name), "partial");
+  for (const auto& name : kept)
+    testing::spit(resumed.file(name), "the user's");
+  ASSERT_TRUE(run_sweep(s.job, s.evaluator(), {.out_dir = resumed.path(), .resume = true}).finished);
+  std::set<std::string> expected = {"design.csv", "results.csv", "summary.csv", "meta.json"};
+  expected.insert(kept.begin(), kept.end());
+  EXPECT_EQ(testing::names_in(resumed.path()), expected);
+  for (const char* f : {"design.csv", "results.csv", "summary.csv", "meta.json"})
+    EXPECT_EQ(io::read_file(straight.file(f)), io::read_file(resumed.file(f))) << f;
 }
 
 }  // namespace

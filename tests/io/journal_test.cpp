@@ -4,12 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
+#include "support/journal_bytes.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim::io {
@@ -136,6 +140,137 @@ TEST(Journal, RemoveDeletesTheFile) {
   EXPECT_TRUE(Journal::exists(dir.file("j.hsj")));
   j.remove();
   EXPECT_FALSE(Journal::exists(dir.file("j.hsj")));
+}
+
+// A plan of 4 chunks of 3 values each, the last one of 2 (as a sweep's last chunk may be shorter).
+const JournalLayout kLayout{4, [](std::int64_t c) { return c == 3 ? std::uint64_t{2} : std::uint64_t{3}; },
+                            true};
+
+/// A journal with the header and a valid chunk 0, then `bytes` appended; the message of resuming it.
+std::string refusal_of(const testing::TempDir& dir, const std::string& bytes) {
+  const std::string path = dir.file("j.hsj");
+  { Journal::create(path, kHeader).append(0, {1.0, 2.0, 3.0}); }
+  testing::append_bytes(path, bytes);
+  const std::string before = testing::slurp(path);
+  const std::string msg = testing::error_of([&] { Journal::resume(path, kHeader, &kLayout); });
+  EXPECT_EQ(testing::slurp(path), before) << "a refused journal is left as it was";
+  EXPECT_EQ(msg.rfind(path + ":0:0: record 2 (at byte ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("the journal cannot be trusted"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("delete it to start the sweep over"), std::string::npos) << msg;
+  return msg;
+}
+
+TEST(JournalChecks, AValidJournalResumesUnderItsLayout) {
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  {
+    Journal j = Journal::create(path, kHeader);
+    j.append(3, {4.0, 5.0});
+    j.append(0, {1.0, 2.0, 3.0});
+  }
+  Journal j = Journal::resume(path, kHeader, &kLayout);
+  EXPECT_EQ(j.chunks_done(), 2);
+  EXPECT_EQ(j.read(3), (std::vector<double>{4.0, 5.0}));
+}
+
+TEST(JournalChecks, ARecordShorterThanThePlanIsRefused) {
+  testing::TempDir dir;
+  const std::string msg = refusal_of(dir, testing::journal_record(1, {7.0, 8.0}));
+  EXPECT_NE(msg.find(" holds 2 values for chunk 1, but the sweep's chunk 1 has 3"), std::string::npos) << msg;
+}
+
+TEST(JournalChecks, ALongerRecordIsRefusedToo) {
+  testing::TempDir dir;
+  const std::string msg = refusal_of(dir, testing::journal_record(3, {7.0, 8.0, 9.0}));
+  EXPECT_NE(msg.find(" holds 3 values for chunk 3, but the sweep's chunk 3 has 2"), std::string::npos) << msg;
+}
+
+TEST(JournalChecks, AnEmptyRecordIsRefused) {
+  testing::TempDir dir;
+  const std::string msg = refusal_of(dir, testing::journal_record(2, {}));
+  EXPECT_NE(msg.find(" holds 0 values for chunk 2, but the sweep's chunk 2 has 3"), std::string::npos) << msg;
+}
+
+TEST(JournalChecks, HugeCountsAreRefusedAtOnceWithoutAllocating) {
+  for (const std::uint64_t count : {std::uint64_t{1} << 32, std::uint64_t{0x7FFFFFFF}, ~std::uint64_t{0}}) {
+    testing::TempDir dir;
+    const auto start = std::chrono::steady_clock::now();
+    const std::string msg = refusal_of(dir, testing::journal_record(1, count, {1.0}));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_NE(
+        msg.find(" holds " + std::to_string(count) + " values for chunk 1, but the sweep's chunk 1 has 3"),
+        std::string::npos)
+        << msg;
+    EXPECT_LT(seconds, 1.0) << count;
+  }
+}
+
+TEST(JournalChecks, WithoutALayoutAHugeCountIsATornEndNotAnAllocation) {
+  // Checked against the bytes left in the file before anything is allocated: the record cannot be whole.
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  { Journal::create(path, kHeader).append(0, {1.0}); }
+  testing::append_bytes(path, testing::journal_record(1, std::uint64_t{1} << 40, {2.0}));
+  const Journal j = Journal::resume(path, kHeader);
+  EXPECT_TRUE(j.has(0));
+  EXPECT_FALSE(j.has(1));
+}
+
+TEST(JournalChecks, AChunkOutsideThePlanIsRefused) {
+  {
+    testing::TempDir dir;
+    const std::string msg = refusal_of(dir, testing::journal_record(4, {7.0, 8.0, 9.0}));
+    EXPECT_NE(msg.find(" is for chunk 4, but the sweep's chunks are numbered 0 to 3"), std::string::npos)
+        << msg;
+  }
+  {
+    testing::TempDir dir;
+    const std::string msg = refusal_of(dir, testing::journal_record(-1, {7.0, 8.0, 9.0}));
+    EXPECT_NE(msg.find(" is for chunk -1, but the sweep's chunks are numbered 0 to 3"), std::string::npos)
+        << msg;
+  }
+}
+
+TEST(JournalChecks, ARepeatedChunkIsRefused) {
+  testing::TempDir dir;
+  const std::string msg = refusal_of(dir, testing::journal_record(0, {1.0, 2.0, 3.0}));
+  EXPECT_NE(msg.find(" repeats chunk 0, recorded already at byte "), std::string::npos) << msg;
+}
+
+TEST(JournalChecks, NaNAndInfinityAreRefusedWhereTheLayoutWantsFiniteValues) {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  {
+    testing::TempDir dir;
+    const std::string msg = refusal_of(dir, testing::journal_record(1, {7.0, nan, 9.0}));
+    EXPECT_NE(msg.find(", chunk 1: value 1 (at byte "), std::string::npos) << msg;
+    EXPECT_NE(msg.find(") is NaN; a sweep's results must be finite numbers"), std::string::npos) << msg;
+  }
+  {
+    testing::TempDir dir;
+    const std::string msg = refusal_of(dir, testing::journal_record(3, {-inf, 1.0}));
+    EXPECT_NE(msg.find(", chunk 3: value 0 (at byte "), std::string::npos) << msg;
+    EXPECT_NE(msg.find(") is infinite;"), std::string::npos) << msg;
+  }
+  // A layout that allows them (or none) takes them back as written.
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  { Journal::create(path, kHeader).append(1, {7.0, nan, inf}); }
+  JournalLayout any = kLayout;
+  any.finite = false;
+  const std::vector<double> back = Journal::resume(path, kHeader, &any).read(1);
+  EXPECT_TRUE(std::isnan(back[1]));
+  EXPECT_EQ(back[2], inf);
+}
+
+TEST(JournalChecks, ATornRecordAfterValidOnesIsStillCutOffNotRefused) {
+  testing::TempDir dir;
+  const std::string path = dir.file("j.hsj");
+  { Journal::create(path, kHeader).append(0, {1.0, 2.0, 3.0}); }
+  const std::string rec = testing::journal_record(1, {4.0, 5.0, 6.0});
+  testing::append_bytes(path, rec.substr(0, rec.size() - 5));
+  Journal j = Journal::resume(path, kHeader, &kLayout);
+  EXPECT_TRUE(j.has(0));
+  EXPECT_FALSE(j.has(1));
 }
 
 }  // namespace

@@ -8,14 +8,20 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
+#include "serve/branch.hpp"
 #include "support/files.hpp"
 #include "support/scenario_fixture.hpp"
 
@@ -487,6 +493,187 @@ TEST(ServeModelDir, ABrokenModelIsReportedWithItsFileAndLine) {
   EXPECT_EQ(r->status, 400);
   EXPECT_THAT(json::parse(r->body)["error"].get<std::string>(),
               ::testing::MatchesRegex(".*parameters.toml:[0-9]+:[0-9]+: .*grievance_weight.*"));
+}
+
+TEST_F(ServeTest, ABodyNested20000DeepIs400WithoutRecursing) {
+  const std::string body = R"({"scenario": "scenarios/veto-2019.toml", "events": )" +
+                           std::string(20000, '[') + std::string(20000, ']') + "}";
+  ASSERT_LT(body.size(), 64u * 1024);  // under the body cap: the depth check is what refuses it
+  auto r = client().Post("/api/run", body, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(json::parse(r->body)["error"],
+            "the request body is nested 20001 levels deep; at most 64 allowed");
+  // The explain endpoint reads bodies the same way, and the server is still there.
+  auto e = client().Post("/api/explain", body, "application/json");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status, 400);
+  EXPECT_EQ(run_ok(kVeto)["dates"].size(), 49u);
+}
+
+TEST(ServeJsonDepth, CountsArraysAndObjectsOutsideStringsOnly) {
+  EXPECT_NO_THROW(check_json_depth(std::string(64, '[') + std::string(64, ']'), 64));
+  EXPECT_NO_THROW(check_json_depth(R"({"a": "[[[[[[{{{{\"[[[[", "b": [[1]]})", 3));
+  try {
+    check_json_depth(R"({"a": [{"b": [[]]}], "c": "\\"})", 3);
+    ADD_FAILURE() << "nothing thrown";
+  } catch (const RequestError& e) {
+    EXPECT_STREQ(e.what(), "the request body is nested 5 levels deep; at most 3 allowed");
+  }
+}
+
+/// A raw connection to 127.0.0.1:port that has sent `bytes`; -1 on failure.
+int open_connection(int port, const std::string& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size())) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+TEST(ServeLimits, TenSlowClientsDoNotStarveANormalRequest) {
+  RunningServer server;
+  // Ten clients that send a request line, then one header line every 2 s, never finishing (slowloris).
+  std::vector<int> slow;
+  for (int i = 0; i < 10; ++i) {
+    slow.push_back(open_connection(server.port(), "GET /api/scenarios HTTP/1.1\r\nHost: x\r\n"));
+    ASSERT_GE(slow.back(), 0);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    while (!done) {
+      for (int i = 0; i < 20 && !done; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int fd : slow)
+        ::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // the slow ones hold their connections
+  for (int i = 0; i < 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = server.get("/api/model?scenario=scenarios/veto-2019.toml");
+    const double took = seconds_since(start);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_LT(took, 3.0);
+    std::cout << "a normal request with 10 slow clients connected took " << took << " s\n";
+  }
+  done = true;
+  trickle.join();
+  for (int fd : slow)
+    ::close(fd);
+}
+
+TEST(ServeLimits, AClientThatTricklesItsHeadersIsCutOffAtTheRequestDeadline) {
+  ServerOptions o;
+  o.limits.request_seconds = 2;
+  RunningServer server(o);
+  const int fd = open_connection(server.port(), "GET /api/scenarios HTTP/1.1\r\n");
+  ASSERT_GE(fd, 0);
+  const auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  while (!closed && seconds_since(start) < 8) {
+    ::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);  // every 0.5 s: well within the 5 s read timeout
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 500) > 0) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
+      }
+      closed = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);  // the end, or a reset
+    }
+  }
+  const double took = seconds_since(start);
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_GE(took, 1.5);
+  EXPECT_LT(took, 4.0);
+}
+
+/// The answer to a GET through a fresh connection, raw: status line to body.
+std::string raw_get(int port, const std::string& path) {
+  const int fd = open_connection(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string out;
+  char buf[4096];
+  pollfd p{fd, POLLIN, 0};
+  while (fd >= 0 && ::poll(&p, 1, 5000) > 0) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  if (fd >= 0) ::close(fd);
+  return out;
+}
+
+TEST(ServeLimits, ConnectionsBeyondTheLimitAre503AtOnce) {
+  ServerOptions o;
+  o.limits.max_connections = 3;
+  RunningServer server(o);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the start-up check's connection is gone
+  std::vector<int> held;
+  for (int i = 0; i < 3; ++i)
+    held.push_back(open_connection(server.port(), "GET /api/scenarios HTTP/1.1\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto start = std::chrono::steady_clock::now();
+  const std::string refused = raw_get(server.port(), "/api/scenarios");
+  EXPECT_LT(seconds_since(start), 1.0);
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503 ", 0), 0u) << refused;
+  EXPECT_NE(
+      refused.find(R"({"error":"the server has 3 connections open, its limit; try again in a moment"})"),
+      std::string::npos)
+      << refused;
+  for (int fd : held)
+    ::close(fd);
+  std::string again;
+  for (int i = 0; i < 50 && again.rfind("HTTP/1.1 200 ", 0) != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    again = raw_get(server.port(), "/api/scenarios");
+  }
+  EXPECT_EQ(again.rfind("HTTP/1.1 200 ", 0), 0u) << again.substr(0, 200);
+}
+
+TEST(ServeLimits, OneClientsConnectionsAreCapped) {
+  ServerOptions o;
+  o.limits.max_connections_per_client = 2;
+  RunningServer server(o);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int a = open_connection(server.port(), "GET /api/scenarios HTTP/1.1\r\n");
+  const int b = open_connection(server.port(), "GET /api/scenarios HTTP/1.1\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::string refused = raw_get(server.port(), "/api/scenarios");
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503 ", 0), 0u) << refused;
+  EXPECT_NE(refused.find("too many connections from 127.0.0.1 (at most 2 at once)"), std::string::npos)
+      << refused;
+  ::close(a);
+  ::close(b);
+}
+
+TEST(ServePort, ASecondServerOnAPortInUseIsRefused) {
+  RunningServer first;
+  ServerOptions o;
+  o.root = HEDGESIM_SOURCE_DIR;
+  o.port = first.port();
+  Server second(o);
+  try {
+    second.bind_to_port();
+    ADD_FAILURE() << "the second server bound port " << first.port();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(first.port()) +
+                                         " (port in use"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(first.get("/api/scenarios"));
 }
 
 }  // namespace
