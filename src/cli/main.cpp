@@ -20,6 +20,7 @@
 #include "experiment/run_outputs.hpp"
 #include "experiment/sweep.hpp"
 #include "io/atomic_file.hpp"
+#include "io/memory.hpp"
 #include "io/progress.hpp"
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
@@ -128,6 +129,8 @@ EnsembleRun run_into(const CompiledModel& m, const RunArgs& a, const std::string
   opt.replicates = a.replicates;
   opt.threads = default_threads(a.threads);
   opt.attribution = !a.no_attribution;
+  check_fits_in_memory(m, static_cast<std::uint64_t>(a.replicates), opt.attribution,
+                       io::available_memory_bytes());
   io::ensure_output_dir(dir);
   io::ProgressBar bar(
       a.replicates, stderr,
@@ -222,6 +225,7 @@ int cmd_report(const RunArgs& a, std::string out, const std::string& command_lin
 
 int cmd_validate(const std::string& scenario) {
   const CompiledModel m = load_and_compile(scenario);
+  check_fits_in_memory(m, 1, true, io::available_memory_bytes());  // one run, as `run` makes by default
   std::cout << "ok: scenario '" << m.scenario.name << "' with model '" << m.spec.name << "' (" << m.n_agents
             << " agents, " << m.spec.event_types.size() << " event types, " << m.spec.parameters.size()
             << " parameters): " << m.events.size() << " events (" << m.effects.size() << " effects) over "
@@ -378,6 +382,8 @@ struct CompareArgs {
 int cmd_compare(const CompareArgs& c, const std::string& command_line) {
   const CompiledModel a = load_and_compile(c.a), b = load_and_compile(c.b);
   check_comparable(a, b);
+  // Both scenarios' paired values per step are kept for the bands of difference-over-time.csv.
+  check_fits_in_memory(a, 2 * static_cast<std::uint64_t>(c.replicates), false, io::available_memory_bytes());
   std::vector<MetricDef> metrics = default_compare_metrics(a);
   if (!c.metrics.empty()) {
     const ExperimentSpec spec = load_experiment(c.metrics);

@@ -567,6 +567,7 @@ Scenario load_scenario(const std::string& path) {
   s.model_dir = (fs::path(path).parent_path() / model).lexically_normal().string();
   s.start = head.date("start");
   s.end = head.date("end");
+  s.end_pos = head.pos("end");
   if (s.end <= s.start)
     throw InputError(head.pos("end"),
                      "end " + format_date(s.end) + " must come after start " + format_date(s.start));

@@ -261,6 +261,7 @@ struct Scenario {
   std::string title;
   std::string model_dir;  ///< resolved relative to the scenario file
   SourcePos model_pos;
+  SourcePos end_pos;  ///< the [scenario] `end` key: where a window too long for memory is reported
   /// Optional: another scenario (resolved relative to this file) whose run's end state, replicate by
   /// replicate, is this scenario's starting state; "" if none.
   std::string start_from;

@@ -540,6 +540,86 @@ std::string heading(const Context& c, const std::string& title, const ExplainOpt
   return s;
 }
 
+// ---- Indirect effects
+// -----------------------------------------------------------------------------------------
+
+/// The agent's variables a mechanism reads (its catalogue `inputs`, a dyad name standing for every
+/// "<name>@<patron>" row the agent carries), in the history's order.
+std::vector<std::string> inputs_of(const History& h, Mechanism m) {
+  std::vector<std::string> names;
+  std::string_view list = info(m).inputs;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    names.emplace_back(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  std::vector<std::string> out;
+  for (const std::string& v : h.variables)
+    for (const std::string& n : names)
+      if (v == n || v.starts_with(n + "@")) out.push_back(v);
+  return out;
+}
+
+/// A mechanism's inputs that moved over the window by at least this much are followed.
+constexpr double kIndirectThreshold = 1e-3;
+
+/// For the largest mechanism behind each explained variable: which of its inputs moved over the window, by
+/// how much, and what moved each most (an event, or another mechanism whose inputs are followed in turn, up
+/// to `depth` links): the chain from an event to the variable, e.g. a veto -> grievance -> the leader's
+/// choice -> courting -> the signal.
+template <class ReadContributions>
+std::string indirect_text(const Context& c, const std::string& variable, const std::string& source,
+                          ReadContributions& read, int depth, const std::string& indent,
+                          std::set<std::string>& seen) {
+  if (depth == 0 || !source.starts_with("mechanism:")) return "";
+  const auto m = mechanism_from_name(std::string_view(source).substr(10));
+  if (!m) return "";
+  // The inputs that moved, largest change first.
+  std::vector<std::pair<std::string, double>> moved;
+  for (const std::string& input : inputs_of(c.history, *m)) {
+    if (input == variable || seen.count(input)) continue;
+    const double change = c.history.mean(input, c.window.last) - c.history.mean(input, c.window.first);
+    if (std::abs(change) >= kIndirectThreshold) moved.emplace_back(input, change);
+  }
+  std::stable_sort(moved.begin(), moved.end(),
+                   [](const auto& a, const auto& b) { return std::abs(a.second) > std::abs(b.second); });
+  std::string text;
+  for (const auto& [input, change] : moved) {
+    if (!seen.insert(input).second) continue;
+    const Contributions ci = read(std::vector<std::string>{input}, c.window);
+    const std::vector<Contribution> ranked = largest_first(ci.by_variable.at(input));
+    text += indent + "- which reads " + input + ": " + number_text(change, true) + " over the window";
+    if (!ranked.empty()) {
+      text += ", mostly because of " +
+              cause_text(ranked.front().source, c.labels, c.history.step_dates[c.window.first]) + " (" +
+              number_text(ranked.front().delta, true) + ")";
+    }
+    text += ";\n" + (ranked.empty() ? std::string()
+                                    : indirect_text(c, input, ranked.front().source, read, depth - 1,
+                                                    indent + "  ", seen));
+  }
+  return text;
+}
+
+template <class ReadContributions>
+std::string indirect_section(const Context& c, const std::vector<std::string>& variables,
+                             const Contributions& contributions, ReadContributions& read) {
+  if (c.attribution_empty) return "";
+  std::string text;
+  for (const std::string& v : variables) {
+    const std::vector<Contribution> ranked = largest_first(contributions.by_variable.at(v));
+    if (ranked.empty() || !ranked.front().source.starts_with("mechanism:")) continue;
+    std::set<std::string> seen = {v};
+    const std::string chain = indirect_text(c, v, ranked.front().source, read, 3, "  ", seen);
+    if (chain.empty()) continue;
+    text += "The largest push on " + v + " came through " +
+            cause_text(ranked.front().source, c.labels, c.history.step_dates[c.window.first]) + ",\n" + chain;
+  }
+  if (text.empty()) return "";
+  return "Indirect effects (what drove the largest mechanism, and what drove that, up to three links):\n" +
+         text;
+}
+
 /// Signal and substance for a hedger; whatever the agent carries otherwise (a patron's detente, the rival's
 /// attention).
 std::vector<std::string> variables_to_explain(const History& h) {
@@ -570,6 +650,8 @@ std::string explain_history(const ExplainOptions& o, const History& history,
     const std::string ratio = ratio_sentence(change("signal"), change("substance"));
     if (!ratio.empty()) text += "\n" + ratio;
   }
+  const std::string indirect = indirect_section(c, variables, contributions, read_contributions);
+  if (!indirect.empty()) text += "\n" + indirect;
   const std::string end_state = end_state_sentence(c);
   if (!end_state.empty()) text += "\n" + end_state;
   return fill_poles(text, poles);

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "io/atomic_file.hpp"
+#include "io/memory.hpp"
 #include "support/files.hpp"
 #include "support/scenario_fixture.hpp"
 
@@ -75,6 +76,32 @@ TEST(Cli, ANegativeSeedIsRefusedNotWrapped) {
     EXPECT_NE(r.out.find("--seed: a seed must be a whole number from 0 to 2^64 - 1, got -1"),
               std::string::npos)
         << r.out;
+  }
+}
+
+TEST(Cli, AWindowTooLongForMemoryIsRefusedAtValidationNotAfterGigabytes) {
+  // 0001-01-01 to 9999-12-31 in daily steps validated, then `run` died of bad_alloc after 5.7 GB (issue 15).
+  TempDir dir;
+  const std::string f = dir.write(
+      "s.toml", "[scenario]\nname = \"long\"\ntitle = \"long\"\nmodel = \"" + source_path("model") +
+                    "\"\nstart = 0001-01-01\nend = 9999-12-31\nseed = 1\n[parameters]\nstep_days = 1\n");
+  // One run of it would hold about 81 GB; a thousand, 81 TB: refused on any machine. `validate` checks one
+  // run, so its refusal depends on this machine having less than twice 81 GB available.
+  const auto available = io::available_memory_bytes();
+  ASSERT_TRUE(available.has_value());
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"run -q -r 1000 --out " + dir.file("out") + " " + f, "1000 replicate(s)"}};
+  if (*available < 160'000'000'000ull) cases.emplace_back("validate " + f, "1 replicate(s)");
+  for (const auto& [args, replicates] : cases) {
+    const Result r = hedgesim(args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.out;
+    EXPECT_EQ(
+        r.out.rfind(f + ":6:7: this window is too long for memory: 3652059 steps x 174 state variables x " +
+                        replicates + " would hold about ",
+                    0),
+        0u)
+        << r.out;
+    EXPECT_FALSE(fs::exists(dir.file("out"))) << "nothing is written";
   }
 }
 

@@ -31,6 +31,36 @@ TEST(Ensemble, ReplicateRIsRunRWhateverTheEnsemble) {
   EXPECT_EQ(runs[5].trajectory, run(m, 3, 5, false).trajectory);
 }
 
+TEST(Ensemble, MemoryEstimateGrowsWithStepsRowsAndReplicatesAndSaturates) {
+  const CompiledModel m = veto();
+  const std::uint64_t cells = static_cast<std::uint64_t>(m.steps + 1) * static_cast<std::uint64_t>(m.n_rows);
+  EXPECT_EQ(ensemble_memory_bytes(m, 1, false), cells * (8 + 48));
+  EXPECT_EQ(ensemble_memory_bytes(m, 10, true), 10 * cells * (8 + 48 + 72));
+  CompiledModel absurd = m;
+  absurd.steps = 2'000'000'000;
+  EXPECT_EQ(ensemble_memory_bytes(absurd, 1'000'000'000'000ull, true), UINT64_MAX);  // no wrap-around
+}
+
+TEST(Ensemble, AnEnsembleTooBigForHalfTheAvailableMemoryIsRefusedAtTheEndDate) {
+  const CompiledModel m = veto();
+  const std::uint64_t need = ensemble_memory_bytes(m, 100, true);
+  EXPECT_NO_THROW(check_fits_in_memory(m, 100, true, 2 * need));
+  EXPECT_NO_THROW(check_fits_in_memory(m, 100, true, std::nullopt));  // unknown: not checked
+  try {
+    check_fits_in_memory(m, 100, true, 2 * need - 2);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, m.scenario.file);
+    EXPECT_EQ(e.where().line, m.scenario.end_pos.line);
+    EXPECT_NE(std::string(e.what()).find("this window is too long for memory: " + std::to_string(m.steps) +
+                                         " steps x " + std::to_string(m.n_rows) +
+                                         " state variables x 100 replicate(s)"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("use `hedgesim sweep`"), std::string::npos);
+  }
+}
+
 TEST(Quantile7, MatchesNumPyDefault) {
   std::vector<double> x = {4, 1, 3, 2};
   EXPECT_DOUBLE_EQ(quantile7(x, 0.05), 1.15);  // numpy.quantile([1,2,3,4], 0.05)

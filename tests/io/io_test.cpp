@@ -7,12 +7,25 @@
 
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
+#include "io/memory.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim {
 namespace {
+
+TEST(Memory, MemAvailableIsReadInBytesAndAnythingElseIsUnknown) {
+  EXPECT_EQ(
+      io::parse_mem_available("MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   20000000 kB\n"),
+      20000000ull * 1024);
+  EXPECT_EQ(io::parse_mem_available("MemTotal: 1 kB\n"), std::nullopt);
+  EXPECT_EQ(io::parse_mem_available("MemAvailable: lots\n"), std::nullopt);
+  EXPECT_EQ(io::parse_mem_available("MemAvailable: 12 MB\n"), std::nullopt);
+  const auto here = io::available_memory_bytes();  // this is Linux: the file exists and parses
+  ASSERT_TRUE(here.has_value());
+  EXPECT_GT(*here, 0u);
+}
 
 TEST(CsvWriter, NumbersRoundTripExactly) {
   for (double v : {0.1, -2.5e-7, 1.0 / 3.0, 123456789.125, 1e-300, -0.75}) {

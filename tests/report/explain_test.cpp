@@ -416,6 +416,33 @@ TEST(ExplainInMemory, SaysWhatTheFilesOfTheSameRunsSayToTheLetter) {
   }
 }
 
+TEST(ExplainIndirect, FollowsTheVetoThroughGrievanceAndTheChoiceToTheSignal) {
+  // North Macedonia after France's veto: the signal's largest push is its leader's conduct (E1c), driven by
+  // the leader's choice (E4), which reads grievance, which the veto raised. Negative control: the weeks
+  // before the veto, whose chain cannot name it.
+  const ShippedRuns s("scenarios/veto-2019.toml", true);
+  const auto d = [](const char* text) { return parse_date(text); };
+  const std::string after =
+      explain(s.model, s.runs, explaining(s.dir.path(), "MKD", d("2019-10-01"), d("2019-12-31")));
+  const std::string chain = after.substr(after.find("Indirect effects"));
+  EXPECT_THAT(chain, HasSubstr("The largest push on signal came through its leader's visible conduct"));
+  // Conduct (complying fell most, then courting rose) first, then, one link further and indented under it,
+  // grievance: an input of the choice that drives conduct.
+  const std::size_t conduct =
+      std::min(chain.find("  - which reads complying:"), chain.find("  - which reads courting:"));
+  const std::size_t grievance = chain.find("    - which reads grievance:");
+  ASSERT_NE(conduct, std::string::npos) << chain;
+  ASSERT_NE(grievance, std::string::npos) << chain;
+  EXPECT_LT(conduct, grievance);
+  EXPECT_THAT(chain.substr(grievance, chain.find('\n', grievance) - grievance),
+              HasSubstr("mostly because of the event of 2019-10-18: France vetoes"));
+  const std::string before =
+      explain(s.model, s.runs, explaining(s.dir.path(), "MKD", d("2019-08-01"), d("2019-10-10")));
+  EXPECT_THAT(before, Not(HasSubstr("France vetoes")));
+  // The same text from the files.
+  EXPECT_EQ(explain(explaining(s.dir.path(), "MKD", d("2019-10-01"), d("2019-12-31"))), after);
+}
+
 TEST(ExplainInMemory, WithoutAttributionAndForBadRequestsItSaysWhatTheFilesSay) {
   const ShippedRuns s("scenarios/veto-2019.toml", false);
   const std::string dir = s.dir.path();
