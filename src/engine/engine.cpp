@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <utility>
 
 namespace hedgesim {
@@ -71,32 +72,33 @@ void record_rows(BatchAttribution* out, int k, int source, int first_row, int co
     record(out, k, source, first_row + i, d + static_cast<std::ptrdiff_t>(i) * w);
 }
 
-/// The draws a mechanism makes, numbered for the counter (random.hpp): a new kind of draw takes a new number
-/// and leaves every other draw as it was. One counter gives four uniforms, two Box–Muller pairs: the hedger's
-/// signal noise (E1e), the shocks to its utility of courting and of complying (E4), and the noise of the
-/// patrons' reading of its signal (E9).
+/// The draws a mechanism makes, numbered for the stream (random.hpp): a new kind of draw takes a new number
+/// and leaves every other draw as it was. One counter gives two Box–Muller pairs: the hedger's signal noise
+/// (E1e), the shocks to its utility of courting and of complying (E4), and the noise of the patrons' reading
+/// of its signal (E9).
 enum Draw : std::uint64_t { kHedgerNoise = 0 };
 
 void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
-  // Each draw is keyed by (seed, run) and counted by (step, agent, draw): replicate r of two scenarios shares
-  // its random numbers for the same agent in the same step whatever else differs (common random numbers).
-  // The uniforms come one replicate at a time (Philox); the normals for the whole batch at once (box_muller:
-  // Eigen vectorises the logarithm, not the sine and cosine of doubles). Padding columns get u = 1, hence 0.
+  // Each draw is keyed by the seed and counted by (step, run, agent and kind of draw): replicate r of two
+  // scenarios shares its random numbers for the same agent in the same step whatever else differs (common
+  // random numbers). The uniforms come one replicate at a time (Philox); the normals for the whole batch at
+  // once (box_muller). Padding columns get radius uniforms of 1, hence normals of 0.
   const int w = b.width;
-  for (Eigen::ArrayXd* u : {&ws.u1, &ws.u2, &ws.u3, &ws.u4})
-    u->setOnes();
-  std::array<double, 4> u{};
+  ws.r1.setOnes();
+  ws.r2.setOnes();
+  ws.a1.setZero();
+  ws.a2.setZero();
   for (int i = 0; i < m.n_hedgers; ++i)
     for (int r = 0; r < b.count; ++r) {
-      uniform_quad(b.keys[r], k, ws.who[i], kHedgerNoise, u);
+      const NormalUniforms u = normal_uniforms(b.keys[r], static_cast<std::uint32_t>(k), ws.stream[i]);
       const Eigen::Index at = static_cast<Eigen::Index>(i) * w + r;
-      ws.u1(at) = u[0];
-      ws.u2(at) = u[1];
-      ws.u3(at) = u[2];
-      ws.u4(at) = u[3];
+      ws.r1(at) = u.r1;
+      ws.r2(at) = u.r2;
+      ws.a1(at) = u.a1;
+      ws.a2(at) = u.a2;
     }
-  box_muller(ws.u1, ws.u2, ws.eps, ws.eta_court);
-  box_muller(ws.u3, ws.u4, ws.eta_comply, ws.xi);
+  box_muller(ws.r1, ws.a1, ws.trig, ws.eps, ws.eta_court);
+  box_muller(ws.r2, ws.a2, ws.trig, ws.eta_comply, ws.xi);
 }
 
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops
@@ -194,6 +196,13 @@ void apply_events(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchA
   }
 }
 
+/// x ← tanh(g x), as 1 − 2 / (e^{2gx} + 1): Eigen 3.4 vectorises exp for doubles but not tanh, and libm's
+/// scalar tanh was a tenth of a step. Exactly 0 at 0 (a step that brings nothing stays news of nothing),
+/// ±1 beyond the range of exp, within a few 1e-16 of tanh elsewhere.
+void saturate(double g, Eigen::ArrayXd& x) {
+  x = 1.0 - 2.0 / ((2.0 * g * x).exp() + 1.0);
+}
+
 /// What the mechanisms read that is not a state variable itself: deviations from baseline, the stake under
 /// a veto, the hidden intent's drop (for the negative control only), the perceived drift, the West's urgency,
 /// the patrons' noisy reading of each signal, and what the last step brought each option (E6).
@@ -247,8 +256,8 @@ void derive_inputs(const CompiledModel& m, const Batch& b, Workspace& ws) {
     if (m.pole(q) < 0)
       ws.reward_court += e.segment(static_cast<Eigen::Index>(q) * n * w, static_cast<Eigen::Index>(n) * w) -
                          c.dyads_of(b.e_prev, q);
-  ws.reward_court = (p.reward_gain_step * ws.reward_court).tanh();
-  ws.reward_comply = (p.reward_gain_step * ws.reward_comply).tanh();
+  saturate(p.reward_gain_step, ws.reward_court);
+  saturate(p.reward_gain_step, ws.reward_comply);
 }
 
 void compute_mechanisms(const CompiledModel& m, Batch& b, Workspace& ws) {
@@ -407,19 +416,21 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   b.pulses.reserve(static_cast<std::size_t>(m.transient_effects));
   b.holds.clear();
   b.next_event = 0;
+  if (first_run + static_cast<std::uint64_t>(count) > (std::uint64_t{1} << 32))
+    throw std::length_error("run indices must stay below 2^32 (the random counter's field)");
   b.keys.clear();
   for (int r = 0; r < count; ++r)
     b.keys.push_back({seed, first_run + static_cast<std::uint64_t>(r)});
-  ws.who.clear();
-  for (const std::string& id : m.agent_ids)
-    ws.who.push_back(draw_id(id));
+  ws.stream.clear();
+  for (int i = 0; i < m.n_hedgers; ++i)
+    ws.stream.push_back(stream_id(draw_id(m.agent_ids[i]), kHedgerNoise));
   ws.ctx = mech::BatchContext(m, w);
-  for (Eigen::ArrayXd* a : {&ws.eps,          &ws.eta_court,  &ws.eta_comply, &ws.xi,      &ws.u1,
-                            &ws.u2,           &ws.u3,         &ws.u4,         &ws.z,       &ws.s_dev,
-                            &ws.a_dev,        &ws.h_dev,      &ws.m_dev,      &ws.o_dev,   &ws.vetoed_stake,
-                            &ws.intent_drop,  &ws.west_drift, &ws.urgency,    &ws.reading, &ws.reward_court,
-                            &ws.reward_comply})
+  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta_court, &ws.eta_comply, &ws.xi, &ws.r1, &ws.r2, &ws.z, &ws.s_dev,
+                            &ws.a_dev, &ws.h_dev, &ws.m_dev, &ws.o_dev, &ws.vetoed_stake, &ws.intent_drop,
+                            &ws.west_drift, &ws.urgency, &ws.reading, &ws.reward_court, &ws.reward_comply})
     a->setZero(flat);
+  for (Eigen::ArrayXf* a : {&ws.a1, &ws.a2, &ws.trig})
+    a->setZero(padded_angles(flat));
   ws.moved.setZero(w);
   ws.change.setZero(w);
   ws.consent.setOnes(w);

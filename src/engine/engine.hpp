@@ -79,11 +79,12 @@ struct Batch {
 /// Scratch arrays for one step, allocated once per batch.
 struct Workspace {
   mech::BatchContext ctx;
-  std::vector<std::uint64_t> who;  ///< per agent, the `who` of its draws: draw_id(agent id)
-  BatchArray x0;                   ///< the initial state (each variable's baseline) in every column
+  std::vector<std::uint64_t> stream;  ///< per hedger, the stream of its draws (random.hpp stream_id)
+  BatchArray x0;                      ///< the initial state (each variable's baseline) in every column
   /// The step's standard normal draws (signal noise, utility shocks of courting and complying, reading noise)
-  /// and the uniforms they are made from (Box–Muller), then scratch.
-  Eigen::ArrayXd eps, eta_court, eta_comply, xi, u1, u2, u3, u4;
+  /// and the uniforms they are made from (Box–Muller: radii r, angles a, padded; random.hpp), then scratch.
+  Eigen::ArrayXd eps, eta_court, eta_comply, xi, r1, r2;
+  Eigen::ArrayXf a1, a2, trig;
   // Derived inputs of the mechanisms (flat hedger-major; see derive_inputs in engine.cpp).
   Eigen::ArrayXd z, s_dev, a_dev, h_dev, m_dev, o_dev, vetoed_stake, intent_drop, west_drift, urgency;
   Eigen::ArrayXd reading, reward_court, reward_comply;

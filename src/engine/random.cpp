@@ -1,8 +1,8 @@
 // Philox draws (random.hpp). Words become uniforms by Random123's u01; Box–Muller is done over whole arrays
-// here, since Random123's scalar boxmuller would leave even the logarithm unvectorised.
+// here, since Random123's scalar boxmuller would leave it unvectorised.
 #include "engine/random.hpp"
 
-#include <Random123/uniform.hpp>
+#include <stdexcept>
 
 namespace hedgesim {
 
@@ -33,38 +33,22 @@ std::uint64_t draw_id(std::uint64_t first, std::uint64_t second) {
   return h;
 }
 
-r123::Philox4x64::ctr_type draw_words(const DrawKey& key, std::uint64_t step, std::uint64_t who,
-                                      std::uint64_t draw, std::uint64_t block) {
-  const r123::Philox4x64::key_type k = {{key.seed, key.replicate}};
-  const r123::Philox4x64::ctr_type c = {{step, who, draw, block}};
-  return r123::Philox4x64()(c, k);
+double uniform_draw(const DrawKey& key, std::uint32_t step, std::uint64_t stream) {
+  return r123::u01<double>(draw_words(key, step, stream)[0]);
 }
 
-void box_muller(Eigen::ArrayXd& u1, Eigen::ArrayXd& u2, Eigen::ArrayXd& z0, Eigen::ArrayXd& z1) {
-  constexpr double kTwoPi = 6.283185307179586476925286766559;
-  u1 = (-2.0 * u1.log()).sqrt();
-  u2 *= kTwoPi;
-  z0 = u1 * u2.cos();
-  z1 = u1 * u2.sin();
-}
-
-void uniform_pair(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw, double& u1,
-                  double& u2) {
-  const auto w = draw_words(key, step, who, draw);
-  u1 = r123::u01<double>(w[0]);
-  u2 = r123::u01<double>(w[1]);
-}
-
-void uniform_quad(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw,
-                  std::array<double, 4>& u) {
-  const auto w = draw_words(key, step, who, draw);
-  for (int i = 0; i < 4; ++i)
-    u[static_cast<std::size_t>(i)] = r123::u01<double>(w[i]);
-}
-
-double uniform_draw(const DrawKey& key, std::uint64_t step, std::uint64_t who, std::uint64_t draw) {
-  const auto w = draw_words(key, step, who, draw);
-  return r123::u01<double>(w[0]);
+void box_muller(Eigen::ArrayXd& u, Eigen::ArrayXf& a, Eigen::ArrayXf& trig, Eigen::ArrayXd& z0,
+                Eigen::ArrayXd& z1) {
+  constexpr float kTwoPi = 6.28318530717958647692f;
+  const Eigen::Index n = u.size();
+  if (a.size() % kAnglePadding != 0 || a.size() < n)
+    throw std::logic_error("box_muller: the angles must be padded to whole multiples of kAnglePadding");
+  u = (-2.0 * u.log()).sqrt();
+  a *= kTwoPi;
+  trig = a.cos();  // over the whole padded array: every element on the vectorised path
+  z0 = u * trig.head(n).cast<double>();
+  trig = a.sin();
+  z1 = u * trig.head(n).cast<double>();
 }
 
 }  // namespace hedgesim

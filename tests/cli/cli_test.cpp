@@ -290,6 +290,10 @@ void expect_same_csv(const std::string& expected, const std::string& actual, con
 }
 
 TEST(Golden, RunOfVeto2019AtFixedSeed) {
+  // Another instruction set rounds differently (FMA, float trigonometry of the draws): the golden files are
+  // the default build's.
+  if (std::string(HEDGESIM_ISA_BUILT) != "x86-64-v3")
+    GTEST_SKIP() << "golden files record the x86-64-v3 build; this one is " << HEDGESIM_ISA_BUILT;
   TempDir dir;
   ASSERT_EQ(
       hedgesim("run " + source_path("scenarios/veto-2019.toml") + " --seed 2019 -r 1 --out " + dir.path())

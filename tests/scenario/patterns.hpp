@@ -147,14 +147,20 @@ inline VetoEffect veto_effect(const Ensemble& veto, const Ensemble& no_veto, con
   return e;
 }
 
-/// P2: the largest mean engagement above baseline that Russia shows any hedger at any step.
-inline double largest_russian_excess(const Ensemble& e) {
+/// P2: Russia's engagement with nothing to answer: for each hedger, its mean engagement above baseline
+/// averaged over the whole window; the largest over hedgers. An average, not the largest single week: a
+/// patron that reads noisy signals answers the noise a little, and the most extreme of 49 weeks × 6 hedgers
+/// of a 16-replicate mean measures the replicate count, not whether the patron leads (a leader is above
+/// baseline all along).
+inline double unprompted_russian_engagement(const Ensemble& e) {
   double most = 0.0;
-  for (int k = 0; k <= e.m.steps; ++k)
-    for (int i = 0; i < e.m.n_hedgers; ++i) {
-      const int row = e.m.row(Var::engagement, testing::agent_index(e.m, "RUS"), i);
-      most = std::max(most, e.mean_row(k, row) - e.mean_row(0, row));
-    }
+  for (int i = 0; i < e.m.n_hedgers; ++i) {
+    const int row = e.m.row(Var::engagement, testing::agent_index(e.m, "RUS"), i);
+    double sum = 0.0;
+    for (int k = 1; k <= e.m.steps; ++k)
+      sum += e.mean_row(k, row) - e.mean_row(0, row);
+    most = std::max(most, sum / e.m.steps);
+  }
   return most;
 }
 

@@ -88,7 +88,7 @@ Verdicts judge(const Worlds& w, const std::vector<int>& idx, const std::vector<d
   const Ensemble carrots = at_point(w.carrots, idx, val, kShortReplicates);
   const int veto_step = step_of_first(veto.m, "accession_veto");
   const double answer = russian_answer(veto, veto_step, veto.m.steps);
-  v.p2 = answer > 0.02 && largest_russian_excess(carrots) < 0.1 * answer &&
+  v.p2 = answer > 0.02 && unprompted_russian_engagement(carrots) < 0.1 * answer &&
          russian_answer(veto, 0, veto_step - 1) < 0.1 * answer;
   // P3: North Macedonia's overture draws less than half of what Serbia's does, per unit of drift seen.
   v.p3 = answer_per_drift(veto, "MKD") < 0.5 * answer_per_drift(veto, "SRB");

@@ -55,9 +55,9 @@ TEST(StylizedFacts, RussiaReactsToWhatItSeesAndDoesNotLead) {
   const int veto_step = step_of_first(veto.m, "accession_veto");
   const double answer = russian_answer(veto, veto_step, veto.m.steps);
   const double answer_c = russian_answer(veto_leads, veto_step, veto.m.steps);
-  const double unprompted = largest_russian_excess(simulate(quiet));
-  const double unprompted_c = largest_russian_excess(simulate(quiet, leads));
-  report("P2", "Russia's largest engagement with nothing to answer / its answer to the veto's aftermath",
+  const double unprompted = unprompted_russian_engagement(simulate(quiet));
+  const double unprompted_c = unprompted_russian_engagement(simulate(quiet, leads));
+  report("P2", "Russia's mean engagement with nothing to answer / its answer to the veto's aftermath",
          unprompted / answer, unprompted_c / answer_c);
   EXPECT_GT(answer, 0.02);
   EXPECT_LT(unprompted, 0.1 * answer);

@@ -315,11 +315,11 @@ TEST_F(LessonsTest, VetoAndCourtshipShowsWhatThePromptsSay) {
     const StepResult r = run_lesson_step(l, 0);
     const std::size_t k = r.at(date_of(l, 0));
     expect_about(r.value("baseline", "signal", "MKD", k), 0.60, 0.01, "MKD signal");
-    expect_about(r.value("baseline", "signal", "SRB", k), -0.09, 0.01, "SRB signal");
+    expect_about(r.value("baseline", "signal", "SRB", k), -0.11, 0.01, "SRB signal");
     for (std::size_t a = 0; a < r.run["agents"].size(); ++a)
       EXPECT_EQ(r.run["baseline"]["grievance"][a][k].get<double>(), 0.0) << r.run["agents"][a];
     expect_about(r.value("baseline", "courting", "MKD", k), 0.03, 0.01, "MKD courting");
-    expect_about(r.value("baseline", "complying", "MKD", k), 0.52, 0.01, "MKD complying");
+    expect_about(r.value("baseline", "complying", "MKD", k), 0.45, 0.01, "MKD complying");
     expect_about(r.value("baseline", "courting", "SRB", k), 0.21, 0.01, "SRB courting");
   }
   {  // Step 2, the week after the veto: grievance, the standing veto and the choice move; the signal not yet.
@@ -333,8 +333,8 @@ TEST_F(LessonsTest, VetoAndCourtshipShowsWhatThePromptsSay) {
     expect_about(r.value("branch", "courting", "MKD", k), 0.06, 0.01, "MKD courting, veto");
     EXPECT_GT(r.value("branch", "courting", "MKD", k),
               1.8 * r.value("baseline", "courting", "MKD", k));  // "doubles"
-    expect_about(r.value("baseline", "complying", "MKD", k), 0.50, 0.01, "MKD complying, no veto");
-    expect_about(r.value("branch", "complying", "MKD", k), 0.42, 0.01, "MKD complying, veto");
+    expect_about(r.value("baseline", "complying", "MKD", k), 0.51, 0.01, "MKD complying, no veto");
+    expect_about(r.value("branch", "complying", "MKD", k), 0.40, 0.01, "MKD complying, veto");
     EXPECT_EQ(r.value("branch", "signal", "MKD", k), r.value("baseline", "signal", "MKD", k));
   }
   {  // Step 3, mid-December: MKD's signal about 0.10 below; the leader's conduct did it, by the explanation.
@@ -346,8 +346,8 @@ TEST_F(LessonsTest, VetoAndCourtshipShowsWhatThePromptsSay) {
     expect_about(r.value("branch", "grievance", "MKD", k), 0.25, 0.01, "MKD grievance");
     EXPECT_EQ(r.value("branch", "veto@FRA", "MKD", k), 1.0);
     const std::string baseline = r.explain["baseline"], branch = r.explain["branch"];
-    expect_about(contribution(branch, "Signal", "(ODD eq. E1c)"), -0.21, 0.005, "conduct, veto");
-    expect_about(contribution(baseline, "Signal", "(ODD eq. E1c)"), 0.001, 0.0005, "conduct, no veto");
+    expect_about(contribution(branch, "Signal", "(ODD eq. E1c)"), -0.22, 0.005, "conduct, veto");
+    expect_about(contribution(baseline, "Signal", "(ODD eq. E1c)"), -0.011, 0.0005, "conduct, no veto");
     const std::size_t indirect = branch.find("Indirect effects");
     ASSERT_NE(indirect, std::string::npos);
     EXPECT_EQ(branch.substr(0, indirect).find("France vetoes"), std::string::npos)
@@ -387,15 +387,15 @@ TEST_F(LessonsTest, VetoAndCourtshipShowsWhatThePromptsSay) {
                       december = r.at("2019-12-19");
     expect_about(r.value("branch", "grievance", "SRB", week), 0.12, 0.01, "SRB grievance");
     EXPECT_EQ(r.value("baseline", "grievance", "SRB", week), 0.0);
-    expect_about(r.value("baseline", "signal", "SRB", before), -0.09, 0.01, "SRB signal before");
+    expect_about(r.value("baseline", "signal", "SRB", before), -0.11, 0.01, "SRB signal before");
     expect_about(r.value("baseline", "signal", "SRB", k), -0.19, 0.01, "SRB signal on 31 October, no veto");
     expect_about(r.value("branch", "signal", "SRB", k), -0.19, 0.01, "SRB signal on 31 October, veto");
     EXPECT_LT(r.gap("signal", "SRB", k), 0.0);
     EXPECT_GT(r.gap("signal", "SRB", k), -0.01);
-    expect_about(r.value("branch", "signal", "SRB", december), -0.40, 0.01, "SRB signal in December, veto");
-    expect_about(r.value("baseline", "signal", "SRB", december), -0.34, 0.01, "SRB signal in December");
-    expect_about(contribution(r.explain["branch"], "Signal", "(ODD eq. E1c)"), -0.16, 0.005, "conduct, veto");
-    expect_about(contribution(r.explain["baseline"], "Signal", "(ODD eq. E1c)"), -0.035, 0.001, "conduct");
+    expect_about(r.value("branch", "signal", "SRB", december), -0.38, 0.01, "SRB signal in December, veto");
+    expect_about(r.value("baseline", "signal", "SRB", december), -0.33, 0.01, "SRB signal in December");
+    expect_about(contribution(r.explain["branch"], "Signal", "(ODD eq. E1c)"), -0.13, 0.005, "conduct, veto");
+    expect_about(contribution(r.explain["baseline"], "Signal", "(ODD eq. E1c)"), -0.012, 0.001, "conduct");
   }
   {  // Step 7: with grievance_weight = 0 the veto still aggrieves, but MKD's signal stays on the baseline.
     ASSERT_EQ(l["steps"][6]["state"]["parameters"].value("grievance_weight", -1.0), 0.0);
@@ -419,7 +419,7 @@ TEST_F(LessonsTest, SignalVersusSubstanceShowsWhatThePromptsSay) {
   {  // Step 1: over Serbia's autumn 2019, the signal falls far more than substance moves (which rises).
     const StepResult r = run_step(l["steps"][0]["state"], "signal-vs-substance step 1");
     const std::string x = r.explain["baseline"];
-    expect_about(reported_change(x, "Signal"), -0.33, 0.005, "SRB signal change");
+    expect_about(reported_change(x, "Signal"), -0.29, 0.005, "SRB signal change");
     expect_about(reported_change(x, "Substance"), 0.002, 0.0005, "SRB substance change");
     expect_about(contribution(x, "Substance", "Partnership Action Plan"), 0.015, 0.0005, "NATO plan");
     expect_about(contribution(x, "Substance", "free-trade agreement"), -0.006, 0.0005, "EAEU deal");
@@ -502,13 +502,13 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
     for (std::size_t k = 0; k <= r.at("2019-10-17"); ++k) {
       EXPECT_LT(r.attention("baseline", k), 0.001) << r.run["dates"][k];
       EXPECT_GE(r.value("baseline", "courting", "SRB", k), 0.205) << r.run["dates"][k];
-      EXPECT_LE(r.value("baseline", "courting", "SRB", k), 0.235) << r.run["dates"][k];
+      EXPECT_LE(r.value("baseline", "courting", "SRB", k), 0.245) << r.run["dates"][k];
       expect_about(r.value("baseline", "belief@RUS", "SRB", k), -0.10, 0.01, "Russia's reading of SRB");
     }
     const std::size_t k = r.at(date_of(l, 0)), january = r.at("2020-01-02");
     expect_about(r.value("baseline", "belief@RUS", "SRB", k), -0.14, 0.01, "Russia's reading on 7 November");
     expect_about(r.attention("baseline", k), 0.01, 0.002, "attention on 7 November");
-    expect_about(r.value("baseline", "belief@RUS", "SRB", january), -0.29, 0.01,
+    expect_about(r.value("baseline", "belief@RUS", "SRB", january), -0.28, 0.01,
                  "Russia's reading in January");
     expect_about(r.attention("baseline", january), 0.06, 0.005, "attention in January");
     expect_about(r.value("baseline", "engagement@RUS", "SRB", january), 0.35, 0.01, "engagement in January");
@@ -521,7 +521,7 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
     for (std::size_t j = 0; j < r.run["dates"].size(); ++j)
       EXPECT_LT(r.value("branch", "courting", "SRB", j), 0.02) << r.run["dates"][j];
     expect_about(r.value("branch", "belief@RUS", "SRB", k), -0.26, 0.01, "Russia's reading, no courting");
-    expect_about(r.value("baseline", "belief@RUS", "SRB", k), -0.29, 0.01, "Russia's reading");
+    expect_about(r.value("baseline", "belief@RUS", "SRB", k), -0.28, 0.01, "Russia's reading");
     expect_about(r.value("branch", "engagement@RUS", "SRB", k), 0.347, 0.002, "engagement, no courting");
     expect_about(r.value("baseline", "engagement@RUS", "SRB", k), 0.353, 0.002, "engagement");
   }
@@ -541,22 +541,22 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
     expect_about(r.value("baseline", "trust@RUS", "SRB", r.at("2019-11-28")), 0.81, 0.01,
                  "trust in SRB after the GRU video of 21 November");
     expect_about(r.value("branch", "engagement@RUS", "MKD", k), 0.074, 0.002, "engagement with MKD, blind");
-    expect_about(r.value("branch", "engagement@RUS", "SRB", k), 0.364, 0.002, "engagement with SRB, blind");
+    expect_about(r.value("branch", "engagement@RUS", "SRB", k), 0.362, 0.002, "engagement with SRB, blind");
     EXPECT_LT(r.gap("engagement@RUS", "SRB", k), 0.0);
     expect_about(r.attention("branch", k), 0.10, 0.005, "attention, blind to trust");
-    expect_about(r.attention("baseline", k), 0.075, 0.002, "attention");
+    expect_about(r.attention("baseline", k), 0.072, 0.002, "attention");
   }
   {  // Step 4: Russia's own S-400 offer makes Montenegro look like drifting; Russia answers a little.
     ASSERT_EQ(added_type(l, 3), "arms_offer");
     const StepResult r = run_lesson_step(l, 3);
     const std::size_t k = r.at(date_of(l, 3));
-    expect_about(r.value("branch", "signal", "MNE", k), 0.37, 0.01, "MNE signal, offer");
-    expect_about(r.value("baseline", "signal", "MNE", k), 0.42, 0.01, "MNE signal");
+    expect_about(r.value("branch", "signal", "MNE", k), 0.40, 0.01, "MNE signal, offer");
+    expect_about(r.value("baseline", "signal", "MNE", k), 0.45, 0.01, "MNE signal");
     expect_about(r.value("branch", "belief@RUS", "MNE", k), 0.42, 0.01, "Russia's reading, offer");
-    expect_about(r.value("baseline", "belief@RUS", "MNE", k), 0.46, 0.01, "Russia's reading");
+    expect_about(r.value("baseline", "belief@RUS", "MNE", k), 0.47, 0.01, "Russia's reading");
     for (std::size_t j = 0; j < r.run["dates"].size(); ++j)
       EXPECT_LT(std::abs(r.gap("courting", "MNE", j)), 0.001) << r.run["dates"][j];
-    expect_about(r.value("branch", "courting", "MNE", k), 0.043, 0.001, "MNE courting");
+    expect_about(r.value("branch", "courting", "MNE", k), 0.042, 0.001, "MNE courting");
     expect_about(r.value("branch", "engagement@RUS", "MNE", k), 0.053, 0.001, "engagement, offer");
     expect_about(r.value("baseline", "engagement@RUS", "MNE", k), 0.050, 0.001, "engagement");
     expect_about(r.value("baseline", "trust@RUS", "MNE", k), 0.15, 0.005, "trust in MNE");
@@ -582,8 +582,8 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
     expect_about(r.attention("branch", k), 0.175, 0.002, "attention on 17 October");
     EXPECT_LT(r.attention("baseline", k), 0.001);
     expect_about(r.value("branch", "engagement@RUS", "SRB", k), 0.38, 0.01, "engagement with SRB");
-    expect_about(r.value("branch", "signal", "SRB", k), -0.13, 0.01, "SRB signal, leading rival");
-    expect_about(r.value("baseline", "signal", "SRB", k), -0.09, 0.01, "SRB signal");
+    expect_about(r.value("branch", "signal", "SRB", k), -0.15, 0.01, "SRB signal, leading rival");
+    expect_about(r.value("baseline", "signal", "SRB", k), -0.11, 0.01, "SRB signal");
   }
 }
 
@@ -591,7 +591,7 @@ TEST_F(LessonsTest, RussiaReactsShowsWhatThePromptsSay) {
 TEST_F(LessonsTest, FranceLongGameShowsWhatThePromptsSay) {
   const json l = lesson("france-long-game");
   ASSERT_EQ(l["steps"].size(), 5u);
-  {  // Step 1: MKD's signal falls to about 0.40 after the veto, recovers to 0.50 by June 2020, 0.59 by 2021.
+  {  // Step 1: MKD's signal falls to about 0.40 after the veto, recovers to 0.50 by June 2020, 0.56 by 2021.
     const StepResult r = run_lesson_step(l, 0);
     const std::size_t k = r.at(date_of(l, 0)), year = r.at("2021-06-26");
     expect_about(r.value("baseline", "signal", "MKD", 0), 0.60, 0.005, "MKD signal in mid-2019");
@@ -603,20 +603,20 @@ TEST_F(LessonsTest, FranceLongGameShowsWhatThePromptsSay) {
         when = r.run["dates"][j].get<std::string>();
       }
     expect_about(lowest, 0.40, 0.01, "MKD's lowest signal");
-    EXPECT_EQ(when.substr(0, 7), "2020-02");
+    EXPECT_EQ(when.substr(0, 7), "2020-03");
     EXPECT_EQ(r.value("baseline", "veto@FRA", "MKD", k), 0.0);
     expect_about(r.value("baseline", "grievance", "MKD", k), 0.13, 0.01, "MKD grievance in June 2020");
     expect_about(max_between(r, "baseline", "grievance", "MKD", "2019-10-18", "2020-03-25"), 0.25, 0.01,
                  "MKD grievance while the veto stood");
     expect_about(r.value("baseline", "signal", "MKD", k), 0.50, 0.01, "MKD signal in June 2020");
-    expect_about(r.value("baseline", "signal", "MKD", year), 0.59, 0.01, "MKD signal in June 2021");
+    expect_about(r.value("baseline", "signal", "MKD", year), 0.56, 0.01, "MKD signal in June 2021");
     EXPECT_LT(r.value("baseline", "grievance", "MKD", year), 0.02);
   }
   {  // Step 2: over 2019-2025 Albania's substance grows a little more than its signal; what built it.
     const StepResult r = run_step(l["steps"][1]["state"], "france-long-game step 2");
     const std::size_t end = r.run["dates"].size() - 1;
     expect_about(r.value("baseline", "signal", "ALB", 0), 0.75, 0.005, "ALB signal at the start");
-    expect_about(r.value("baseline", "signal", "ALB", end), 0.87, 0.01, "ALB signal at the end");
+    expect_about(r.value("baseline", "signal", "ALB", end), 0.86, 0.01, "ALB signal at the end");
     expect_about(r.value("baseline", "substance", "ALB", 0), 0.55, 0.005, "ALB substance at the start");
     expect_about(r.value("baseline", "substance", "ALB", end), 0.68, 0.01, "ALB substance at the end");
     const std::string x = r.explain["baseline"];
@@ -649,7 +649,7 @@ TEST_F(LessonsTest, FranceLongGameShowsWhatThePromptsSay) {
     expect_about(r.value("baseline", "conditionality", "SRB", k), 0.24, 0.01, "SRB demands at war");
     expect_about(r.value("baseline", "opinion", "SRB", before), -0.43, 0.01, "SRB opinion before");
     expect_about(r.value("baseline", "opinion", "SRB", k), -0.38, 0.01, "SRB opinion at war");
-    expect_about(r.value("baseline", "conditionality", "SRB", week), 0.30, 0.01,
+    expect_about(r.value("baseline", "conditionality", "SRB", week), 0.29, 0.01,
                  "SRB demands after refusing");
   }
   {  // Step 4: what lasts to the end of 2025: the war's cut and no reset, opinion, positions.
@@ -687,10 +687,10 @@ TEST_F(LessonsTest, FranceLongGameShowsWhatThePromptsSay) {
       low2019 = std::min(low2019, r.value("baseline", "signal", "MKD", j));
     expect_about(low2019, 0.40, 0.01, "MKD's 2019 low");
     EXPECT_LT(r.value("branch", "signal", "MKD", k), low2019);
-    expect_about(r.value("branch", "engagement@RUS", "MKD", k), 0.10, 0.005, "Russia's engagement with MKD");
+    expect_about(r.value("branch", "engagement@RUS", "MKD", k), 0.11, 0.005, "Russia's engagement with MKD");
     expect_about(max_between(r, "baseline", "engagement@RUS", "MKD", "2019-06-01", "2020-12-31"), 0.07, 0.005,
                  "its 2019 peak");
-    expect_about(r.attention("branch", k), 0.14, 0.01, "attention, veto of 2024");
+    expect_about(r.attention("branch", k), 0.13, 0.01, "attention, veto of 2024");
     EXPECT_LT(r.attention("baseline", k), 0.005);
   }
 }
