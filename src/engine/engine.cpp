@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 
@@ -88,15 +89,11 @@ void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
   ws.r2.setOnes();
   ws.a1.setZero();
   ws.a2.setZero();
-  for (int i = 0; i < m.n_hedgers; ++i)
-    for (int r = 0; r < b.count; ++r) {
-      const NormalUniforms u = normal_uniforms(b.keys[r], static_cast<std::uint32_t>(k), ws.stream[i]);
-      const Eigen::Index at = static_cast<Eigen::Index>(i) * w + r;
-      ws.r1(at) = u.r1;
-      ws.r2(at) = u.r2;
-      ws.a1(at) = u.a1;
-      ws.a2(at) = u.a2;
-    }
+  for (int i = 0; i < m.n_hedgers; ++i) {
+    const Eigen::Index at = static_cast<Eigen::Index>(i) * w;
+    normal_uniforms(b.seed, b.first_run, b.count, static_cast<std::uint32_t>(k), ws.stream[i], &ws.r1(at),
+                    &ws.r2(at), &ws.a1(at), &ws.a2(at));
+  }
   box_muller(ws.r1, ws.a1, ws.trig, ws.eps, ws.eta_court);
   box_muller(ws.r2, ws.a2, ws.trig, ws.eta_comply, ws.xi);
 }
@@ -104,14 +101,29 @@ void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops
 /// fading once what is left of its pulse is below 1e-12, and a pulse is dropped when every column has.
 void fade_pulses(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
+  // One pass over the columns per pulse (a sweep's batches are narrow, so passes cost more than arithmetic).
+  constexpr double kGone = 1e-12;
+  const int w = b.width;
+  bool any_gone = false;
   for (Pulse& p : b.pulses) {
     const CompiledEffect& e = m.effects[p.effect];
-    ws.moved = (p.remaining.abs() >= 1e-12).select(-(1.0 - e.retention) * p.remaining, 0.0);
-    b.x.row(e.row) += ws.moved.transpose();
-    p.remaining += ws.moved;
-    record(attr, k, event_source(p.event), e.row, ws.moved.data());
+    const double fade = 1.0 - e.retention;
+    double* x = b.x.row(e.row).data();
+    double* left = p.remaining.data();
+    double* moved = ws.moved.data();
+    bool alive = false;
+    for (int c = 0; c < w; ++c) {
+      const double d = std::abs(left[c]) >= kGone ? -fade * left[c] : 0.0;
+      moved[c] = d;
+      x[c] += d;
+      left[c] += d;
+      alive = alive || std::abs(left[c]) >= kGone;
+    }
+    p.alive = alive;
+    any_gone = any_gone || !alive;
+    record(attr, k, event_source(p.event), e.row, moved);
   }
-  std::erase_if(b.pulses, [](const Pulse& p) { return (p.remaining.abs() < 1e-12).all(); });
+  if (any_gone) std::erase_if(b.pulses, [](const Pulse& p) { return !p.alive; });
 }
 
 /// E0c — lasting events that end in step k take back what they held (a veto lifted), before the step's
@@ -187,7 +199,7 @@ void apply_events(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchA
       // A lasting jump of a long-run position (a new government, a sunk commitment) moves where the state
       // rests: its baseline moves with it, so E12 does not pull it back (ODD E0a).
       if (m.slots[e.row].var == Var::position && e.retention >= 1.0) ws.x0.row(e.row) += ws.moved.transpose();
-      if (e.retention < 1.0 && (ws.moved != 0.0).any()) b.pulses.push_back({f, ei, ws.moved});
+      if (e.retention < 1.0 && (ws.moved != 0.0).any()) b.pulses.push_back({f, ei, ws.moved, true});
       if (e.held && ev.release_step > k) b.holds.push_back({f, ei, ev.release_step, ws.moved});
     }
     for (int v = ev.first_reveal; v < ev.first_reveal + ev.reveal_count; ++v)
@@ -418,9 +430,8 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   b.next_event = 0;
   if (first_run + static_cast<std::uint64_t>(count) > (std::uint64_t{1} << 32))
     throw std::length_error("run indices must stay below 2^32 (the random counter's field)");
-  b.keys.clear();
-  for (int r = 0; r < count; ++r)
-    b.keys.push_back({seed, first_run + static_cast<std::uint64_t>(r)});
+  b.seed = seed;
+  b.first_run = first_run;
   ws.stream.clear();
   for (int i = 0; i < m.n_hedgers; ++i)
     ws.stream.push_back(stream_id(draw_id(m.agent_ids[i]), kHedgerNoise));

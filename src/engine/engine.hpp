@@ -46,6 +46,7 @@ struct Pulse {
   int effect;                ///< index into CompiledModel::effects
   int event;                 ///< index into CompiledModel::events
   Eigen::ArrayXd remaining;  ///< per column, the part of the pulse not yet faded
+  bool alive = true;         ///< false once every column has faded below 1e-12 (then it is dropped)
 };
 
 /// A lasting event's change to a held variable, in every replicate column, to be taken back when it ends.
@@ -69,7 +70,8 @@ struct Batch {
   std::vector<Pulse> pulses;
   std::vector<Hold> holds;
   std::size_t next_event = 0;
-  std::vector<DrawKey> keys;  ///< the random key (seed, run index) of each real column
+  /// The random key of column r is (seed, first_run + r) (random.hpp).
+  std::uint64_t seed = 0, first_run = 0;
 
   /// State row `r` in every column (width values, the first `count` real).
   const double* row(int r) const { return x.row(r).data(); }

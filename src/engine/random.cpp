@@ -37,6 +37,18 @@ double uniform_draw(const DrawKey& key, std::uint32_t step, std::uint64_t stream
   return r123::u01<double>(draw_words(key, step, stream)[0]);
 }
 
+void normal_uniforms(std::uint64_t seed, std::uint64_t first_replicate, int count, std::uint32_t step,
+                     std::uint64_t stream, double* r1, double* r2, float* a1, float* a2) {
+  for (int r = 0; r < count; ++r) {
+    const NormalUniforms u =
+        normal_uniforms({seed, first_replicate + static_cast<std::uint64_t>(r)}, step, stream);
+    r1[r] = u.r1;
+    r2[r] = u.r2;
+    a1[r] = u.a1;
+    a2[r] = u.a2;
+  }
+}
+
 void box_muller(Eigen::ArrayXd& u, Eigen::ArrayXf& a, Eigen::ArrayXf& trig, Eigen::ArrayXd& z0,
                 Eigen::ArrayXd& z1) {
   constexpr float kTwoPi = 6.28318530717958647692f;

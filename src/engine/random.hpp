@@ -59,6 +59,12 @@ inline NormalUniforms normal_uniforms(const DrawKey& key, std::uint32_t step, st
   return {r123::u01<double>(w[0]), r123::u01<double>(w[2]), r123::u01<float>(w[1]), r123::u01<float>(w[3])};
 }
 
+/// normal_uniforms of `count` consecutive replicates (first_replicate, first_replicate + 1, ...) of one seed,
+/// into four arrays: the engine's loop, in one place so that the compiler can vectorise Philox across
+/// replicates.
+void normal_uniforms(std::uint64_t seed, std::uint64_t first_replicate, int count, std::uint32_t step,
+                     std::uint64_t stream, double* r1, double* r2, float* a1, float* a2);
+
 /// Box–Muller over whole arrays: from radius uniforms u ∈ (0, 1] and angle uniforms a ∈ (0, 1], the
 /// independent standard normals z0 = √(−2 ln u) cos(2π a), z1 = √(−2 ln u) sin(2π a); u = 1 gives zeros.
 /// The radius is computed in double, the sine and cosine in float: Eigen vectorises float trigonometry but

@@ -94,7 +94,7 @@ TEST_F(MpiCli, CtrlCOnMpirunStopsEveryRankAfterItsChunkAndTheJobResumesWithoutMp
   // mpirun turns SIGINT into SIGTERM for every rank; rank 0 stops handing out chunks, records the chunks in
   // flight and says how to resume. The journal is the same whatever the ranks, so one process can finish it.
   // mpirun takes a while to pass the signal on, and 2000 points can be done by then (this test was flaky).
-  const std::string exp = long_experiment(dir, 8000), straight = dir.file("straight"),
+  const std::string exp = long_experiment(dir, 4 * kLongSamples), straight = dir.file("straight"),
                     stopped = dir.file("stopped");
   ASSERT_EQ(hedgesim({"sweep", exp, "--out", straight, "-t", "2", "-q"}, dir).code, 0);
 

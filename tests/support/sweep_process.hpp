@@ -85,8 +85,16 @@ inline Outcome hedgesim(const std::vector<std::string>& args, const TempDir& dir
   return run_program(hedgesim_argv(args), dir);
 }
 
+/// Points of a sweep long enough to be interrupted. The sanitizers slow hedgesim down about eightfold, so a
+/// quarter of the points still takes longer there (and each test checks that its sweep was interrupted).
+#ifdef HEDGESIM_SANITIZED
+inline constexpr int kLongSamples = 500;
+#else
+inline constexpr int kLongSamples = 2000;
+#endif
+
 /// Long enough to be interrupted: `samples` points of France's 2019-2025 strategy, one point per chunk.
-inline std::string long_experiment(const TempDir& dir, int samples = 2000) {
+inline std::string long_experiment(const TempDir& dir, int samples = kLongSamples) {
   return dir.write("long.toml",
                    "[experiment]\nname = \"long\"\nscenario = \"" +
                        source_path("scenarios/france-strategy-2019-2025.toml") +
