@@ -246,19 +246,19 @@ void derive_inputs(const CompiledModel& m, const Batch& b, Workspace& ws) {
   // The West's perceived drift: the mean over the western patrons; its urgency: the largest war waged by a
   // patron of the other bloc.
   ws.west_drift.setZero();
-  ws.moved.setZero();
+  ws.war.setZero();
   int west = 0;
   for (int q = 0; q < m.n_patrons; ++q) {
     if (m.pole(q) > 0) {
       ws.west_drift += c.dyads_of(ws.drift, q);
       ++west;
     } else {
-      ws.moved = ws.moved.max(b.x.row(m.offset[var_index(Var::war)] + q).transpose());
+      ws.war = ws.war.max(b.x.row(m.offset[var_index(Var::war)] + q).transpose());
     }
   }
   if (west > 0) ws.west_drift /= west;
   for (int i = 0; i < n; ++i)
-    c.seg(ws.urgency, i) = ws.moved;
+    c.seg(ws.urgency, i) = ws.war;
   ws.reading = now(Var::signal) + p.reading_noise_step * ws.xi;
   // What the last step brought (events included): softening, eastern engagement gained, accession gained.
   ws.reward_court = b.c_prev - now(Var::conditionality);
@@ -443,6 +443,7 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   for (Eigen::ArrayXf* a : {&ws.a1, &ws.a2, &ws.trig})
     a->setZero(padded_angles(flat));
   ws.moved.setZero(w);
+  ws.war.setZero(w);
   ws.change.setZero(w);
   ws.consent.setOnes(w);
   ws.out.resize(kOutputCount);

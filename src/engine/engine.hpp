@@ -95,6 +95,7 @@ struct Workspace {
   Eigen::ArrayXd moved;     ///< one row's change (width), for events and attribution
   Eigen::ArrayXd change;    ///< an event effect's intended change (width)
   Eigen::ArrayXd consent;   ///< 1 where every veto player consents to an event on a hedger (width)
+  Eigen::ArrayXd war;       ///< the largest war waged by an eastern patron (width; E5's urgency)
   std::vector<Eigen::ArrayXd> out;  ///< per (mechanism, variable) output (engine.cpp kOutputs)
   Eigen::ArrayXd budget;            ///< per patron and column (E7)
 };

@@ -31,19 +31,27 @@ int announced_port(const std::string& log) {
   return 0;
 }
 
+/// `hedgesim serve --port 0 --root ROOT`, its output in `log`; `port` is where it listens (0 if it never
+/// said).
+struct Served {
+  Served(const std::string& root, const std::string& log)
+      : process(hedgesim_argv({"serve", "--port", "0", "--root", root}), log), port(announced_port(log)) {}
+  Process process;
+  int port;
+};
+
 TEST(ServeCli, PrintsTheAddressAnswersThereAndStopsOnCtrlC) {
   TempDir dir;
-  Process server(hedgesim_argv({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
-                 dir.file("serve.log"));
-  const int port = announced_port(dir.file("serve.log"));
+  Served server(HEDGESIM_SOURCE_DIR, dir.file("serve.log"));
+  const int port = server.port;
   ASSERT_GT(port, 0) << slurp(dir.file("serve.log"));
   httplib::Client client("127.0.0.1", port);
   const auto res = client.Get("/api/scenarios");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_NE(res->body.find("scenarios/veto-2019.toml"), std::string::npos) << res->body;
-  server.signal(SIGINT);
-  const int status = server.wait();
+  server.process.signal(SIGINT);
+  const int status = server.process.wait();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_NE(slurp(dir.file("serve.log")).find("hedgesim serve: stopped"), std::string::npos);
@@ -53,19 +61,17 @@ TEST(ServeCli, SaysWhenThePagesChartLibraryIsNotInstalled) {
   TempDir dir;
   std::filesystem::create_directories(dir.path() + "/root/scenarios");
   std::filesystem::create_directories(dir.path() + "/root/web");
-  Process server(hedgesim_argv({"serve", "--port", "0", "--root", dir.path() + "/root"}),
-                 dir.file("serve.log"));
-  ASSERT_GT(announced_port(dir.file("serve.log")), 0) << slurp(dir.file("serve.log"));
-  server.signal(SIGINT);
-  EXPECT_EQ(server.wait(), 0);
+  Served server(dir.path() + "/root", dir.file("serve.log"));
+  ASSERT_GT(server.port, 0) << slurp(dir.file("serve.log"));
+  server.process.signal(SIGINT);
+  EXPECT_EQ(server.process.wait(), 0);
   EXPECT_NE(slurp(dir.file("serve.log")).find("run scripts/web-deps.sh"), std::string::npos)
       << slurp(dir.file("serve.log"));
   // The repository's own web/ has it (scripts/web-deps.sh ran before the tests), so no note there.
-  Process shipped(hedgesim_argv({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
-                  dir.file("shipped.log"));
-  ASSERT_GT(announced_port(dir.file("shipped.log")), 0);
-  shipped.signal(SIGINT);
-  EXPECT_EQ(shipped.wait(), 0);
+  Served shipped(HEDGESIM_SOURCE_DIR, dir.file("shipped.log"));
+  ASSERT_GT(shipped.port, 0);
+  shipped.process.signal(SIGINT);
+  EXPECT_EQ(shipped.process.wait(), 0);
   EXPECT_EQ(slurp(dir.file("shipped.log")).find("web-deps"), std::string::npos)
       << slurp(dir.file("shipped.log"));
 }
@@ -85,9 +91,8 @@ TEST(ServeCli, ExplainAnswersWithTheTextOfHedgesimExplain) {
       {"explain", dir.file("run"), "--agent", "SRB", "--from", "2019-10-01", "--to", "2020-01-31"}, dir);
   ASSERT_EQ(cli.code, 0) << cli.out;
 
-  Process server(hedgesim_argv({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
-                 dir.file("serve.log"));
-  const int port = announced_port(dir.file("serve.log"));
+  Served server(HEDGESIM_SOURCE_DIR, dir.file("serve.log"));
+  const int port = server.port;
   ASSERT_GT(port, 0) << slurp(dir.file("serve.log"));
   const std::string body = R"({"scenario": "scenarios/veto-2019.toml", "replicates": 3, "agent": "SRB",
                                "from": "2019-10-01", "to": "2020-01-31"})";
@@ -97,8 +102,8 @@ TEST(ServeCli, ExplainAnswersWithTheTextOfHedgesimExplain) {
   const auto answer = nlohmann::json::parse(res->body);
   EXPECT_EQ(answer["baseline"], cli.out);
   EXPECT_EQ(answer["branch"], cli.out);
-  server.signal(SIGTERM);
-  EXPECT_EQ(server.wait(), 0);
+  server.process.signal(SIGTERM);
+  EXPECT_EQ(server.process.wait(), 0);
 }
 
 TEST(ServeCli, ABadModelDirectoryExitsTwoBeforeServing) {
@@ -114,9 +119,8 @@ TEST(ServeCli, ASecondServeOnAPortInUseExitsTwo) {
   // httplib sets SO_REUSEPORT on its sockets, with which a second server would start silently and share
   // the port; hedgesim sets SO_REUSEADDR only.
   TempDir dir;
-  Process first(hedgesim_argv({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
-                dir.file("first.log"));
-  const int port = announced_port(dir.file("first.log"));
+  Served first(HEDGESIM_SOURCE_DIR, dir.file("first.log"));
+  const int port = first.port;
   ASSERT_GT(port, 0) << slurp(dir.file("first.log"));
   const Outcome second =
       hedgesim({"serve", "--port", std::to_string(port), "--root", HEDGESIM_SOURCE_DIR}, dir);
@@ -129,8 +133,8 @@ TEST(ServeCli, ASecondServeOnAPortInUseExitsTwo) {
   const auto res = httplib::Client("127.0.0.1", port).Get("/api/scenarios");  // the first one still answers
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  first.signal(SIGINT);
-  EXPECT_EQ(first.wait(), 0);
+  first.process.signal(SIGINT);
+  EXPECT_EQ(first.process.wait(), 0);
 }
 
 }  // namespace

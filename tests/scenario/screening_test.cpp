@@ -63,22 +63,25 @@ struct Metric {
   std::function<double(const Ensemble&)> of;
 };
 
-double mean_over(const Ensemble& e, Var v, const std::string& agent, const std::string& from,
-                 const std::string& to) {
+/// The ensemble mean of state row `row`, averaged over the steps dated from `from` to `to`.
+double window_mean(const Ensemble& e, int row, const std::string& from, const std::string& to) {
   double s = 0;
   int n = 0;
   for (int k = step_of(e.m, from); k <= step_of(e.m, to); ++k, ++n)
-    s += e.mean(k, v, agent);
+    s += e.mean_row(k, row);
   return s / n;
+}
+
+double mean_over(const Ensemble& e, Var v, const std::string& agent, const std::string& from,
+                 const std::string& to) {
+  return window_mean(e, e.m.row(v, testing::agent_index(e.m, agent)), from, to);
 }
 
 double russian_engagement_over(const Ensemble& e, const std::string& agent, const std::string& from,
                                const std::string& to) {
-  double s = 0;
-  int n = 0;
-  for (int k = step_of(e.m, from); k <= step_of(e.m, to); ++k, ++n)
-    s += e.dyad(k, Var::engagement, "RUS", agent);
-  return s / n;
+  const int row =
+      e.m.row(Var::engagement, testing::agent_index(e.m, "RUS"), testing::agent_index(e.m, agent));
+  return window_mean(e, row, from, to);
 }
 
 std::vector<Metric> declared_metrics() {
