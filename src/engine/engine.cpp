@@ -16,10 +16,10 @@ using Map = Eigen::Map<Eigen::ArrayXd>;
 using CMap = Eigen::Map<const Eigen::ArrayXd>;
 
 /// All rows of variable v, every column: one flat array (hedger-, patron- or patron-then-hedger-major).
-CMap rows(const BatchArray& x, const CompiledModel& m, Var v) {
+inline CMap rows(const BatchArray& x, const CompiledModel& m, Var v) {
   return CMap(x.row(m.offset[var_index(v)]).data(), static_cast<Eigen::Index>(m.rows_of(v)) * x.cols());
 }
-Map rows(BatchArray& x, const CompiledModel& m, Var v) {
+inline Map rows(BatchArray& x, const CompiledModel& m, Var v) {
   return Map(x.row(m.offset[var_index(v)]).data(), static_cast<Eigen::Index>(m.rows_of(v)) * x.cols());
 }
 
@@ -240,8 +240,9 @@ void derive_inputs(const CompiledModel& m, const Batch& b, Workspace& ws) {
     stake *= b.x.row(m.row(Var::accession, i)).transpose();
   }
   // ῑ - ι = -(P - P̄) - κ_ms (m - m̄) + κ_hs (h - h̄): read only under the negative control hidden_intent > 0.
-  ws.intent_drop = -(now(Var::position) - base(Var::position)) - p.compliance_signal_pull * ws.m_dev +
-                   p.courting_signal_pull * ws.h_dev;
+  if (p.hidden_intent != 0.0)  // else it stays 0 from init_batch, and χ · 0 adds nothing
+    ws.intent_drop = -(now(Var::position) - base(Var::position)) - p.compliance_signal_pull * ws.m_dev +
+                     p.courting_signal_pull * ws.h_dev;
   mech::perceived_drift(c, now(Var::belief), base(Var::belief), ws.intent_drop, ws.drift);
   // The West's perceived drift: the mean over the western patrons; its urgency: the largest war waged by a
   // patron of the other bloc.

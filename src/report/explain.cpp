@@ -487,9 +487,15 @@ std::string ratio_sentence(double d_signal, double d_substance) {
   const std::string sig = number_text(d_signal, true), sub = number_text(d_substance, true);
   if (signal_moved && substance_moved) {
     const double ratio = std::abs(d_signal) / std::abs(d_substance);
-    if (ratio >= 1.0)
+    // "Barely moves" is said only where it is true: over years, substance can move as much as the signal.
+    if (ratio >= 3.0)
       return "The signal moved " + number_text(ratio, false) + " times as much as the substance (" + sig +
              " against " + sub + "): gestures are signals; substance barely moves.\n";
+    if (ratio >= 1.0)
+      return "The signal moved " + number_text(ratio, false) + " times as much as the substance (" + sig +
+             " against " + sub +
+             "): over this window substance kept pace, as it does over years of "
+             "accession and sunk commitments, not weeks of gestures.\n";
     return "This time the substance moved " + number_text(1.0 / ratio, false) +
            " times as much as the signal (" + sub + " against " + sig +
            "), which is unusual in this model, where gestures are cheap and substance is "

@@ -205,7 +205,11 @@ TEST(Explain, SaysHowManyTimesMoreTheSignalMovedThanTheSubstance) {
   const std::string line = line_starting(text, "The signal moved ");
   expect_printed(number_after(line, "The signal moved "), std::abs(signal / substance));
   EXPECT_THAT(line, HasSubstr("times as much as the substance"));
-  EXPECT_THAT(line, HasSubstr("gestures are signals; substance barely moves"));
+  // "Barely moves" only where the signal moved at least three times as much.
+  if (std::abs(signal / substance) >= 3.0)
+    EXPECT_THAT(line, HasSubstr("gestures are signals; substance barely moves"));
+  else
+    EXPECT_THAT(line, HasSubstr("substance kept pace"));
 }
 
 TEST(Explain, CountsOnlyContributionsInsideTheWindow) {
