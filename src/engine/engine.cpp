@@ -231,14 +231,13 @@ void derive_inputs(const CompiledModel& m, const Batch& b, Workspace& ws) {
   ws.m_dev = now(Var::complying) - base(Var::complying);
   ws.o_dev = now(Var::opinion) - base(Var::opinion);
   ws.e_excess = now(Var::engagement) - base(Var::engagement);
-  // a_i v_i: the stake of a hedger some patron vetoes.
-  for (int i = 0; i < n; ++i) {
-    auto stake = c.seg(ws.vetoed_stake, i);
-    stake.setZero();
-    for (int q = m.n_hedgers; q < m.n_agents; ++q)
-      stake = stake.max(b.x.row(m.row(Var::veto, q, i)).transpose());
-    stake *= b.x.row(m.row(Var::accession, i)).transpose();
-  }
+  // a_i v_i: the stake of a hedger some patron vetoes (the largest veto over patrons in order, all hedgers
+  // of a patron at once).
+  const auto veto = now(Var::veto);
+  ws.vetoed_stake.setZero();
+  for (int q = 0; q < m.n_patrons; ++q)
+    ws.vetoed_stake = ws.vetoed_stake.max(c.dyads_of(veto, q));
+  ws.vetoed_stake *= now(Var::accession);
   // ῑ - ι = -(P - P̄) - κ_ms (m - m̄) + κ_hs (h - h̄): read only under the negative control hidden_intent > 0.
   if (p.hidden_intent != 0.0)  // else it stays 0 from init_batch, and χ · 0 adds nothing
     ws.intent_drop = -(now(Var::position) - base(Var::position)) - p.compliance_signal_pull * ws.m_dev +
@@ -332,8 +331,12 @@ void add_mechanisms(const CompiledModel& m, int k, Batch& b, Workspace& ws, Batc
   ws.e_excess = rows(b.x, m, Var::engagement) - rows(ws.x0, m, Var::engagement);
   for (int p = 0; p < m.n_patrons; ++p) {
     ws.moved.setZero();
-    for (int i = 0; i < n; ++i)
-      ws.moved += ws.e_excess.segment((static_cast<Eigen::Index>(p) * n + i) * w, w);
+    double* sum = ws.moved.data();
+    for (int i = 0; i < n; ++i) {  // a plain loop: narrow batches pay more for expressions than arithmetic
+      const double* e = ws.e_excess.data() + (static_cast<Eigen::Index>(p) * n + i) * w;
+      for (int r = 0; r < w; ++r)
+        sum[r] += e[r];
+    }
     auto att = b.x.row(m.offset[var_index(Var::attention)] + p);
     ws.moved -= att.transpose();
     att += ws.moved.transpose();
