@@ -345,6 +345,62 @@ void add_mechanisms(const CompiledModel& m, int k, Batch& b, Workspace& ws, Batc
   }
 }
 
+/// x ← clip(((x + o_0) + o_1) + ..., lo, hi) over `len` values in one pass: what add_mechanisms then
+/// clip_to_bounds do to a variable, in the same order, without attribution.
+template <int K>
+void add_and_clip(double* x, const std::array<const double*, 5>& o, Eigen::Index len, double lo, double hi) {
+  for (Eigen::Index e = 0; e < len; ++e) {
+    double t = x[e];
+    for (int j = 0; j < K; ++j)
+      t += o[static_cast<std::size_t>(j)][e];
+    x[e] = std::min(std::max(t, lo), hi);
+  }
+}
+
+/// add_mechanisms and clip_to_bounds without attribution, one pass per variable (a sweep's step spends more
+/// on passes over its arrays than on their arithmetic). The same bytes: every variable's outputs are added
+/// in kOutputs order, then clipped; attention is summed from engagement after its output is added and
+/// before it is clipped, as add_mechanisms does.
+void add_and_clip_all(const CompiledModel& m, Batch& b, Workspace& ws) {
+  const int n = m.n_hedgers, w = b.width;
+  // Engagement first (attention reads it, unclipped).
+  rows(b.x, m, Var::engagement) += ws.out[output_of(Mechanism::patron_engagement, Var::engagement)];
+  ws.e_excess = rows(b.x, m, Var::engagement) - rows(ws.x0, m, Var::engagement);
+  for (int p = 0; p < m.n_patrons; ++p) {
+    double* att = b.x.row(m.offset[var_index(Var::attention)] + p).data();
+    for (int r = 0; r < w; ++r) {
+      double sum = 0.0;
+      for (int i = 0; i < n; ++i)
+        sum += ws.e_excess[(static_cast<Eigen::Index>(p) * n + i) * w + r];
+      att[r] += sum - att[r];
+    }
+  }
+  for (int v = 0; v < kVarCount; ++v) {
+    const Var var = static_cast<Var>(v);
+    std::array<const double*, 5> o{};
+    int count = 0;
+    for (int k = 0; k < kOutputCount; ++k)
+      if (kOutputs[k].var == var && var != Var::engagement)
+        o[static_cast<std::size_t>(count++)] = ws.out[k].data();
+    double* x = b.x.row(m.offset[v]).data();
+    const Eigen::Index len = static_cast<Eigen::Index>(m.rows_of(var)) * w;
+    const VarInfo& vi = kVarInfo[v];
+    switch (count) {
+      case 0:
+        add_and_clip<0>(x, o, len, vi.lo, vi.hi);
+        break;
+      case 1:
+        add_and_clip<1>(x, o, len, vi.lo, vi.hi);
+        break;
+      case 5:
+        add_and_clip<5>(x, o, len, vi.lo, vi.hi);
+        break;
+      default:
+        throw std::logic_error("add_and_clip_all: a variable with an unexpected number of outputs");
+    }
+  }
+}
+
 /// Every row is clipped to its variable's range, in layout order.
 void clip_to_bounds(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
   for (int v = 0; v < kVarCount; ++v) {
@@ -465,8 +521,12 @@ void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttributi
   release_holds(m, k, b, ws, attribution);
   apply_events(m, k, b, ws, attribution);
   compute_mechanisms(m, b, ws);
-  add_mechanisms(m, k, b, ws, attribution);
-  clip_to_bounds(m, k, b, ws, attribution);
+  if (attribution == nullptr) {
+    add_and_clip_all(m, b, ws);
+  } else {
+    add_mechanisms(m, k, b, ws, attribution);
+    clip_to_bounds(m, k, b, ws, attribution);
+  }
 }
 
 std::vector<RunOutput> run_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_run,
