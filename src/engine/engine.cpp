@@ -59,6 +59,25 @@ constexpr int output_of(Mechanism mech, Var v) {
   return -1;
 }
 
+/// Per variable, the outputs add_and_clip_all adds to it, in kOutputs order (engagement's is added before,
+/// for attention): a table made at compile time, so the stepping loop looks nothing up.
+constexpr int kMaxOutputsPerVar = 5;
+struct VarOutputs {
+  int count = 0;
+  std::array<int, kMaxOutputsPerVar> index{};
+};
+constexpr std::array<VarOutputs, kVarCount> outputs_of_vars() {
+  std::array<VarOutputs, kVarCount> t{};
+  for (int k = 0; k < kOutputCount; ++k) {
+    const Var v = kOutputs[k].var;
+    if (v == Var::engagement) continue;
+    VarOutputs& vo = t[static_cast<std::size_t>(var_index(v))];
+    vo.index[static_cast<std::size_t>(vo.count++)] = k;
+  }
+  return t;
+}
+constexpr std::array<VarOutputs, kVarCount> kOutputsOfVar = outputs_of_vars();
+
 /// Appends, for every real column with a non-zero change, one attribution entry. `delta` holds the change
 /// of state row `row` in each column.
 void record(BatchAttribution* out, int k, int source, int row, const double* delta) {
@@ -318,16 +337,23 @@ void compute_mechanisms(const CompiledModel& m, Batch& b, Workspace& ws) {
   b.e_prev = now(Var::engagement);
 }
 
+void update_attention(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr);
+
 void add_mechanisms(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
-  const int n = m.n_hedgers, w = b.width;
+  const int w = b.width;
   for (int o = 0; o < kOutputCount; ++o) {
     const Var v = kOutputs[o].var;
     rows(b.x, m, v) += ws.out[o];
     record_rows(attr, k, static_cast<int>(kOutputs[o].mech), m.offset[var_index(v)], m.rows_of(v),
                 ws.out[o].data(), w);
   }
-  // A patron's attention is the engagement it spends above baseline (E7), summed over the hedgers in order,
-  // so it moves with that mechanism.
+  update_attention(m, k, b, ws, attr);
+}
+
+/// A patron's attention is the engagement it spends above baseline (E7), summed over the hedgers in order,
+/// so it moves with that mechanism. Reads engagement after its mechanism's output is added, before clipping.
+void update_attention(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
+  const int n = m.n_hedgers, w = b.width;
   ws.e_excess = rows(b.x, m, Var::engagement) - rows(ws.x0, m, Var::engagement);
   for (int p = 0; p < m.n_patrons; ++p) {
     ws.moved.setZero();
@@ -348,7 +374,8 @@ void add_mechanisms(const CompiledModel& m, int k, Batch& b, Workspace& ws, Batc
 /// x ← clip(((x + o_0) + o_1) + ..., lo, hi) over `len` values in one pass: what add_mechanisms then
 /// clip_to_bounds do to a variable, in the same order, without attribution.
 template <int K>
-void add_and_clip(double* x, const std::array<const double*, 5>& o, Eigen::Index len, double lo, double hi) {
+void add_and_clip(double* x, const std::array<const double*, kMaxOutputsPerVar>& o, Eigen::Index len,
+                  double lo, double hi) {
   for (Eigen::Index e = 0; e < len; ++e) {
     double t = x[e];
     for (int j = 0; j < K; ++j)
@@ -361,31 +388,20 @@ void add_and_clip(double* x, const std::array<const double*, 5>& o, Eigen::Index
 /// on passes over its arrays than on their arithmetic). The same bytes: every variable's outputs are added
 /// in kOutputs order, then clipped; attention is summed from engagement after its output is added and
 /// before it is clipped, as add_mechanisms does.
-void add_and_clip_all(const CompiledModel& m, Batch& b, Workspace& ws) {
-  const int n = m.n_hedgers, w = b.width;
-  // Engagement first (attention reads it, unclipped).
+void add_and_clip_all(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
+  const int w = b.width;
+  // Engagement first: attention reads it with its output added and not yet clipped.
   rows(b.x, m, Var::engagement) += ws.out[output_of(Mechanism::patron_engagement, Var::engagement)];
-  ws.e_excess = rows(b.x, m, Var::engagement) - rows(ws.x0, m, Var::engagement);
-  for (int p = 0; p < m.n_patrons; ++p) {
-    double* att = b.x.row(m.offset[var_index(Var::attention)] + p).data();
-    for (int r = 0; r < w; ++r) {
-      double sum = 0.0;
-      for (int i = 0; i < n; ++i)
-        sum += ws.e_excess[(static_cast<Eigen::Index>(p) * n + i) * w + r];
-      att[r] += sum - att[r];
-    }
-  }
+  update_attention(m, k, b, ws, nullptr);
   for (int v = 0; v < kVarCount; ++v) {
-    const Var var = static_cast<Var>(v);
-    std::array<const double*, 5> o{};
-    int count = 0;
-    for (int k = 0; k < kOutputCount; ++k)
-      if (kOutputs[k].var == var && var != Var::engagement)
-        o[static_cast<std::size_t>(count++)] = ws.out[k].data();
+    const VarOutputs& vo = kOutputsOfVar[v];
+    std::array<const double*, kMaxOutputsPerVar> o{};
+    for (int j = 0; j < vo.count; ++j)
+      o[static_cast<std::size_t>(j)] = ws.out[vo.index[j]].data();
     double* x = b.x.row(m.offset[v]).data();
-    const Eigen::Index len = static_cast<Eigen::Index>(m.rows_of(var)) * w;
+    const Eigen::Index len = static_cast<Eigen::Index>(m.rows_of(static_cast<Var>(v))) * w;
     const VarInfo& vi = kVarInfo[v];
-    switch (count) {
+    switch (vo.count) {
       case 0:
         add_and_clip<0>(x, o, len, vi.lo, vi.hi);
         break;
@@ -522,7 +538,7 @@ void step(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttributi
   apply_events(m, k, b, ws, attribution);
   compute_mechanisms(m, b, ws);
   if (attribution == nullptr) {
-    add_and_clip_all(m, b, ws);
+    add_and_clip_all(m, k, b, ws);
   } else {
     add_mechanisms(m, k, b, ws, attribution);
     clip_to_bounds(m, k, b, ws, attribution);
