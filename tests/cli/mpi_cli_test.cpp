@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 
 #include "support/files.hpp"
 #include "support/sweep_process.hpp"
@@ -36,17 +37,32 @@ class MpiCli : public ::testing::Test {
   TempDir dir;
 };
 
-std::string small_sobol() {
-  return source_path("experiments/hedging-sobol-small.toml");
+/// The shipped small Sobol study; under the sanitizers (eight times slower) the same study with 16 base
+/// samples instead of 64, written next to the test's files with the scenario's path made absolute.
+std::string small_sobol(const TempDir& dir) {
+  const std::string shipped = source_path("experiments/hedging-sobol-small.toml");
+#ifdef HEDGESIM_SANITIZED
+  std::string text = io::read_file(shipped);
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    if (at == std::string::npos) throw std::logic_error("hedging-sobol-small.toml has no '" + from + "'");
+    text.replace(at, from.size(), to);
+  };
+  replace("\"../scenarios/", "\"" + source_path("scenarios") + "/");
+  replace("samples = 64\n", "samples = 16\n");
+  return dir.write("sobol-16.toml", text);
+#else
+  (void)dir;
+  return shipped;
+#endif
 }
 
 TEST_F(MpiCli, OneTwoAndThreeRanksWriteTheBytesOfOneProcess) {
-  const std::string single = dir.file("single");
-  ASSERT_EQ(hedgesim({"sweep", small_sobol(), "--out", single, "-t", "1", "-q"}, dir).code, 0);
+  const std::string single = dir.file("single"), sobol = small_sobol(dir);
+  ASSERT_EQ(hedgesim({"sweep", sobol, "--out", single, "-t", "1", "-q"}, dir).code, 0);
   for (const auto& [ranks, threads] : {std::pair{1, "1"}, {2, "1"}, {3, "1"}, {2, "2"}}) {
     const std::string out = dir.file("np" + std::to_string(ranks) + "t" + threads);
-    const Outcome r =
-        run_program(mpirun(ranks, {"sweep", small_sobol(), "--out", out, "-t", threads, "-q"}), dir);
+    const Outcome r = run_program(mpirun(ranks, {"sweep", sobol, "--out", out, "-t", threads, "-q"}), dir);
     ASSERT_EQ(r.code, 0) << r.out;
     if (ranks > 1) {
       EXPECT_NE(r.out.find("on " + std::to_string(ranks) + " MPI ranks"), std::string::npos) << r.out;
@@ -94,7 +110,13 @@ TEST_F(MpiCli, CtrlCOnMpirunStopsEveryRankAfterItsChunkAndTheJobResumesWithoutMp
   // mpirun turns SIGINT into SIGTERM for every rank; rank 0 stops handing out chunks, records the chunks in
   // flight and says how to resume. The journal is the same whatever the ranks, so one process can finish it.
   // mpirun takes a while to pass the signal on, and 2000 points can be done by then (this test was flaky).
-  const std::string exp = long_experiment(dir, 4 * kLongSamples), straight = dir.file("straight"),
+  // Under the sanitizers, twice kLongSamples already takes longer than four times it in the release build.
+#ifdef HEDGESIM_SANITIZED
+  constexpr int kSamples = 2 * kLongSamples;
+#else
+  constexpr int kSamples = 4 * kLongSamples;
+#endif
+  const std::string exp = long_experiment(dir, kSamples), straight = dir.file("straight"),
                     stopped = dir.file("stopped");
   ASSERT_EQ(hedgesim({"sweep", exp, "--out", straight, "-t", "2", "-q"}, dir).code, 0);
 
@@ -157,7 +179,7 @@ std::vector<std::string> two_programs(const std::vector<std::string>& rank0,
 TEST_F(MpiCli, AnInputOnlyOneRankCannotReadIsReportedWithItsRank) {
   const std::string bad = bad_experiment(dir), out = dir.file("out");
   const Outcome r =
-      run_program(two_programs({"sweep", small_sobol(), "--out", out}, {"sweep", bad, "--out", out}), dir);
+      run_program(two_programs({"sweep", small_sobol(dir), "--out", out}, {"sweep", bad, "--out", out}), dir);
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_EQ(r.out.rfind("rank 1 of 2: " + bad + ":9:8: unknown parameter 'courting_gian'", 0), 0u) << r.out;
   EXPECT_FALSE(fs::exists(out + "/results.csv"));
