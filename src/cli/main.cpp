@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -23,6 +24,7 @@
 #include "io/memory.hpp"
 #include "io/progress.hpp"
 #include "model/compiled_model.hpp"
+#include "model/input_error.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"
 #include "report/gnuplot.hpp"
@@ -613,6 +615,20 @@ scenarios change (common random numbers). Writes differences.csv (per metric: me
 A - B and its bootstrap CI), difference-over-time.csv (per step, hedger and variable: mean and 5-95 % band
 of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
 
+  // CLI11 says only "A subcommand is required", for a misspelt one too: name the nearest and list them all.
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({}))
+    names.push_back(sub->get_name());
+  const std::string listed = join_quoted(names) + " (hedgesim --help explains each)\n";
+  if (argc == 1) {
+    std::cerr << "hedgesim: a subcommand is required: " << listed;
+    return kExitBadInput;
+  }
+  if (argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    std::cerr << "hedgesim: unknown subcommand '" << argv[1] << "'" << did_you_mean(argv[1], names)
+              << "; subcommands: " << listed;
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -478,10 +478,7 @@ std::vector<MetricDef> resolve_metrics(const std::vector<MetricSpec>& metrics, c
     d.threshold = ms.threshold;
 
     const auto it = std::find(m.agent_ids.begin(), m.agent_ids.end(), ms.agent);
-    if (it == m.agent_ids.end())
-      throw InputError(ms.agent_pos, "unknown agent '" + ms.agent + "'" +
-                                         did_you_mean(ms.agent, m.agent_ids) +
-                                         "; agents of the model: " + join_quoted(m.agent_ids));
+    if (it == m.agent_ids.end()) throw InputError(ms.agent_pos, m.unknown_agent(ms.agent));
     d.agent = static_cast<int>(it - m.agent_ids.begin());
     const bool hedger = m.agent_kinds[d.agent] == Kind::hedger;
     std::vector<std::string> own = m.variables_of(d.agent);

@@ -125,6 +125,11 @@ void order_agents(const ModelSpec& spec, CompiledModel& m) {
   m.n_patrons = m.n_agents - m.n_hedgers;
 }
 
+std::string lowercase(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 int index_of(const CompiledModel& m, const std::string& id) {
   auto it = std::find(m.agent_ids.begin(), m.agent_ids.end(), id);
   return it == m.agent_ids.end() ? -1 : static_cast<int>(it - m.agent_ids.begin());
@@ -166,10 +171,7 @@ void lay_out_state(CompiledModel& m) {
 void apply_initial_overrides(const Scenario& sc, CompiledModel& m) {
   for (const InitialOverride& o : sc.initial) {
     const int a = index_of(m, o.agent);
-    if (a < 0)
-      throw InputError(o.agent_pos, "unknown agent '" + o.agent + "' in [initial]" +
-                                        did_you_mean(o.agent, m.agent_ids) +
-                                        "; agents of the model: " + join_quoted(m.agent_ids));
+    if (a < 0) throw InputError(o.agent_pos, m.unknown_agent(o.agent, " in [initial]"));
     const std::string name(info(o.var).name);
     const int row = m.find_row(a, o.patron.empty() ? name : name + "@" + o.patron);
     if (row < 0) {
@@ -251,9 +253,7 @@ std::string kind_of(const CompiledModel& m, int agent) {
 int resolve_agent(const CompiledModel& m, const std::string& id, const SourcePos& pos,
                   const KindSelector& allowed, const std::string& role, const std::string& type) {
   const int i = index_of(m, id);
-  if (i < 0)
-    throw InputError(pos, "unknown agent '" + id + "'" + did_you_mean(id, m.agent_ids) +
-                              "; agents of the model: " + join_quoted(m.agent_ids));
+  if (i < 0) throw InputError(pos, m.unknown_agent(id));
   if (!selects(m, allowed, i)) {
     std::vector<std::string> ok;
     for (int j = 0; j < m.n_agents; ++j)
@@ -368,7 +368,8 @@ void compile_events(const ModelSpec& spec, CompiledModel& m) {
     auto type_it = std::find(type_ids.begin(), type_ids.end(), e->type);
     if (type_it == type_ids.end())
       throw InputError(e->type_pos, "unknown event type '" + e->type + "'" + did_you_mean(e->type, type_ids) +
-                                        "; event types are defined in " + spec.dir + "/events.toml");
+                                        "; event types (" + spec.dir +
+                                        "/events.toml): " + join_quoted(type_ids));
     const EventTypeSpec& type = spec.event_types[type_it - type_ids.begin()];
     CompiledEvent ev;
     ev.step = step;
@@ -408,6 +409,31 @@ void compile_events(const ModelSpec& spec, CompiledModel& m) {
 }
 
 }  // namespace
+
+std::string CompiledModel::unknown_agent(const std::string& id, const std::string& where) const {
+  // A user who writes a country's name ('Russia', 'north macedonia') or its capital means that agent; one who
+  // writes part of a name ('Macedonia') most likely too. Otherwise a typo of an id or a name.
+  const std::string given = lowercase(id);
+  std::string hint;
+  for (int a = 0; a < n_agents && hint.empty(); ++a) {
+    const std::string name = lowercase(agent_names[a]), seat = lowercase(agent_seats[a]);
+    if (given == name || given == seat || (given.size() >= 4 && name.find(given) != std::string::npos))
+      hint = " (did you mean '" + agent_ids[a] + "', the id of " + agent_names[a] + "?)";
+  }
+  if (hint.empty()) hint = did_you_mean(id, agent_ids);
+  if (hint.empty()) {
+    for (int a = 0; a < n_agents && hint.empty(); ++a)
+      if (!did_you_mean(id, {agent_names[a], agent_seats[a]}).empty())
+        hint = " (did you mean '" + agent_ids[a] + "', the id of " + agent_names[a] + "?)";
+  }
+  std::vector<std::string> listed;
+  for (int a = 0; a < n_agents; ++a)
+    listed.push_back(agent_ids[a] + "' (" + agent_names[a] + ")");
+  std::string list;
+  for (std::size_t i = 0; i < listed.size(); ++i)
+    list += (i == 0 ? "'" : (i + 1 == listed.size() ? " or '" : ", '")) + listed[i];
+  return "unknown agent '" + id + "'" + where + hint + "; agents are given by id: " + list;
+}
 
 int CompiledModel::find_row(int agent, std::string_view variable) const {
   for (const int row : agent_rows[static_cast<std::size_t>(agent)])

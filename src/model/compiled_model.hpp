@@ -134,6 +134,9 @@ struct CompiledModel {
   int find_row(int agent, std::string_view variable) const;
   /// The names written under agent `agent`, in output order (for messages).
   std::vector<std::string> variables_of(int agent) const;
+  /// "unknown agent 'X'<where>" with a suggestion and the model's agents, ids with their names: for a name
+  /// given where an id is expected ('Russia' for RUS) it names the id; otherwise the nearest id or name.
+  std::string unknown_agent(const std::string& id, const std::string& where = "") const;
 
   Eigen::MatrixXd
       W;  ///< n_hedgers x n_hedgers, row-stochastic (rows of hedgers with susceptibility 0 may be 0)

@@ -72,6 +72,46 @@ TEST(Cli, UnknownEventTypeExitsTwoWithPositionAndSuggestion) {
       << r.out;
 }
 
+TEST(Cli, ACountrysNameOrCapitalWhereAnIdBelongsIsAnsweredWithTheId) {
+  // A new user writes actor = "Russia"; an edit distance alone would suggest nothing (negative control: an
+  // unrelated name gets no suggestion, only the list).
+  TempDir dir;
+  for (const auto& [given, id, name] : {std::tuple{"Russia", "RUS", "Russia"},
+                                        {"Moskow", "RUS", "Russia"},
+                                        {"Macedonia", "MKD", "North Macedonia"}}) {
+    const std::string f =
+        dir.write("s.toml", scenario_text("[[event]]\ndate = 2019-10-18\ntype = "
+                                          "\"state_visit\"\nactor = \"" +
+                                          std::string(given) + "\"\ntargets = [\"SRB\"]\nlabel = \"x\"\n"));
+    const Result r = hedgesim("validate " + f);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.out.rfind(f + ":11:9: unknown agent '" + given + "' (did you mean '" + id + "', the id of " +
+                              name + "?); agents are given by id: 'ALB' (Albania), ",
+                          0),
+              0u)
+        << r.out;
+  }
+  const std::string f = dir.write("s.toml", scenario_text("[[event]]\ndate = 2019-10-18\ntype = "
+                                                          "\"state_visit\"\nactor = \"Atlantis\"\n"
+                                                          "targets = [\"SRB\"]\nlabel = \"x\"\n"));
+  const Result r = hedgesim("validate " + f);
+  EXPECT_EQ(r.out.rfind(f + ":11:9: unknown agent 'Atlantis'; agents are given by id: ", 0), 0u) << r.out;
+}
+
+TEST(Cli, AMisspeltOrMissingSubcommandIsNamedWithTheList) {
+  const std::string all = "'run', 'report', 'serve', 'validate', 'explain', 'plot', 'sweep' or 'compare'";
+  Result r = hedgesim("runn " + source_path("scenarios/veto-2019.toml"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "hedgesim: unknown subcommand 'runn' (did you mean 'run'?); subcommands: " + all +
+                       " (hedgesim --help explains each)\n");
+  r = hedgesim("frobnicate");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out.rfind("hedgesim: unknown subcommand 'frobnicate'; subcommands: 'run', ", 0), 0u) << r.out;
+  r = hedgesim("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "hedgesim: a subcommand is required: " + all + " (hedgesim --help explains each)\n");
+}
+
 TEST(Cli, ANegativeSeedIsRefusedNotWrapped) {
   for (const char* cmd : {"run", "report"}) {
     const Result r =

@@ -712,8 +712,9 @@ INSTANTIATE_TEST_SUITE_P(
             "'max' = 13 of parameter 'grievance_weight' is above the model's range; allowed: 0 to 12" +
                 kModelRange},
         BadScenario{"unknown_agent", 21, 9,
-                    "unknown agent 'SRV' (did you mean 'SRB'?); agents of the model: 'ALB', 'BIH', 'KOS', "
-                    "'MNE', 'MKD', 'SRB', 'EU', 'FRA' or 'RUS'"},
+                    "unknown agent 'SRV' (did you mean 'SRB'?); agents are given by id: 'ALB' (Albania), "
+                    "'BIH' (Bosnia and Herzegovina), 'KOS' (Kosovo), 'MNE' (Montenegro), 'MKD' (North "
+                    "Macedonia), 'SRB' (Serbia), 'EU' (European Union), 'FRA' (France) or 'RUS' (Russia)"},
         BadScenario{"variable_not_carried", 22, 12,
                     "'RUS' is a 'patron' agent and does not carry 'signal'; allowed for 'RUS': 'detente', "
                     "'capacity', 'attention' or 'war' (a patron's relation to a hedger is written under the "

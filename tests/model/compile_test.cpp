@@ -83,7 +83,9 @@ TEST_P(CompileBadScenario, LoadsButDoesNotCompile) {
   EXPECT_EQ(std::string(e.what()), at(path, b.line, b.col) + b.detail);
 }
 
-const std::string kAllAgents = "'ALB', 'BIH', 'KOS', 'MNE', 'MKD', 'SRB', 'EU', 'FRA' or 'RUS'";
+const std::string kAllAgents =
+    "'ALB' (Albania), 'BIH' (Bosnia and Herzegovina), 'KOS' (Kosovo), 'MNE' (Montenegro), 'MKD' (North "
+    "Macedonia), 'SRB' (Serbia), 'EU' (European Union), 'FRA' (France) or 'RUS' (Russia)";
 
 // Corpus template (tests/data/bad/README.md): type on line 12 (col 8), actor 13 (col 9), targets 14 (col 11);
 // with [parameters], the override key on line 11, column 1.
@@ -92,13 +94,19 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadScenario{
             "unknown_event_type", 12, 8,
-            "unknown event type 'acession_veto' (did you mean 'accession_veto'?); event types are defined "
-            "in " +
-                kModel + "/events.toml"},
-        BadScenario{"unknown_target", 14, 11,
-                    "unknown agent 'ALBA' (did you mean 'ALB'?); agents of the model: " + kAllAgents},
+            "unknown event type 'acession_veto' (did you mean 'accession_veto'?); event types (" + kModel +
+                "/events.toml): 'accession_veto', 'accession_step', 'state_visit', 'rival_summit', "
+                "'arms_offer', 'joint_exercise', 'trade_agreement', 'courting_gesture', 'spy_scandal', "
+                "'sanctions_threat', 'war_shock', 'envoy_appointed', 'development_investment', "
+                "'security_cooperation', 'arms_purchase', 'sanctions_alignment', 'sanctions_refusal', "
+                "'government_change_east', 'government_change_west', 'disinformation_campaign', "
+                "'civil_society_programme' or 'reset_with_rival'"},
+        BadScenario{
+            "unknown_target", 14, 11,
+            "unknown agent 'ALBA' (did you mean 'ALB', the id of Albania?); agents are given by id: " +
+                kAllAgents},
         BadScenario{"unknown_actor", 13, 9,
-                    "unknown agent 'fra' (did you mean 'FRA'?); agents of the model: " + kAllAgents},
+                    "unknown agent 'fra' (did you mean 'FRA'?); agents are given by id: " + kAllAgents},
         BadScenario{"actor_wrong_kind", 13, 9,
                     "'RUS' is a patron of bloc 'east', but event type 'accession_veto' allows only "
                     "'veto_player' as actor: 'FRA'"},

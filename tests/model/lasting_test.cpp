@@ -121,10 +121,11 @@ TEST(Initial, OverridesReplaceTheStartAndTheBaseline) {
 }
 
 TEST(Initial, CompileErrorsNameTheAgentAndWhatItCarries) {
-  EXPECT_EQ(
-      compile_message("[initial.SRV]\nsignal = 0\n"),
-      "unknown agent 'SRV' in [initial] (did you mean 'SRB'?); agents of the model: 'ALB', 'BIH', 'KOS', "
-      "'MNE', 'MKD', 'SRB', 'EU', 'FRA' or 'RUS'");
+  EXPECT_EQ(compile_message("[initial.SRV]\nsignal = 0\n"),
+            "unknown agent 'SRV' in [initial] (did you mean 'SRB'?); agents are given by id: 'ALB' "
+            "(Albania), 'BIH' "
+            "(Bosnia and Herzegovina), 'KOS' (Kosovo), 'MNE' (Montenegro), 'MKD' (North Macedonia), 'SRB' "
+            "(Serbia), 'EU' (European Union), 'FRA' (France) or 'RUS' (Russia)");
   EXPECT_EQ(
       compile_message("[initial.RUS]\nsignal = 0\n"),
       "'RUS' is a 'patron' and does not carry 'signal'; allowed in [initial.RUS]: 'detente' or 'capacity'");
