@@ -111,7 +111,8 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   int replicates = 1;
   int threads = 0;
-  std::string out = "out";
+  std::string out;  ///< empty: out/<scenario name>
+  bool force = false;
   bool no_attribution = false;
   bool quiet = false;
 };
@@ -152,12 +153,14 @@ void print_run_summary(const CompiledModel& m, const RunArgs& a, std::uint64_t s
 
 int cmd_run(const RunArgs& a, const std::string& command_line) {
   const CompiledModel m = load_and_compile(a.scenario);
-  const EnsembleRun done = run_into(m, a, a.out, command_line);
+  const std::string out = a.out.empty() ? "out/" + m.scenario.name : a.out;
+  check_run_directory(m, out, a.force);
+  const EnsembleRun done = run_into(m, a, out, command_line);
   print_run_summary(m, a, done.seed);
   for (const auto& f : done.files)
     std::cout << "  wrote " << f << "\n";
-  std::cout << "next: hedgesim explain " << a.out << " --agent " << m.agent_ids[0] << "   or   hedgesim plot "
-            << a.out << "\n";
+  std::cout << "next: hedgesim explain " << out << " --agent " << m.agent_ids[0] << "   or   hedgesim plot "
+            << out << "\n";
   return 0;
 }
 
@@ -458,7 +461,11 @@ int cli_main(int argc, char** argv) {
   run->add_option("--threads,-t", run_args.threads,
                   "Worker threads (default: one per core this process may use); results do not depend on it")
       ->check(CLI::Range(0, 1024));
-  run->add_option("--out,-o", run_args.out, "Output directory (created if missing)")->capture_default_str();
+  run->add_option(
+      "--out,-o", run_args.out,
+      "Output directory (created if missing; default: out/<scenario name>). A directory that holds "
+      "another scenario's runs is refused");
+  run->add_flag("--force", run_args.force, "Replace the runs of another scenario in --out");
   run->add_flag("--quiet,-q", run_args.quiet, "No progress bar (it is shown only when stderr is a terminal)");
   run->add_flag("--no-attribution", run_args.no_attribution,
                 "Skip attribution.csv contributions (faster for large ensembles; the file is written empty)");
@@ -546,6 +553,10 @@ both. Format: docs/teaching.md.)");
   plot->add_option("--agents", pl.agents, "Agents to plot, comma-separated ids (default: all hedgers)")
       ->delimiter(',');
   plot->add_option("--format", pl.format, "png or svg")->capture_default_str();
+  plot->add_option(
+      "--out,-o", pl.out,
+      "The figure to write, ending in .png or .svg (default: in DIR, plot.png, plot-<agents>.png with "
+      "--agents, indices.png or difference.png)");
   std::vector<std::string> plot_metrics;
   plot->add_option("--metrics", plot_metrics,
                    "For a sweep: the metrics to draw, comma-separated (default: up to six, in file order)")
@@ -653,16 +664,22 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
     }
     if (*plot) {
       const std::string kind = report::output_kind(pl.dir);
+      if (!pl.out.empty()) {
+        const std::string ext = std::filesystem::path(pl.out).extension().string();
+        if (ext != ".png" && ext != ".svg")
+          throw InputError({"<command line>", 1, 0},
+                           "--out '" + pl.out + "' must end in .png or .svg (the figure's format)");
+        pl.format = ext.substr(1);
+      }
       report::PlotStudyOptions study;
       study.dir = pl.dir;
       study.format = pl.format;
+      study.out = pl.out;
       study.select = kind == "sweep" ? plot_metrics : pl.agents;
-      if (kind == "sweep")
-        std::cout << "wrote " << report::plot_indices(study) << "\n";
-      else if (kind == "compare")
-        std::cout << "wrote " << report::plot_difference(study) << "\n";
-      else
-        std::cout << "wrote " << report::plot(pl) << "\n";
+      const std::string written = kind == "sweep"     ? report::plot_indices(study)
+                                  : kind == "compare" ? report::plot_difference(study)
+                                                      : report::plot(pl);
+      std::cout << "wrote " << written << "\n";
       return 0;
     }
   } catch (const InputError& e) {

@@ -9,6 +9,7 @@
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
+#include "model/input_error.hpp"
 
 namespace hedgesim {
 
@@ -135,6 +136,44 @@ std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& ru
   return j.dump(2) + "\n";
 }
 
+namespace {
+/// The figures `hedgesim plot` drew from a run's files: plot.png, plot.svg, plot-<agents>.png, ...
+void remove_stale_figures(const std::string& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string(), ext = entry.path().extension().string();
+    const bool figure =
+        (name.rfind("plot.", 0) == 0 || name.rfind("plot-", 0) == 0) && (ext == ".png" || ext == ".svg");
+    if (figure && entry.is_regular_file()) std::filesystem::remove(entry.path());
+  }
+}
+}  // namespace
+
+void check_run_directory(const CompiledModel& m, const std::string& dir, bool force) {
+  const std::filesystem::path meta_file = std::filesystem::path(dir) / "meta.json";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(meta_file, ec)) return;
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(io::read_file(meta_file.string()));
+  } catch (const nlohmann::json::exception&) {
+    meta = nlohmann::json::object();
+  }
+  if (!meta.is_object()) meta = nlohmann::json::object();
+  const std::string kind =
+      meta.contains("experiment_sha256") ? "sweep" : meta.value("kind", std::string("run"));
+  if (kind != "run")
+    throw InputError({dir, 0, 0},
+                     "this directory holds the outputs of a " + kind +
+                         "; give `hedgesim run` another --out (the default is out/<scenario name>)");
+  const std::string name = meta.value("scenario_name", std::string());
+  if (name == m.scenario.name || force) return;
+  throw InputError(
+      {dir, 0, 0},
+      "this directory holds the runs of scenario '" + (name.empty() ? "?" : name) +
+          "' (meta.json), not of '" + m.scenario.name +
+          "'; give another --out (the default is out/<scenario name>), or --force to replace them");
+}
+
 std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
                                            const std::string& dir, const RunInfo& info) {
   io::ensure_output_dir(dir);
@@ -147,6 +186,7 @@ std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::ve
   files.emplace_back("meta.json", render_meta(m, runs, info));
   if (runs.size() <= 1)
     std::filesystem::remove(std::filesystem::path(dir) / "bands.csv");  // stale from before
+  remove_stale_figures(dir);
   std::vector<std::string> written;
   for (auto& [name, content] : files) {
     io::AtomicFile f((std::filesystem::path(dir) / name).string());

@@ -20,7 +20,14 @@ std::string render_attribution(const CompiledModel& m, const std::vector<RunOutp
 std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& runs);
 std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& runs, const RunInfo& info);
 
-/// Writes every file into `dir` (created if missing); returns the paths written.
+/// Refuses (InputError at `dir`) to write the runs of `m` into a directory that holds the outputs of another
+/// scenario (by its meta.json's scenario name), unless `force`; and, even with `force`, into the directory of
+/// a sweep or a comparison. A directory without meta.json, or with this scenario's, is fine (a rerun).
+void check_run_directory(const CompiledModel& m, const std::string& dir, bool force);
+
+/// Writes every file into `dir` (created if missing); returns the paths written. Figures drawn from the files
+/// it replaces (plot.png, plot-<agents>.svg, ...) and a bands.csv of an earlier ensemble are removed: they
+/// would describe other runs.
 std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
                                            const std::string& dir, const RunInfo& info);
 

@@ -193,22 +193,32 @@ void gnuplot_failed(const std::string& dir, int code, const fs::path& log) {
   throw InputError({dir, 0, 0}, what + "; install it with `apt-get install gnuplot-nox`");
 }
 
-std::string render(const std::string& dir, const std::string& stem, const std::string& format,
-                   const std::string& program, const ScriptBuilder& build) {
+std::string figure_path(const std::string& dir, const std::string& stem, const std::string& format,
+                        const std::string& out) {
+  return out.empty() ? (fs::path(dir) / (stem + "." + format)).string() : out;
+}
+
+std::string render(const std::string& path, const std::string& format, const std::string& program,
+                   const ScriptBuilder& build) {
+  const fs::path final_path(path);
+  const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
+  const std::string stem = final_path.stem().string();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw InputError({path, 0, 0},
+                     "cannot write the plot: the directory '" + dir.string() + "' does not exist");
   try {
     const TempDir temp;
-    PartialFile output(fs::path(dir) / ("." + stem + "-" + random_hex() + "." + format + ".part"));
+    PartialFile output(dir / ("." + stem + "-" + random_hex() + "." + format + ".part"));
     const fs::path script = temp.path() / (stem + ".gp"), log = temp.path() / "gnuplot.log";
     write_file(script, build(temp.path(), output.path().string()));
     const int code = run_gnuplot(program, script, log);
-    std::error_code ec;
-    if (code != 0 || fs::file_size(output.path(), ec) == 0 || ec) gnuplot_failed(dir, code, log);
-    const fs::path final_path = fs::path(dir) / (stem + "." + format);
+    if (code != 0 || fs::file_size(output.path(), ec) == 0 || ec) gnuplot_failed(dir.string(), code, log);
     output.rename_to(final_path);
     return final_path.string();
   } catch (const fs::filesystem_error& e) {
     // A full disk or a read-only output directory: the user's environment, reported like any bad input.
-    throw InputError({dir, 0, 0}, std::string("cannot write the plot: ") + e.code().message());
+    throw InputError({path, 0, 0}, std::string("cannot write the plot: ") + e.code().message());
   }
 }
 

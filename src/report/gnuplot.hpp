@@ -97,10 +97,14 @@ int run_gnuplot(const std::string& program, const std::filesystem::path& script,
 using ScriptBuilder =
     std::function<std::string(const std::filesystem::path& temp_dir, const std::string& output)>;
 
-/// Draws DIR/<stem>.<format>: writes the script from `build` into a temporary directory, runs `program` on
-/// it into a temporary name in DIR and renames that to the final name only when gnuplot succeeded and wrote
-/// something. Returns the final path.
-std::string render(const std::string& dir, const std::string& stem, const std::string& format,
-                   const std::string& program, const ScriptBuilder& build);
+/// Where a figure goes: `out` when given, else DIR/<stem>.<format>.
+std::string figure_path(const std::string& dir, const std::string& stem, const std::string& format,
+                        const std::string& out);
+
+/// Draws the figure `path` (figure_path): writes the script from `build` into a temporary directory, runs
+/// `program` on it into a temporary name next to `path` and renames that to `path` only when gnuplot
+/// succeeded and wrote something. Returns `path`.
+std::string render(const std::string& path, const std::string& format, const std::string& program,
+                   const ScriptBuilder& build);
 
 }  // namespace hedgesim::report::detail

@@ -546,10 +546,16 @@ void write_curve_files(const fs::path& dir, Figure& figure, const Curves& curves
 /// complete, so a failed or interrupted plot never leaves a partial figure under the final name.
 std::string draw(const PlotOptions& o, Figure& figure, const Curves& curves) {
   const Layout layout = make_layout(figure.panels.size(), figure.events.size());
-  return render(o.dir, "plot", o.format, o.gnuplot, [&](const fs::path& temp, const std::string& output) {
-    write_curve_files(temp, figure, curves);
-    return ScriptWriter(figure, layout, read_poles(o.dir)).script(o.format, output);
-  });
+  std::string stem = "plot";
+  for (std::size_t i = 0; i < o.agents.size(); ++i)
+    if (std::find(o.agents.begin(), o.agents.begin() + static_cast<std::ptrdiff_t>(i), o.agents[i]) ==
+        o.agents.begin() + static_cast<std::ptrdiff_t>(i))
+      stem += "-" + o.agents[i];
+  return render(figure_path(o.dir, stem, o.format, o.out), o.format, o.gnuplot,
+                [&](const fs::path& temp, const std::string& output) {
+                  write_curve_files(temp, figure, curves);
+                  return ScriptWriter(figure, layout, read_poles(o.dir)).script(o.format, output);
+                });
 }
 
 }  // namespace

@@ -14,12 +14,14 @@ struct PlotOptions {
   std::string dir;                  ///< the run directory written by `hedgesim run`
   std::vector<std::string> agents;  ///< agent ids to draw, in this order; empty: every hedger
   std::string format = "png";       ///< "png" or "svg"
+  std::string out;  ///< the figure to write; empty: DIR/plot.<format> (plot-<ids> with agents)
   std::string gnuplot = "gnuplot";  ///< the program to run (a test substitutes one that fails)
 };
 
-/// Draws the figure and returns the path written: DIR/plot.png or DIR/plot.svg. Throws InputError for a
-/// format other than png/svg, an unknown agent (with a suggestion), missing or malformed files, and when
-/// gnuplot is missing or fails (then no output file is left behind).
+/// Draws the figure and returns the path written: `out`, or DIR/plot.png (DIR/plot-SRB-RUS.png for chosen
+/// agents, so that a figure of some agents never replaces the figure of all), or the same in svg. Throws
+/// InputError for a format other than png/svg, an unknown agent (with a suggestion), missing or malformed
+/// files, and when gnuplot is missing or fails (then no output file is left behind).
 std::string plot(const PlotOptions& options);
 
 }  // namespace hedgesim::report

@@ -939,12 +939,12 @@ std::string difference_script(const PlotStudyOptions& o, const std::string& outp
 }
 
 std::string plot_indices(const PlotStudyOptions& o) {
-  return render(o.dir, "indices", o.format, o.gnuplot,
+  return render(figure_path(o.dir, "indices", o.format, o.out), o.format, o.gnuplot,
                 [&](const fs::path&, const std::string& output) { return indices_script_for(o, output); });
 }
 
 std::string plot_difference(const PlotStudyOptions& o) {
-  return render(o.dir, "difference", o.format, o.gnuplot,
+  return render(figure_path(o.dir, "difference", o.format, o.out), o.format, o.gnuplot,
                 [&](const fs::path&, const std::string& output) { return difference_script_for(o, output); });
 }
 

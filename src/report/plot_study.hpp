@@ -18,6 +18,7 @@ struct PlotStudyOptions {
   std::string dir;                  ///< the output directory of `hedgesim sweep` or `hedgesim compare`
   std::vector<std::string> select;  ///< metrics (indices) or agent ids (difference) to draw; empty: default
   std::string format = "png";       ///< "png" or "svg"
+  std::string out;  ///< the figure to write; empty: DIR/indices.<format> or DIR/difference.<format>
   std::string gnuplot = "gnuplot";  ///< the program to run (a test substitutes one that fails)
 };
 

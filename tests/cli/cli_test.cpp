@@ -112,6 +112,36 @@ TEST(Cli, AMisspeltOrMissingSubcommandIsNamedWithTheList) {
   EXPECT_EQ(r.out, "hedgesim: a subcommand is required: " + all + " (hedgesim --help explains each)\n");
 }
 
+TEST(Cli, RunWritesIntoOutSlashTheScenarioAndRefusesToMixAnotherScenarioIn) {
+  TempDir dir;
+  const std::string veto = source_path("scenarios/veto-2019.toml"),
+                    no_veto = source_path("scenarios/no-veto-2019.toml");
+  const std::string in_dir = "cd " + dir.path() + " && " + std::string(HEDGESIM_BINARY) + " ";
+  Result r = shell(in_dir + "run " + veto + " -q 2>&1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("wrote out/veto-2019/meta.json"), std::string::npos) << r.out;
+  r = shell(in_dir + "run " + no_veto + " -q 2>&1");  // its own directory: no clash
+  ASSERT_EQ(r.code, 0) << r.out;
+  // Another scenario into veto-2019's directory: refused, nothing touched; --force replaces.
+  const std::string target = dir.path() + "/out/veto-2019";
+  const std::string meta = io::read_file(target + "/meta.json");
+  r = shell(in_dir + "run " + no_veto + " --out out/veto-2019 -q 2>&1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out,
+            "out/veto-2019:0:0: this directory holds the runs of scenario 'veto-2019' (meta.json), not of "
+            "'no-veto-2019'; give another --out (the default is out/<scenario name>), or --force to "
+            "replace them\n");
+  EXPECT_EQ(io::read_file(target + "/meta.json"), meta);
+  // A figure drawn from the runs a rerun replaces is stale: the rerun removes it.
+  ASSERT_EQ(shell(in_dir + "plot out/veto-2019 --agents SRB 2>&1").code, 0);
+  ASSERT_TRUE(fs::exists(target + "/plot-SRB.png"));
+  r = shell(in_dir + "run " + no_veto + " --out out/veto-2019 --force -q 2>&1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(io::read_file(target + "/meta.json").find("\"scenario_name\": \"no-veto-2019\""),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(target + "/plot-SRB.png"));
+}
+
 TEST(Cli, ANegativeSeedIsRefusedNotWrapped) {
   for (const char* cmd : {"run", "report"}) {
     const Result r =

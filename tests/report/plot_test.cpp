@@ -98,6 +98,33 @@ TEST_F(PlotTest, DrawsTheAgentsAskedForInTheirOwnVariables) {
   EXPECT_THAT(svg, HasSubstr("WWW's leader hosts RRR's leader"));
 }
 
+TEST_F(PlotTest, AFigureOfChosenAgentsHasItsOwnNameAndLeavesTheFigureOfAllAlone) {
+  const std::string dir = copy_of("run1");
+  PlotOptions all;
+  all.dir = dir;
+  const std::string whole = slurp(plot(all));
+  PlotOptions some = all;
+  some.agents = {"WWW", "RRR", "WWW"};
+  EXPECT_EQ(plot(some), (fs::path(dir) / "plot-WWW-RRR.png").string());
+  EXPECT_EQ(slurp((fs::path(dir) / "plot.png").string()), whole);
+}
+
+TEST_F(PlotTest, OutWritesTheFigureWhereAskedAndNothingIntoTheRun) {
+  const std::string dir = copy_of("run1"), elsewhere = copy_of("run_ens");
+  const auto before = names_in(dir);
+  PlotOptions o;
+  o.dir = dir;
+  o.format = "svg";
+  o.out = (fs::path(elsewhere) / "figure.svg").string();
+  EXPECT_EQ(plot(o), o.out);
+  EXPECT_THAT(slurp(o.out), HasSubstr("<svg"));
+  EXPECT_EQ(names_in(dir), before);
+  o.out = (fs::path(elsewhere) / "no-such-dir" / "figure.svg").string();
+  EXPECT_THAT(
+      error_of([&] { plot(o); }),
+      AllOf(StartsWith(o.out + ":0:0: cannot write the plot: the directory"), HasSubstr("does not exist")));
+}
+
 TEST_F(PlotTest, UnknownAgentIsAnErrorWithASuggestion) {
   const std::string dir = copy_of("run1");
   PlotOptions o;
