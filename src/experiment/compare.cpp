@@ -93,6 +93,16 @@ double mean_of(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
+/// The sample variance (n - 1 in the denominator); 0 for fewer than two values.
+double sample_variance(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  const double m = mean_of(v);
+  double s = 0;
+  for (double x : v)
+    s += (x - m) * (x - m);
+  return s / static_cast<double>(v.size() - 1);
+}
+
 /// Events of `x` that `y` does not have (same date, type, actor, targets and magnitude).
 nlohmann::ordered_json events_only_in(const CompiledModel& x, const CompiledModel& y) {
   auto key = [](const CompiledEvent& e) {
@@ -112,6 +122,12 @@ nlohmann::ordered_json events_only_in(const CompiledModel& x, const CompiledMode
 }
 
 }  // namespace
+
+bool is_material(const MetricDifference& m) {
+  const bool excludes_zero = m.ci_low > 0 || m.ci_high < 0;
+  if (!excludes_zero) return false;
+  return m.spread > 0 ? std::abs(m.effect) >= kMaterialEffect : m.difference != 0;
+}
 
 void check_comparable(const CompiledModel& a, const CompiledModel& b) {
   const SourcePos at{b.scenario.file, 1, 1};
@@ -178,7 +194,11 @@ CompareResult compare(const CompiledModel& a, const CompiledModel& b, const std:
     }
     const auto [lo, hi] =
         bootstrap_ci(d, opt.bootstrap, opt.confidence, opt.seed + static_cast<std::uint64_t>(j));
-    res.metrics.push_back({metrics[j].name, mean_of(va), mean_of(vb), mean_of(d), lo, hi});
+    MetricDifference md{metrics[j].name, mean_of(va), mean_of(vb), mean_of(d), lo, hi};
+    md.spread = std::sqrt((sample_variance(va) + sample_variance(vb)) / 2);
+    md.effect = md.spread > 0 ? md.difference / md.spread : 0.0;
+    md.material = is_material(md);
+    res.metrics.push_back(md);
   }
   res.over_time.resize(static_cast<std::size_t>(steps + 1) * n * kVars * 3);
   std::vector<double> col(R);
@@ -208,6 +228,9 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
       .text("ci_low")
       .text("ci_high")
       .text("replicates")
+      .text("spread")
+      .text("effect")
+      .text("material")
       .end();
   for (const MetricDifference& m : r.metrics)
     diffs.text(m.metric)
@@ -217,6 +240,9 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
         .num(m.ci_low)
         .num(m.ci_high)
         .integer(opt.replicates)
+        .num(m.spread)
+        .num(m.effect)
+        .integer(m.material ? 1 : 0)
         .end();
   io::CsvBuffer time;
   time.text("step").text("date").text("agent").text("variable").text("mean").text("q05").text("q95").end();
@@ -290,18 +316,28 @@ std::string render_compare_table(const CompiledModel& a, const CompiledModel& b,
   std::string out = "A = " + a.scenario.name + ", B = " + b.scenario.name + "; " +
                     std::to_string(opt.replicates) + " paired replicates (common random numbers), " +
                     std::to_string(static_cast<int>(opt.confidence * 100 + 0.5)) + " % bootstrap CI\n";
+  // Significant digits rather than fixed decimals: a difference of 3e-5 must not print as -0.0000.
   char line[512];
-  std::snprintf(line, sizeof line, "%-*s %10s %10s %10s  %s\n", static_cast<int>(w), "metric", "A", "B",
-                "A - B", "CI");
+  std::snprintf(line, sizeof line, "%-*s %10s %10s %11s  %-23s %7s\n", static_cast<int>(w), "metric", "A",
+                "B", "A - B", "CI", "d");
   out += line;
   for (const MetricDifference& m : r.metrics) {
     const bool excludes_zero = m.ci_low > 0 || m.ci_high < 0;
-    std::snprintf(line, sizeof line, "%-*s %10.4f %10.4f %+10.4f  [%+.4f, %+.4f]%s\n", static_cast<int>(w),
-                  m.metric.c_str(), m.mean_a, m.mean_b, m.difference, m.ci_low, m.ci_high,
-                  excludes_zero ? "  *" : "");
+    char ci[96], d[32];
+    std::snprintf(ci, sizeof ci, "[%+.3g, %+.3g]", m.ci_low, m.ci_high);
+    if (m.spread > 0)
+      std::snprintf(d, sizeof d, "%+7.2f", m.effect);
+    else
+      std::snprintf(d, sizeof d, "%7s", "-");
+    std::snprintf(line, sizeof line, "%-*s %10.4g %10.4g %+11.3g  %-23s %s  %s\n", static_cast<int>(w),
+                  m.metric.c_str(), m.mean_a, m.mean_b, m.difference, ci, d,
+                  m.material ? "material" : (excludes_zero ? "tiny" : ""));
     out += line;
   }
-  out += "* the interval excludes 0\n";
+  out +=
+      "d: A - B in units of the metric's spread between replicates (pooled SD; Cohen's d)\n"
+      "material: the interval excludes 0 and |d| >= 0.2; tiny: it excludes 0 but |d| < 0.2 (common random\n"
+      "numbers find differences too small to matter)\n";
   return out;
 }
 

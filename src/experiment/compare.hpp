@@ -28,7 +28,20 @@ struct CompareOptions {
 struct MetricDifference {
   std::string metric;
   double mean_a = 0, mean_b = 0, difference = 0, ci_low = 0, ci_high = 0;
+  /// The metric's spread between replicates: the pooled standard deviation sqrt((s_A² + s_B²) / 2).
+  double spread = 0;
+  /// The standardised effect d = difference / spread (Cohen 1988); 0 when spread is 0.
+  double effect = 0;
+  bool material = false;  ///< is_material()
 };
+
+/// Cohen's "small" effect: a difference under a fifth of the metric's own spread between runs is tiny.
+inline constexpr double kMaterialEffect = 0.2;
+
+/// Whether a difference matters, not only whether it is there: with common random numbers nearly every
+/// interval excludes 0, however small the difference. Material: the interval excludes 0 and |d| >=
+/// kMaterialEffect (or, for a metric with no spread at all, the difference is not 0).
+bool is_material(const MetricDifference& m);
 
 /// The variables whose A - B difference is kept for every step (hedgers only).
 inline constexpr Var kCompareVars[] = {Var::signal, Var::substance, Var::courting, Var::grievance};
