@@ -409,7 +409,7 @@ std::string reading_guide(const Poles& poles) {
     if (v.name == "signal" || v.name == "substance")
       s += "<strong>" + html_escaped(v.name) + "</strong>: " + html_escaped(fill_poles(v.meaning, poles)) +
            ". ";
-  return s + "Dashed lines mark the events, numbered as in the figure's own table.</p>\n";
+  return s + "Dashed lines mark the events, numbered as in the table of events below.</p>\n";
 }
 
 std::string figure_section(const ReportContent& c) {

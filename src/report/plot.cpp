@@ -184,29 +184,43 @@ struct PlotEvent {
   }
 };
 
-/// events.csv has a row per event and target; the rows of one event are merged. Only events involving a
-/// drawn agent are kept, numbered 1, 2, ... by date.
-std::vector<PlotEvent> read_events(const std::string& dir, const std::vector<AgentInfo>& drawn) {
+/// The events of a run, as drawn: the rows of one event in events.csv merged (the same key and order as the
+/// report's table), numbered 1, 2, ... by date over all of them, so that a number means the same event in
+/// every figure and in the report; then only those involving a drawn agent are kept, and the numbers of the
+/// others are listed in `left_out`.
+struct PlotEvents {
+  std::vector<PlotEvent> drawn;
+  std::vector<int> left_out;
+};
+
+PlotEvents read_events(const std::string& dir, const std::vector<AgentInfo>& drawn) {
   const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
-  const std::size_t c_date = t.column("date"), c_type = t.column("type"), c_actor = t.column("actor"),
-                    c_target = t.column("target"), c_label = t.column("label");
+  const std::size_t c_step = t.column("step"), c_date = t.column("date"), c_type = t.column("type"),
+                    c_actor = t.column("actor"), c_target = t.column("target"),
+                    c_magnitude = t.column("magnitude"), c_label = t.column("label");
   std::vector<PlotEvent> events;
-  std::map<std::string, std::size_t> index;  // date, type, actor, label -> position in `events`
+  std::map<std::vector<std::string>, std::size_t> index;  // everything but the target -> position in events
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     const auto& row = t.rows[r];
-    const std::string key = row[c_date] + '\n' + row[c_type] + '\n' + row[c_actor] + '\n' + row[c_label];
+    const std::vector<std::string> key{row[c_step],  row[c_date],      row[c_type],
+                                       row[c_actor], row[c_magnitude], row[c_label]};
     auto [it, inserted] = index.try_emplace(key, events.size());
     if (inserted) events.push_back({t.date(r, c_date), row[c_type], row[c_actor], row[c_label], {}, 0});
     events[it->second].targets.push_back(row[c_target]);
   }
-  std::erase_if(events, [&](const PlotEvent& e) {
-    return std::none_of(drawn.begin(), drawn.end(), [&](const AgentInfo& a) { return e.involves(a.id); });
-  });
   std::stable_sort(events.begin(), events.end(),
                    [](const PlotEvent& a, const PlotEvent& b) { return a.date < b.date; });
-  for (std::size_t i = 0; i < events.size(); ++i)
+  PlotEvents out;
+  for (std::size_t i = 0; i < events.size(); ++i) {
     events[i].number = static_cast<int>(i + 1);
-  return events;
+    const bool shown =
+        std::any_of(drawn.begin(), drawn.end(), [&](const AgentInfo& a) { return events[i].involves(a.id); });
+    if (shown)
+      out.drawn.push_back(events[i]);
+    else
+      out.left_out.push_back(events[i].number);
+  }
+  return out;
 }
 
 // ---- Layout -----------------------------------------------------------------------------------------------
@@ -291,6 +305,7 @@ struct Figure {
   std::vector<Tick> ticks;
   std::vector<Panel> panels;
   std::vector<PlotEvent> events;
+  std::vector<int> events_left_out;  ///< numbers of the events that involve no drawn agent
 };
 
 class ScriptWriter {
@@ -464,7 +479,8 @@ class ScriptWriter {
     s_ << "unset xtics\nunset ytics\nset xrange [0:1]\nset yrange [0:1]\n";
     s_ << "set lmargin at screen 0\nset rmargin at screen 1\nset tmargin at screen " << num(l_.sy(t.top))
        << "\nset bmargin at screen " << num(l_.sy(t.bottom)) << "\n";
-    s_ << "set label " << gp_string("Events (dashed lines in the panels; the number marks the line)")
+    s_ << "set label "
+       << gp_string("Events (dashed lines in the panels; the number marks the line)" + left_out_note())
        << " at screen " << num(l_.sx(t.left)) << ", screen " << num(l_.sy(t.top + 20))
        << " left font ',10'\n";
     const double column_width = (t.right - t.left) / l_.table_columns;
@@ -484,6 +500,18 @@ class ScriptWriter {
     s_ << "plot NaN notitle\n";
   }
 
+  /// "; not shown, as no agent drawn takes part: 3, 7" (numbers as in the report and the other figures).
+  std::string left_out_note() const {
+    if (f_.events_left_out.empty()) return "";
+    std::string s = "; not shown (no agent drawn takes part): ";
+    constexpr std::size_t kListed = 12;
+    for (std::size_t i = 0; i < f_.events_left_out.size() && i < kListed; ++i)
+      s += (i == 0 ? "" : ", ") + std::to_string(f_.events_left_out[i]);
+    if (f_.events_left_out.size() > kListed)
+      s += " and " + std::to_string(f_.events_left_out.size() - kListed) + " more";
+    return s;
+  }
+
   const Figure& f_;
   const Layout& l_;
   Poles poles_;
@@ -500,7 +528,7 @@ std::string curve_data(const Curve& curve) {
 }
 
 Figure make_figure(const Meta& meta, const std::vector<AgentInfo>& agents, const Curves& curves, bool banded,
-                   std::vector<PlotEvent> events) {
+                   PlotEvents events) {
   Figure f;
   f.title = "hedgesim: " + meta.scenario_name;
   f.scenario_title = meta.scenario_title;
@@ -509,7 +537,8 @@ Figure make_figure(const Meta& meta, const std::vector<AgentInfo>& agents, const
   f.subtitle = banded ? "Each line is the mean over " + std::to_string(meta.replicates) +
                             " runs; the shaded band holds the middle 90 % of the runs."
                       : "One run. Signal: what leaders show; substance: trade, security and legal ties.";
-  f.events = std::move(events);
+  f.events = std::move(events.drawn);
+  f.events_left_out = std::move(events.left_out);
   bool have_x = false;
   for (const auto& a : agents) {
     const auto it = curves.find(a.id);

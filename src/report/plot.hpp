@@ -1,8 +1,9 @@
 // `hedgesim plot`: a figure of a finished run drawn by gnuplot. One panel per agent: a hedger's signal and
 // substance over time (for an ensemble, the mean with its 5-95 % band from bands.csv), a patron's detente or
-// the rival's attention when asked for; dashed lines mark the events that involve the agent, numbered and
-// listed in a table under the panels. The data and the gnuplot script go to a temporary directory; the
-// figure is written under a temporary name in the run directory and renamed when complete.
+// the rival's attention when asked for; dashed lines mark the events that involve the agent, numbered as
+// in the report (all of the run's events by date) and listed in a table under the panels, which also names
+// the numbers of the events no drawn agent takes part in. The data and the gnuplot script go to a temporary
+// directory; the figure is written under a temporary name in the run directory and renamed when complete.
 #pragma once
 
 #include <string>

@@ -125,6 +125,18 @@ TEST_F(PlotTest, OutWritesTheFigureWhereAskedAndNothingIntoTheRun) {
       AllOf(StartsWith(o.out + ":0:0: cannot write the plot: the directory"), HasSubstr("does not exist")));
 }
 
+TEST_F(PlotTest, EventsKeepOneNumberingInEveryFigureAndThoseLeftOutAreNamed) {
+  // Numbered by date over all events (as the report's table numbers them), whatever agents are drawn:
+  // the hedgers' figure leaves out event 1 (between the patrons), RRR's leaves out 2, 5, 6 and 7.
+  const std::string dir = copy_of("run1");
+  PlotOptions o;
+  o.dir = dir;
+  o.format = "svg";
+  EXPECT_THAT(slurp(plot(o)), HasSubstr("not shown (no agent drawn takes part): 1<"));
+  o.agents = {"RRR"};
+  EXPECT_THAT(slurp(plot(o)), HasSubstr("not shown (no agent drawn takes part): 2, 5, 6, 7<"));
+}
+
 TEST_F(PlotTest, UnknownAgentIsAnErrorWithASuggestion) {
   const std::string dir = copy_of("run1");
   PlotOptions o;
