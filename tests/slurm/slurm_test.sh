@@ -232,6 +232,14 @@ submit() { # OUT [VAR=VALUE...]: the job's id
   (cd "$tmp/work" && env "$mark" EXPERIMENT="$experiment" OUT="$out" PATH="$(dirname "$hedgesim"):$PATH" "$@" \
     sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=00:03:00 "$batch_script")
 }
+processes_of() { # OUT: the ids of this test's processes whose command line names OUT (a job's launcher and ranks)
+  local p cmd
+  for p in $(marked_pids); do
+    cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
+    [[ "$cmd" == *"$1"* ]] && echo "$p"
+  done
+  return 0
+}
 job_field() { # JOB FIELD: a field of `scontrol show job` (the controller keeps finished jobs for MinJobAge)
   scontrol -o show job "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
@@ -286,6 +294,14 @@ done
 scancel "$job"
 wait_job "$job" 60
 say "job $job cancelled with $journal_bytes bytes journaled: $(job_field "$job" JobState)"
+# Nothing of the job may outlive it, or the next job would resume a journal that is still being written.
+# (Seen with LAUNCHER=mpirun: with proctrack/linuxproc, Slurm lost track of an mpirun orphaned by the
+# cancelled batch shell, and reported the job ended while mpirun and rank 0 were still running.)
+for ((i = 0; i < 50; i++)); do
+  [ -z "$(processes_of "$out")" ] && break
+  sleep 0.1
+done
+[ -z "$(processes_of "$out")" ] || fail "job $job has ended but these of its processes have not: $(processes_of "$out")"
 log=$tmp/work/hedgesim-sobol-$job.log
 [[ "$(cat "$log")" =~ interrupted:\ ([0-9]+)\ of\ ([0-9]+)\ chunks ]] || fail "job $job did not say it was interrupted"
 done_chunks=${BASH_REMATCH[1]}
