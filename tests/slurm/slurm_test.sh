@@ -103,6 +103,7 @@ cleanup() {
   done
   [ ${#pids[@]} -eq 0 ] || kill -KILL "${pids[@]}" 2>/dev/null
   rm -rf "$tmp"
+  say "stopped the cluster and removed $tmp"
   exit "$rc"
 }
 trap cleanup EXIT
