@@ -244,13 +244,19 @@ processes_of() { # OUT: the ids of this test's processes whose command line name
 job_field() { # JOB FIELD: a field of `scontrol show job` (the controller keeps finished jobs for MinJobAge)
   scontrol -o show job "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
+job_running() { # JOB: whether the job is yet to end
+  case $(job_field "$1" JobState) in
+  PENDING | CONFIGURING | RUNNING | COMPLETING) return 0 ;;
+  *) return 1 ;;
+  esac
+}
+# The waits are bounded so that even a failing run ends (and cleans up) before ctest's TIMEOUT of 240 s:
+# 30 s for the node, 40 s per job, 30 s for the journal and 5 s for the cancelled job's processes.
 wait_job() { # JOB SECONDS: waits until the job has ended
   local i
   for ((i = 0; i < $2 * 10; i++)); do
-    case $(job_field "$1" JobState) in
-    PENDING | CONFIGURING | RUNNING | COMPLETING) sleep 0.1 ;;
-    *) return 0 ;;
-    esac
+    job_running "$1" || return 0
+    sleep 0.1
   done
   fail "job $1 still $(job_field "$1" JobState) after $2 s"
 }
@@ -273,7 +279,7 @@ expect_same_outputs() { # REFERENCE DIR: every output file the same bytes; meta.
 t=$(now_ms)
 job=$(submit "$tmp/work/straight")
 say "job $job submitted: 2 ranks, srun --mpi=pmix"
-wait_job "$job" 60
+wait_job "$job" 40
 [ "$(job_field "$job" JobState)" = COMPLETED ] ||
   fail "job $job ended $(job_field "$job" JobState), exit $(job_field "$job" ExitCode)"
 grep -q "on 2 MPI ranks" "$tmp/work/hedgesim-sobol-$job.log" || fail "job $job did not run on 2 MPI ranks"
@@ -286,14 +292,17 @@ t=$(now_ms)
 out=$tmp/work/cancelled
 job=$(submit "$out")
 journal_bytes=0
-for ((i = 0; i < 600; i++)); do # at most 60 s: some chunks journaled (a 342-byte header, 412 bytes a chunk)
+for ((i = 0; i < 300; i++)); do # at most 30 s: some chunks journaled (a 342-byte header, 412 bytes a chunk)
   journal_bytes=$(stat -c %s "$out/journal.hsj" 2>/dev/null || echo 0)
   [ "$journal_bytes" -gt 4096 ] && break
+  if ((i % 10 == 9)) && ! job_running "$job"; then
+    fail "job $job ended $(job_field "$job" JobState) before it journaled 4096 bytes"
+  fi
   sleep 0.1
 done
-[ "$journal_bytes" -gt 4096 ] || fail "job $job journaled nothing in 60 s"
+[ "$journal_bytes" -gt 4096 ] || fail "job $job journaled $journal_bytes bytes in 30 s"
 scancel "$job"
-wait_job "$job" 60
+wait_job "$job" 40
 say "job $job cancelled with $journal_bytes bytes journaled: $(job_field "$job" JobState)"
 # Nothing of the job may outlive it, or the next job would resume a journal that is still being written.
 # (Seen with LAUNCHER=mpirun: with proctrack/linuxproc, Slurm lost track of an mpirun orphaned by the
@@ -316,7 +325,7 @@ cancelled_seconds=$(seconds $(($(now_ms) - t)))
 t=$(now_ms)
 job=$(submit "$out" LAUNCHER=mpirun)
 say "job $job submitted: the same script again, 2 ranks, mpirun ($done_chunks of $all_chunks chunks were done)"
-wait_job "$job" 60
+wait_job "$job" 40
 [ "$(job_field "$job" JobState)" = COMPLETED ] ||
   fail "job $job ended $(job_field "$job" JobState), exit $(job_field "$job" ExitCode)"
 grep -q -- '--resume' "$out/meta.json" || fail "job $job did not resume (no --resume in its command line)"
