@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev
   libopenmpi-dev openmpi-bin libcpp-httplib-dev
   gnuplot-nox python3
+  munge slurmctld slurmd slurm-client # tests/slurm: the batch script on a throw-away one-node Slurm cluster
 )
 
 missing=()
