@@ -251,6 +251,7 @@ std::string draw_figure(const HtmlReportOptions& o) {
   p.dir = staging.path().string();
   p.format = "svg";
   p.gnuplot = o.gnuplot;
+  p.event_table = false;  // the page's own table of events, right below, has the same numbers
   std::string file;
   try {
     stage_plot_inputs(o.run_dir, staging.path());
@@ -342,6 +343,11 @@ th, td { border: 1px solid #bbb; padding: 0.25rem 0.45rem; text-align: left; ver
 th { background: #eee; }
 figure { margin: 1rem 0; }
 figure svg { width: 100%; height: auto; }
+/* The figure is drawn 1400 px wide: on a wide screen or a projector it leaves the text column to be shown
+   at its own size (text at 12 px and more), centred; on a narrow one it shrinks to the column. */
+@media screen and (min-width: 66rem) {
+  figure { width: min(1400px, 96vw); position: relative; left: 50%; transform: translateX(-50%); }
+}
 pre.explanation { font-family: inherit; white-space: pre-wrap; background: #f6f6f2;
                   border-left: 3px solid #999; padding: 0.6rem 0.9rem; }
 footer { margin-top: 3rem; font-size: 0.9rem; color: #555; }

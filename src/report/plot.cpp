@@ -252,6 +252,7 @@ constexpr double kPanelRight = 44;   // half of the last date label
 constexpr double kTableLine = 18;
 constexpr double kTableHead = 40;
 constexpr int kEventLevels = 3;
+constexpr double kGroupPx = 12;  // events closer than this (about a label's width) share one label
 
 Layout make_layout(std::size_t panels, std::size_t events) {
   Layout l;
@@ -306,6 +307,7 @@ struct Figure {
   std::vector<Panel> panels;
   std::vector<PlotEvent> events;
   std::vector<int> events_left_out;  ///< numbers of the events that involve no drawn agent
+  bool event_table = true;
 };
 
 class ScriptWriter {
@@ -322,7 +324,7 @@ class ScriptWriter {
       event_markers(f_.panels[i], l_.plot_areas[i]);
       plot_curves(f_.panels[i]);
     }
-    if (!f_.events.empty()) event_table();
+    if (!f_.events.empty() && f_.event_table) event_table();
     s_ << "unset multiplot\nset output\n";
     return s_.str();
   }
@@ -420,30 +422,63 @@ class ScriptWriter {
     }
   }
 
-  /// A dashed line at each event involving the agent, its number above the panel. Events on the same day
-  /// share a number label ("4,5"); labels that would touch are lifted to the next of kEventLevels rows.
+  /// A dashed line at each event involving the agent, its number above the panel. Events closer than a
+  /// label's width share one label, their numbers compressed ("4-9, 11"), so that a burst of events (the
+  /// autumn of 2019) reads as one group instead of overlapping numbers; groups that would still touch are
+  /// lifted to the next of kEventLevels rows.
   void event_markers(const Panel& p, const Box& b) {
-    std::map<int, std::string> by_day;
-    for (const auto& e : f_.events) {
-      if (!e.involves(p.agent.id) || e.date.days < f_.x_min || e.date.days > f_.x_max) continue;
-      std::string& text = by_day[e.date.days];
-      text += (text.empty() ? "" : ",") + std::to_string(e.number);
-    }
+    const auto px_of = [&](double day) {
+      return b.left + (day - f_.x_min) / (f_.x_max - f_.x_min) * (b.right - b.left);
+    };
+    std::vector<std::pair<int, int>> shown;  // (day, number), by day
+    for (const auto& e : f_.events)
+      if (e.involves(p.agent.id) && e.date.days >= f_.x_min && e.date.days <= f_.x_max)
+        shown.emplace_back(e.date.days, e.number);
+    std::stable_sort(shown.begin(), shown.end(),
+                     [](const auto& a, const auto& c) { return a.first < c.first; });
     std::vector<double> level_end(kEventLevels, -1e9);  // right edge of the last label in each row
-    for (const auto& [day, text] : by_day) {
-      const double px = b.left + (day - f_.x_min) / (f_.x_max - f_.x_min) * (b.right - b.left);
-      const double half = 3.5 * static_cast<double>(text.size()) + 3;
+    for (std::size_t i = 0; i < shown.size();) {
+      std::size_t j = i + 1;  // the group: events within kGroupPx of the previous one
+      while (j < shown.size() && px_of(shown[j].first) - px_of(shown[j - 1].first) < kGroupPx)
+        ++j;
+      std::vector<int> numbers;
+      for (std::size_t k = i; k < j; ++k) {
+        numbers.push_back(shown[k].second);
+        s_ << "set arrow from first " << shown[k].first << ", graph 0 to first " << shown[k].first
+           << ", graph 1 nohead back dt 2 lw 1 lc rgb '#8c8c8c'\n";
+      }
+      const std::string text = compressed(numbers);
+      const double day = (shown[i].first + shown[j - 1].first) / 2.0, px = px_of(day);
+      const double half = 3.9 * static_cast<double>(text.size()) + 3;
       int level = 0;
       while (level + 1 < kEventLevels && level_end[level] > px - half)
         ++level;
       if (level_end[level] > px - half)  // every row is taken here: use the row that frees up first
         level = static_cast<int>(std::min_element(level_end.begin(), level_end.end()) - level_end.begin());
       level_end[level] = px + half;
-      s_ << "set arrow from first " << day << ", graph 0 to first " << day
-         << ", graph 1 nohead back dt 2 lw 1 lc rgb '#8c8c8c'\n";
-      s_ << "set label " << gp_string(text) << " at first " << day << ", screen "
-         << num(l_.sy(b.top - 8 - 13.0 * level)) << " center font ',8' tc rgb '#404040'\n";
+      s_ << "set label " << gp_string(text) << " at first " << num(day) << ", screen "
+         << num(l_.sy(b.top - 8 - 14.0 * level)) << " center font ',9' tc rgb '#303030'\n";
+      i = j;
     }
+  }
+
+  /// "3-9,11,12": sorted numbers with runs of three or more written as ranges.
+  static std::string compressed(std::vector<int> numbers) {
+    std::sort(numbers.begin(), numbers.end());
+    numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+    std::string out;
+    for (std::size_t i = 0; i < numbers.size();) {
+      std::size_t j = i;
+      while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1)
+        ++j;
+      out += (out.empty() ? "" : ",") + std::to_string(numbers[i]);
+      if (j >= i + 2)
+        out += "-" + std::to_string(numbers[j]);
+      else if (j == i + 1)
+        out += "," + std::to_string(numbers[j]);
+      i = j + 1;
+    }
+    return out;
   }
 
   void plot_curves(const Panel& p) {
@@ -574,7 +609,8 @@ void write_curve_files(const fs::path& dir, Figure& figure, const Curves& curves
 /// Runs gnuplot into a temporary file in the run directory and renames it to plot.<format> only when it is
 /// complete, so a failed or interrupted plot never leaves a partial figure under the final name.
 std::string draw(const PlotOptions& o, Figure& figure, const Curves& curves) {
-  const Layout layout = make_layout(figure.panels.size(), figure.events.size());
+  const Layout layout = make_layout(figure.panels.size(), o.event_table ? figure.events.size() : 0);
+  figure.event_table = o.event_table;
   std::string stem = "plot";
   for (std::size_t i = 0; i < o.agents.size(); ++i)
     if (std::find(o.agents.begin(), o.agents.begin() + static_cast<std::ptrdiff_t>(i), o.agents[i]) ==

@@ -17,6 +17,7 @@ struct PlotOptions {
   std::string format = "png";       ///< "png" or "svg"
   std::string out;  ///< the figure to write; empty: DIR/plot.<format> (plot-<ids> with agents)
   std::string gnuplot = "gnuplot";  ///< the program to run (a test substitutes one that fails)
+  bool event_table = true;          ///< false: no table of events under the panels (a page lists them)
 };
 
 /// Draws the figure and returns the path written: `out`, or DIR/plot.png (DIR/plot-SRB-RUS.png for chosen

@@ -327,6 +327,24 @@ TEST(Cli, ReportWritesOneSelfContainedPageAndNothingElse) {
   EXPECT_NE(html.find("hedgesim report"),
             std::string::npos);  // meta.json's command line, shown as provenance
   EXPECT_EQ(testing::names_in(dir.file("pages")), std::set<std::string>{"veto.html"});
+  // Readable in class: the figure carries no event table of its own (the page's table, with the same
+  // numbers, follows it), and on a wide screen it leaves the text column to be shown at its own size.
+  EXPECT_EQ(html.find("Events (dashed lines"), std::string::npos);
+  EXPECT_NE(html.find("figure { width: min(1400px, 96vw)"), std::string::npos);
+}
+
+TEST(Cli, ABurstOfEventsSharesOneLabelInsteadOfOverlappingNumbers) {
+  // Serbia's autumn of 2019 (events 4 to 14 within two months, 10 and 13 not its own) is one label.
+  // Without grouping, its numbers overlapped in three rows ("6,7,12" over "5,11" over "4,8,9").
+  TempDir dir;
+  const std::string out = dir.file("run");
+  ASSERT_EQ(
+      hedgesim("run " + source_path("scenarios/france-strategy-2019-2025.toml") + " -q --out " + out).code,
+      0);
+  const Result r = hedgesim("plot " + out + " --agents SRB --format svg");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string svg = io::read_file(out + "/plot-SRB.svg");
+  EXPECT_NE(svg.find(">4-9,11,12,14<"), std::string::npos);
 }
 
 TEST(Cli, ReportOfABadScenarioExitsTwoAndWritesNothing) {
