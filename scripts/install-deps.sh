@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev
   libopenmpi-dev openmpi-bin libcpp-httplib-dev
   gnuplot-nox python3
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: clang 14 and its libFuzzer and sanitizer runtimes
 )
 
 missing=()
