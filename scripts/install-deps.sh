@@ -9,7 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev
   libopenmpi-dev openmpi-bin libcpp-httplib-dev
   gnuplot-nox python3
-  munge slurmctld slurmd slurm-client # tests/slurm: the batch script on a throw-away one-node Slurm cluster
+  munge slurmctld slurmd slurm-client  # tests/slurm: the batch script on a throw-away one-node Slurm cluster
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: clang 14 and its libFuzzer and sanitizer runtimes
 )
 
 missing=()

@@ -83,6 +83,7 @@ class DepthScanner {
   DepthScanner(std::string_view text, const std::string& file) : t_(text), file_(file) {}
 
   void run() {
+    if (t_.substr(0, 3) == "\xEF\xBB\xBF") i_ = 3;  // a UTF-8 byte order mark, which the parser skips
     while (i_ < t_.size()) {
       const char c = t_[i_];
       if (c == '#') {
@@ -103,6 +104,7 @@ class DepthScanner {
         advance();
       } else {
         end_run();
+        if (c == '[' && nesting_ == 0 && last_ == '\n') check_header_start();
         if (c == '[' || c == '{') {
           if (++nesting_ > kMaxTomlValueNesting) fail_nesting();
         } else if ((c == ']' || c == '}') && nesting_ > 0) {
@@ -161,6 +163,30 @@ class DepthScanner {
     }
     run_ = false;
     after_dot_ = false;
+  }
+
+  /// At the '[' of a table header: the header must begin with a key (or ']', or the second '[' of an array
+  /// of tables). toml++ 3.3 asserts otherwise ("[#", "[[[a]]]", "[.a]", "[" at the end of a line) and,
+  /// compiled with NDEBUG by clang, has undefined behaviour (tomlplusplus issue 294, fixed after 3.3), so
+  /// such a header is refused here, with its position.
+  void check_header_start() const {
+    std::size_t j = i_ + 1;
+    if (j < t_.size() && t_[j] == '[') ++j;
+    const std::size_t blanks = j;
+    while (j < t_.size() && (t_[j] == ' ' || t_[j] == '\t'))
+      ++j;
+    if (j == t_.size()) return;  // the parser reports the end of the file
+    const char c = t_[j];
+    if (is_bare(c) || c == '"' || c == '\'' || c == ']' || (c == '[' && blanks == i_ + 1 && j > blanks))
+      return;
+    const std::string got = c > ' ' && c < 0x7F      ? "'" + std::string(1, c) + "'"
+                            : c == '\n' || c == '\r' ? "the end of the line"
+                                                     : "a character that cannot begin a key";
+    // Only '[' and blanks lie between i_ and j, one column each.
+    throw InputError(
+        {file_, line_, col_ + static_cast<int>(j - i_)},
+        "malformed TOML: a table header must begin with a key (a bare key or a quoted one), not " + got +
+            "; see https://toml.io for the syntax");
   }
 
   void fail_nesting() const {

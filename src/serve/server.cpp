@@ -391,16 +391,36 @@ json explain_branch(const Site& site, const std::string& text) {
           {"branch", adds_nothing(r.body) ? baseline : explanation(r.branch.branch, r, what)}};
 }
 
-/// Wraps an endpoint: its JSON answer with 200, any failure as 400 {"error": message}. Nothing a request
-/// does may take the server down, so every exception stops here.
+ApiAnswer refusal(const std::string& root, const std::string& message) {
+  return {400, dump({{"error", relative_to_root(message, root)}})};
+}
+
+/// An endpoint's answer: its JSON with 200, a request it refuses (RequestError, InputError) as 400
+/// {"error": message}. Any other exception is a bug, and propagates.
+template <class F>
+ApiAnswer answer_of(const std::string& root, F answer) {
+  try {
+    return {200, dump(answer())};
+  } catch (const RequestError& e) {
+    return refusal(root, e.what());
+  } catch (const InputError& e) {
+    return refusal(root, e.what());
+  }
+}
+
+/// Wraps an endpoint: answer_of's answer, and any other failure as 400 {"error": message} too. Nothing a
+/// request does may take the server down, so every exception stops here.
 template <class F>
 httplib::Server::Handler json_endpoint(const std::string& root, F answer) {
   return [root, answer](const httplib::Request& req, httplib::Response& res) {
+    ApiAnswer a;
     try {
-      send_json(res, 200, answer(req));
+      a = answer_of(root, [&] { return answer(req); });
     } catch (const std::exception& e) {
-      send_json(res, 400, {{"error", relative_to_root(e.what(), root)}});
+      a = refusal(root, e.what());
     }
+    res.status = a.status;
+    res.set_content(a.body, "application/json");
   };
 }
 
@@ -695,13 +715,27 @@ struct Server::Impl {
   GuardedHttpServer http;
 };
 
+namespace {
+
+Site site_of(const ServerOptions& o) {
+  return {fs::weakly_canonical(fs::absolute(o.root)).string(),
+          o.model_dir.empty() ? std::string() : fs::weakly_canonical(fs::absolute(o.model_dir)).string(),
+          o.limits.max_json_depth};
+}
+
+}  // namespace
+
+ApiAnswer answer_post(const ServerOptions& options, const std::string& endpoint, const std::string& body) {
+  const Site site = site_of(options);
+  const std::string root = site.root.string();
+  if (endpoint == "/api/run") return answer_of(root, [&] { return run_branch(site, body); });
+  if (endpoint == "/api/explain") return answer_of(root, [&] { return explain_branch(site, body); });
+  throw RequestError("no such endpoint: POST " + endpoint);
+}
+
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  const std::string root = fs::weakly_canonical(fs::absolute(impl_->options.root)).string();
-  const Site site{root,
-                  impl_->options.model_dir.empty()
-                      ? std::string()
-                      : fs::weakly_canonical(fs::absolute(impl_->options.model_dir)).string(),
-                  impl_->options.limits.max_json_depth};
+  const Site site = site_of(impl_->options);
+  const std::string root = site.root.string();
   auto& http = impl_->http;
   http.set_payload_max_length(impl_->options.max_body_bytes);
   http.Get("/api/scenarios",

@@ -50,6 +50,19 @@ struct ServerOptions {
 /// done before the body is parsed.
 void check_json_depth(const std::string& body, int limit);
 
+/// An answer of the API as the server sends it: the HTTP status and the body (JSON text).
+struct ApiAnswer {
+  int status = 200;
+  std::string body;
+};
+
+/// What the server answers to `POST endpoint` ("/api/run" or "/api/explain") with this body, computed by the
+/// code behind its routes but without a socket: 200 and the result, or 400 {"error": message} for a request
+/// the API refuses (a RequestError or an InputError). Any other exception is a bug and propagates here (the
+/// server answers it 400 as well, to stay up); the fuzz target tests/fuzz/branch_fuzz.cpp looks for them.
+/// Throws RequestError for another endpoint.
+ApiAnswer answer_post(const ServerOptions& options, const std::string& endpoint, const std::string& body);
+
 class Server {
  public:
   explicit Server(ServerOptions options);

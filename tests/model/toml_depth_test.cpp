@@ -110,6 +110,26 @@ TEST(TomlDepth, ArraysAndInlineTablesNestedTooDeepAreRefused) {
   expect_accepted(fine + std::string(64, ']') + "\n[[t]]\n[[t]]\n");
 }
 
+// Found by the scenario fuzz target (tests/fuzz/regressions/scenario/toml-header-*): toml++ 3.3 asserts
+// when a table header does not begin with a key.
+TEST(TomlDepth, ATableHeaderThatDoesNotBeginWithAKeyIsRefusedBeforeTheParser) {
+  const std::string what =
+      "malformed TOML: a table header must begin with a key (a bare key or a quoted one), not ";
+  const std::string syntax = "; see https://toml.io for the syntax";
+  EXPECT_EQ(depth_error("x = 1\n[[# c\n"), at("f.toml", 2, 3) + what + "'#'" + syntax);
+  EXPECT_EQ(depth_error("[[[a]]]\n"), at("f.toml", 1, 3) + what + "'['" + syntax);
+  EXPECT_EQ(depth_error("\xEF\xBB\xBF[[[a]]]\n"), at("f.toml", 1, 3) + what + "'['" + syntax);  // after a BOM
+  EXPECT_EQ(depth_error("  [ .a]\n"), at("f.toml", 1, 5) + what + "'.'" + syntax);
+  EXPECT_EQ(depth_error("[\n"), at("f.toml", 1, 2) + what + "the end of the line" + syntax);
+  EXPECT_EQ(depth_error("[[ [a]]\n"), at("f.toml", 1, 4) + what + "'['" + syntax);
+  EXPECT_EQ(depth_error("[\xC3\xA9]\n"),
+            at("f.toml", 1, 2) + what + "a character that cannot begin a key" + syntax);
+  // Headers that begin with a key, those the parser refuses well itself, and rows of a multi-line array.
+  expect_accepted("[a]\n[ b . c ]\n[[d]]\n[[ e ]]\n[\"f\"]\n[ 'g' ]\n[-]\n[9]\n");
+  expect_accepted("[]\n[[]]\n[ [a]]\n[");
+  expect_accepted("x = [\n  [1, 2],\n  [#c\n  3],\n]\ny = [[1], [\n[2]]]\n");
+}
+
 TEST(TomlDepth, ColumnsCountCharactersNotBytes) {
   EXPECT_NE(depth_error("\"Vučić\" = 1\n  é = 2; " + dotted(70) + " = 1\n").find("f.toml:2:10: "),
             std::string::npos);
