@@ -435,7 +435,9 @@ Agent ids (ID) come from the model's agents.toml; `hedgesim validate SCENARIO` l
 Model files live in model/ (agents, parameters, event types, influence matrix); a scenario names its model,
 its dates, its seed and its events. Formats: docs/scenario-format.md, docs/model-format.md,
 docs/output-format.md. The model itself (state variables, mechanisms, equations): docs/ODD.md.
-Exit codes: 0 success, 2 bad input (the message says file:line:col and what is allowed).)";
+Exit codes: 0 success; 2 bad input, a bad command line or an output that cannot be written (the message says
+file:line:col and what is allowed); 3 an unexpected failure, e.g. out of memory (one line says what to do);
+130 a sweep stopped by Ctrl-C or SIGTERM after its chunks in flight (it says how to resume).)";
 
 int cli_main(int argc, char** argv) {
   CLI::App app{"hedgesim " + std::string(version()) +

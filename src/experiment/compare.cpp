@@ -295,16 +295,15 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
     names.push_back(m.metric);
   j["metrics"] = names;
   j["command_line"] = command_line;
+  // All or nothing, as a run's files (io::write_all).
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {(fs::path(dir) / "differences.csv").string(), diffs.str()},
+      {(fs::path(dir) / "difference-over-time.csv").string(), time.str()},
+      {(fs::path(dir) / "meta.json").string(), j.dump(2) + "\n"}};
+  io::write_all(files);
   std::vector<std::string> written;
-  for (auto& [name, content] :
-       std::vector<std::pair<std::string, std::string>>{{"differences.csv", diffs.str()},
-                                                        {"difference-over-time.csv", time.str()},
-                                                        {"meta.json", j.dump(2) + "\n"}}) {
-    io::AtomicFile f((fs::path(dir) / name).string());
-    f.write(content);
-    f.commit();
-    written.push_back(f.path());
-  }
+  for (const auto& f : files)
+    written.push_back(f.first);
   return written;
 }
 

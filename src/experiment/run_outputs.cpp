@@ -184,16 +184,14 @@ std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::ve
   };
   if (runs.size() > 1) files.emplace_back("bands.csv", render_bands(m, runs));
   files.emplace_back("meta.json", render_meta(m, runs, info));
+  // All or nothing: a full disk halfway leaves the directory's earlier run whole, never a mix of two runs.
+  std::vector<std::string> written;
+  for (auto& [name, content] : files)
+    name = written.emplace_back((std::filesystem::path(dir) / name).string());
+  io::write_all(files);
   if (runs.size() <= 1)
     std::filesystem::remove(std::filesystem::path(dir) / "bands.csv");  // stale from before
   remove_stale_figures(dir);
-  std::vector<std::string> written;
-  for (auto& [name, content] : files) {
-    io::AtomicFile f((std::filesystem::path(dir) / name).string());
-    f.write(content);
-    f.commit();
-    written.push_back(f.path());
-  }
   return written;
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "model/input_error.hpp"
@@ -24,10 +25,9 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
 }
 
 AtomicFile::~AtomicFile() {
-  if (f_ != nullptr) {
-    std::fclose(f_);
-    std::remove(tmp_.c_str());
-  }
+  // Not committed (an error, or another file of a write_all failed): the temporary file goes.
+  if (f_ != nullptr) std::fclose(f_);
+  if (!tmp_.empty()) std::remove(tmp_.c_str());
 }
 
 void AtomicFile::write(std::string_view s) {
@@ -35,16 +35,40 @@ void AtomicFile::write(std::string_view s) {
     throw InputError({path_, 0, 0}, std::string("cannot write output file: ") + std::strerror(errno));
 }
 
-void AtomicFile::commit() {
+void AtomicFile::sync() {
+  if (f_ == nullptr) return;  // synced already
   const bool ok = std::fflush(f_) == 0 && ::fsync(::fileno(f_)) == 0;
   const int err = errno;
   std::fclose(f_);
   f_ = nullptr;
-  if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+  if (!ok) {
     std::remove(tmp_.c_str());
-    throw InputError({path_, 0, 0},
-                     std::string("cannot write output file: ") + std::strerror(ok ? errno : err));
+    tmp_.clear();
+    throw InputError({path_, 0, 0}, std::string("cannot write output file: ") + std::strerror(err));
   }
+}
+
+void AtomicFile::commit() {
+  sync();
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp_.c_str());
+    tmp_.clear();
+    throw InputError({path_, 0, 0}, std::string("cannot write output file: ") + std::strerror(err));
+  }
+  tmp_.clear();
+}
+
+void write_all(const std::vector<std::pair<std::string, std::string>>& path_and_content) {
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  for (const auto& [path, content] : path_and_content) {
+    files.push_back(std::make_unique<AtomicFile>(path));
+    files.back()->write(content);
+  }
+  for (auto& f : files)
+    f->sync();
+  for (auto& f : files)
+    f->commit();
 }
 
 void ensure_output_dir(const std::string& dir) {

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace hedgesim::io {
 
@@ -18,7 +20,9 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view s);
-  /// Flushes, fsyncs and renames to the final path.
+  /// Flushes and fsyncs the temporary file (a full disk shows here), without renaming it yet.
+  void sync();
+  /// sync() if not done, then renames to the final path.
   void commit();
   const std::string& path() const { return path_; }
 
@@ -26,6 +30,10 @@ class AtomicFile {
   std::string path_, tmp_;
   std::FILE* f_ = nullptr;
 };
+
+/// Writes a set of files all or nothing: each to its temporary name and synced, then all renamed. A failure
+/// (a full disk) before the renames leaves every final name as it was and no temporary file.
+void write_all(const std::vector<std::pair<std::string, std::string>>& path_and_content);
 
 /// Creates `dir` (and parents) if needed and checks that it is a writable directory; throws InputError.
 void ensure_output_dir(const std::string& dir);

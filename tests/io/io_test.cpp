@@ -1,8 +1,10 @@
 // Tests of the io module's writers: number formatting that round-trips, RFC 4180 quoting, atomic files that
 // leave nothing behind on failure, and SHA-256 against the FIPS 180-2 test vectors.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <charconv>
+#include <csignal>
 #include <filesystem>
 
 #include "io/atomic_file.hpp"
@@ -75,6 +77,47 @@ TEST(AtomicFile, WithoutCommitNothingIsLeft) {
     f.write("partial");
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+/// A file-size limit of `bytes` for this process while it lives (SIGXFSZ ignored, so a write past it fails
+/// with EFBIG): a full disk, without root.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, old_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit saved_{};
+  void (*old_handler_)(int) = nullptr;
+};
+
+TEST(AtomicFile, WriteAllIsAllOrNothingWhenTheDiskFillsHalfway) {
+  // The second file does not fit: the first keeps its earlier content (no mix of two runs), and no
+  // temporary file is left. Negative control: with room for both, both are replaced.
+  testing::TempDir dir;
+  const std::string a = dir.write("a.csv", "old a\n"), b = dir.write("b.csv", "old b\n");
+  const std::string big(1 << 16, 'x');
+  {
+    FileSizeLimit limit(4096);
+    EXPECT_THROW(io::write_all({{a, "new a\n"}, {b, big}}), InputError);
+  }
+  EXPECT_EQ(io::read_file(a), "old a\n");
+  EXPECT_EQ(io::read_file(b), "old b\n");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 2);
+  io::write_all({{a, "new a\n"}, {b, big}});
+  EXPECT_EQ(io::read_file(a), "new a\n");
+  EXPECT_EQ(io::read_file(b), big);
 }
 
 TEST(AtomicFile, UnwritableDirectoryIsAnInputError) {
