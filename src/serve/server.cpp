@@ -267,7 +267,8 @@ json parse_body(const std::string& body, int max_depth) {
     if (!j.is_object())
       throw RequestError("the request body must be a JSON object, got " + std::string(j.type_name()));
     return j;
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number beyond a double ('1e400'): both are the body's fault.
     const std::string what = e.what();  // "[json.exception.parse_error.101] parse error at ..."
     throw RequestError("malformed JSON: " + what.substr(what.find(']') + 2));
   }

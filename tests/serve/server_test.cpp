@@ -258,6 +258,12 @@ TEST_F(ServeTest, MalformedJsonIs400) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(json::parse(r->body)["error"].get<std::string>().rfind("malformed JSON: ", 0), 0u) << r->body;
+  // A number beyond a double (found by the branch fuzz target) is malformed JSON too, not a server fault.
+  r = client().Post("/api/run", "{\"replicates\": 1e400}", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(json::parse(r->body)["error"].get<std::string>().rfind("malformed JSON: number overflow", 0), 0u)
+      << r->body;
   r = client().Post("/api/run", "[1, 2]", "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
