@@ -270,6 +270,9 @@ json parse_body(const std::string& body, int max_depth) {
   } catch (const json::parse_error& e) {
     const std::string what = e.what();  // "[json.exception.parse_error.101] parse error at ..."
     throw RequestError("malformed JSON: " + what.substr(what.find(']') + 2));
+  } catch (const json::out_of_range& e) {  // a number too large for a double: 1e400 (found by fuzzing)
+    const std::string what = e.what();     // "[json.exception.out_of_range.406] number overflow parsing ..."
+    throw RequestError("malformed JSON: " + what.substr(what.find(']') + 2));
   }
 }
 
