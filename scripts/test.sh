@@ -33,5 +33,5 @@ cmake -S . -B build/no-mpi -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS
 cmake --build build/no-mpi -j "$jobs" --target hedgesim sweep_cli_test
 ctest --test-dir build/no-mpi -R '^SweepCli\.' -j "$jobs" --output-on-failure
 
-echo "== fuzz: libFuzzer targets (tests/fuzz/), 20 s each, two at a time (docs/reliability.md)"
-./scripts/fuzz.sh 20
+echo "== fuzz: libFuzzer targets (tests/fuzz/), 15 s each, two at a time (docs/reliability.md)"
+./scripts/fuzz.sh 15
