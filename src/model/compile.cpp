@@ -411,8 +411,8 @@ void compile_events(const ModelSpec& spec, CompiledModel& m) {
 }  // namespace
 
 std::string CompiledModel::unknown_agent(const std::string& id, const std::string& where) const {
-  // A user who writes a country's name ('Russia', 'north macedonia') or its capital means that agent; one who
-  // writes part of a name ('Macedonia') most likely too. Otherwise a typo of an id or a name.
+  // A user who writes an agent's full name or its seat (any case) where its id belongs means that agent; one
+  // who writes part of a name (four letters or more) most likely too. Otherwise a typo of an id or a name.
   const std::string given = lowercase(id);
   std::string hint;
   for (int a = 0; a < n_agents && hint.empty(); ++a) {

@@ -20,7 +20,7 @@ struct PlotOptions {
   bool event_table = true;          ///< false: no table of events under the panels (a page lists them)
 };
 
-/// Draws the figure and returns the path written: `out`, or DIR/plot.png (DIR/plot-SRB-RUS.png for chosen
+/// Draws the figure and returns the path written: `out`, or DIR/plot.png (DIR/plot-<id>-<id>.png for chosen
 /// agents, so that a figure of some agents never replaces the figure of all), or the same in svg. Throws
 /// InputError for a format other than png/svg, an unknown agent (with a suggestion), missing or malformed
 /// files, and when gnuplot is missing or fails (then no output file is left behind).
