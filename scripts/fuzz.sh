@@ -7,6 +7,8 @@
 #   scripts/fuzz.sh [SECONDS]        e.g. scripts/fuzz.sh 600 for a longer run
 #   HEDGESIM_FUZZ_JOBS=1 scripts/fuzz.sh   one compile and one target at a time (default: nproc, at most 2)
 #   HEDGESIM_FUZZ_TARGETS="journal branch" scripts/fuzz.sh   some targets only
+#   HEDGESIM_FUZZ_OPT=-O0 scripts/fuzz.sh 15   half the compile time, fewer executions a second (what the
+#                                             test command does; default -O1, for campaigns)
 # New inputs that reach new coverage are kept in build/fuzz/corpus/<target>/, not in the tree (docs/reliability.md
 # says how to add one to tests/fuzz/corpus/ or regressions/).
 set -euo pipefail
@@ -20,7 +22,8 @@ build=build/fuzz
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found: run scripts/install-deps.sh" >&2; exit 1; }
 echo "== fuzz: build (clang, $build)"
-cmake -S tests/fuzz/libfuzzer -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+cmake -S tests/fuzz/libfuzzer -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+  -DHEDGESIM_FUZZ_OPT="${HEDGESIM_FUZZ_OPT:--O1}" >/dev/null
 cmake --build "$build" -j "$jobs"
 
 # Each target makes its own scratch directory under TMPDIR (tests/fuzz/fuzz_support.hpp); they all go here.

@@ -274,7 +274,6 @@ LoadedSweep load_sweep(const std::string& path) {
   return {std::move(e), std::move(job), std::move(parameters)};
 }
 
-#ifdef HEDGESIM_WITH_MPI
 /// Under MPI, every rank loads the experiment; they agree that all could and that they read the same
 /// inputs before any work, so that a bad input is reported once (by rank 0) and every rank exits 2.
 std::optional<LoadedSweep> load_sweep_on_every_rank(const std::string& path) {
@@ -292,14 +291,12 @@ std::optional<LoadedSweep> load_sweep_on_every_rank(const std::string& path) {
   }
   return s;
 }
-#endif
 
 /// run_sweep; under MPI, rank 0 coordinates the other ranks, and when it refuses the job before handing
 /// out work (say, an unfinished journal without --resume) it tells them to stop, so that every rank ends
 /// cleanly and the job exits 2 with rank 0's message. A failure once the work is under way ends the whole
 /// job (MPI_Abort): the other ranks hold chunks and cannot be told otherwise.
 SweepResult run_sweep_on_rank_zero(const SweepJob& job, const PointEvaluator& evaluator, SweepOptions opt) {
-#ifdef HEDGESIM_WITH_MPI
   if (g_mpi.size > 1) {
     bool started = false;
     opt.execute = [&started](const WorkPlan& plan, const PointEvaluator& ev, io::Journal& journal,
@@ -318,26 +315,21 @@ SweepResult run_sweep_on_rank_zero(const SweepJob& job, const PointEvaluator& ev
       throw;
     }
   }
-#endif
   return run_sweep(job, evaluator, opt);
 }
 
 int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   std::optional<LoadedSweep> s;
-#ifdef HEDGESIM_WITH_MPI
   if (g_mpi.size > 1) {
     s = load_sweep_on_every_rank(a.experiment);
     if (!s) return kExitBadInput;
   }
-#endif
-#ifndef HEDGESIM_WITH_MPI
-  if (mpi::launcher_size() > 1)
+  if (!mpi::built_with_mpi() && mpi::launcher_size() > 1)
     throw InputError({"<command line>", 1, 0},
                      "this hedgesim was built without MPI (-DHEDGESIM_MPI=OFF) but started as " +
                          std::to_string(mpi::launcher_size()) +
                          " processes by an MPI launcher: they would all write the same files. Rebuild with "
                          "-DHEDGESIM_MPI=ON, or run it without mpirun/srun");
-#endif
   if (!s) s.emplace(load_sweep(a.experiment));
   const ResolvedExperiment& e = s->e;
   const ModelEvaluator evaluator(e.model, s->parameters, e.metrics, e.spec.seed);
@@ -350,13 +342,11 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   opt.command_line = command_line;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);  // what Slurm and mpirun send to end a job: stop as for Ctrl-C
-#ifdef HEDGESIM_WITH_MPI
-  if (g_mpi.rank > 0) {  // a serving rank: no files, no output; rank 0 tells it when to stop
+  if (g_mpi.rank > 0) {                  // a serving rank: no files, no output; rank 0 tells it when to stop
     mpi::serve_chunks(make_plan(e.spec, make_design(e.spec), evaluator.metric_count()), evaluator,
                       opt.threads);
     return 0;
   }
-#endif
   const SweepResult r = run_sweep_on_rank_zero(s->job, evaluator, opt);
   if (!r.finished) {
     std::cerr << "interrupted: " << r.chunks_done << " of " << r.chunks << " chunks are done and kept in "
@@ -693,7 +683,6 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
 
 }  // namespace
 
-#ifdef HEDGESIM_WITH_MPI
 namespace {
 
 /// Ranks other than 0 print nothing (rank 0 speaks for the job): their cout and cerr go nowhere until
@@ -747,12 +736,9 @@ int main_under_mpi(int argc, char** argv) {
 }
 
 }  // namespace
-#endif
 
 int main(int argc, char** argv) {
-#ifdef HEDGESIM_WITH_MPI
   if (mpi::launched_by_mpi()) return main_under_mpi(argc, argv);
-#endif
   // Whatever escapes the commands (input errors are handled inside) becomes one line and exit 3, never an
   // abort: out of memory says what to do about it.
   try {

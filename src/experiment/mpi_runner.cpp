@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 #ifdef HEDGESIM_WITH_MPI
 #include <mpi.h>
@@ -22,6 +24,14 @@ bool launched_by_mpi() {
     if (std::getenv(name) != nullptr) return true;
 #endif
   return false;
+}
+
+bool built_with_mpi() {
+#ifdef HEDGESIM_WITH_MPI
+  return true;
+#else
+  return false;
+#endif
 }
 
 int launcher_size() {
@@ -212,6 +222,37 @@ void release_servers() {
 
 void abort_all(int code) {
   MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);
+}
+
+#else  // without MPI: one process, which never makes a Session nor reaches the work of several ranks
+
+namespace {
+[[noreturn]] void needs_mpi(const char* what) {
+  throw std::logic_error(std::string(what) + " needs MPI, and this hedgesim was built without it");
+}
+}  // namespace
+
+Session::Session(int&, char**&) {
+  needs_mpi("mpi::Session");
+}
+Session::~Session() = default;
+
+std::optional<std::string> agree_on_inputs(const std::optional<std::string>& my_error, const std::string&) {
+  return my_error;
+}
+
+bool coordinate_chunks(const WorkPlan&, const PointEvaluator&, io::Journal&, const RunChunksOptions&) {
+  needs_mpi("mpi::coordinate_chunks");
+}
+
+std::int64_t serve_chunks(const WorkPlan&, const PointEvaluator&, int) {
+  needs_mpi("mpi::serve_chunks");
+}
+
+void release_servers() {}
+
+void abort_all(int code) {
   std::_Exit(code);
 }
 

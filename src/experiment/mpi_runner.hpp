@@ -13,7 +13,10 @@
 // ([chunk, values...] as doubles) for each chunk; the coordinator answers each with kAssign (one int64: the
 // next chunk, or -1 to stop). A serving rank thus has at most one chunk in flight.
 //
-// When built without MPI (HEDGESIM_MPI=OFF) only launched_by_mpi() (false) and launcher_size() exist.
+// The same declarations with and without MPI: this file is compiled either way (HEDGESIM_WITH_MPI), into
+// hedgesim_mpi or hedgesim_mpi_off (src/experiment/CMakeLists.txt), so the CLI is compiled once and a build
+// with MPI also links and tests a binary without it. Without MPI, launched_by_mpi() is false, a Session is
+// never made, and the functions that only a job of several ranks reaches throw std::logic_error.
 #pragma once
 
 #include <optional>
@@ -31,7 +34,8 @@ bool launched_by_mpi();
 /// without MPI refuse to run as K copies that would all write the same files.
 int launcher_size();
 
-#ifdef HEDGESIM_WITH_MPI
+/// True when this file was compiled with MPI (the binary can run as several ranks).
+bool built_with_mpi();
 
 /// MPI_Init_thread (funneled: only the thread that created the Session calls MPI) and MPI_Finalize.
 class Session {
@@ -73,7 +77,5 @@ void release_servers();
 /// MPI_Abort on every rank with this exit code: for a failure on one rank that the others, waiting for
 /// messages, would never learn of.
 [[noreturn]] void abort_all(int code);
-
-#endif
 
 }  // namespace hedgesim::mpi

@@ -125,7 +125,7 @@ TEST(SweepCli, BadExperimentsExitTwoWithTheirPosition) {
       << nodesign.out;
 }
 
-#ifndef HEDGESIM_WITH_MPI
+#ifndef HEDGESIM_BINARY_HAS_MPI
 TEST(SweepCli, ABuildWithoutMpiRefusesToRunAsSeveralLauncherProcesses) {
   // Without MPI, `mpirun -np 3 hedgesim sweep` would be three sweeps writing the same files.
   TempDir dir;
