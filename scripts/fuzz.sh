@@ -7,6 +7,8 @@
 #   scripts/fuzz.sh [SECONDS]        e.g. scripts/fuzz.sh 600 for a longer run
 #   HEDGESIM_FUZZ_JOBS=1 scripts/fuzz.sh   one compile and one target at a time (default: nproc, at most 2)
 #   HEDGESIM_FUZZ_TARGETS="journal branch" scripts/fuzz.sh   some targets only
+#   HEDGESIM_FUZZ_RUNS=10000000 scripts/fuzz.sh   each target for that many executions instead of SECONDS
+#   scripts/fuzz.sh --build-only   only the build (what the test command does while other tests run)
 #   HEDGESIM_FUZZ_OPT=-O0 scripts/fuzz.sh 15   half the compile time, fewer executions a second (what the
 #                                             test command does; default -O1, for campaigns)
 # New inputs that reach new coverage are kept in build/fuzz/corpus/<target>/, not in the tree (docs/reliability.md
@@ -15,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
+[ "$seconds" = --build-only ] && seconds=0
 jobs=${HEDGESIM_FUZZ_JOBS:-$(nproc)}
 ((jobs > 2)) && jobs=2
 targets=(${HEDGESIM_FUZZ_TARGETS:-scenario model experiment journal branch})
@@ -25,6 +28,7 @@ echo "== fuzz: build (clang, $build)"
 cmake -S tests/fuzz/libfuzzer -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
   -DHEDGESIM_FUZZ_OPT="${HEDGESIM_FUZZ_OPT:--O1}" >/dev/null
 cmake --build "$build" -j "$jobs"
+[ "${1:-}" = --build-only ] && exit 0
 
 # Each target makes its own scratch directory under TMPDIR (tests/fuzz/fuzz_support.hpp); they all go here.
 scratch=$(mktemp -d /tmp/fuzz-run-XXXXXX)
@@ -58,11 +62,17 @@ for t in "${targets[@]}"; do
   echo "fuzz_$t: $(echo "$files" | wc -l) regression and seed inputs, no finding"
 done
 
-echo "== fuzz: ${seconds} s per target, $jobs at once"
+if [ -n "${HEDGESIM_FUZZ_RUNS:-}" ]; then
+  limit=(-runs="$HEDGESIM_FUZZ_RUNS")
+  echo "== fuzz: ${HEDGESIM_FUZZ_RUNS} executions per target, $jobs at once"
+else
+  limit=(-max_total_time="$seconds")
+  echo "== fuzz: ${seconds} s per target, $jobs at once"
+fi
 run_target() {
   local t=$1
   mkdir -p "$build/corpus/$t" "$build/findings/$t"
-  "$build/fuzz_$t" -max_total_time="$seconds" -dict="$(dict_of "$t")" -max_len="$(max_len_of "$t")" \
+  "$build/fuzz_$t" "${limit[@]}" -dict="$(dict_of "$t")" -max_len="$(max_len_of "$t")" \
     -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/findings/$t/" \
     "$build/corpus/$t" tests/fuzz/corpus/$t tests/fuzz/regressions/$t >"$build/fuzz-$t.log" 2>&1
 }

@@ -19,13 +19,42 @@ if command -v clang-format >/dev/null; then
   [ -z "$files" ] || clang-format --dry-run -Werror $files
 fi
 
-for preset in release asan; do
-  echo "== build ($preset)"
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs"
-  echo "== test ($preset)"
-  ctest --preset "$preset" -j "$jobs"
-done
+# The next build runs while the tests of the one before do, at the lowest priority (nice 19): the tests
+# leave part of the cores idle (they wait on subprocesses, sockets, kills), the build takes only that part,
+# and the tests keep their speed. Its output goes to a log, shown when it is waited for.
+background_pid=
+trap '[ -z "$background_pid" ] || kill -- -"$background_pid" 2>/dev/null || true' EXIT
+in_background() { # LOG COMMAND...: starts COMMAND (a function or a program) at nice 19, in its own process group
+  local log=$1
+  shift
+  mkdir -p "$(dirname "$log")"
+  set -m
+  (renice -n 19 -p "$BASHPID" >/dev/null && "$@") >"$log" 2>&1 &
+  background_pid=$!
+  set +m
+}
+wait_background() { # LOG WHAT: waits for the background command; shows its log's tail, or all of it on failure
+  local log=$1 what=$2
+  if ! wait "$background_pid"; then
+    cat "$log" >&2
+    echo "test.sh: $what failed (log: $log)" >&2
+    exit 1
+  fi
+  background_pid=
+  tail -n 2 "$log"
+}
+build_preset() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1" -j "$jobs"; }
+
+echo "== build (release)"
+build_preset release
+in_background build/asan-build.log build_preset asan
+echo "== test (release); meanwhile, the asan build at nice 19"
+ctest --preset release -j "$jobs"
+echo "== build (asan), finishing"
+wait_background build/asan-build.log "the asan build"
+in_background build/fuzz-build.log env HEDGESIM_FUZZ_OPT=-O0 ./scripts/fuzz.sh --build-only
+echo "== test (asan); meanwhile, the fuzz targets' build at nice 19"
+ctest --preset asan -j "$jobs"
 
 echo "== configure without MPI (-DHEDGESIM_MPI=OFF)"
 # The release build above already linked and tested a hedgesim without MPI (hedgesim_no_mpi: the same objects
@@ -34,5 +63,6 @@ echo "== configure without MPI (-DHEDGESIM_MPI=OFF)"
 cmake -S . -B build/no-mpi -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEDGESIM_MPI=OFF >/dev/null
 
 echo "== fuzz: libFuzzer targets (tests/fuzz/), 15 s each, two at a time (docs/reliability.md)"
-# -O0: a smoke run of 15 s needs no speed, and the build takes half the time of -O1's (scripts/fuzz.sh).
+wait_background build/fuzz-build.log "the fuzz targets' build"
+# -O0: a smoke run of 15 s needs no speed, and it builds faster than -O1 (scripts/fuzz.sh).
 HEDGESIM_FUZZ_OPT=-O0 ./scripts/fuzz.sh 15

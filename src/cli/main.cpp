@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -69,6 +70,18 @@ struct MpiPlace {
   int rank = 0, size = 1;
 };
 MpiPlace g_mpi;
+
+/// Whether srun started this process itself (direct launch: SLURM_STEP_ID set, and not mpirun's
+/// OMPI_COMM_WORLD_SIZE, which mpirun sets even when it runs inside a Slurm job). Read before MPI_Init.
+bool g_started_by_srun = false;
+
+/// How the job was launched, for a "resume with:" line: "srun " for srun (within the job's allocation it
+/// starts as many ranks again), "mpirun -np N " for mpirun, nothing for one process.
+std::string relaunch_prefix() {
+  if (g_mpi.size <= 1) return "";
+  if (g_started_by_srun) return "srun ";
+  return "mpirun -np " + std::to_string(g_mpi.size) + " ";
+}
 
 /// The cores this process may run on: its affinity mask (what mpirun's or Slurm's binding gives each rank,
 /// as `nproc` reports), not every core of the machine.
@@ -350,9 +363,8 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   const SweepResult r = run_sweep_on_rank_zero(s->job, evaluator, opt);
   if (!r.finished) {
     std::cerr << "interrupted: " << r.chunks_done << " of " << r.chunks << " chunks are done and kept in "
-              << r.journal << ".\nresume with: "
-              << (g_mpi.size > 1 ? "mpirun -np " + std::to_string(g_mpi.size) + " " : std::string())
-              << "hedgesim sweep " << a.experiment << " --out " << opt.out_dir << " --resume\n";
+              << r.journal << ".\nresume with: " << relaunch_prefix() << "hedgesim sweep " << a.experiment
+              << " --out " << opt.out_dir << " --resume\n";
     return kExitInterrupted;
   }
   std::cout << "swept '" << e.spec.name << "': " << design_kind_name(e.spec.design) << " design, " << r.runs
@@ -715,6 +727,8 @@ class SilencedStreams {
 /// on any rank ends the whole job (exit 3) with a message naming the rank, rather than leaving the other
 /// ranks waiting for it.
 int main_under_mpi(int argc, char** argv) {
+  g_started_by_srun =
+      std::getenv("SLURM_STEP_ID") != nullptr && std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr;
   std::optional<mpi::Session> session;
   try {
     session.emplace(argc, argv);

@@ -377,7 +377,11 @@ double ParameterAxis::value_at(double u) const {
 // ------------------------------------------------------------------------------------------------
 
 ExperimentSpec load_experiment(const std::string& path) {
-  const toml::table root = toml_io::parse_toml_file(path, {}, "experiment file");
+  return parse_experiment(toml_io::read_toml_file(path, {}, "experiment file"), path);
+}
+
+ExperimentSpec parse_experiment(std::string_view text, const std::string& path) {
+  const toml::table root = toml_io::parse_toml_text(text, path);
   const TableReader r(path, root, "the experiment file");
   r.allow_only({"experiment", "design", "parameters", "metrics"});
   ExperimentSpec e;

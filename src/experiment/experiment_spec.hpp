@@ -111,6 +111,10 @@ struct ExperimentSpec {
 /// scenario or its model (see check_parameters, resolve_metrics, load_and_resolve_experiment).
 ExperimentSpec load_experiment(const std::string& path);
 
+/// load_experiment of text already in memory: `path` names it in messages, and its `scenario` is relative
+/// to the path's directory (which must hold that scenario: its existence is checked).
+ExperimentSpec parse_experiment(std::string_view text, const std::string& path);
+
 /// Number of design points: grid levels^k, lhs samples, morris samples * (k + 1), sobol samples * (k + 2)
 /// (samples * (2k + 2) with second_order), where k is the number of parameters; 1 without a design (the
 /// scenario as it is). Saturates at INT64_MAX.

@@ -39,7 +39,9 @@ void write_all(int fd, const void* data, std::size_t n, const std::string& path)
   while (n > 0) {
     const ssize_t w = ::write(fd, p, n);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) fail(path, std::string("cannot write the journal: ") + std::strerror(errno));
+    if (w < 0)
+      fail(path, std::string("cannot write the journal: ") + std::strerror(errno) +
+                     "; the chunks it holds are kept: make room, then run the same command with --resume");
     p += w;
     n -= static_cast<std::size_t>(w);
   }

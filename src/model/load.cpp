@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 
 using toml_io::checked_id;
 using toml_io::fmt_number;
-using toml_io::parse_toml_file;
+using toml_io::parse_toml_text;
+using toml_io::read_toml_file;
 using toml_io::TableReader;
 
 const char* scope_name(Scope s) {
@@ -183,8 +184,8 @@ AgentSpec read_agent(const TableReader& in, const ModelSpec& m, const std::vecto
   return a;
 }
 
-void read_agents(ModelSpec& m, const std::string& file, const SourcePos& from) {
-  const toml::table root = parse_toml_file(file, from, "model file");
+void read_agents(ModelSpec& m, const std::string& file, std::string_view text) {
+  const toml::table root = parse_toml_text(text, file);
   TableReader r(file, root, "agents.toml");
   r.allow_only({"model", "bloc", "agent"});
   if (r.has("model")) {
@@ -239,8 +240,8 @@ void read_agents(ModelSpec& m, const std::string& file, const SourcePos& from) {
                          std::to_string(count(Kind::patron)) + " 'patron'");
 }
 
-void read_parameters(ModelSpec& m, const std::string& file, const SourcePos& from) {
-  const toml::table root = parse_toml_file(file, from, "model file");
+void read_parameters(ModelSpec& m, const std::string& file, std::string_view text) {
+  const toml::table root = parse_toml_text(text, file);
   TableReader r(file, root, "parameters.toml");
   r.allow_only({"parameters"});
   TableReader params(file, r.subtable("parameters"), "[parameters]");
@@ -360,8 +361,8 @@ void read_reveal(const TableReader& tr, EventTypeSpec& et) {
   et.cost = *c;
 }
 
-void read_event_types(ModelSpec& m, const std::string& file, const SourcePos& from) {
-  const toml::table root = parse_toml_file(file, from, "model file");
+void read_event_types(ModelSpec& m, const std::string& file, std::string_view text) {
+  const toml::table root = parse_toml_text(text, file);
   TableReader r(file, root, "events.toml");
   r.allow_only({"event_type"});
   std::set<std::string> seen;
@@ -403,8 +404,8 @@ std::vector<std::string> ids_of_kind(const ModelSpec& m, Kind k) {
   return out;
 }
 
-void read_influence(ModelSpec& m, const std::string& file, const SourcePos& from) {
-  const toml::table root = parse_toml_file(file, from, "model file");
+void read_influence(ModelSpec& m, const std::string& file, std::string_view text) {
+  const toml::table root = parse_toml_text(text, file);
   TableReader r(file, root, "influence.toml");
   r.allow_only({"influence"});
   TableReader rows(file, r.subtable("influence"), "[influence]");
@@ -530,7 +531,7 @@ void read_initial_overrides(const TableReader& r, Scenario& s) {
 
 }  // namespace
 
-ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
+ModelText read_model(const std::string& dir, const SourcePos& referenced_from) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     const SourcePos at = referenced_from.file.empty() ? SourcePos{dir, 0, 0} : referenced_from;
@@ -538,22 +539,40 @@ ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
                              "' does not exist; it must hold agents.toml, "
                              "parameters.toml, events.toml and influence.toml");
   }
+  ModelText t{dir, {}};
+  for (std::size_t f = 0; f < t.files.size(); ++f)
+    t.files[f] = read_toml_file((fs::path(dir) / kModelFiles[f]).lexically_normal().string(), referenced_from,
+                                "model file");
+  return t;
+}
+
+ModelSpec parse_model(const ModelText& text) {
   ModelSpec m;
-  m.dir = dir;
-  auto path = [&](const char* f) { return (fs::path(dir) / f).lexically_normal().string(); };
-  // Order matters: influence rows are checked against the agents.
-  read_agents(m, path("agents.toml"), referenced_from);
-  read_parameters(m, path("parameters.toml"), referenced_from);
-  read_event_types(m, path("events.toml"), referenced_from);
-  read_influence(m, path("influence.toml"), referenced_from);
-  for (const char* f : kModelFiles)
+  m.dir = text.dir;
+  auto path = [&](std::size_t f) {
+    return (fs::path(text.dir) / kModelFiles[f]).lexically_normal().string();
+  };
+  // Order matters: influence rows are checked against the agents (kModelFiles order).
+  read_agents(m, path(0), text.files[0]);
+  read_parameters(m, path(1), text.files[1]);
+  read_event_types(m, path(2), text.files[2]);
+  read_influence(m, path(3), text.files[3]);
+  for (std::size_t f = 0; f < text.files.size(); ++f)
     m.files.push_back(path(f));
   std::sort(m.files.begin(), m.files.end());
   return m;
 }
 
+ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
+  return parse_model(read_model(dir, referenced_from));
+}
+
 Scenario load_scenario(const std::string& path) {
-  const toml::table root = parse_toml_file(path, {}, "scenario file");
+  return parse_scenario(read_toml_file(path, {}, "scenario file"), path);
+}
+
+Scenario parse_scenario(std::string_view text, const std::string& path) {
+  const toml::table root = parse_toml_text(text, path);
   TableReader r(path, root, "the scenario file");
   r.allow_only({"scenario", "parameters", "initial", "event"});
   Scenario s;

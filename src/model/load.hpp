@@ -4,7 +4,10 @@
 // ids, event types and kinds, parameter names and ranges, dates inside the window) are done in compile().
 #pragma once
 
+#include <array>
+#include <iterator>
 #include <string>
+#include <string_view>
 
 #include "model/spec.hpp"
 
@@ -14,10 +17,27 @@ namespace hedgesim {
 inline constexpr const char* kModelFiles[] = {"agents.toml", "parameters.toml", "events.toml",
                                               "influence.toml"};
 
-/// Loads and validates a model directory. `referenced_from` is where the directory was named (for messages).
+/// The text of a model directory's files (kModelFiles order), and the directory they are read from (which
+/// messages name, with each file's name).
+struct ModelText {
+  std::string dir;
+  std::array<std::string, std::size(kModelFiles)> files;
+};
+
+/// Reads a model directory's files. `referenced_from` is where the directory was named (for messages).
+ModelText read_model(const std::string& dir, const SourcePos& referenced_from = {});
+
+/// Validates a model from its files' text (no file is read): what load_model does after reading.
+ModelSpec parse_model(const ModelText& text);
+
+/// Loads and validates a model directory: parse_model(read_model(dir)).
 ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from = {});
 
-/// Loads and validates a scenario file (its own structure only; see compile() for cross-checks).
+/// Validates a scenario from its text (its own structure only; see compile() for cross-checks). `path`
+/// names the text in messages, and the scenario's `model` and `start_from` are relative to its directory.
+Scenario parse_scenario(std::string_view text, const std::string& path);
+
+/// Loads and validates a scenario file: parse_scenario of its text.
 Scenario load_scenario(const std::string& path);
 
 }  // namespace hedgesim

@@ -239,7 +239,7 @@ void check_toml_depth(std::string_view text, const std::string& file) {
   DepthScanner(text, file).run();
 }
 
-toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what) {
+std::string read_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     const SourcePos at = referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from;
@@ -251,14 +251,21 @@ toml::table parse_toml_file(const std::string& path, const SourcePos& referenced
   if (!in)
     throw InputError(referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from,
                      "cannot read " + std::string(what) + " '" + path + "': " + std::strerror(errno));
-  const std::string doc{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  check_toml_depth(doc, path);  // before toml++, which would overflow the stack on a deep dotted key
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+toml::table parse_toml_text(std::string_view text, const std::string& name) {
+  check_toml_depth(text, name);  // before toml++, which would overflow the stack on a deep dotted key
   try {
-    return toml::parse(doc, path);
+    return toml::parse(text, name);
   } catch (const toml::parse_error& e) {
-    throw InputError(pos_of(path, e.source()), "malformed TOML: " + std::string(e.description()) +
+    throw InputError(pos_of(name, e.source()), "malformed TOML: " + std::string(e.description()) +
                                                    "; see https://toml.io for the syntax");
   }
+}
+
+toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what) {
+  return parse_toml_text(read_toml_file(path, referenced_from, what), path);
 }
 
 bool is_valid_id(std::string_view id) {

@@ -43,6 +43,13 @@ void check_toml_depth(std::string_view text, const std::string& file);
 /// position as "malformed TOML: ..."; a key, header or value nested too deep as check_toml_depth says.
 toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what);
 
+/// The text of a file, as parse_toml_file reads it (the same messages for a missing or unreadable file).
+std::string read_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what);
+
+/// Parses TOML text that `name` stands for in messages (a file's path, or what a request calls it): the
+/// depth check, then toml++; errors as parse_toml_file's.
+toml::table parse_toml_text(std::string_view text, const std::string& name);
+
 /// An id: 1 to 32 characters, each a letter, a digit, '_' or '-'.
 bool is_valid_id(std::string_view id);
 

@@ -1,11 +1,7 @@
 #include "serve/branch.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 
 #include "model/load.hpp"
@@ -18,7 +14,7 @@ using nlohmann::json;
 namespace {
 
 /// The added TOML text, and for each of its lines who wrote it ("event 2", "parameter 'x'"), so that a
-/// loader message pointing into the text can name the request's item instead of a temporary file.
+/// loader message pointing into the text can name the request's item instead of the text's line.
 struct AddedText {
   std::string text;
   std::vector<std::string> owner_of_line;  ///< [line - 1]
@@ -98,38 +94,16 @@ void add_events(AddedText& t, const json& events) {
   }
 }
 
-/// A file that exists for one request only: unique name, removed when the request is done.
-class TempFile {
- public:
-  explicit TempFile(const std::string& text) {
-    std::string name = (fs::temp_directory_path() / "hedgesim-branch-XXXXXX.toml").string();
-    const int fd = ::mkstemps(name.data(), 5);
-    if (fd < 0)
-      throw RequestError("cannot create a temporary file for the branch in " +
-                         fs::temp_directory_path().string());
-    ::close(fd);
-    path_ = name;
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempFile() {
-    std::error_code ignored;
-    fs::remove(path_, ignored);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+/// What the added text is called while it is parsed (from memory: no file is written): a name no file has.
+const std::string kAddedTextName = "<branch>";
 
 /// Runs `f`, turning an InputError that points into the added text into a RequestError naming the item.
 template <class F>
-auto naming_added_items(const AddedText& t, const std::string& temp_path, F f) {
+auto naming_added_items(const AddedText& t, F f) {
   try {
     return f();
   } catch (const InputError& e) {
-    if (e.where().file != temp_path) throw;
+    if (e.where().file != kAddedTextName) throw;
     throw RequestError(t.owner(e.where().line) + ": " + e.detail());
   }
 }
@@ -151,20 +125,15 @@ Scenario merge(const Scenario& base, const Scenario& added) {
 
 }  // namespace
 
-Branch make_branch(const std::string& scenario_path, const std::string& model_dir, const json& parameters,
-                   const json& events) {
-  Scenario base = load_scenario(scenario_path);
-  if (!model_dir.empty()) base.model_dir = model_dir;
-  const ModelSpec spec = load_model(base.model_dir, base.model_pos);
+Branch make_branch(const Scenario& base, const ModelSpec& spec, const json& parameters, const json& events) {
   AddedText t;
   add_scenario_table(t, base);
   add_parameters(t, parameters);
   add_events(t, events);
 
-  const TempFile file(t.text);
   Branch b{compile(spec, base), {}, {}};
-  const Scenario added = naming_added_items(t, file.path(), [&] { return load_scenario(file.path()); });
-  b.branch = naming_added_items(t, file.path(), [&] { return compile(spec, merge(base, added)); });
+  const Scenario added = naming_added_items(t, [&] { return parse_scenario(t.text, kAddedTextName); });
+  b.branch = naming_added_items(t, [&] { return compile(spec, merge(base, added)); });
   // step_days moves the time grid (which step an event falls in, how many steps): the branch could no longer
   // be compared step by step with its baseline.
   if (b.branch.params.step_days != b.baseline.params.step_days)

@@ -1,9 +1,9 @@
 // A branch of a scenario: the scenario plus the events and parameter values a user adds through the API.
-// The additions are written as a scenario file of their own (a copy of the scenario's [scenario] table, a
-// [parameters] table, [[event]] tables) and read by load_scenario, then merged into the scenario and
-// compiled: every check and every message is the loader's and compile()'s, as for `hedgesim run`. Only the
-// position changes: the added text is a temporary file nobody has seen, so positions in it are reported as
-// "event N: ..." or "parameter 'NAME': ...".
+// The additions are written as the text of a scenario of their own (a copy of the scenario's [scenario]
+// table, a [parameters] table, [[event]] tables) and read from memory by parse_scenario, then merged into
+// the scenario and compiled: every check and every message is the loader's and compile()'s, as for
+// `hedgesim run`. Only the position changes: the added text is no file anybody has seen, so positions in it
+// are reported as "event N: ..." or "parameter 'NAME': ...".
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -28,11 +28,10 @@ struct Branch {
   std::vector<bool> added;  ///< per branch.scenario.events: true for the events the request added
 };
 
-/// Loads `scenario_path` (with the model in `model_dir` instead of the scenario's own, when given) and its
-/// branch with `parameters` (a JSON object name -> value, or null) and
-/// `events` (a JSON array of [[event]]-like objects, or null). Throws RequestError, or InputError for
-/// errors in the scenario file itself.
-Branch make_branch(const std::string& scenario_path, const std::string& model_dir,
-                   const nlohmann::json& parameters, const nlohmann::json& events);
+/// The scenario `base` (loaded, with the model directory it runs with) compiled against its model `spec`,
+/// and its branch with `parameters` (a JSON object name -> value, or null) and `events` (a JSON array of
+/// [[event]]-like objects, or null). Throws RequestError, or InputError for errors in the scenario itself.
+Branch make_branch(const Scenario& base, const ModelSpec& spec, const nlohmann::json& parameters,
+                   const nlohmann::json& events);
 
 }  // namespace hedgesim::serve

@@ -40,15 +40,53 @@ namespace {
 constexpr int kMaxReplicates = 200;
 constexpr int kDefaultReplicates = 8;
 
-/// What every endpoint reads: the repository root (scenarios/ and web/) and the model directory that
-/// replaces the scenarios' own (`--model DIR`; empty: each scenario's).
+/// The models the server has read, one immutable ModelSpec per model directory, shared by every request
+/// and thread: a request reads the directory's four files again (a few kilobytes, so that an edit is seen
+/// at once) but parses and checks them only when their text changed.
+class ModelCache {
+ public:
+  std::shared_ptr<const ModelSpec> get(const std::string& dir, const SourcePos& referenced_from) {
+    ModelText text = read_model(dir, referenced_from);
+    {
+      const std::lock_guard lock(mutex_);
+      const auto it = by_dir_.find(dir);
+      if (it != by_dir_.end() && it->second.text.files == text.files) return it->second.spec;
+    }
+    auto spec = std::make_shared<const ModelSpec>(parse_model(text));  // outside the lock: it takes a while
+    const std::lock_guard lock(mutex_);
+    by_dir_.insert_or_assign(dir, Entry{std::move(text), spec});
+    return spec;
+  }
+
+ private:
+  struct Entry {
+    ModelText text;
+    std::shared_ptr<const ModelSpec> spec;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Entry> by_dir_;
+};
+
+/// What every endpoint reads: the repository root (scenarios/ and web/), the model directory that
+/// replaces the scenarios' own (`--model DIR`; empty: each scenario's), and the models read so far.
 struct Site {
   fs::path root;
   std::string model_dir;
   int max_json_depth = 64;
+  std::shared_ptr<ModelCache> models = std::make_shared<ModelCache>();
 
+  /// The scenario file as the server runs it: with --model's directory, when given.
+  Scenario scenario(const std::string& scenario_file) const {
+    Scenario sc = load_scenario(scenario_file);
+    if (!model_dir.empty()) sc.model_dir = model_dir;
+    return sc;
+  }
+  std::shared_ptr<const ModelSpec> model_of(const Scenario& sc) const {
+    return models->get(sc.model_dir, sc.model_pos);
+  }
   CompiledModel load(const std::string& scenario_file) const {
-    return load_and_compile(scenario_file, model_dir);
+    const Scenario sc = scenario(scenario_file);
+    return compile(*model_of(sc), sc);
   }
 };
 
@@ -322,11 +360,11 @@ BranchRequest parse_branch_request(const Site& site, const std::string& text,
   BranchRequest r;
   r.body = parse_body(text, site.max_json_depth);
   check_request_keys(r.body, keys);
-  const std::string path = resolve_scenario(site.root, scenario_of(r.body));
+  const Scenario base = site.scenario(resolve_scenario(site.root, scenario_of(r.body)));
   r.replicates = replicates_of(r.body);
   const json none;
   r.branch =
-      make_branch(path, site.model_dir, r.body.value("parameters", none), r.body.value("events", none));
+      make_branch(base, *site.model_of(base), r.body.value("parameters", none), r.body.value("events", none));
   r.seed = seed_of(r.body, r.branch.baseline);
   return r;
 }
@@ -719,9 +757,11 @@ struct Server::Impl {
 namespace {
 
 Site site_of(const ServerOptions& o) {
-  return {fs::weakly_canonical(fs::absolute(o.root)).string(),
-          o.model_dir.empty() ? std::string() : fs::weakly_canonical(fs::absolute(o.model_dir)).string(),
-          o.limits.max_json_depth};
+  Site site;
+  site.root = fs::weakly_canonical(fs::absolute(o.root)).string();
+  if (!o.model_dir.empty()) site.model_dir = fs::weakly_canonical(fs::absolute(o.model_dir)).string();
+  site.max_json_depth = o.limits.max_json_depth;
+  return site;
 }
 
 }  // namespace

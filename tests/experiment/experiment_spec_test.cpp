@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,19 @@ const std::string kOneMetric =
     "[[metrics]]\nname = \"m\"\nagent = \"SRB\"\nvariable = \"signal\"\nstatistic = \"final\"\n";
 
 // ---- a valid file -----------------------------------------------------------------------------------------
+
+TEST(LoadExperiment, FromMemoryIsTheFilesExperiment) {
+  const std::string path = kBad + "control.toml";
+  std::ifstream in(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const ExperimentSpec from_text = parse_experiment(text, path), from_file = load_experiment(path);
+  EXPECT_EQ(from_text.scenario_path, from_file.scenario_path);
+  EXPECT_EQ(from_text.samples, from_file.samples);
+  EXPECT_EQ(at(from_text.design_pos), at(from_file.design_pos));
+  // Relative to the name's directory: the same text elsewhere names a scenario that is not there.
+  const InputError e = testing::input_error_of([&] { parse_experiment(text, "/nowhere/x.toml"); });
+  EXPECT_EQ(e.where().file, "/nowhere/x.toml");
+}
 
 TEST(LoadExperiment, ControlFileLoadsEveryField) {
   const std::string path = kBad + "control.toml";

@@ -19,7 +19,7 @@ using namespace hedgesim;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const serve::ServerOptions options = [] {
-    fuzz::scratch_dir("branch");  // make_branch's temporary files go there
+    fuzz::scratch_dir("branch");  // whatever the server might write goes there
     serve::ServerOptions o;
     o.root = fuzz::source_path("");
     return o;

@@ -1,7 +1,7 @@
-// Fuzz target for the experiment reader: the input is the text of an experiment file, written to
-// experiments/fuzz.toml in a scratch root whose scenarios/ and model/ lead to the repository's, so that the
-// shipped experiments' `scenario = "../scenarios/..."` resolve as they do in the tree. It is read as
-// load_and_resolve_experiment does: load_experiment (toml++, the depth check, the file's own structure),
+// Fuzz target for the experiment reader: the input is the text of an experiment file, read from memory as
+// if it were experiments/fuzz.toml in a scratch root whose scenarios/ and model/ lead to the repository's,
+// so that the shipped experiments' `scenario = "../scenarios/..."` resolve as they do in the tree. It is read
+// as load_and_resolve_experiment does: parse_experiment (toml++, the depth check, the file's structure),
 // the scenario compiled against its model, check_parameters and resolve_metrics; plus design_points. A
 // shipped scenario is loaded and compiled once and kept (the files under scenarios/ do not change while
 // fuzzing); any other is loaded every time. InputError is the documented answer; anything else a finding.
@@ -44,9 +44,9 @@ struct Root {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Root root;
-  fuzz::write_file(root.file, std::string_view(reinterpret_cast<const char*>(data), size));
   fuzz::documented_errors_only([&] {
-    const ExperimentSpec e = load_experiment(root.file);
+    const ExperimentSpec e =
+        parse_experiment(std::string_view(reinterpret_cast<const char*>(data), size), root.file);
     (void)design_points(e);
     CompiledModel scratch;
     const CompiledModel& m = root.scenario(e.scenario_path, scratch);

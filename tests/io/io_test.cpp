@@ -1,7 +1,6 @@
 // Tests of the io module's writers: number formatting that round-trips, RFC 4180 quoting, atomic files that
 // leave nothing behind on failure, and SHA-256 against the FIPS 180-2 test vectors.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <charconv>
 #include <csignal>
@@ -12,6 +11,7 @@
 #include "io/memory.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
+#include "support/file_size_limit.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim {
@@ -79,28 +79,7 @@ TEST(AtomicFile, WithoutCommitNothingIsLeft) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
-/// A file-size limit of `bytes` for this process while it lives (SIGXFSZ ignored, so a write past it fails
-/// with EFBIG): a full disk, without root.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    ::getrlimit(RLIMIT_FSIZE, &saved_);
-    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    ::setrlimit(RLIMIT_FSIZE, &limit);
-  }
-  ~FileSizeLimit() {
-    ::setrlimit(RLIMIT_FSIZE, &saved_);
-    std::signal(SIGXFSZ, old_handler_);
-  }
-  FileSizeLimit(const FileSizeLimit&) = delete;
-  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
-
- private:
-  rlimit saved_{};
-  void (*old_handler_)(int) = nullptr;
-};
+using testing::FileSizeLimit;
 
 TEST(AtomicFile, WriteAllIsAllOrNothingWhenTheDiskFillsHalfway) {
   // The second file does not fit: the first keeps its earlier content (no mix of two runs), and no

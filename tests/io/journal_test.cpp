@@ -4,13 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <thread>
 
+#include "support/file_size_limit.hpp"
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
 #include "support/journal_bytes.hpp"
@@ -61,6 +64,27 @@ TEST(Journal, ABatchIsTheSameBytesAsItsRecordsAppendedOneByOne) {
   }
   EXPECT_EQ(testing::slurp(one), testing::slurp(batch));
   EXPECT_EQ(Journal::resume(batch, kHeader).read(2), std::vector<double>{1.5});
+}
+
+TEST(Journal, AFullDiskIsOneMessageThatSaysTheChunksAreKeptAndHowToResume) {
+  // A file-size limit stands for the full disk: the record that does not fit fails with the message, and
+  // the chunks recorded before it are still there on resume. Negative control: with room, it is recorded.
+  testing::TempDir dir;
+  const std::string path = dir.file("journal.hsj");
+  {
+    Journal j = Journal::create(path, kHeader);
+    j.append(0, {1.0});
+    const std::vector<double> big(1 << 12, 2.0);
+    testing::FileSizeLimit limit(static_cast<rlim_t>(std::filesystem::file_size(path) + 64));
+    const InputError e = testing::input_error_of([&] { j.append(1, big); });
+    EXPECT_EQ(std::string(e.what()), path + ":0:0: cannot write the journal: " + std::strerror(EFBIG) +
+                                         "; the chunks it holds are kept: make room, then run the same "
+                                         "command with --resume");
+  }
+  Journal j = Journal::resume(path, kHeader);
+  EXPECT_EQ(j.read(0), std::vector<double>{1.0});
+  j.append(1, {3.0});
+  EXPECT_EQ(Journal::resume(path, kHeader).read(1), std::vector<double>{3.0});
 }
 
 TEST(Journal, ATornLastRecordIsCutOffAndItsChunkCountsAsNotDone) {

@@ -157,6 +157,40 @@ TEST(LoadScenario, ControlFileLoads) {
   EXPECT_EQ(e.targets_pos.col, 11);
 }
 
+TEST(LoadScenario, FromMemoryIsTheFilesScenarioAndNamesThePathGiven) {
+  // parse_scenario reads no file: the same text under another name gives the same scenario, its model
+  // resolved from the name's directory, and a defect reported at the name it was given.
+  const std::string path = kBad + "control.toml";
+  const std::string text = read_text(path);
+  const Scenario from_file = load_scenario(path), from_text = parse_scenario(text, path);
+  EXPECT_EQ(from_text.model_dir, from_file.model_dir);
+  EXPECT_EQ(from_text.events.size(), from_file.events.size());
+  EXPECT_EQ(at(from_text.events[0].actor_pos), at(from_file.events[0].actor_pos));
+  const std::string elsewhere = "/nowhere/sub/x.toml";
+  EXPECT_EQ(parse_scenario(text, elsewhere).model_dir,
+            (fs::path("/nowhere/sub") / "../../../model").lexically_normal().string());
+  const InputError e =
+      testing::input_error_of([&] { parse_scenario("[scenario]\nname = 1\n", "<request>"); });
+  EXPECT_EQ(std::string(e.what()).rfind(at("<request>", 2, 8), 0), 0u) << e.what();
+  EXPECT_FALSE(fs::exists("<request>"));  // nothing was written under that name
+}
+
+TEST(LoadModel, FromMemoryIsTheDirectorysModelAndAChangedTextIsWhatIsChecked) {
+  const ModelText text = read_model(kModel);
+  ASSERT_EQ(text.files[0], read_text(fs::path(kModel) / "agents.toml"));
+  const ModelSpec from_dir = load_model(kModel), from_text = parse_model(text);
+  EXPECT_EQ(from_text.files, from_dir.files);
+  EXPECT_EQ(from_text.agents.size(), from_dir.agents.size());
+  EXPECT_EQ(from_text.parameters.size(), from_dir.parameters.size());
+  EXPECT_EQ(from_text.event_types.size(), from_dir.event_types.size());
+  // A defect in the text held in memory (not on disk) is found, at that file's name.
+  ModelText broken = text;
+  broken.files[1] = "[parameters\n";
+  const InputError e = testing::input_error_of([&] { parse_model(broken); });
+  EXPECT_EQ(e.where().file, (fs::path(kModel) / "parameters.toml").lexically_normal().string());
+  EXPECT_NE(std::string(e.what()).find("malformed TOML"), std::string::npos) << e.what();
+}
+
 TEST(LoadScenario, MissingFile) {
   const std::string path = kBad + "does_not_exist.toml";
   const InputError e = testing::input_error_of([&] { load_scenario(path); });

@@ -316,6 +316,7 @@ done
 [ -z "$(processes_of "$out")" ] || fail "job $job has ended but these of its processes have not: $(processes_of "$out")"
 log=$tmp/work/hedgesim-sobol-$job.log
 [[ "$(cat "$log")" =~ interrupted:\ ([0-9]+)\ of\ ([0-9]+)\ chunks ]] || fail "job $job did not say it was interrupted"
+grep -q "resume with: srun hedgesim sweep " "$log" || fail "job $job's resume hint is not srun's: $(grep resume "$log")"
 done_chunks=${BASH_REMATCH[1]}
 all_chunks=${BASH_REMATCH[2]}
 if [ "$done_chunks" -eq 0 ] || [ "$done_chunks" -ge "$all_chunks" ]; then
