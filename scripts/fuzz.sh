@@ -9,8 +9,6 @@
 #   HEDGESIM_FUZZ_TARGETS="journal branch" scripts/fuzz.sh   some targets only
 #   HEDGESIM_FUZZ_RUNS=10000000 scripts/fuzz.sh   each target for that many executions instead of SECONDS
 #   scripts/fuzz.sh --build-only   only the build (what the test command does while other tests run)
-#   HEDGESIM_FUZZ_OPT=-O0 scripts/fuzz.sh 15   half the compile time, fewer executions a second (what the
-#                                             test command does; default -O1, for campaigns)
 # New inputs that reach new coverage are kept in build/fuzz/corpus/<target>/, not in the tree (docs/reliability.md
 # says how to add one to tests/fuzz/corpus/ or regressions/).
 set -euo pipefail
@@ -25,8 +23,7 @@ build=build/fuzz
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found: run scripts/install-deps.sh" >&2; exit 1; }
 echo "== fuzz: build (clang, $build)"
-cmake -S tests/fuzz/libfuzzer -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-  -DHEDGESIM_FUZZ_OPT="${HEDGESIM_FUZZ_OPT:--O1}" >/dev/null
+cmake -S tests/fuzz/libfuzzer -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build "$build" -j "$jobs"
 [ "${1:-}" = --build-only ] && exit 0
 

@@ -52,7 +52,7 @@ echo "== test (release); meanwhile, the asan build at nice 19"
 ctest --preset release -j "$jobs"
 echo "== build (asan), finishing"
 wait_background build/asan-build.log "the asan build"
-in_background build/fuzz-build.log env HEDGESIM_FUZZ_OPT=-O0 ./scripts/fuzz.sh --build-only
+in_background build/fuzz-build.log ./scripts/fuzz.sh --build-only
 echo "== test (asan); meanwhile, the fuzz targets' build at nice 19"
 ctest --preset asan -j "$jobs"
 
@@ -64,5 +64,4 @@ cmake -S . -B build/no-mpi -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEDGESIM_MPI=OF
 
 echo "== fuzz: libFuzzer targets (tests/fuzz/), 15 s each, two at a time (docs/reliability.md)"
 wait_background build/fuzz-build.log "the fuzz targets' build"
-# -O0: a smoke run of 15 s needs no speed, and it builds faster than -O1 (scripts/fuzz.sh).
-HEDGESIM_FUZZ_OPT=-O0 ./scripts/fuzz.sh 15
+./scripts/fuzz.sh 15
