@@ -107,20 +107,20 @@ rm -rf "$full/run"
 echo "(reference: hedgesim sweep ${exp#"$root"/} on an ordinary disk, $work/ref)"
 "$bin" sweep "$exp" --out "$work/ref" --threads 2 --quiet >/dev/null 2>&1
 
+# The sweep with KIB KiB free, then resumed with room again: the same bytes as the reference.
+sweep_then_resume() {
+  fill_leaving "$1"
+  attempt "$full/sweep" sweep "$exp" --out "$full/sweep" --threads 2 --quiet
+  rm -f "$full/filler"
+  echo "  with room again: --resume"
+  attempt "$full/sweep" sweep "$exp" --out "$full/sweep" --threads 2 --quiet --resume
+  same_as_reference "$full/sweep"
+}
+
 echo "2. sweep-journal: hedgesim sweep ${exp#"$root"/} --out FULL/sweep --threads 2 --quiet, $journal_room KiB free"
-fill_leaving "$journal_room"
-attempt "$full/sweep" sweep "$exp" --out "$full/sweep" --threads 2 --quiet
-rm -f "$full/filler"
-echo "  with room again: --resume"
-attempt "$full/sweep" sweep "$exp" --out "$full/sweep" --threads 2 --quiet --resume
-same_as_reference "$full/sweep"
+sweep_then_resume "$journal_room"
 rm -rf "$full/sweep"
 
 echo "3. sweep-outputs: the same sweep with $output_room KiB free (room for its journal, not for its outputs)"
-fill_leaving "$output_room"
-attempt "$full/sweep" sweep "$exp" --out "$full/sweep" --threads 2 --quiet
-rm -f "$full/filler"
-echo "  with room again: --resume"
-attempt "$full/sweep" sweep "$exp" --out "$full/sweep" --threads 2 --quiet --resume
-same_as_reference "$full/sweep"
+sweep_then_resume "$output_room"
 echo "disk_full: done; the tmpfs is unmounted on exit"
