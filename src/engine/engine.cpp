@@ -98,11 +98,55 @@ void record_rows(BatchAttribution* out, int k, int source, int first_row, int co
 /// of its signal (E9).
 enum Draw : std::uint64_t { kHedgerNoise = 0 };
 
-void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
-  // Each draw is keyed by the seed and counted by (step, run, agent and kind of draw): replicate r of two
-  // scenarios shares its random numbers for the same agent in the same step whatever else differs (common
-  // random numbers). The uniforms come one replicate at a time (Philox); the normals for the whole batch at
-  // once (box_muller). Padding columns get radius uniforms of 1, hence normals of 0.
+/// The step's draws (Workspace::draws), by kind: four normals, then E4's log-normal factors made from two.
+enum DrawArray : std::size_t { kEps, kEtaCourt, kEtaComply, kXi, kFactorCourt, kFactorComply, kDrawArrays };
+inline CMap drawn(const Workspace& ws, DrawArray which) {
+  return CMap(ws.draws[which], ws.eps.size());
+}
+
+/// The workspace's own draw arrays, in DrawArray order (the order in which KeptDraws stores them).
+std::array<Eigen::ArrayXd*, kDrawArrays> own_draws(Workspace& ws) {
+  return {&ws.eps, &ws.eta_court, &ws.eta_comply, &ws.xi, &ws.factor_court, &ws.factor_comply};
+}
+
+/// Step k's kept array `which`.
+const double* kept_draw(const Workspace& ws, int k, DrawArray which) {
+  return ws.kept.draws.data() + (static_cast<Eigen::Index>(k - 1) * kDrawArrays + which) * ws.eps.size();
+}
+
+/// Keeps step k's draws, made with `choice_noise`, if it is the next step to keep and there is room.
+void keep_draws(int k, double choice_noise, Workspace& ws) {
+  const Eigen::Index per_step = kDrawArrays * ws.eps.size();
+  if (!ws.keep_draws || k != ws.kept.steps + 1 || k * per_step > ws.kept.draws.size()) return;
+  double* to = ws.kept.draws.data() + (k - 1) * per_step;
+  for (const Eigen::ArrayXd* a : own_draws(ws))
+    to = std::copy_n(a->data(), a->size(), to);
+  ws.kept.steps = k;
+  ws.kept.choice_noise = choice_noise;
+}
+
+/// Makes room for the batch's draws unless those kept are already theirs (the same runs, the same streams).
+void check_kept_draws(const CompiledModel& m, const Batch& b, Workspace& ws) {
+  Workspace::KeptDraws& kd = ws.kept;
+  if (!ws.keep_draws ||
+      (kd.seed == b.seed && kd.first_run == b.first_run && kd.count == b.count && kd.stream == ws.stream))
+    return;
+  const Eigen::Index per_step = kDrawArrays * static_cast<Eigen::Index>(m.n_hedgers) * b.width;
+  const Eigen::Index fit = static_cast<Eigen::Index>(kKeptDrawsLimit / sizeof(double)) / per_step;
+  kd.seed = b.seed;
+  kd.first_run = b.first_run;
+  kd.count = b.count;
+  kd.steps = 0;
+  kd.stream = ws.stream;
+  kd.draws.resize(std::min<Eigen::Index>(m.steps, fit) * per_step);
+}
+
+/// Draws step k's four normals into the workspace's own arrays. Each draw is keyed by the seed and counted by
+/// (step, run, agent and kind of draw): replicate r of two scenarios shares its random numbers for the same
+/// agent in the same step whatever else differs (common random numbers). The uniforms come one replicate at
+/// a time (Philox); the normals for the whole batch at once (box_muller). Padding columns get radius
+/// uniforms of 1, hence normals of 0.
+void draw_normals(const CompiledModel& m, int k, const Batch& b, Workspace& ws) {
   const int w = b.width;
   ws.r1.setOnes();
   ws.r2.setOnes();
@@ -117,6 +161,26 @@ void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
   box_muller(ws.r2, ws.a2, ws.trig, ws.eta_comply, ws.xi);
 }
 
+/// Step k's draws: replayed from what the workspace kept of the same runs, or drawn (and kept if asked).
+/// E4's log-normal factors are a function of two normals and σ_u alone, so they are replayed too while σ_u is
+/// the one they were made with (a sweep that does not vary it), and made afresh from the normals otherwise.
+void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
+  const auto own = own_draws(ws);
+  const bool replay = ws.keep_draws && k <= ws.kept.steps;
+  const bool replay_factors = replay && ws.kept.choice_noise == m.params.choice_noise;
+  for (std::size_t a = 0; a < kDrawArrays; ++a) {
+    const bool factor = a == kFactorCourt || a == kFactorComply;
+    ws.draws[a] =
+        (factor ? replay_factors : replay) ? kept_draw(ws, k, static_cast<DrawArray>(a)) : own[a]->data();
+  }
+  if (!replay) draw_normals(m, k, b, ws);
+  if (!replay_factors) {
+    mech::conduct_noise(ws.ctx, drawn(ws, kEtaCourt), ws.factor_court);
+    mech::conduct_noise(ws.ctx, drawn(ws, kEtaComply), ws.factor_comply);
+  }
+  if (!replay) keep_draws(k, m.params.choice_noise, ws);
+}
+
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops
 /// fading once what is left of its pulse is below 1e-12, and a pulse is dropped when every column has.
 void fade_pulses(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
@@ -127,19 +191,18 @@ void fade_pulses(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAt
   for (Pulse& p : b.pulses) {
     const CompiledEffect& e = m.effects[p.effect];
     const double fade = 1.0 - e.retention;
-    double* x = b.x.row(e.row).data();
-    double* left = p.remaining.data();
-    double* moved = ws.moved.data();
-    bool alive = false;
-    for (int c = 0; c < w; ++c) {
-      const double d = std::abs(left[c]) >= kGone ? -fade * left[c] : 0.0;
+    double* __restrict x = b.x.row(e.row).data();
+    double* __restrict left = p.remaining.data();
+    double* __restrict moved = ws.moved.data();
+    for (int c = 0; c < w; ++c) {                   // no reduction in this loop: it vectorises
+      const double l = left[c], faded = -fade * l;  // computed in every column, so the select is branch-free
+      const double d = std::abs(l) >= kGone ? faded : 0.0;
       moved[c] = d;
       x[c] += d;
-      left[c] += d;
-      alive = alive || std::abs(left[c]) >= kGone;
+      left[c] = l + d;
     }
-    p.alive = alive;
-    any_gone = any_gone || !alive;
+    p.alive = (p.remaining.abs() >= kGone).any();
+    any_gone = any_gone || !p.alive;
     record(attr, k, event_source(p.event), e.row, moved);
   }
   if (any_gone) std::erase_if(b.pulses, [](const Pulse& p) { return !p.alive; });
@@ -278,7 +341,7 @@ void derive_inputs(const CompiledModel& m, const Batch& b, Workspace& ws) {
   if (west > 0) ws.west_drift /= west;
   for (int i = 0; i < n; ++i)
     c.seg(ws.urgency, i) = ws.war;
-  ws.reading = now(Var::signal) + p.reading_noise_step * ws.xi;
+  ws.reading = now(Var::signal) + p.reading_noise_step * drawn(ws, kXi);
   // What the last step brought (events included): softening, eastern engagement gained, accession gained.
   ws.reward_court = b.c_prev - now(Var::conditionality);
   ws.reward_comply = ws.reward_court + now(Var::accession) - b.a_prev;
@@ -302,16 +365,16 @@ void compute_mechanisms(const CompiledModel& m, Batch& b, Workspace& ws) {
   mech::anchoring(c, ws.z, out(Mechanism::anchoring, Var::signal));
   mech::hedging(c, ws.h_dev, ws.m_dev, out(Mechanism::hedging, Var::signal));
   mech::patron_pull(c, ws.e_excess, out(Mechanism::patron_pull, Var::signal));
-  mech::signal_noise(c, ws.eps, out(Mechanism::signal_noise, Var::signal));
+  mech::signal_noise(c, drawn(ws, kEps), out(Mechanism::signal_noise, Var::signal));
   mech::substance_drift(c, ws.s_dev, now(Var::substance), base(Var::substance), ws.a_dev,
                         out(Mechanism::substance_drift, Var::substance));
   mech::grievance_dynamics(c, now(Var::grievance), now(Var::accession), now(Var::conditionality),
                            base(Var::conditionality), ws.vetoed_stake,
                            out(Mechanism::grievance_dynamics, Var::grievance));
-  mech::hedging_decision(c, now(Var::payoff_court), now(Var::payoff_comply), now(Var::grievance),
-                         now(Var::opinion), ws.eta_court, ws.eta_comply, now(Var::courting),
-                         now(Var::complying), out(Mechanism::hedging_decision, Var::courting),
-                         out(Mechanism::hedging_decision, Var::complying));
+  mech::hedging_decision(
+      c, now(Var::payoff_court), now(Var::payoff_comply), now(Var::grievance), now(Var::opinion),
+      drawn(ws, kFactorCourt), drawn(ws, kFactorComply), now(Var::courting), now(Var::complying),
+      out(Mechanism::hedging_decision, Var::courting), out(Mechanism::hedging_decision, Var::complying));
   mech::western_response(c, now(Var::conditionality), base(Var::conditionality), ws.west_drift, ws.urgency,
                          out(Mechanism::western_response, Var::conditionality));
   mech::payoff_learning(c, now(Var::payoff_court), now(Var::payoff_comply), base(Var::payoff_court),
@@ -511,10 +574,13 @@ void init_batch(const CompiledModel& m, std::uint64_t seed, std::uint64_t first_
   ws.stream.clear();
   for (int i = 0; i < m.n_hedgers; ++i)
     ws.stream.push_back(stream_id(draw_id(m.agent_ids[i]), kHedgerNoise));
+  check_kept_draws(m, b, ws);
   ws.ctx = mech::BatchContext(m, w);
-  for (Eigen::ArrayXd* a : {&ws.eps, &ws.eta_court, &ws.eta_comply, &ws.xi, &ws.r1, &ws.r2, &ws.z, &ws.s_dev,
-                            &ws.a_dev, &ws.h_dev, &ws.m_dev, &ws.o_dev, &ws.vetoed_stake, &ws.intent_drop,
-                            &ws.west_drift, &ws.urgency, &ws.reading, &ws.reward_court, &ws.reward_comply})
+  for (Eigen::ArrayXd* a : {&ws.eps,           &ws.eta_court,  &ws.eta_comply, &ws.xi,      &ws.factor_court,
+                            &ws.factor_comply, &ws.r1,         &ws.r2,         &ws.z,       &ws.s_dev,
+                            &ws.a_dev,         &ws.h_dev,      &ws.m_dev,      &ws.o_dev,   &ws.vetoed_stake,
+                            &ws.intent_drop,   &ws.west_drift, &ws.urgency,    &ws.reading, &ws.reward_court,
+                            &ws.reward_comply})
     a->setZero(flat);
   for (Eigen::ArrayXf* a : {&ws.a1, &ws.a2, &ws.trig})
     a->setZero(padded_angles(flat));

@@ -10,6 +10,7 @@
 // packets so that every column takes the same (vectorised) code path.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -86,6 +87,8 @@ struct Workspace {
   /// The step's standard normal draws (signal noise, utility shocks of courting and complying, reading noise)
   /// and the uniforms they are made from (Box–Muller: radii r, angles a, padded; random.hpp), then scratch.
   Eigen::ArrayXd eps, eta_court, eta_comply, xi, r1, r2;
+  /// E4's log-normal factors on the shares of courting and complying, exp(σ_u η − σ_u²/2) (conduct_noise).
+  Eigen::ArrayXd factor_court, factor_comply;
   Eigen::ArrayXf a1, a2, trig;
   // Derived inputs of the mechanisms (flat hedger-major; see derive_inputs in engine.cpp).
   Eigen::ArrayXd z, s_dev, a_dev, h_dev, m_dev, o_dev, vetoed_stake, intent_drop, west_drift, urgency;
@@ -98,7 +101,28 @@ struct Workspace {
   Eigen::ArrayXd war;       ///< the largest war waged by an eastern patron (width; E5's urgency)
   std::vector<Eigen::ArrayXd> out;  ///< per (mechanism, variable) output (engine.cpp kOutputs)
   Eigen::ArrayXd budget;            ///< per patron and column (E7)
+
+  /// The draws of every step, kept for the next batch of the same runs. A draw is a pure function of
+  /// (seed, run, step, agent), and every design point of a sweep runs the same replicates (common random
+  /// numbers), so a sweep's worker draws them for its first point and replays them for every later one: the
+  /// same numbers, without a third of a step's work. Off unless `keep_draws` is set (a batch that is not
+  /// repeated would only pay for the copy); init_batch drops what was kept when the runs differ.
+  struct KeptDraws {
+    std::uint64_t seed = 0, first_run = 0;
+    int count = -1, steps = 0;          ///< the runs kept, and how many steps of them
+    std::vector<std::uint64_t> stream;  ///< the hedgers' streams they were drawn for
+    double choice_noise = 0;            ///< the σ_u the kept factors were made with
+    /// Per step: eps, eta_court, eta_comply, xi, factor_court, factor_comply (each hedgers x width).
+    Eigen::ArrayXd draws;
+  };
+  bool keep_draws = false;
+  KeptDraws kept;
+  /// This step's draws, in that order: the arrays above, or a step of `kept` being replayed.
+  std::array<const double*, 6> draws{};
 };
+
+/// At most this many bytes of kept draws per Workspace (the steps beyond are drawn afresh each time).
+inline constexpr std::size_t kKeptDrawsLimit = std::size_t{64} << 20;
 
 /// The initial state of the model: CompiledModel::initial with its derived rows filled in (a position at
 /// the signal, beliefs at the signal, uncertainty at the filter's steady state, conduct at the noise-free

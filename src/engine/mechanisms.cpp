@@ -94,16 +94,19 @@ void choice_shares(const Params& p, CVec payoff_court, CVec payoff_comply, CVec 
   court_share = court_share * (1.0 - comply_share) / (1.0 + court_share);
 }
 
+void conduct_noise(const BatchContext& c, CVec eta, OutVec factor) {
+  const double sd = c.p().choice_noise, drift = -0.5 * sd * sd;
+  factor = (sd * eta + drift).exp();
+}
+
 void hedging_decision(const BatchContext& c, CVec payoff_court, CVec payoff_comply, CVec g, CVec opinion,
-                      CVec eta_court, CVec eta_comply, CVec h, CVec m, OutVec out_h, OutVec out_m) {
+                      CVec factor_court, CVec factor_comply, CVec h, CVec m, OutVec out_h, OutVec out_m) {
   const Params& p = c.p();
-  // The logit shares are what the leader means to do; a week's conduct varies around them by mean-one
-  // log-normal factors (so the noise does not shift the average conduct, and the baseline stays the
-  // stochastic equilibrium), scaled down together in the rare week they would exceed one in sum.
+  // The logit shares are what the leader means to do; a week's conduct varies around them by the mean-one
+  // factors, scaled down together in the rare week they would exceed one in sum.
   choice_shares(p, payoff_court, payoff_comply, g, opinion, out_h, out_m);
-  const double sd = p.choice_noise, drift = -0.5 * sd * sd;
-  out_h *= (sd * eta_court + drift).exp();
-  out_m *= (sd * eta_comply + drift).exp();
+  out_h *= factor_court;
+  out_m *= factor_comply;
   // Without a temporary: m' = m / max(1, h + m), then h' = min(h, 1 - m') (= h / (h + m) when h + m > 1).
   out_m /= (out_h + out_m).max(1.0);
   out_h = out_h.min(1.0 - out_m);

@@ -86,11 +86,14 @@ void grievance_dynamics(const BatchContext& c, CVec g, CVec a, CVec cond, CVec c
 /// E4 — the leader's choice among courting the eastern pole, complying with the West and holding (a
 /// multinomial logit; McFadden 1974): U_court = β_h + w_A A_h + w_g g - w_o o, U_comply = β_m + w_A A_m -
 /// w_g g + w_o o, U_hold = 0, shares S = e^U / Σ e^U. A week's conduct varies around the shares by mean-one
-/// log-normal factors, h* = S_court exp(σ_u η_h - σ_u²/2), m* = S_comply exp(σ_u η_m - σ_u²/2) (both scaled
-/// down in the rare week h* + m* > 1), and conduct follows: Δh = r_h (h* - h), Δm = r_h (m* - m). Writes
-/// both.
+/// log-normal factors (conduct_noise), h* = S_court f_h, m* = S_comply f_m (both scaled down in the rare week
+/// h* + m* > 1), and conduct follows: Δh = r_h (h* - h), Δm = r_h (m* - m). Writes both.
 void hedging_decision(const BatchContext& c, CVec payoff_court, CVec payoff_comply, CVec g, CVec opinion,
-                      CVec eta_court, CVec eta_comply, CVec h, CVec m, OutVec out_h, OutVec out_m);
+                      CVec factor_court, CVec factor_comply, CVec h, CVec m, OutVec out_h, OutVec out_m);
+/// E4 (noise) — a week's mean-one log-normal factor on a share, f = exp(σ_u η - σ_u²/2), η ~ N(0, 1): so
+/// the noise does not shift the average conduct, and the baseline stays the stochastic equilibrium. A
+/// function of a draw and σ_u alone, which the engine makes with the step's draws (and replays with them).
+void conduct_noise(const BatchContext& c, CVec eta, OutVec factor);
 /// The logit shares of E4: what a leader means to do, on average (the baseline conduct a state starts from
 /// when the model gives none).
 void choice_shares(const Params& p, CVec payoff_court, CVec payoff_comply, CVec g, CVec opinion,

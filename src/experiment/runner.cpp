@@ -12,7 +12,9 @@ class ModelWorker : public PointEvaluator::Worker {
  public:
   ModelWorker(const CompiledModel& m, const std::vector<int>& parameters,
               const std::vector<MetricDef>& metrics, std::uint64_t seed)
-      : model_(m), parameters_(parameters), recorder_(model_, metrics), seed_(seed) {}
+      : model_(m), parameters_(parameters), recorder_(model_, metrics), seed_(seed) {
+    ws_.keep_draws = true;  // every point runs replicates 0 .. R-1 under the same seed: draw them once
+  }
   void evaluate(const Eigen::Ref<const Eigen::VectorXd>& values, int replicates, double* out) override {
     set_parameter_values(model_, parameters_, values.data());
     run_metrics(model_, seed_, 0, replicates, recorder_, batch_, ws_, out);

@@ -227,6 +227,52 @@ TEST(Engine, AReplicateIsTheSameWhateverBatchItIsSteppedIn) {
   EXPECT_NE(wide[0].trajectory, wide[1].trajectory);
 }
 
+/// The state after stepping replicates first .. first + count - 1 to the end in the given batch and
+/// workspace.
+BatchArray final_state(const CompiledModel& m, std::uint64_t seed, std::uint64_t first, int count, Batch& b,
+                       Workspace& ws) {
+  init_batch(m, seed, first, count, b, ws);
+  for (int k = 1; k <= m.steps; ++k)
+    step(m, k, b, ws, nullptr);
+  return b.x;
+}
+
+TEST(Engine, KeptDrawsReplayTheSameRunsAndAreDroppedForOthers) {
+  // A sweep's worker keeps its first batch's draws and replays them for every later design point: the bytes
+  // must be those of drawing afresh, for another point's parameters too, and a batch of other runs (another
+  // seed, other replicates) must draw its own.
+  CompiledModel m = load_and_compile(testing::source_path("scenarios/veto-2019.toml"));
+  Batch b, fresh_b;
+  Workspace ws;
+  ws.keep_draws = true;
+  auto fresh = [&](const CompiledModel& model, std::uint64_t seed, std::uint64_t first, int count) {
+    Workspace fresh_ws;
+    return final_state(model, seed, first, count, fresh_b, fresh_ws);
+  };
+  const BatchArray first = final_state(m, 7, 0, 5, b, ws);
+  EXPECT_EQ(ws.kept.steps, m.steps);  // every step kept: what follows replays them
+  EXPECT_TRUE((first == fresh(m, 7, 0, 5)).all());
+  const auto& ps = m.spec.parameters;
+  auto index = [&](const char* name) {
+    return static_cast<int>(
+        std::find_if(ps.begin(), ps.end(), [&](const auto& p) { return p.name == name; }) - ps.begin());
+  };
+  // Another point; then one with another σ_u, whose conduct factors are made afresh from the kept normals.
+  for (const char* name : {"grievance_weight", "choice_noise"}) {
+    const std::vector<int> which = {index(name)};
+    const double doubled = 2.0 * ps[static_cast<std::size_t>(which[0])].value;
+    set_parameter_values(m, which, &doubled);
+    const BatchArray replayed = final_state(m, 7, 0, 5, b, ws);
+    EXPECT_TRUE((replayed == fresh(m, 7, 0, 5)).all()) << name;
+    EXPECT_FALSE((replayed == first).all()) << name;  // the parameter did change the runs
+  }
+  for (auto [seed, start, count] :
+       {std::tuple{8ull, 0ull, 5}, std::tuple{7ull, 1ull, 5}, std::tuple{7ull, 0ull, 3}}) {
+    const BatchArray other = final_state(m, seed, start, count, b, ws);
+    EXPECT_TRUE((other == fresh(m, seed, start, count)).all()) << seed << " " << start << " " << count;
+  }
+}
+
 TEST(Engine, BatchesArePaddedToWholePackets) {
   for (int n : {1, 2, 3, 7, 8, 20, 1023}) {
     EXPECT_GE(batch_width(n), n);

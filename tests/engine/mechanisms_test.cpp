@@ -120,20 +120,23 @@ TEST_F(Mechanisms, ConductFollowsTheChoiceWithMeanOneNoise) {
                 mm = ArrayXd::Constant(n, 0.4);
   ArrayXd court(n), comply(n), dh(n), dm(n);
   mech::choice_shares(m.params, zero, zero, zero, opinion, court, comply);
-  mech::hedging_decision(ctx, zero, zero, zero, opinion, zero, zero, h, mm, dh, dm);
+  ArrayXd median_factor(n), shock(n), huge(n);
+  mech::conduct_noise(ctx, zero, median_factor);
+  mech::conduct_noise(ctx, ArrayXd::Constant(n, 1.0), shock);
+  mech::conduct_noise(ctx, ArrayXd::Constant(n, 30.0), huge);
+  mech::hedging_decision(ctx, zero, zero, zero, opinion, median_factor, median_factor, h, mm, dh, dm);
   const double sd = m.params.choice_noise, median = std::exp(-0.5 * sd * sd);  // the factor at η = 0
+  EXPECT_NEAR(median_factor(0), median, 1e-15);
   for (int i = 0; i < n; ++i) {
     EXPECT_NEAR(dh(i), m.params.r_choice * (court(i) * median - 0.1), 1e-15);
     EXPECT_NEAR(dm(i), m.params.r_choice * (comply(i) * median - 0.4), 1e-15);
   }
   // A positive shock raises courting alone; huge shocks are scaled so that conduct never exceeds one.
   ArrayXd dh_shock(n), dm_shock(n);
-  mech::hedging_decision(ctx, zero, zero, zero, opinion, ArrayXd::Constant(n, 1.0), zero, h, mm, dh_shock,
-                         dm_shock);
+  mech::hedging_decision(ctx, zero, zero, zero, opinion, shock, median_factor, h, mm, dh_shock, dm_shock);
   EXPECT_TRUE((dh_shock > dh).all());
   EXPECT_TRUE((dm_shock == dm).all());
-  mech::hedging_decision(ctx, zero, zero, zero, opinion, ArrayXd::Constant(n, 30.0),
-                         ArrayXd::Constant(n, 30.0), zero, zero, dh_shock, dm_shock);
+  mech::hedging_decision(ctx, zero, zero, zero, opinion, huge, huge, zero, zero, dh_shock, dm_shock);
   EXPECT_NEAR((dh_shock + dm_shock).maxCoeff(), m.params.r_choice, 1e-12);  // h* + m* = 1 exactly
 }
 
