@@ -636,6 +636,98 @@ class ConnectionThreads : public httplib::TaskQueue {
   bool stopping_ = false;
 };
 
+/// Closes refused connections gracefully (a "lingering close", as Apache httpd does): after the 503 the write
+/// side is shut (the client sees the end of the answer) and whatever the client still sends, the rest of its
+/// request and body, is read and thrown away until it closes or a second has passed. Closing at once with
+/// unread data makes the kernel reset the connection, and a client still sending its body then fails with a
+/// broken pipe before it ever reads the 503. One thread lingers for all refused sockets, so refusing never
+/// waits on the accepting thread.
+class LingeringCloser {
+ public:
+  LingeringCloser() : thread_([this] { run(); }) {}
+  ~LingeringCloser() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    added_.notify_one();
+    thread_.join();
+    for (const Lingering& l : sockets_)
+      ::close(l.sock);
+  }
+  LingeringCloser(const LingeringCloser&) = delete;
+  LingeringCloser& operator=(const LingeringCloser&) = delete;
+
+  /// Takes `sock` over: shuts its write side and closes it once the client is done or a second has passed.
+  /// Beyond kMaxLingering sockets at once (a flood), it is closed at once.
+  void close(int sock) {
+    ::shutdown(sock, SHUT_WR);
+    std::lock_guard lock(mutex_);
+    if (stopping_ || sockets_.size() >= kMaxLingering) {
+      ::close(sock);
+      return;
+    }
+    sockets_.push_back({sock, Clock::now() + std::chrono::seconds(1)});
+    added_.notify_one();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Lingering {
+    int sock;
+    Clock::time_point until;
+  };
+  static constexpr std::size_t kMaxLingering = 256;
+
+  void run() {
+    std::vector<pollfd> fds;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        added_.wait(lock, [this] { return stopping_ || !sockets_.empty(); });
+        if (stopping_) return;
+        fds.clear();
+        for (const Lingering& l : sockets_)
+          fds.push_back({l.sock, POLLIN, 0});
+      }
+      ::poll(fds.data(), fds.size(), 20);
+      std::vector<int> done;
+      const auto now = Clock::now();
+      {
+        std::lock_guard lock(mutex_);
+        for (std::size_t i = 0; i < fds.size(); ++i) {
+          if (fds[i].revents != 0 && !drain(fds[i].fd))
+            done.push_back(fds[i].fd);
+          else if (now >= sockets_[i].until)
+            done.push_back(fds[i].fd);
+        }
+        std::erase_if(sockets_, [&](const Lingering& l) {
+          return std::find(done.begin(), done.end(), l.sock) != done.end();
+        });
+      }
+      for (int sock : done)
+        ::close(sock);
+    }
+  }
+
+  /// Reads and discards what has arrived; false once the client has closed (or the connection failed).
+  static bool drain(int sock) {
+    char scratch[4096];
+    for (;;) {
+      const ssize_t n = ::recv(sock, scratch, sizeof scratch, MSG_DONTWAIT);
+      if (n > 0) continue;
+      return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable added_;
+  std::vector<Lingering>
+      sockets_;  ///< only run() removes entries, so fds[i] is sockets_[i] between its locks
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 /// httplib's server with its connection loop replaced (the library lets a subclass do that, as its own
 /// SSLServer does): the deadline stream above, the per-client cap, and a 503 when there is no room.
 class GuardedHttpServer : public httplib::Server {
@@ -664,10 +756,14 @@ class GuardedHttpServer : public httplib::Server {
     if (t_no_room) {
       refuse(sock, "the server has " + std::to_string(limits_.max_connections) +
                        " connections open, its limit; try again in a moment");
+      closer_.close(sock);
+      return false;
     } else if (!admit(ip)) {
       refuse(sock, "too many connections from " + ip + " (at most " +
                        std::to_string(limits_.max_connections_per_client) +
                        " at once); close some and try again");
+      closer_.close(sock);
+      return false;
     } else {
       for (std::size_t count = keep_alive_max_count_; count > 0; --count) {
         if (!strm.has_buffered() && !next_request_arrives(sock)) break;
@@ -719,6 +815,7 @@ class GuardedHttpServer : public httplib::Server {
   }
 
   const ServerLimits limits_;
+  LingeringCloser closer_;
   std::mutex clients_mutex_;
   std::map<std::string, std::size_t> clients_;
 };

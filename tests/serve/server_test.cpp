@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -687,6 +688,45 @@ TEST(ServeLimits, ConnectionsBeyondTheLimitAre503AtOnce) {
     again = raw_get(server.port(), "/api/scenarios");
   }
   EXPECT_EQ(again.rfind("HTTP/1.1 200 ", 0), 0u) << again.substr(0, 200);
+}
+
+TEST(ServeLimits, AClientRefusedWhileSendingItsBodyStillReadsThe503) {
+  // A refused connection is closed lingering: the server reads and throws away the rest of the request, so
+  // a client still sending its body gets to the end of it and then reads the 503. Closed at once, the
+  // connection is reset and the client's next send fails (a broken pipe) before it reads anything.
+  ServerOptions o;
+  o.limits.max_connections = 1;
+  RunningServer server(o);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the start-up check's connection is gone
+  const int held = open_connection(server.port(), "GET /api/scenarios HTTP/1.1\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::string body(48 * 1024, ' ');  // within the body cap
+  const int fd = open_connection(server.port(), "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                                    std::to_string(body.size()) + "\r\n\r\n");
+  ASSERT_GE(fd, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // refused meanwhile
+  std::size_t sent = 0;
+  int send_error = 0;
+  while (sent < body.size() && send_error == 0) {
+    const ssize_t n =
+        ::send(fd, body.data() + sent, std::min<std::size_t>(4096, body.size() - sent), MSG_NOSIGNAL);
+    if (n > 0)
+      sent += static_cast<std::size_t>(n);
+    else
+      send_error = errno;
+  }
+  EXPECT_EQ(send_error, 0) << std::strerror(send_error) << " after " << sent << " bytes";
+  std::string answer;
+  char buf[4096];
+  pollfd p{fd, POLLIN, 0};
+  while (::poll(&p, 1, 5000) > 0) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  ::close(held);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503 ", 0), 0u) << answer;
 }
 
 TEST(ServeLimits, OneClientsConnectionsAreCapped) {
