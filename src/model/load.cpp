@@ -3,6 +3,7 @@
 // value and what is allowed. Unknown keys are errors too (with a "did you mean"), because a misspelt optional
 // key would otherwise be silently ignored.
 #include "model/load.hpp"
+#include "model/model_tables.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -184,8 +185,7 @@ AgentSpec read_agent(const TableReader& in, const ModelSpec& m, const std::vecto
   return a;
 }
 
-void read_agents(ModelSpec& m, const std::string& file, std::string_view text) {
-  const toml::table root = parse_toml_text(text, file);
+void read_agents(ModelSpec& m, const std::string& file, const toml::table& root) {
   TableReader r(file, root, "agents.toml");
   r.allow_only({"model", "bloc", "agent"});
   if (r.has("model")) {
@@ -240,8 +240,7 @@ void read_agents(ModelSpec& m, const std::string& file, std::string_view text) {
                          std::to_string(count(Kind::patron)) + " 'patron'");
 }
 
-void read_parameters(ModelSpec& m, const std::string& file, std::string_view text) {
-  const toml::table root = parse_toml_text(text, file);
+void read_parameters(ModelSpec& m, const std::string& file, const toml::table& root) {
   TableReader r(file, root, "parameters.toml");
   r.allow_only({"parameters"});
   TableReader params(file, r.subtable("parameters"), "[parameters]");
@@ -361,8 +360,7 @@ void read_reveal(const TableReader& tr, EventTypeSpec& et) {
   et.cost = *c;
 }
 
-void read_event_types(ModelSpec& m, const std::string& file, std::string_view text) {
-  const toml::table root = parse_toml_text(text, file);
+void read_event_types(ModelSpec& m, const std::string& file, const toml::table& root) {
   TableReader r(file, root, "events.toml");
   r.allow_only({"event_type"});
   std::set<std::string> seen;
@@ -404,8 +402,7 @@ std::vector<std::string> ids_of_kind(const ModelSpec& m, Kind k) {
   return out;
 }
 
-void read_influence(ModelSpec& m, const std::string& file, std::string_view text) {
-  const toml::table root = parse_toml_text(text, file);
+void read_influence(ModelSpec& m, const std::string& file, const toml::table& root) {
   TableReader r(file, root, "influence.toml");
   r.allow_only({"influence"});
   TableReader rows(file, r.subtable("influence"), "[influence]");
@@ -546,20 +543,55 @@ ModelText read_model(const std::string& dir, const SourcePos& referenced_from) {
   return t;
 }
 
+std::string model_file_path(const std::string& dir, std::size_t f) {
+  return (fs::path(dir) / kModelFiles[f]).lexically_normal().string();
+}
+
+toml::table parse_model_file(const ModelText& text, std::size_t f) {
+  return parse_toml_text(text.files.at(f), model_file_path(text.dir, f));
+}
+
+namespace {
+/// Validates file f of a model (kModelFiles order; the order matters: influence rows are checked against the
+/// agents).
+void read_model_file(ModelSpec& m, std::size_t f, const toml::table& root) {
+  const std::string file = model_file_path(m.dir, f);
+  switch (f) {
+    case 0:
+      return read_agents(m, file, root);
+    case 1:
+      return read_parameters(m, file, root);
+    case 2:
+      return read_event_types(m, file, root);
+    default:
+      return read_influence(m, file, root);
+  }
+}
+
+void list_model_files(ModelSpec& m) {
+  for (std::size_t f = 0; f < std::size(kModelFiles); ++f)
+    m.files.push_back(model_file_path(m.dir, f));
+  std::sort(m.files.begin(), m.files.end());
+}
+}  // namespace
+
+ModelSpec validate_model(const std::string& dir, const ModelTables& tables) {
+  ModelSpec m;
+  m.dir = dir;
+  for (std::size_t f = 0; f < tables.size(); ++f)
+    read_model_file(m, f, *tables[f]);
+  list_model_files(m);
+  return m;
+}
+
 ModelSpec parse_model(const ModelText& text) {
+  // Each file is parsed, then validated, in turn: a later file's syntax error is reported only once the
+  // earlier files are valid.
   ModelSpec m;
   m.dir = text.dir;
-  auto path = [&](std::size_t f) {
-    return (fs::path(text.dir) / kModelFiles[f]).lexically_normal().string();
-  };
-  // Order matters: influence rows are checked against the agents (kModelFiles order).
-  read_agents(m, path(0), text.files[0]);
-  read_parameters(m, path(1), text.files[1]);
-  read_event_types(m, path(2), text.files[2]);
-  read_influence(m, path(3), text.files[3]);
   for (std::size_t f = 0; f < text.files.size(); ++f)
-    m.files.push_back(path(f));
-  std::sort(m.files.begin(), m.files.end());
+    read_model_file(m, f, parse_model_file(text, f));
+  list_model_files(m);
   return m;
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "model/compiled_model.hpp"
+#include "model/model_tables.hpp"
 
 namespace hedgesim {
 namespace {
@@ -189,6 +190,32 @@ TEST(LoadModel, FromMemoryIsTheDirectorysModelAndAChangedTextIsWhatIsChecked) {
   const InputError e = testing::input_error_of([&] { parse_model(broken); });
   EXPECT_EQ(e.where().file, (fs::path(kModel) / "parameters.toml").lexically_normal().string());
   EXPECT_NE(std::string(e.what()).find("malformed TOML"), std::string::npos) << e.what();
+}
+
+TEST(LoadModel, ValidatingParsedFilesIsParseModelAndTheChangedTableIsWhatIsChecked) {
+  // validate_model over tables parsed apart (what the model fuzz target does, parsing only the file it
+  // changes) gives parse_model's model, and a defect in the one table swapped in is found at its file.
+  const ModelText text = read_model(kModel);
+  std::array<toml::table, std::size(kModelFiles)> parsed;
+  ModelTables tables{};
+  for (std::size_t f = 0; f < parsed.size(); ++f) {
+    parsed[f] = parse_model_file(text, f);
+    tables[f] = &parsed[f];
+  }
+  const ModelSpec whole = parse_model(text), apart = validate_model(text.dir, tables);
+  EXPECT_EQ(apart.files, whole.files);
+  ASSERT_EQ(apart.parameters.size(), whole.parameters.size());
+  for (std::size_t i = 0; i < whole.parameters.size(); ++i)
+    EXPECT_EQ(apart.parameters[i].value, whole.parameters[i].value) << whole.parameters[i].name;
+  EXPECT_EQ(apart.agents.size(), whole.agents.size());
+  EXPECT_EQ(apart.event_types.size(), whole.event_types.size());
+  ModelText changed = text;
+  changed.files[3] = "[influence]\nSRB = { NOPE = 0.5 }\n";
+  const toml::table bad = parse_model_file(changed, 3);
+  tables[3] = &bad;
+  const InputError e = testing::input_error_of([&] { validate_model(text.dir, tables); });
+  EXPECT_EQ(e.where().file, (fs::path(kModel) / "influence.toml").lexically_normal().string());
+  EXPECT_EQ(e.where().line, 2);
 }
 
 TEST(LoadScenario, MissingFile) {
