@@ -1,16 +1,15 @@
 #include "experiment/compare.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "experiment/ensemble.hpp"
 #include "experiment/metrics.hpp"
+#include "experiment/parallel.hpp"
 #include "experiment/run_outputs.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
@@ -169,20 +168,11 @@ CompareResult compare(const CompiledModel& a, const CompiledModel& b, const std:
   runs.metrics_b.resize(static_cast<std::size_t>(R) * nm);
   runs.diff.resize(static_cast<std::size_t>(R) * (steps + 1) * n * kVars);
   const int batches = (R + kBatch - 1) / kBatch;
-  std::atomic<int> next{0};
-  auto work = [&] {
-    for (int i = next++; i < batches; i = next++) {
-      const int count = std::min(kBatch, R - i * kBatch);
-      run_pair_batch(a, b, metrics, opt.seed, i * kBatch, count, runs);
-      if (opt.on_done) opt.on_done(count);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::clamp(opt.threads, 1, batches); ++t)
-    pool.emplace_back(work);
-  work();
-  for (auto& t : pool)
-    t.join();
+  parallel_for(batches, opt.threads, [&](std::int64_t i, int) {
+    const int first = static_cast<int>(i) * kBatch, count = std::min(kBatch, R - first);
+    run_pair_batch(a, b, metrics, opt.seed, first, count, runs);
+    if (opt.on_done) opt.on_done(count);
+  });
 
   CompareResult res;
   std::vector<double> va(R), vb(R), d(R);

@@ -1,15 +1,14 @@
-// A minimal work-sharing pool: threads take batches of replicates from an atomic counter. A replicate's
-// result does not depend on its batch (see engine.hpp), so neither the batch size nor the thread count
-// changes it.
+// Ensembles: batches of replicates spread over threads (parallel.hpp). A replicate's result does not depend
+// on its batch (see engine.hpp), so neither the batch size nor the thread count changes it.
 #include "experiment/ensemble.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
-#include <thread>
+
+#include "experiment/parallel.hpp"
 
 namespace hedgesim {
 
@@ -52,22 +51,12 @@ std::vector<RunOutput> run_ensemble(const CompiledModel& m, const EnsembleOption
   std::vector<RunOutput> out(static_cast<std::size_t>(opt.replicates));
   constexpr int kBatch = 32;
   const int batches = (opt.replicates + kBatch - 1) / kBatch;
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (int i = next++; i < batches; i = next++) {
-      const int first = i * kBatch, count = std::min(kBatch, opt.replicates - first);
-      auto runs = run_batch(m, opt.seed, static_cast<std::uint64_t>(first), count, opt.attribution);
-      std::move(runs.begin(), runs.end(), out.begin() + first);
-      if (opt.on_done) opt.on_done(count);
-    }
-  };
-  const int t = std::clamp(opt.threads, 1, std::max(1, batches));
-  std::vector<std::thread> pool;
-  for (int i = 1; i < t; ++i)
-    pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool)
-    th.join();
+  parallel_for(batches, opt.threads, [&](std::int64_t i, int) {
+    const int first = static_cast<int>(i) * kBatch, count = std::min(kBatch, opt.replicates - first);
+    auto runs = run_batch(m, opt.seed, static_cast<std::uint64_t>(first), count, opt.attribution);
+    std::move(runs.begin(), runs.end(), out.begin() + first);
+    if (opt.on_done) opt.on_done(count);
+  });
   return out;
 }
 

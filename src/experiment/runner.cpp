@@ -1,5 +1,7 @@
 #include "experiment/runner.hpp"
 
+#include "experiment/parallel.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <mutex>
@@ -79,29 +81,12 @@ std::vector<double> evaluate_chunk_parallel(const WorkPlan& plan,
   if (workers.size() <= 1) return evaluate_chunk(plan, *workers.at(0), chunk);
   const std::int64_t first = plan.first_point(chunk), end = plan.end_point(chunk);
   std::vector<double> out(static_cast<std::size_t>((end - first) * plan.per_point()));
-  std::atomic<std::int64_t> next{first};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&](PointEvaluator::Worker& worker) {
-    try {
-      Eigen::VectorXd values(plan.values.cols());
-      for (std::int64_t p = next++; p < end; p = next++) {
-        values = plan.values.row(p).transpose();
-        worker.evaluate(values, plan.replicates, out.data() + (p - first) * plan.per_point());
-      }
-    } catch (...) {
-      std::lock_guard lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = end;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < workers.size(); ++t)
-    pool.emplace_back(work, std::ref(*workers[t]));
-  work(*workers[0]);
-  for (auto& t : pool)
-    t.join();
-  if (error) std::rethrow_exception(error);
+  // A worker per thread (its scratch and its copy of the model): slot t uses workers[t].
+  parallel_for(end - first, static_cast<int>(workers.size()), [&](std::int64_t i, int slot) {
+    const Eigen::VectorXd values = plan.values.row(first + i).transpose();
+    workers[static_cast<std::size_t>(slot)]->evaluate(values, plan.replicates,
+                                                      out.data() + i * plan.per_point());
+  });
   return out;
 }
 
