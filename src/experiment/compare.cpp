@@ -1,8 +1,6 @@
 #include "experiment/compare.hpp"
 
 #include <algorithm>
-#include <boost/random/mersenne_twister.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -11,6 +9,7 @@
 #include "experiment/metrics.hpp"
 #include "experiment/parallel.hpp"
 #include "experiment/run_outputs.hpp"
+#include "experiment/statistics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
@@ -67,39 +66,6 @@ void run_pair_batch(const CompiledModel& a, const CompiledModel& b, const std::v
       out.metrics_a[static_cast<std::size_t>(first + r) * nm + j] = ra.value(j, r);
       out.metrics_b[static_cast<std::size_t>(first + r) * nm + j] = rb.value(j, r);
     }
-}
-
-/// Mean of d and its percentile-bootstrap CI over replicates (resampled with replacement).
-std::pair<double, double> bootstrap_ci(const std::vector<double>& d, int resamples, double confidence,
-                                       std::uint64_t seed) {
-  boost::random::mt19937_64 rng(seed);
-  boost::random::uniform_int_distribution<std::size_t> pick(0, d.size() - 1);
-  std::vector<double> means(static_cast<std::size_t>(resamples));
-  for (double& m : means) {
-    double s = 0;
-    for (std::size_t i = 0; i < d.size(); ++i)
-      s += d[pick(rng)];
-    m = s / static_cast<double>(d.size());
-  }
-  const double lo = quantile7(means, (1 - confidence) / 2), hi = quantile7(means, (1 + confidence) / 2);
-  return {lo, hi};
-}
-
-double mean_of(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v)
-    s += x;
-  return s / static_cast<double>(v.size());
-}
-
-/// The sample variance (n - 1 in the denominator); 0 for fewer than two values.
-double sample_variance(const std::vector<double>& v) {
-  if (v.size() < 2) return 0.0;
-  const double m = mean_of(v);
-  double s = 0;
-  for (double x : v)
-    s += (x - m) * (x - m);
-  return s / static_cast<double>(v.size() - 1);
 }
 
 /// Events of `x` that `y` does not have (same date, type, actor, targets and magnitude).
@@ -183,7 +149,7 @@ CompareResult compare(const CompiledModel& a, const CompiledModel& b, const std:
       d[r] = va[r] - vb[r];
     }
     const auto [lo, hi] =
-        bootstrap_ci(d, opt.bootstrap, opt.confidence, opt.seed + static_cast<std::uint64_t>(j));
+        bootstrap_mean_interval(d, opt.bootstrap, opt.confidence, resampling_seed(opt.seed, j));
     MetricDifference md{metrics[j].name, mean_of(va), mean_of(vb), mean_of(d), lo, hi};
     md.spread = std::sqrt((sample_variance(va) + sample_variance(vb)) / 2);
     md.effect = md.spread > 0 ? md.difference / md.spread : 0.0;

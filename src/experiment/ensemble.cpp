@@ -60,12 +60,4 @@ std::vector<RunOutput> run_ensemble(const CompiledModel& m, const EnsembleOption
   return out;
 }
 
-double quantile7(std::vector<double>& values, double p) {
-  std::sort(values.begin(), values.end());
-  const double h = (static_cast<double>(values.size()) - 1.0) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
-}
-
 }  // namespace hedgesim

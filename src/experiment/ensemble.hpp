@@ -33,8 +33,4 @@ std::uint64_t ensemble_memory_bytes(const CompiledModel& m, std::uint64_t replic
 void check_fits_in_memory(const CompiledModel& m, std::uint64_t replicates, bool attribution,
                           std::optional<std::uint64_t> available_bytes);
 
-/// Type-7 quantile (linear interpolation between order statistics, R's and NumPy's default) of `values`,
-/// which it sorts in place.
-double quantile7(std::vector<double>& values, double p);
-
 }  // namespace hedgesim

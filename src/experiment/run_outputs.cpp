@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiment/ensemble.hpp"
+#include "experiment/statistics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"

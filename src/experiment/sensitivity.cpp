@@ -2,14 +2,12 @@
 #include "experiment/sensitivity.hpp"
 
 #include <algorithm>
-#include <boost/random/mersenne_twister.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
 
-#include "experiment/ensemble.hpp"  // quantile7
+#include "experiment/statistics.hpp"
 
 namespace hedgesim {
 namespace {
@@ -32,18 +30,8 @@ void check_common(const std::string& function, Eigen::Index rows, const Eigen::V
 /// Point estimate plus the percentile interval of the bootstrap estimates (which it sorts).
 Estimate percentile_ci(double value, std::vector<double>& boot, double confidence) {
   if (boot.empty()) return {value, value, value};
-  const double lo = quantile7(boot, (1.0 - confidence) / 2.0);
-  const double hi = quantile7(boot, (1.0 + confidence) / 2.0);
+  const auto [lo, hi] = percentile_interval(boot, confidence);
   return {value, lo, hi};
-}
-
-/// Draws n indices in [0, n) with replacement and returns how often each was drawn.
-void resample_counts(Eigen::VectorXd& counts, boost::random::mt19937_64& rng) {
-  const auto n = static_cast<int>(counts.size());
-  boost::random::uniform_int_distribution<int> pick(0, n - 1);
-  counts.setZero();
-  for (int m = 0; m < n; ++m)
-    counts(pick(rng)) += 1.0;
 }
 
 /// True if y is constant up to rounding: then centring leaves only rounding noise, which scaling would blow
@@ -134,10 +122,10 @@ SobolIndices sobol_indices(const SaltelliDesign& d, const Eigen::VectorXd& y, in
   std::vector<std::vector<double>> boot(static_cast<std::size_t>(count));
   for (auto& b : boot)
     b.reserve(static_cast<std::size_t>(bootstrap));
-  boost::random::mt19937_64 rng(seed);
+  Resampler resampler(seed);
   Eigen::VectorXd w(n), est;
   for (int r = 0; r < bootstrap; ++r) {
-    resample_counts(w, rng);
+    resampler.draw_counts(static_cast<int>(n), w);
     indices(w, est);
     for (int c = 0; c < count; ++c)
       boot[static_cast<std::size_t>(c)].push_back(est(c));
@@ -221,12 +209,10 @@ MorrisIndices morris_indices(const MorrisDesign& d, const Eigen::VectorXd& y, in
 
   std::vector<std::vector<double>> boot_mu(static_cast<std::size_t>(k)), boot_star(boot_mu),
       boot_sigma(boot_mu);
-  boost::random::mt19937_64 rng(seed);
-  boost::random::uniform_int_distribution<int> pick(0, r - 1);
-  std::vector<int> idx(static_cast<std::size_t>(r));
+  Resampler resampler(seed);
+  std::vector<int> idx;
   for (int b = 0; b < bootstrap; ++b) {
-    for (auto& t : idx)
-      t = pick(rng);
+    resampler.draw(r, idx);
     for (int i = 0; i < k; ++i) {
       const auto ui = static_cast<std::size_t>(i);
       double m = 0.0, ms = 0.0, s = 0.0;

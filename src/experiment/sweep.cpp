@@ -6,6 +6,7 @@
 
 #include "experiment/ensemble.hpp"
 #include "experiment/run_outputs.hpp"
+#include "experiment/statistics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
@@ -137,7 +138,7 @@ std::string write_indices(const std::string& dir, const SweepJob& job, const Swe
     const Eigen::VectorXd y = means.col(j);
     const std::string& metric = job.metric_names[j];
     // Each metric's bootstrap has its own stream, derived from the experiment's seed and the metric's rank.
-    const std::uint64_t seed = e.seed ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(j + 1));
+    const std::uint64_t seed = resampling_seed(e.seed, j);
     if (design.morris) {
       const MorrisIndices mi = morris_indices(*design.morris, y, e.bootstrap, e.confidence, seed);
       for (std::size_t i = 0; i < k; ++i) {

@@ -61,15 +61,6 @@ TEST(Ensemble, AnEnsembleTooBigForHalfTheAvailableMemoryIsRefusedAtTheEndDate) {
   }
 }
 
-TEST(Quantile7, MatchesNumPyDefault) {
-  std::vector<double> x = {4, 1, 3, 2};
-  EXPECT_DOUBLE_EQ(quantile7(x, 0.05), 1.15);  // numpy.quantile([1,2,3,4], 0.05)
-  EXPECT_DOUBLE_EQ(quantile7(x, 0.95), 3.85);
-  EXPECT_DOUBLE_EQ(quantile7(x, 0.5), 2.5);
-  std::vector<double> one = {7};
-  EXPECT_DOUBLE_EQ(quantile7(one, 0.95), 7);
-}
-
 TEST(RunOutputs, BandsAgreeWithTheRuns) {
   const CompiledModel m = veto();
   const auto runs = run_ensemble(m, {3, 5, 1, false});
