@@ -16,10 +16,11 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"model", {"model"}},
     {"engine", {"engine", "model"}},
     {"io", {"io", "model"}},
-    {"experiment", {"experiment", "engine", "model", "io"}},
-    {"report", {"report", "engine", "model", "io"}},
-    {"serve", {"serve", "experiment", "report", "engine", "model", "io"}},
-    {"cli", {"cli", "serve", "experiment", "report", "engine", "model", "io"}},
+    {"results", {"results", "model", "io"}},
+    {"experiment", {"experiment", "results", "engine", "model", "io"}},
+    {"report", {"report", "results", "engine", "model", "io"}},
+    {"serve", {"serve", "experiment", "report", "results", "engine", "model", "io"}},
+    {"cli", {"cli", "serve", "experiment", "report", "results", "engine", "model", "io"}},
 };
 
 /// "engine" for `#include "engine/engine.hpp"`; empty for system includes and other lines. (No std::regex:

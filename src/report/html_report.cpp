@@ -21,6 +21,7 @@
 #include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
+#include "results/run_meta.hpp"
 
 namespace hedgesim::report {
 namespace fs = std::filesystem;
@@ -62,89 +63,30 @@ std::string html_escaped(std::string_view s) {
   return out;
 }
 
-// ---- meta.json --------------------------------------------------------------------------------------------
+// ---- meta.json (results/run_meta.hpp)
+// ------------------------------------------------------------------------
 
-struct RunAgent {
-  std::string id, name, kind;
-};
+using results::RunAgent;
 
-struct RunMeta {
-  std::string file;
-  nlohmann::json json;  // the provenance fields are shown as they are
-  std::string scenario_name;
-  Date start;
-  int step_days = 1;
-  int steps = 0;
-  std::vector<RunAgent> agents;
+/// What the page reads of meta.json: the run set's values and its time grid (which dates the events).
+struct PageMeta : results::RunMeta, results::TimeGrid {};
 
-  Date date_of_step(int k) const { return Date{start.days + k * step_days}; }
-  Date last_date() const { return date_of_step(steps); }
-  const RunAgent* find(const std::string& id) const {
-    const auto it = std::find_if(agents.begin(), agents.end(), [&](const RunAgent& a) { return a.id == id; });
-    return it == agents.end() ? nullptr : &*it;
-  }
-};
-
-[[noreturn]] void not_run_meta(const std::string& file, const std::string& what) {
-  throw InputError({file, 0, 0}, what + "; it should be the meta.json written by `hedgesim run`");
-}
-
-std::string text_field(const nlohmann::json& j, const char* key, const std::string& file) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_string())
-    not_run_meta(file, std::string("the file has no text field '") + key + "'");
-  return j[key].get<std::string>();
-}
-
-int whole_field(const nlohmann::json& j, const char* key, int min, int max, const std::string& file) {
-  if (!j.contains(key) || !j[key].is_number_integer() || j[key].get<long long>() < min ||
-      j[key].get<long long>() > max)
-    not_run_meta(file, std::string("the file has no whole-number field '") + key + "' from " +
-                           std::to_string(min) + " to " + std::to_string(max));
-  return j[key].get<int>();
-}
-
-Date date_field(const nlohmann::json& j, const char* key, const std::string& file) {
-  const auto d = parse_date(text_field(j, key, file));
-  if (!d) not_run_meta(file, std::string("the field '") + key + "' is not a date YYYY-MM-DD");
-  return *d;
-}
-
-RunMeta read_run_meta(const std::string& dir) {
-  RunMeta m;
-  m.file = path_in(dir, "meta.json");
-  const std::string text = io::read_text_file(m.file);
-  try {
-    m.json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(position_of_byte(m.file, text, e.byte),
-                     "this is not valid JSON; it should be the meta.json written by `hedgesim run`");
-  }
-  const nlohmann::json& j = m.json;
-  // The scenario's own name when meta.json has it, the stem of the scenario file otherwise (as plot does).
-  m.scenario_name = j.is_object() && j.contains("scenario_name") && j["scenario_name"].is_string()
-                        ? j["scenario_name"].get<std::string>()
-                        : fs::path(text_field(j, "scenario", m.file)).stem().string();
-  m.start = date_field(j, "start", m.file);
-  // Bounded so that no step's date overflows: ten years per step, a hundred thousand steps.
-  m.step_days = whole_field(j, "step_days", 1, 3660, m.file);
-  m.steps = whole_field(j, "steps", 0, 100'000, m.file);
-  if (!j.contains("agents") || !j["agents"].is_array()) not_run_meta(m.file, "the file has no list 'agents'");
-  for (const auto& a : j["agents"])
-    m.agents.push_back(
-        {text_field(a, "id", m.file), text_field(a, "name", m.file), text_field(a, "kind", m.file)});
-  return m;
+PageMeta read_page_meta(const std::string& dir) {
+  results::RunMeta meta = results::read_run_meta(dir);
+  const results::TimeGrid grid = results::time_grid(meta);
+  return {std::move(meta), grid};
 }
 
 /// A provenance field as meta.json holds it (text as is, numbers as written); hedgesim run writes them all,
 /// so a missing one only means an older or hand-made file, which is no reason to refuse the report.
-std::string shown(const RunMeta& m, const char* key) {
+std::string shown(const PageMeta& m, const char* key) {
   if (!m.json.contains(key)) return "not recorded";
   const nlohmann::json& v = m.json[key];
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
 /// "Name (ID)", as explain titles an agent.
-std::string agent_title(const RunMeta& m, const std::string& id) {
+std::string agent_title(const PageMeta& m, const std::string& id) {
   const RunAgent* a = m.find(id);
   return a ? a->name + " (" + id + ")" : id;
 }
@@ -161,7 +103,7 @@ struct ReportEvent {
 /// The row's date lies in the run and its target is an agent of the run, or InputError at the field: explain
 /// would otherwise blame the command line for what is a mismatch between events.csv and meta.json.
 void check_row_fits_run(const io::CsvTable& t, std::size_t r, std::size_t c_date, std::size_t c_target,
-                        const RunMeta& m) {
+                        const PageMeta& m) {
   const Date d = t.date(r, c_date);
   if (d < m.start || d > m.last_date())
     throw InputError(t.pos(r, c_date), "the event's date " + format_date(d) +
@@ -176,7 +118,7 @@ void check_row_fits_run(const io::CsvTable& t, std::size_t r, std::size_t c_date
 
 /// events.csv has a row per event and target; the rows of one event are merged, and the events numbered by
 /// date (the file's order within a date).
-std::vector<ReportEvent> read_events(const std::string& dir, const RunMeta& m) {
+std::vector<ReportEvent> read_events(const std::string& dir, const PageMeta& m) {
   const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
   const std::size_t c_step = t.column("step"), c_date = t.column("date"), c_type = t.column("type"),
                     c_actor = t.column("actor"), c_target = t.column("target"),
@@ -273,7 +215,7 @@ struct Explained {
 
 using Explainer = std::function<std::string(const ExplainOptions&)>;
 
-std::vector<Explained> explain_hedgers(const RunMeta& m, const std::string& run_dir,
+std::vector<Explained> explain_hedgers(const PageMeta& m, const std::string& run_dir,
                                        const Explainer& explain) {
   std::vector<Explained> out;
   for (const auto& a : m.agents) {
@@ -288,13 +230,13 @@ std::vector<Explained> explain_hedgers(const RunMeta& m, const std::string& run_
 
 /// The date of the step kFollowUpSteps after the last step dated on or before the event (whose state is
 /// the one before the event acted), or the run's last date.
-Date follow_up_end(const RunMeta& m, Date event_date) {
+Date follow_up_end(const PageMeta& m, Date event_date) {
   const int before = (event_date.days - m.start.days) / m.step_days;
   return m.date_of_step(std::min(before + kFollowUpSteps, m.steps));
 }
 
 /// Per event, per target: explain over the event's follow-up window.
-std::vector<std::vector<Explained>> explain_follow_ups(const RunMeta& m,
+std::vector<std::vector<Explained>> explain_follow_ups(const PageMeta& m,
                                                        const std::vector<ReportEvent>& events,
                                                        const std::string& run_dir, const Explainer& explain) {
   std::vector<std::vector<Explained>> out;
@@ -316,7 +258,7 @@ std::vector<std::vector<Explained>> explain_follow_ups(const RunMeta& m,
 // ---- The page ---------------------------------------------------------------------------------------------
 
 struct ReportContent {
-  RunMeta meta;
+  PageMeta meta;
   Poles poles;
   std::vector<ReportEvent> events;
   std::string svg;
@@ -392,7 +334,7 @@ std::string run_item(const std::string& term, const std::string& value, bool cod
 }
 
 std::string run_section(const ReportContent& c) {
-  const RunMeta& m = c.meta;
+  const PageMeta& m = c.meta;
   std::string s = "<section id=\"run\">\n<h2>The run</h2>\n<dl class=\"run\">\n";
   s += run_item("Scenario", m.scenario_name);
   s += run_item("Scenario file", shown(m, "scenario"), true);
@@ -486,7 +428,7 @@ std::string html_page(const ReportContent& c) {
 
 ReportContent gather(const HtmlReportOptions& o) {
   ReportContent c;
-  c.meta = read_run_meta(o.run_dir);
+  c.meta = read_page_meta(o.run_dir);
   c.poles = read_poles(o.run_dir);
   c.events = read_events(o.run_dir, c.meta);
   // The figure before the explanations: a missing gnuplot is the likeliest failure, so it shows at once.

@@ -20,6 +20,7 @@
 #include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
+#include "results/run_meta.hpp"
 
 namespace hedgesim::report {
 namespace fs = std::filesystem;
@@ -27,60 +28,15 @@ namespace {
 
 using namespace detail;
 
-// ---- meta.json --------------------------------------------------------------------------------------------
+// ---- meta.json (results/run_meta.hpp)
+// ------------------------------------------------------------------------
 
-struct AgentInfo {
-  std::string id, name, kind;
-};
-
-struct Meta {
-  std::string file;
-  std::string scenario_name;
-  std::string scenario_title;  // may be empty
-  long long replicates = 1;
-  std::vector<AgentInfo> agents;
-};
-
-std::string meta_text(const nlohmann::json& j, const char* key, const std::string& file) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_string())
-    throw InputError({file, 0, 0}, std::string("the file has no text field '") + key +
-                                       "'; it should be the meta.json written by `hedgesim run`");
-  return j[key].get<std::string>();
-}
-
-Meta read_meta(const std::string& dir) {
-  Meta meta;
-  meta.file = path_in(dir, "meta.json");
-  const std::string text = io::read_text_file(meta.file);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(position_of_byte(meta.file, text, e.byte),
-                     "this is not valid JSON; it should be the meta.json written by `hedgesim run`");
-  }
-  // The scenario's own name when meta.json has it; the stem of the scenario file otherwise.
-  if (j.is_object() && j.contains("scenario_name") && j["scenario_name"].is_string())
-    meta.scenario_name = j["scenario_name"].get<std::string>();
-  else
-    meta.scenario_name = fs::path(meta_text(j, "scenario", meta.file)).stem().string();
-  if (j.contains("scenario_title") && j["scenario_title"].is_string())
-    meta.scenario_title = j["scenario_title"].get<std::string>();
-  if (j.contains("replicates") && j["replicates"].is_number_integer())
-    meta.replicates = j["replicates"].get<long long>();
-  if (!j.contains("agents") || !j["agents"].is_array())
-    throw InputError({meta.file, 0, 0},
-                     "the file has no list 'agents'; it should be the meta.json written by "
-                     "`hedgesim run`");
-  for (const auto& a : j["agents"])
-    meta.agents.push_back(
-        {meta_text(a, "id", meta.file), meta_text(a, "name", meta.file), meta_text(a, "kind", meta.file)});
-  return meta;
-}
+using results::RunMeta;
+using AgentInfo = results::RunAgent;
 
 /// The agents to draw: those asked for (checked against the run's agents, duplicates dropped), or every
 /// hedger.
-std::vector<AgentInfo> choose_agents(const Meta& meta, const std::vector<std::string>& requested) {
+std::vector<AgentInfo> choose_agents(const RunMeta& meta, const std::vector<std::string>& requested) {
   std::vector<AgentInfo> chosen;
   if (requested.empty()) {
     for (const auto& a : meta.agents)
@@ -562,8 +518,8 @@ std::string curve_data(const Curve& curve) {
   return out;
 }
 
-Figure make_figure(const Meta& meta, const std::vector<AgentInfo>& agents, const Curves& curves, bool banded,
-                   PlotEvents events) {
+Figure make_figure(const RunMeta& meta, const std::vector<AgentInfo>& agents, const Curves& curves,
+                   bool banded, PlotEvents events) {
   Figure f;
   f.title = "hedgesim: " + meta.scenario_name;
   f.scenario_title = meta.scenario_title;
@@ -627,7 +583,7 @@ std::string draw(const PlotOptions& o, Figure& figure, const Curves& curves) {
 
 std::string plot(const PlotOptions& o) {
   check_format(o.format);
-  const Meta meta = read_meta(o.dir);
+  const RunMeta meta = results::read_run_meta(o.dir);
   const std::vector<AgentInfo> agents = choose_agents(meta, o.agents);
   std::set<std::string> ids;
   for (const auto& a : agents)

@@ -1,0 +1,88 @@
+#include "results/run_meta.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "io/csv_reader.hpp"
+
+namespace hedgesim::results {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void not_run_meta(const std::string& file, const std::string& what) {
+  throw InputError({file, 0, 0}, what + "; it should be the meta.json written by `hedgesim run`");
+}
+
+std::string text_field(const nlohmann::json& j, const char* key, const std::string& file) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string())
+    not_run_meta(file, std::string("the file has no text field '") + key + "'");
+  return j[key].get<std::string>();
+}
+
+int whole_field(const nlohmann::json& j, const char* key, int min, int max, const std::string& file) {
+  if (!j.contains(key) || !j[key].is_number_integer() || j[key].get<long long>() < min ||
+      j[key].get<long long>() > max)
+    not_run_meta(file, std::string("the file has no whole-number field '") + key + "' from " +
+                           std::to_string(min) + " to " + std::to_string(max));
+  return j[key].get<int>();
+}
+
+}  // namespace
+
+const RunAgent* RunMeta::find(const std::string& id) const {
+  const auto it = std::find_if(agents.begin(), agents.end(), [&](const RunAgent& a) { return a.id == id; });
+  return it == agents.end() ? nullptr : &*it;
+}
+
+SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte) {
+  SourcePos p{file, 1, 1};
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.col = 1;
+    } else {
+      ++p.col;
+    }
+  }
+  return p;
+}
+
+RunMeta read_run_meta(const std::string& dir) {
+  RunMeta m;
+  m.file = (fs::path(dir) / "meta.json").string();
+  const std::string text = io::read_text_file(m.file);
+  try {
+    m.json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(position_of_byte(m.file, text, e.byte),
+                     "this is not valid JSON; it should be the meta.json written by `hedgesim run`");
+  }
+  const nlohmann::json& j = m.json;
+  // The scenario's own name when meta.json has it; the stem of the scenario file otherwise.
+  m.scenario_name = j.is_object() && j.contains("scenario_name") && j["scenario_name"].is_string()
+                        ? j["scenario_name"].get<std::string>()
+                        : fs::path(text_field(j, "scenario", m.file)).stem().string();
+  if (j.contains("scenario_title") && j["scenario_title"].is_string())
+    m.scenario_title = j["scenario_title"].get<std::string>();
+  if (j.contains("replicates") && j["replicates"].is_number_integer())
+    m.replicates = j["replicates"].get<long long>();
+  if (!j.contains("agents") || !j["agents"].is_array()) not_run_meta(m.file, "the file has no list 'agents'");
+  for (const auto& a : j["agents"])
+    m.agents.push_back(
+        {text_field(a, "id", m.file), text_field(a, "name", m.file), text_field(a, "kind", m.file)});
+  return m;
+}
+
+TimeGrid time_grid(const RunMeta& meta) {
+  TimeGrid g;
+  const auto start = parse_date(text_field(meta.json, "start", meta.file));
+  if (!start) not_run_meta(meta.file, "the field 'start' is not a date YYYY-MM-DD");
+  g.start = *start;
+  // Bounded so that no step's date overflows: ten years per step, a hundred thousand steps.
+  g.step_days = whole_field(meta.json, "step_days", 1, 3660, meta.file);
+  g.steps = whole_field(meta.json, "steps", 0, 100'000, meta.file);
+  return g;
+}
+
+}  // namespace hedgesim::results
