@@ -4,6 +4,7 @@
 // can be checked without reading prose, and the prose changed without touching the arithmetic.
 #include "report/explain.hpp"
 #include "report/poles.hpp"
+#include "results/run_meta.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -241,9 +242,8 @@ class EventLabels {
 /// leaves the id.
 std::string agent_title(const std::string& dir, const std::string& agent) {
   try {
-    const auto meta = nlohmann::json::parse(io::read_text_file(path_in(dir, "meta.json")));
-    for (const auto& a : meta.at("agents"))
-      if (a.at("id").get<std::string>() == agent) return a.at("name").get<std::string>() + " (" + agent + ")";
+    const results::RunMeta meta = results::read_run_meta(dir);
+    if (const results::RunAgent* a = meta.find(agent)) return a->name + " (" + agent + ")";
   } catch (const std::exception&) {
   }
   return agent;
@@ -310,13 +310,7 @@ std::string agent_title_in_memory(const CompiledModel& m, const std::string& age
 }
 
 Poles poles_in_memory(const CompiledModel& m) {
-  nlohmann::json agents = nlohmann::json::array();
-  for (int a = 0; a < m.n_agents; ++a)
-    agents.push_back({{"name", m.agent_names[a]},
-                      {"seat", m.agent_seats[a]},
-                      {"kind", kKindNames[static_cast<std::size_t>(m.agent_kinds[a])]},
-                      {"pole", m.pole_of(a)}});
-  return poles_of(agents);
+  return poles_of(results::agents_of(m));
 }
 
 // ---- Wording ----------------------------------------------------------------------------------------------

@@ -1,20 +1,10 @@
 // Reading pole names from meta.json and filling placeholders.
 #include "report/poles.hpp"
 
-#include <filesystem>
-#include <nlohmann/json.hpp>
+#include <exception>
 #include <vector>
 
-#include "io/csv_reader.hpp"
-
 namespace hedgesim::report {
-
-namespace {
-std::string seat_of(const nlohmann::json& agent) {
-  if (agent.contains("seat") && agent["seat"].is_string()) return agent["seat"].get<std::string>();
-  return agent.at("name").get<std::string>();
-}
-}  // namespace
 
 /// "A", "A and B", "A, B and C".
 std::string name_list(const std::vector<std::string>& names) {
@@ -24,23 +14,17 @@ std::string name_list(const std::vector<std::string>& names) {
   return out;
 }
 
-Poles poles_of(const nlohmann::json& agents) {
+Poles poles_of(const std::vector<results::RunAgent>& agents) {
   // Patrons at pole +1 are "the West" of the texts, those at pole -1 "the rival" (whose seats courting aims
   // at).
   Poles p;
   std::vector<std::string> west, rivals, rival_seats;
-  for (const auto& a : agents) {
-    // Files written before blocs existed give the kinds "rival" and "west" instead of a pole.
-    const std::string kind = a.contains("kind") && a["kind"].is_string() ? a["kind"].get<std::string>() : "";
-    const int pole = a.contains("pole") && a["pole"].is_number() ? a["pole"].get<int>()
-                     : kind == "rival"                           ? -1
-                     : kind == "west"                            ? 1
-                                                                 : 0;
-    if (pole < 0) {
-      rivals.push_back(a.at("name").get<std::string>());
-      rival_seats.push_back(seat_of(a));
-    } else if (pole > 0) {
-      west.push_back(seat_of(a));
+  for (const results::RunAgent& a : agents) {
+    if (a.pole < 0) {
+      rivals.push_back(a.name);
+      rival_seats.push_back(a.seat);
+    } else if (a.pole > 0) {
+      west.push_back(a.seat);
     }
   }
   if (!west.empty()) p.west_seats = name_list(west);
@@ -53,10 +37,8 @@ Poles poles_of(const nlohmann::json& agents) {
 
 Poles read_poles(const std::string& dir) {
   try {
-    const auto meta =
-        nlohmann::json::parse(io::read_text_file((std::filesystem::path(dir) / "meta.json").string()));
-    return poles_of(meta.at("agents"));
-  } catch (const std::exception&) {
+    return poles_of(results::read_run_meta(dir).agents);
+  } catch (const std::exception&) {  // decoration: a missing or odd meta.json leaves the generic names
     return Poles{};
   }
 }

@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json_fwd.hpp>
+#include <vector>
+
+#include "results/run_meta.hpp"
 
 namespace hedgesim::report {
 
@@ -20,9 +22,8 @@ struct Poles {
 /// names are decoration, never a reason to fail).
 Poles read_poles(const std::string& dir);
 
-/// Poles of a JSON array of agents as meta.json lists them ({"name", "kind", optional "seat"}). Throws
-/// nlohmann::json's exceptions for a malformed array.
-Poles poles_of(const nlohmann::json& agents);
+/// Poles of a run's agents (read from meta.json, or results::agents_of a compiled model).
+Poles poles_of(const std::vector<results::RunAgent>& agents);
 
 /// `text` with every placeholder replaced.
 std::string fill_poles(std::string_view text, const Poles& poles);

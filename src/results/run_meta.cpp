@@ -28,6 +28,17 @@ int whole_field(const nlohmann::json& j, const char* key, int min, int max, cons
   return j[key].get<int>();
 }
 
+RunAgent agent_of(const nlohmann::json& a, const std::string& file) {
+  RunAgent agent{text_field(a, "id", file), text_field(a, "name", file), text_field(a, "kind", file), {}, 0};
+  agent.seat = a.contains("seat") && a["seat"].is_string() ? a["seat"].get<std::string>() : agent.name;
+  // Files written before blocs existed give the kinds "rival" and "west" instead of a pole.
+  agent.pole = a.contains("pole") && a["pole"].is_number_integer() ? a["pole"].get<int>()
+               : agent.kind == "rival"                             ? -1
+               : agent.kind == "west"                              ? 1
+                                                                   : 0;
+  return agent;
+}
+
 }  // namespace
 
 const RunAgent* RunMeta::find(const std::string& id) const {
@@ -69,9 +80,17 @@ RunMeta read_run_meta(const std::string& dir) {
     m.replicates = j["replicates"].get<long long>();
   if (!j.contains("agents") || !j["agents"].is_array()) not_run_meta(m.file, "the file has no list 'agents'");
   for (const auto& a : j["agents"])
-    m.agents.push_back(
-        {text_field(a, "id", m.file), text_field(a, "name", m.file), text_field(a, "kind", m.file)});
+    m.agents.push_back(agent_of(a, m.file));
   return m;
+}
+
+std::vector<RunAgent> agents_of(const CompiledModel& m) {
+  std::vector<RunAgent> agents;
+  for (int a = 0; a < m.n_agents; ++a)
+    agents.push_back({m.agent_ids[a], m.agent_names[a],
+                      std::string(kKindNames[static_cast<std::size_t>(m.agent_kinds[a])]), m.agent_seats[a],
+                      m.pole_of(a)});
+  return agents;
 }
 
 TimeGrid time_grid(const RunMeta& meta) {

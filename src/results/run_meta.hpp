@@ -8,15 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "model/compiled_model.hpp"
 #include "model/date.hpp"
 #include "model/input_error.hpp"
 
 namespace hedgesim::results {
 
-/// An agent as meta.json lists it.
+/// An agent as meta.json lists it (or as a compiled model holds it: agents_of).
 struct RunAgent {
   std::string id, name, kind;
+  std::string seat;  ///< where it sits ("Moscow"); its name if meta.json gives none
+  int pole = 0;      ///< a patron's pole, +1 (west) or -1 (east); 0 for a hedger
 };
+
+/// The agents of a compiled model as meta.json lists them: the same values from memory.
+std::vector<RunAgent> agents_of(const CompiledModel& m);
 
 /// A run set's meta.json, as read.
 struct RunMeta {

@@ -25,6 +25,7 @@
 #include "model/load.hpp"
 #include "report/explain.hpp"
 #include "report/poles.hpp"
+#include "results/run_meta.hpp"
 #include "serve/branch.hpp"
 
 // Last: httplib.h pulls in <resolv.h>, whose `_res` macro breaks Eigen headers included after it.
@@ -193,8 +194,8 @@ json agent_list(const CompiledModel& m) {
 /// The variables as runs name them, with their ranges and meanings, the placeholders filled with this model's
 /// names: a hedger's own variables, its relations to each patron ("engagement@RUS": "Russia's engagement with
 /// the state"), then the patrons' variables.
-json variable_list(const CompiledModel& m, const json& agents) {
-  const report::Poles poles = report::poles_of(agents);
+json variable_list(const CompiledModel& m) {
+  const report::Poles poles = report::poles_of(results::agents_of(m));
   json out = json::array();
   auto add = [&](const Slot& slot) {
     const VarInfo& v = info(slot.var);
@@ -234,7 +235,7 @@ json describe_model(const std::string& file, const CompiledModel& m) {
                           {"meaning", p.description}});
   return {{"scenario", scenario_summary(file, m)},
           {"agents", agents},
-          {"variables", variable_list(m, agents)},
+          {"variables", variable_list(m)},
           {"event_types", event_types},
           {"parameters", parameters}};
 }

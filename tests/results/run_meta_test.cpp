@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <tuple>
 
 #include "experiment/run_outputs.hpp"
 #include "model/compiled_model.hpp"
@@ -30,6 +31,15 @@ TEST(RunMeta, ReadsWhatHedgesimRunWrites) {
     EXPECT_EQ(meta.agents[static_cast<std::size_t>(a)].id, m.agent_ids[a]);
     EXPECT_EQ(meta.agents[static_cast<std::size_t>(a)].name, m.agent_names[a]);
   }
+  // The same agents from memory (what explain and serve use for runs they hold) as from the file.
+  const std::vector<results::RunAgent> in_memory = results::agents_of(m);
+  ASSERT_EQ(in_memory.size(), meta.agents.size());
+  for (std::size_t a = 0; a < in_memory.size(); ++a) {
+    const results::RunAgent &x = in_memory[a], &y = meta.agents[a];
+    EXPECT_EQ(std::tie(x.id, x.name, x.kind, x.seat, x.pole), std::tie(y.id, y.name, y.kind, y.seat, y.pole));
+  }
+  EXPECT_EQ(meta.agents.back().pole, m.pole_of(m.n_agents - 1));
+  EXPECT_NE(meta.agents.back().pole, 0);  // the last agent is a patron, at a pole
   ASSERT_NE(meta.find(m.agent_ids[0]), nullptr);
   EXPECT_EQ(meta.find("NOBODY"), nullptr);
   const results::TimeGrid grid = results::time_grid(meta);
@@ -65,6 +75,19 @@ TEST(RunMeta, EachDefectHasItsMessage) {
             "the file has no whole-number field 'step_days' from 1 to 3660" + tail);
   EXPECT_EQ(message_for(ok + R"("start": "2019-01-01", "step_days": 7, "steps": 100001})", true),
             "the file has no whole-number field 'steps' from 0 to 100000" + tail);
+}
+
+TEST(RunMeta, OlderFilesGiveSeatsByNameAndPolesByKind) {
+  // Files written before blocs existed have kinds "rival" and "west" and no seats.
+  TempDir dir;
+  std::ofstream(dir.path() + "/meta.json")
+      << R"({"scenario": "x.toml", "agents": [{"id": "R", "name": "Rus", "kind": "rival"},)"
+      << R"({"id": "W", "name": "Wes", "kind": "west"}, {"id": "H", "name": "Hed", "kind": "hedger"}]})";
+  const results::RunMeta meta = results::read_run_meta(dir.path());
+  EXPECT_EQ(meta.agents[0].pole, -1);
+  EXPECT_EQ(meta.agents[0].seat, "Rus");
+  EXPECT_EQ(meta.agents[1].pole, 1);
+  EXPECT_EQ(meta.agents[2].pole, 0);
 }
 
 TEST(RunMeta, AScenarioWithoutANameIsNamedByItsFile) {
