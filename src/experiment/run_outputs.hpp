@@ -6,13 +6,12 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "results/run_meta.hpp"
 
 namespace hedgesim {
 
-struct RunInfo {
-  std::uint64_t seed = 0;
-  std::string command_line;
-};
+using results::RunInfo;
+using results::version;
 
 std::string render_trajectory(const CompiledModel& m, const std::vector<RunOutput>& runs);
 std::string render_events(const CompiledModel& m);
@@ -30,8 +29,5 @@ void check_run_directory(const CompiledModel& m, const std::string& dir, bool fo
 /// would describe other runs.
 std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
                                            const std::string& dir, const RunInfo& info);
-
-/// The program version recorded in outputs.
-const char* version();
 
 }  // namespace hedgesim

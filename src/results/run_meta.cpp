@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "io/csv_reader.hpp"
+#include "io/sha256.hpp"
 
 namespace hedgesim::results {
 namespace {
@@ -102,6 +103,55 @@ TimeGrid time_grid(const RunMeta& meta) {
   g.step_days = whole_field(meta.json, "step_days", 1, 3660, meta.file);
   g.steps = whole_field(meta.json, "steps", 0, 100'000, meta.file);
   return g;
+}
+
+const char* version() {
+  return HEDGESIM_VERSION;
+}
+
+std::string render_run_meta(const CompiledModel& m, std::size_t replicates, const RunInfo& info) {
+  nlohmann::ordered_json j;
+  j["version"] = version();
+  j["scenario"] = m.scenario.file;
+  j["scenario_name"] = m.scenario.name;
+  j["scenario_title"] = m.scenario.title;
+  j["scenario_sha256"] = io::sha256_file(m.scenario.file);
+  // A scenario that starts from another's end state depends on that scenario's file (and its own chain).
+  nlohmann::ordered_json chain = nlohmann::ordered_json::array();
+  for (const CompiledModel* p = m.prior.get(); p != nullptr; p = p->prior.get())
+    chain.push_back({{"scenario", p->scenario.file},
+                     {"scenario_sha256", io::sha256_file(p->scenario.file)},
+                     {"seed", p->scenario.seed},
+                     {"model_sha256", io::sha256_files(p->spec.files)}});
+  if (!chain.empty()) j["start_from"] = chain;
+  j["model_dir"] = m.spec.dir;
+  j["model_name"] = m.spec.name;
+  j["model_sha256"] = io::sha256_files(m.spec.files);
+  j["seed"] = info.seed;
+  j["replicates"] = replicates;
+  j["start"] = format_date(m.scenario.start);
+  j["end"] = format_date(m.scenario.end);
+  j["step_days"] = m.params.step_days;
+  j["steps"] = m.steps;
+  nlohmann::ordered_json agents = nlohmann::ordered_json::array();
+  for (int a = 0; a < m.n_agents; ++a) {
+    agents.push_back({{"id", m.agent_ids[a]},
+                      {"name", m.agent_names[a]},
+                      {"seat", m.agent_seats[a]},
+                      {"kind", std::string(kKindNames[static_cast<int>(m.agent_kinds[a])])}});
+    if (m.agent_kinds[a] == Kind::patron) {
+      agents.back()["bloc"] = m.agent_blocs[a];
+      agents.back()["pole"] = m.pole_of(a);
+      agents.back()["veto_player"] = static_cast<bool>(m.agent_veto_players[a]);
+    }
+  }
+  j["agents"] = agents;
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  for (const auto& p : m.spec.parameters)
+    params[p.name] = p.value;
+  j["parameters"] = params;
+  j["command_line"] = info.command_line;
+  return j.dump(2) + "\n";
 }
 
 }  // namespace hedgesim::results

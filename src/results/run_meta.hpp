@@ -1,9 +1,10 @@
-// results: the values hedgesim's output files hold, and their one reader. This first part is the meta.json
-// of a run set (`hedgesim run`), which every report reads: `plot` for its title and agents, `report` for the
-// provenance and the time grid too. (Its writer is still experiment/run_outputs; the sweep's and compare's
-// meta.json are next.)
+// results: the values hedgesim's output files hold, and their one writer and reader. This first part is the
+// meta.json of a run set (`hedgesim run`): written by experiment/run_outputs through render_run_meta, and
+// read by every report (`plot` for its title and agents, `report` for the provenance and the time grid too,
+// `explain` and the poles' names for the agents). The sweep's and compare's meta.json are next.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -44,6 +45,20 @@ struct TimeGrid {
   Date date_of_step(int k) const { return Date{start.days + k * step_days}; }
   Date last_date() const { return date_of_step(steps); }
 };
+
+/// The program version recorded in outputs.
+const char* version();
+
+/// What `hedgesim run` records of how its runs were made, besides the model and scenario.
+struct RunInfo {
+  std::uint64_t seed = 0;
+  std::string command_line;
+};
+
+/// The text of the meta.json of `replicates` runs of `m` (docs/output-format.md): version, scenario and
+/// model with their SHA-256 (and the chain of scenarios it starts from), seed, replicates, the time grid,
+/// the agents, every parameter's value and the command line.
+std::string render_run_meta(const CompiledModel& m, std::size_t replicates, const RunInfo& info);
 
 /// Reads DIR/meta.json. InputError (file:line:col for invalid JSON) if it is not JSON, has neither a
 /// scenario name nor a scenario, or lacks its agents (each with text fields id, name and kind).

@@ -184,7 +184,7 @@ def write_run(name, runs, noise_sd):
                   num(quantile7(xs, 0.95))) for (k, a, v), xs in values.items()]
         write_csv(os.path.join(out, "bands.csv"), ["step", "date", "agent", "variable", "mean", "p05", "p95"],
                   bands)
-    # The fields and their order are those of experiment/run_outputs.cpp (render_meta).
+    # The fields and their order are those of results/run_meta.cpp (render_run_meta).
     meta = {
         "version": "0.1.0", "scenario": f"scenarios/fixture-{name}.toml", "scenario_name": f"fixture-{name}",
         "scenario_title": "An invented veto and what came after it, for the report tests",
