@@ -59,4 +59,29 @@ TEST(Architecture, IncludesPointOneWay) {
   EXPECT_GT(checked, 20);  // the scan really saw the project's includes
 }
 
+TEST(Architecture, NoModuleReachesIntoAnotherModulesDetail) {
+  // A module's `detail` namespace is its own business (report::detail holds the figures' plumbing): another
+  // module that names it depends on what may change without notice.
+  const fs::path src = fs::path(HEDGESIM_SOURCE_DIR) / "src";
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(src)) {
+    const auto ext = entry.path().extension();
+    if (ext != ".cpp" && ext != ".hpp") continue;
+    ++files;
+    const std::string module = fs::relative(entry.path(), src).begin()->string();
+    std::ifstream in(entry.path());
+    int line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++line_no;
+      for (const auto& [other, allowed] : kAllowed) {
+        if (other == module) continue;
+        EXPECT_EQ(line.find(other + "::detail"), std::string::npos)
+            << entry.path().string() << ":" << line_no << ": module '" << module << "' reaches into " << other
+            << "::detail";
+      }
+    }
+  }
+  EXPECT_GT(files, 20);
+}
+
 }  // namespace

@@ -24,6 +24,7 @@
 #include "io/atomic_file.hpp"
 #include "io/memory.hpp"
 #include "io/progress.hpp"
+#include "io/scratch_dir.hpp"
 #include "model/compiled_model.hpp"
 #include "model/input_error.hpp"
 #include "model/load.hpp"
@@ -230,7 +231,7 @@ int cmd_report(const RunArgs& a, std::string out, const std::string& command_lin
   if (out.empty()) out = "out/" + m.scenario.name + "-report.html";
   const std::string parent = std::filesystem::path(out).parent_path().string();
   io::ensure_output_dir(parent.empty() ? "." : parent);  // fail before the work, not after it
-  report::detail::TempDir scratch;
+  io::ScratchDir scratch;
   const EnsembleRun done = run_into(m, a, scratch.path().string(), command_line);
   print_run_summary(m, a, done.seed);
   // Explained from the runs in memory: the text of the files, without reading them again per hedger and

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <random>
 
+#include "io/scratch_dir.hpp"
+
 namespace hedgesim::report::detail {
 namespace fs = std::filesystem;
 
@@ -129,19 +131,6 @@ std::string random_hex() {
   return buf;
 }
 
-TempDir::TempDir() {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    path_ = fs::temp_directory_path() / ("hedgesim-plot-" + random_hex());
-    if (fs::create_directory(path_)) return;
-  }
-  throw InputError({fs::temp_directory_path().string(), 0, 0}, "cannot create a temporary directory here");
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 PartialFile::~PartialFile() {
   std::error_code ec;
   if (!done_) fs::remove(path_, ec);
@@ -208,7 +197,7 @@ std::string render(const std::string& path, const std::string& format, const std
     throw InputError({path, 0, 0},
                      "cannot write the plot: the directory '" + dir.string() + "' does not exist");
   try {
-    const TempDir temp;
+    const io::ScratchDir temp;
     PartialFile output(dir / ("." + stem + "-" + random_hex() + "." + format + ".part"));
     const fs::path script = temp.path() / (stem + ".gp"), log = temp.path() / "gnuplot.log";
     write_file(script, build(temp.path(), output.path().string()));

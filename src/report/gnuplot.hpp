@@ -53,19 +53,6 @@ std::vector<Tick> date_ticks(Date first, Date last, int max_ticks);
 /// 16 random hexadecimal digits, for unique temporary names.
 std::string random_hex();
 
-/// A fresh directory under the system's temporary directory, removed with everything in it on scope exit.
-class TempDir {
- public:
-  TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 /// A file under a temporary name; removed on scope exit unless it was renamed.
 class PartialFile {
  public:

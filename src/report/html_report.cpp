@@ -19,6 +19,7 @@
 
 #include "io/atomic_file.hpp"
 #include "io/csv_reader.hpp"
+#include "io/scratch_dir.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
 #include "results/run_meta.hpp"
@@ -188,7 +189,7 @@ std::string inline_svg(const std::string& svg, const std::string& file) {
 /// The inline SVG of plot() for every hedger, drawn from a staging directory so that the run directory gets
 /// no plot.svg.
 std::string draw_figure(const HtmlReportOptions& o) {
-  const TempDir staging;
+  const io::ScratchDir staging;
   PlotOptions p;
   p.dir = staging.path().string();
   p.format = "svg";
