@@ -33,6 +33,7 @@
 #include "report/html_report.hpp"
 #include "report/plot.hpp"
 #include "report/plot_study.hpp"
+#include "results/build_info.hpp"
 #include "serve/server.hpp"
 
 namespace {
@@ -449,7 +450,8 @@ int cli_main(int argc, char** argv) {
                "their gestures move signals, hardly substance; Russia reacts rather than leads."};
   app.footer(kFooter);
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("hedgesim ") + version());
+  app.set_version_flag("--version",
+                       std::string("hedgesim ") + version() + " (commit " + results::build_commit() + ")");
 
   RunArgs run_args;
   CLI::App* run =

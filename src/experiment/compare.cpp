@@ -13,6 +13,7 @@
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
+#include "results/build_info.hpp"
 
 namespace hedgesim {
 namespace {
@@ -221,6 +222,7 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
   nlohmann::ordered_json j;
   j["kind"] = "compare";
   j["version"] = version();
+  j["commit"] = results::build_commit();
   j["scenario_a"] = a.scenario.file;
   j["scenario_a_name"] = a.scenario.name;
   j["scenario_a_sha256"] = io::sha256_file(a.scenario.file);

@@ -11,6 +11,7 @@
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
+#include "results/build_info.hpp"
 
 namespace hedgesim {
 namespace {
@@ -284,6 +285,7 @@ WorkPlan make_plan(const ExperimentSpec& e, const SweepDesign& design, int metri
 io::JournalHeader experiment_identity(const ResolvedExperiment& e) {
   return {
       {"version", version()},
+      {"commit", results::build_commit()},
       {"experiment_sha256", io::sha256_file(e.spec.file)},
       {"scenario_sha256", io::sha256_file(e.model.scenario.file)},
       {"model_sha256", io::sha256_files(e.model.spec.files)},

@@ -347,6 +347,7 @@ std::string run_section(const ReportContent& c) {
   s += run_item("Model SHA-256", shown(m, "model_sha256"), true);
   s += run_item("Scenario SHA-256", shown(m, "scenario_sha256"), true);
   s += run_item("hedgesim version", shown(m, "version"));
+  s += run_item("Built from commit", shown(m, "commit"), true);
   s += run_item("Command", shown(m, "command_line"), true);
   return s + "</dl>\n</section>\n";
 }

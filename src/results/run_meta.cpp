@@ -112,6 +112,7 @@ const char* version() {
 std::string render_run_meta(const CompiledModel& m, std::size_t replicates, const RunInfo& info) {
   nlohmann::ordered_json j;
   j["version"] = version();
+  j["commit"] = build_commit();
   j["scenario"] = m.scenario.file;
   j["scenario_name"] = m.scenario.name;
   j["scenario_title"] = m.scenario.title;

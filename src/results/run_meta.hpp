@@ -12,6 +12,7 @@
 #include "model/compiled_model.hpp"
 #include "model/date.hpp"
 #include "model/input_error.hpp"
+#include "results/build_info.hpp"
 
 namespace hedgesim::results {
 
@@ -46,17 +47,14 @@ struct TimeGrid {
   Date last_date() const { return date_of_step(steps); }
 };
 
-/// The program version recorded in outputs.
-const char* version();
-
 /// What `hedgesim run` records of how its runs were made, besides the model and scenario.
 struct RunInfo {
   std::uint64_t seed = 0;
   std::string command_line;
 };
 
-/// The text of the meta.json of `replicates` runs of `m` (docs/output-format.md): version, scenario and
-/// model with their SHA-256 (and the chain of scenarios it starts from), seed, replicates, the time grid,
+/// The text of the meta.json of `replicates` runs of `m` (docs/output-format.md): version, commit, scenario
+/// and model with their SHA-256 (and the chain of scenarios it starts from), seed, replicates, the time grid,
 /// the agents, every parameter's value and the command line.
 std::string render_run_meta(const CompiledModel& m, std::size_t replicates, const RunInfo& info);
 

@@ -112,6 +112,35 @@ TEST(Cli, AMisspeltOrMissingSubcommandIsNamedWithTheList) {
   EXPECT_EQ(r.out, "hedgesim: a subcommand is required: " + all + " (hedgesim --help explains each)\n");
 }
 
+TEST(Cli, EveryMetaJsonRecordsTheCommitTheBinaryWasBuiltFrom) {
+  // The brief's provenance rule: every output records version and commit. The commit is the binary's own
+  // (--version), 40 hexadecimal digits with "-dirty" when built from changed files, or "unknown" outside git.
+  Result r = hedgesim("--version");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::size_t at = r.out.find("(commit "), end = r.out.find(')', at);
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string commit = r.out.substr(at + 8, end - at - 8);
+  const std::string hex = commit.substr(0, commit.find('-'));
+  EXPECT_TRUE(commit == "unknown" ||
+              (hex.size() == 40 && hex.find_first_not_of("0123456789abcdef") == std::string::npos &&
+               (commit.size() == 40 || commit.substr(40) == "-dirty")))
+      << commit;
+  TempDir dir;
+  const std::string out = dir.path();
+  ASSERT_EQ(
+      hedgesim("run " + source_path("scenarios/veto-2019.toml") + " -r 2 -q --out " + out + "/run").code, 0);
+  ASSERT_EQ(hedgesim("compare " + source_path("scenarios/veto-2019.toml") + " " +
+                     source_path("scenarios/no-veto-2019.toml") + " -r 4 -q --out " + out + "/compare")
+                .code,
+            0);
+  ASSERT_EQ(
+      hedgesim("sweep " + source_path("experiments/quick-lhs.toml") + " -q --out " + out + "/sweep").code, 0);
+  for (const char* what : {"run", "compare", "sweep"}) {
+    const std::string meta = io::read_file(out + "/" + what + "/meta.json");
+    EXPECT_NE(meta.find("\"commit\": \"" + commit + "\""), std::string::npos) << what << ": " << meta;
+  }
+}
+
 TEST(Cli, RunWritesIntoOutSlashTheScenarioAndRefusesToMixAnotherScenarioIn) {
   TempDir dir;
   const std::string veto = source_path("scenarios/veto-2019.toml"),
