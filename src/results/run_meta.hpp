@@ -19,7 +19,7 @@ namespace hedgesim::results {
 /// An agent as meta.json lists it (or as a compiled model holds it: agents_of).
 struct RunAgent {
   std::string id, name, kind;
-  std::string seat;  ///< where it sits ("Moscow"); its name if meta.json gives none
+  std::string seat;  ///< where it sits (its capital, as texts name it); its name if meta.json gives none
   int pole = 0;      ///< a patron's pole, +1 (west) or -1 (east); 0 for a hedger
 };
 
