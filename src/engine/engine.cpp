@@ -184,7 +184,8 @@ void draw_noise(const CompiledModel& m, int k, Batch& b, Workspace& ws) {
 /// E0b — transient event effects fade geometrically; the fading is attributed to the event. A column stops
 /// fading once what is left of its pulse is below 1e-12, and a pulse is dropped when every column has.
 void fade_pulses(const CompiledModel& m, int k, Batch& b, Workspace& ws, BatchAttribution* attr) {
-  // One pass over the columns per pulse (a sweep's batches are narrow, so passes cost more than arithmetic).
+  // One vectorised pass over the columns per pulse, then whether any column is still fading (the test stops
+  // at the first such column, usually the first).
   constexpr double kGone = 1e-12;
   const int w = b.width;
   bool any_gone = false;

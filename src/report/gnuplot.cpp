@@ -26,19 +26,6 @@ void check_format(const std::string& format) {
                                        join_quoted({"png", "svg"}) + did_you_mean(format, {"png", "svg"}));
 }
 
-SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte) {
-  SourcePos p{file, 1, 1};
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++p.line;
-      p.col = 1;
-    } else {
-      ++p.col;
-    }
-  }
-  return p;
-}
-
 std::string gp_string(std::string_view s) {
   std::string out = "'";
   for (char c : s) {

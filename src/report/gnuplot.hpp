@@ -25,9 +25,6 @@ std::string path_in(const std::string& dir, std::string_view name);
 /// InputError unless `format` is "png" or "svg".
 void check_format(const std::string& format);
 
-/// nlohmann reports the byte offset of a syntax error; the user wants line and column.
-SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte);
-
 /// A gnuplot single-quoted string: nothing is special inside except the quote, written twice; line breaks
 /// become spaces.
 std::string gp_string(std::string_view s);

@@ -5,6 +5,7 @@
 #include "report/plot_study.hpp"
 #include "report/gnuplot.hpp"
 #include "report/poles.hpp"
+#include "results/run_meta.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -43,7 +44,7 @@ nlohmann::json read_json(const std::string& file, std::string_view writer) {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(
-        position_of_byte(file, text, e.byte),
+        results::position_of_byte(file, text, e.byte),
         "this is not valid JSON; it should be the meta.json written by `" + std::string(writer) + "`");
   }
   if (!j.is_object())

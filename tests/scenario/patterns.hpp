@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <numeric>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "experiment/ensemble.hpp"
+#include "experiment/statistics.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim::patterns {
@@ -111,15 +111,9 @@ inline std::vector<double> paired(const Ensemble& a, const Ensemble& b, int k, V
   return paired(a, b, k, a.m.row(v, testing::agent_index(a.m, agent)));
 }
 
-inline double mean_of(const std::vector<double>& x) {
-  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-}
+using hedgesim::mean_of;                                    // experiment/statistics.hpp
 inline double half_width99(const std::vector<double>& x) {  // of a 99 % normal CI of the mean
-  const double m = mean_of(x);
-  double ss = 0.0;
-  for (double v : x)
-    ss += (v - m) * (v - m);
-  return 2.576 * std::sqrt(ss / static_cast<double>(x.size() - 1) / static_cast<double>(x.size()));
+  return 2.576 * std::sqrt(sample_variance(x) / static_cast<double>(x.size()));
 }
 /// The mean difference if its 99 % interval excludes 0, else 0: an effect that is there.
 inline double significant(const std::vector<double>& x) {
