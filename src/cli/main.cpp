@@ -403,6 +403,7 @@ int cmd_compare(const CompareArgs& c, const std::string& command_line) {
   opt.replicates = c.replicates;
   opt.seed = c.seed.value_or(a.scenario.seed);
   opt.threads = default_threads(c.threads);
+  opt.metrics_file = c.metrics;
   const std::string out = c.out.empty() ? "out/compare-" + a.scenario.name + "-vs-" + b.scenario.name : c.out;
   io::ensure_output_dir(out);
   io::ProgressBar bar(c.replicates, stderr,

@@ -1,6 +1,7 @@
 #include "experiment/compare.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "results/build_info.hpp"
+#include "results/provenance.hpp"
 
 namespace hedgesim {
 namespace {
@@ -108,12 +110,21 @@ void check_comparable(const CompiledModel& a, const CompiledModel& b) {
                              "; give them the same start, end and step_days");
 }
 
+std::string metric_name_part(const std::string& id) {
+  std::string out = id;
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) c = '_';
+  }
+  return out;
+}
+
 std::vector<MetricDef> default_compare_metrics(const CompiledModel& m) {
   std::vector<MetricDef> out;
   for (int i = 0; i < m.n_hedgers; ++i)
     for (Var v : {Var::signal, Var::substance}) {
       MetricDef d;
-      d.name = m.agent_ids[i] + "_" + std::string(kVarInfo[var_index(v)].name) + "_mean";
+      d.name = metric_name_part(m.agent_ids[i]) + "_" + std::string(kVarInfo[var_index(v)].name) + "_mean";
       d.agent = i;
       d.row = m.row(v, i);
       d.stat = Statistic::mean;
@@ -252,7 +263,15 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
   for (const MetricDifference& m : r.metrics)
     names.push_back(m.metric);
   j["metrics"] = names;
+  // The metrics' definitions live in their file (or are the defaults): without it the names say little.
+  if (opt.metrics_file.empty()) {
+    j["metrics_file"] = nullptr;
+  } else {
+    j["metrics_file"] = opt.metrics_file;
+    j["metrics_sha256"] = io::sha256_file(opt.metrics_file);
+  }
   j["command_line"] = command_line;
+  j["created"] = results::created_utc();
   // All or nothing, as a run's files (io::write_all).
   const std::vector<std::pair<std::string, std::string>> files = {
       {(fs::path(dir) / "differences.csv").string(), diffs.str()},

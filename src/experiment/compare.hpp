@@ -22,6 +22,7 @@ struct CompareOptions {
   int threads = 1;
   int bootstrap = 2000;
   double confidence = 0.95;
+  std::string metrics_file;  ///< the experiment file the metrics come from; empty for the defaults
   std::function<void(int pairs)> on_done{};  ///< called (from worker threads) as batches of pairs finish
 };
 
@@ -56,7 +57,12 @@ struct CompareResult {
 /// Throws InputError at B's file otherwise.
 void check_comparable(const CompiledModel& a, const CompiledModel& b);
 
-/// Default metrics when none are given: each hedger's mean signal and mean substance over the whole run.
+/// An agent id as part of a metric name, which the experiment format keeps to [a-z0-9_]: lowercased, any
+/// other character '_'.
+std::string metric_name_part(const std::string& id);
+
+/// Default metrics when none are given: each hedger's mean signal and mean substance over the whole run,
+/// named like `<id>_signal_mean` with the id lowercased (metric_name_part).
 std::vector<MetricDef> default_compare_metrics(const CompiledModel& m);
 
 CompareResult compare(const CompiledModel& a, const CompiledModel& b, const std::vector<MetricDef>& metrics,

@@ -63,7 +63,7 @@ std::string render_attribution(const CompiledModel& m, const std::vector<RunOutp
 
 std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& runs) {
   io::CsvBuffer csv;
-  csv.text("step").text("date").text("agent").text("variable").text("mean").text("p05").text("p95").end();
+  csv.text("step").text("date").text("agent").text("variable").text("mean").text("q05").text("q95").end();
   std::vector<double> values(runs.size());
   for (int k = 0; k <= m.steps; ++k) {
     const std::string date = format_date(m.date_of_step(k));
@@ -75,14 +75,14 @@ std::string render_bands(const CompiledModel& m, const std::vector<RunOutput>& r
           sum += values[r];
         }
         const double mean = sum / static_cast<double>(runs.size());
-        const double p05 = quantile7(values, 0.05), p95 = quantile7(values, 0.95);
+        const double q05 = quantile7(values, 0.05), q95 = quantile7(values, 0.95);
         csv.integer(k)
             .text(date)
             .text(m.agent_ids[a])
             .text(m.slots[row].variable)
             .num(mean)
-            .num(p05)
-            .num(p95)
+            .num(q05)
+            .num(q95)
             .end();
       }
   }

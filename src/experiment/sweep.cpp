@@ -12,6 +12,7 @@
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
 #include "results/build_info.hpp"
+#include "results/provenance.hpp"
 
 namespace hedgesim {
 namespace {
@@ -190,6 +191,7 @@ std::string write_meta(const std::string& dir, const SweepJob& job, const WorkPl
   j["parameters"] = params;
   j["metrics"] = job.metric_names;
   j["command_line"] = opt.command_line;
+  j["created"] = results::created_utc();
   io::AtomicFile f(in_dir(dir, "meta.json"));
   f.write(j.dump(2) + "\n");
   f.commit();

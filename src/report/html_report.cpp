@@ -349,6 +349,7 @@ std::string run_section(const ReportContent& c) {
   s += run_item("hedgesim version", shown(m, "version"));
   s += run_item("Built from commit", shown(m, "commit"), true);
   s += run_item("Command", shown(m, "command_line"), true);
+  s += run_item("Run at (UTC)", shown(m, "created"), true);
   return s + "</dl>\n</section>\n";
 }
 

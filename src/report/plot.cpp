@@ -86,8 +86,8 @@ std::size_t step_field(const io::CsvReader& csv, std::size_t col) {
 Curves read_band_curves(const std::string& file, const std::set<std::string>& agents) {
   io::CsvReader csv(file);
   const std::size_t c_step = csv.column("step"), c_date = csv.column("date"), c_agent = csv.column("agent"),
-                    c_var = csv.column("variable"), c_mean = csv.column("mean"), c_lo = csv.column("p05"),
-                    c_hi = csv.column("p95");
+                    c_var = csv.column("variable"), c_mean = csv.column("mean"), c_lo = csv.column("q05"),
+                    c_hi = csv.column("q95");
   Curves curves;
   while (csv.next()) {
     if (!agents.count(csv.text(c_agent))) continue;
@@ -205,6 +205,7 @@ constexpr double kPanelTop = 74;     // panel title and up to three rows of even
 constexpr double kPanelBottom = 40;  // date labels
 constexpr double kPanelLeft = 78;    // value labels and the axis caption
 constexpr double kPanelRight = 44;   // half of the last date label
+constexpr double kFooter = 22;       // the provenance line
 constexpr double kTableLine = 18;
 constexpr double kTableHead = 40;
 constexpr int kEventLevels = 3;
@@ -227,7 +228,7 @@ Layout make_layout(std::size_t panels, std::size_t events) {
   const double table_top = kHeader + kPanelHeight * static_cast<double>(rows);
   const double table_height = events == 0 ? 0 : kTableHead + kTableLine * l.table_rows + 14;
   l.table = {24, table_top, static_cast<double>(l.width) - 24, table_top + table_height};
-  l.height = static_cast<int>(table_top + table_height + 8);
+  l.height = static_cast<int>(table_top + table_height + 8 + kFooter);
   return l;
 }
 
@@ -256,6 +257,7 @@ struct Figure {
   std::string title;
   std::string scenario_title;
   std::string subtitle;
+  std::string provenance;  ///< RunMeta::provenance_line, printed in the footer
   bool banded = false;
   long long runs = 1;
   double x_min = 0, x_max = 1;
@@ -323,6 +325,9 @@ class ScriptWriter {
        << num(l_.sy(44)) << " center font ',11'\n";
     s_ << "set label " << gp_string(f_.subtitle) << " at screen 0.5, screen " << num(l_.sy(64))
        << " center font ',9' tc rgb '#555555'\n";
+    // A figure copied out of its directory still says which runs it shows and which program drew them.
+    s_ << "set label " << gp_string(f_.provenance) << " at screen " << num(l_.sx(l_.width - 12))
+       << ", screen " << num(l_.sy(l_.height - 9)) << " right font ',8' tc rgb '#777777'\n";
   }
 
   /// The legend, drawn by hand in the header strip: gnuplot's own key wraps to the width of one panel.
@@ -523,6 +528,7 @@ Figure make_figure(const RunMeta& meta, const std::vector<AgentInfo>& agents, co
   Figure f;
   f.title = "hedgesim: " + meta.scenario_name;
   f.scenario_title = meta.scenario_title;
+  f.provenance = meta.provenance_line();
   f.banded = banded;
   f.runs = meta.replicates;
   f.subtitle = banded ? "Each line is the mean over " + std::to_string(meta.replicates) +

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,13 @@ struct RunMeta {
   std::string scenario_name;   ///< the scenario's own name, or its file's stem for files without one
   std::string scenario_title;  ///< may be empty
   long long replicates = 1;
+  std::optional<std::uint64_t> seed;  ///< absent in files that do not record one
+  std::string version, commit;        ///< of the program that wrote the runs; empty if not recorded
   std::vector<RunAgent> agents;
+
+  /// "seed 42 · 200 replicates · hedgesim 0.9.0 (commit 1a2b3c4d5e6f)": what a figure drawn from the runs
+  /// prints in its footer, so that a picture without its directory still says how it was made.
+  std::string provenance_line() const;
 
   const RunAgent* find(const std::string& id) const;
 };
@@ -65,6 +72,10 @@ RunMeta read_run_meta(const std::string& dir);
 /// The run's time grid: `start` (a date), `step_days` (1 to 3660) and `steps` (0 to 100,000, so that no
 /// step's date overflows). InputError naming the first field missing or out of range.
 TimeGrid time_grid(const RunMeta& meta);
+
+/// A commit as a figure prints it: the first 12 of 40 hexadecimal digits (and "-dirty" if so); any other text
+/// as it is.
+std::string short_commit(const std::string& commit);
 
 /// nlohmann reports the byte offset of a syntax error; the user wants line and column.
 SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte);

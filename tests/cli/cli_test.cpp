@@ -11,11 +11,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 
 #include "io/atomic_file.hpp"
 #include "io/memory.hpp"
+#include "io/sha256.hpp"
 #include "support/files.hpp"
 #include "support/scenario_fixture.hpp"
 
@@ -139,6 +141,88 @@ TEST(Cli, EveryMetaJsonRecordsTheCommitTheBinaryWasBuiltFrom) {
     const std::string meta = io::read_file(out + "/" + what + "/meta.json");
     EXPECT_NE(meta.find("\"commit\": \"" + commit + "\""), std::string::npos) << what << ": " << meta;
   }
+}
+
+/// The value of a top-level text field of a meta.json as dump(2) writes it (`  "key": "value",`).
+std::string meta_text_field(const std::string& meta, const std::string& key) {
+  const std::string head = "\n  \"" + key + "\": \"";
+  const std::size_t at = meta.find(head);
+  if (at == std::string::npos) return "<missing>";
+  const std::size_t from = at + head.size();
+  return meta.substr(from, meta.find('"', from) - from);
+}
+
+// Issue 14, point 9: every meta.json says what kind of directory it describes (its first field), when it was
+// written (SOURCE_DATE_EPOCH pins it), which metrics file a comparison used, with its hash, and records paths
+// as they were reached from the working directory, never made absolute. Fails if any field is missing, if
+// the clock were read despite SOURCE_DATE_EPOCH, or if a path were made absolute.
+TEST(Cli, EveryMetaJsonRecordsItsKindWhenAndRelativePaths) {
+  TempDir dir;
+  const std::string out = dir.path();
+  const std::string in_source =
+      "cd " + source_path("") + " && SOURCE_DATE_EPOCH=86400 " + std::string(HEDGESIM_BINARY) + " ";
+  ASSERT_EQ(shell(in_source + "run scenarios/veto-2019.toml -r 2 -q --out " + out + "/run").code, 0);
+  ASSERT_EQ(shell(in_source +
+                  "compare scenarios/veto-2019.toml scenarios/no-veto-2019.toml -r 4 -q --no-plot "
+                  "--metrics experiments/veto-vs-no-veto.toml --out " +
+                  out + "/compare")
+                .code,
+            0);
+  ASSERT_EQ(shell(in_source + "sweep experiments/quick-lhs.toml -q --out " + out + "/sweep").code, 0);
+  ASSERT_EQ(shell(in_source +
+                  "compare scenarios/veto-2019.toml scenarios/no-veto-2019.toml -r 2 -q --no-plot "
+                  "--out " +
+                  out + "/compare-defaults")
+                .code,
+            0);
+  for (const char* kind : {"run", "compare", "sweep"}) {
+    const std::string meta = io::read_file(out + "/" + kind + "/meta.json");
+    EXPECT_EQ(meta.rfind("{\n  \"kind\": \"" + std::string(kind) + "\",", 0), 0u) << meta;
+    EXPECT_EQ(meta_text_field(meta, "created"), "1970-01-02T00:00:00Z") << kind;
+    for (const char* path :
+         {"scenario", "scenario_a", "scenario_b", "model_dir", "experiment", "metrics_file"}) {
+      const std::string value = meta_text_field(meta, path);
+      if (value != "<missing>") {
+        EXPECT_NE(value.front(), '/') << kind << " " << path << ": " << value;
+      }
+    }
+  }
+  const std::string run = io::read_file(out + "/run/meta.json");
+  EXPECT_EQ(meta_text_field(run, "scenario"), "scenarios/veto-2019.toml");
+  EXPECT_EQ(meta_text_field(run, "model_dir"), "model");
+  const std::string sweep = io::read_file(out + "/sweep/meta.json");
+  EXPECT_EQ(meta_text_field(sweep, "experiment"), "experiments/quick-lhs.toml");
+  EXPECT_EQ(meta_text_field(sweep, "scenario"), "scenarios/veto-2019.toml");
+  const std::string compare = io::read_file(out + "/compare/meta.json");
+  EXPECT_EQ(meta_text_field(compare, "metrics_file"), "experiments/veto-vs-no-veto.toml");
+  EXPECT_EQ(meta_text_field(compare, "metrics_sha256"),
+            io::sha256_file(source_path("experiments/veto-vs-no-veto.toml")));
+  const std::string defaults = io::read_file(out + "/compare-defaults/meta.json");
+  EXPECT_NE(defaults.find("\n  \"metrics_file\": null,"), std::string::npos) << defaults;
+  EXPECT_EQ(defaults.find("metrics_sha256"), std::string::npos);
+  // The default metric names keep the experiment format's rule (lowercase, digits, '_').
+  const std::string diffs = io::read_file(out + "/compare-defaults/differences.csv");
+  for (std::size_t at = diffs.find('\n'); at + 1 < diffs.size(); at = diffs.find('\n', at + 1)) {
+    const std::string name = diffs.substr(at + 1, diffs.find(',', at + 1) - at - 1);
+    EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos) << name;
+  }
+}
+
+// Without SOURCE_DATE_EPOCH, `created` is the clock's time: between the test's readings before and after.
+TEST(Cli, MetaJsonCreatedIsTheTimeTheFilesWereWritten) {
+  TempDir dir;
+  const auto before = std::time(nullptr);
+  ASSERT_EQ(shell("env -u SOURCE_DATE_EPOCH " + std::string(HEDGESIM_BINARY) + " run " +
+                  source_path("scenarios/veto-2019.toml") + " -q --out " + dir.path())
+                .code,
+            0);
+  const auto after = std::time(nullptr);
+  const std::string created = meta_text_field(io::read_file(dir.file("meta.json")), "created");
+  std::tm tm{};
+  ASSERT_NE(strptime(created.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm), nullptr) << created;
+  const auto t = timegm(&tm);
+  EXPECT_LE(before, t) << created;
+  EXPECT_LE(t, after) << created;
 }
 
 TEST(Cli, RunWritesIntoOutSlashTheScenarioAndRefusesToMixAnotherScenarioIn) {

@@ -74,6 +74,17 @@ TEST_F(PlotTest, SvgHasOneCurvePerSeriesAndTheEventTable) {
   EXPECT_TRUE(temp_dir_is_empty());
 }
 
+// Issue 14, point 9: a figure copied out of its directory still says how it was made (the fixture records
+// no commit, so none is printed).
+TEST_F(PlotTest, TheFigureCarriesTheRunsSeedAndTheProgramsVersion) {
+  const std::string dir = copy_of("run_ens");
+  PlotOptions o;
+  o.dir = dir;
+  o.format = "svg";
+  EXPECT_THAT(slurp(plot(o)),
+              HasSubstr("scenario fixture-run_ens · seed 7 · 2 replicates · hedgesim 0.1.0<"));
+}
+
 TEST_F(PlotTest, EnsembleDrawsTheMeanAndA5To95Band) {
   const std::string dir = copy_of("run_ens");
   PlotOptions o;

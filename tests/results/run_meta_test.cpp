@@ -47,6 +47,22 @@ TEST(RunMeta, ReadsWhatHedgesimRunWrites) {
   EXPECT_EQ(grid.step_days, m.params.step_days);
   EXPECT_EQ(grid.steps, m.steps);
   EXPECT_EQ(grid.last_date(), m.date_of_step(m.steps));
+  // What a figure prints at its foot: the scenario, seed, replicates, version and the commit's short form.
+  EXPECT_EQ(meta.seed, std::optional<std::uint64_t>(3));
+  EXPECT_EQ(meta.version, results::version());
+  EXPECT_EQ(meta.commit, results::build_commit());
+  EXPECT_EQ(meta.provenance_line(), "scenario " + m.scenario.name + " · seed 3 · 2 replicates · hedgesim " +
+                                        results::version() + " (commit " +
+                                        results::short_commit(results::build_commit()) + ")");
+}
+
+TEST(RunMeta, AFigureShowsTwelveDigitsOfACommit) {
+  const std::string hex = "0123456789abcdef0123456789abcdef01234567";
+  EXPECT_EQ(results::short_commit(hex), "0123456789ab");
+  EXPECT_EQ(results::short_commit(hex + "-dirty"), "0123456789ab-dirty");
+  EXPECT_EQ(results::short_commit("unknown"), "unknown");
+  EXPECT_EQ(results::short_commit("0123456789ABCDEF0123456789abcdef01234567"),
+            "0123456789ABCDEF0123456789abcdef01234567");  // not what build_info writes: shown as it is
 }
 
 /// The message read_run_meta or time_grid gives for DIR/meta.json holding `text`.

@@ -261,7 +261,7 @@ wait_job() { # JOB SECONDS: waits until the job has ended
   done
   fail "job $1 still $(job_field "$1" JobState) after $2 s"
 }
-expect_same_outputs() { # REFERENCE DIR: every output file the same bytes; meta.json but for its command_line
+expect_same_outputs() { # REFERENCE DIR: every output file the same bytes; meta.json but for command_line and created
   local f
   [ ! -e "$2/journal.hsj" ] || fail "$2/journal.hsj is left over"
   [ "$(cd "$1" && echo *)" = "$(cd "$2" && echo *)" ] ||
@@ -269,8 +269,8 @@ expect_same_outputs() { # REFERENCE DIR: every output file the same bytes; meta.
   for f in "$1"/*; do
     f=$(basename "$f")
     if [ "$f" = meta.json ]; then
-      cmp -s <(grep -v '"command_line"' "$1/$f") <(grep -v '"command_line"' "$2/$f") ||
-        fail "$2/meta.json differs from a single process's beyond its command_line"
+      cmp -s <(grep -Ev '"(command_line|created)"' "$1/$f") <(grep -Ev '"(command_line|created)"' "$2/$f") ||
+        fail "$2/meta.json differs from a single process's beyond its command_line and created"
     else
       cmp -s "$1/$f" "$2/$f" || fail "$2/$f differs from a single process's"
     fi

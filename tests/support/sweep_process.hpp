@@ -1,6 +1,7 @@
 // Sweeps as processes, for the end-to-end tests of `hedgesim sweep` alone and under mpirun: starting a
 // program with its output in a log, an experiment long enough to interrupt, waiting until its journal holds
-// finished chunks, and comparing two sweeps' outputs byte for byte (meta.json without its command line).
+// finished chunks, and comparing two sweeps' outputs byte for byte (meta.json without its command line and
+// creation time).
 #pragma once
 
 #include <fcntl.h>
@@ -120,19 +121,21 @@ inline bool wait_for_journal(const std::string& path, std::uintmax_t bytes) {
   return false;
 }
 
-/// meta.json without its command_line, which records how each sweep was invoked.
-inline std::string meta_without_command_line(const std::string& path) {
+/// meta.json without command_line and created, the two fields that record how and when each sweep was
+/// invoked (docs/output-format.md).
+inline std::string meta_without_invocation(const std::string& path) {
   std::string s = io::read_file(path), out;
   std::istringstream in(s);
   for (std::string line; std::getline(in, line);)
-    if (line.find("\"command_line\"") == std::string::npos) out += line + "\n";
+    if (line.find("\"command_line\"") == std::string::npos && line.find("\"created\"") == std::string::npos)
+      out += line + "\n";
   return out;
 }
 
 inline void expect_same_outputs(const std::string& a, const std::string& b) {
   for (const char* f : {"design.csv", "results.csv", "summary.csv"})
     EXPECT_EQ(io::read_file(a + "/" + f), io::read_file(b + "/" + f)) << f;
-  EXPECT_EQ(meta_without_command_line(a + "/meta.json"), meta_without_command_line(b + "/meta.json"));
+  EXPECT_EQ(meta_without_invocation(a + "/meta.json"), meta_without_invocation(b + "/meta.json"));
   EXPECT_FALSE(fs::exists(a + "/" + kJournalName));
 }
 

@@ -182,7 +182,7 @@ def write_run(name, runs, noise_sd):
     if runs > 1:
         bands = [(k, date_of(k).isoformat(), a, v, num(sum(xs) / len(xs)), num(quantile7(xs, 0.05)),
                   num(quantile7(xs, 0.95))) for (k, a, v), xs in values.items()]
-        write_csv(os.path.join(out, "bands.csv"), ["step", "date", "agent", "variable", "mean", "p05", "p95"],
+        write_csv(os.path.join(out, "bands.csv"), ["step", "date", "agent", "variable", "mean", "q05", "q95"],
                   bands)
     # The fields and their order are those of results/run_meta.cpp (render_run_meta).
     meta = {
