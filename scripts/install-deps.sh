@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build git pkg-config
-  libeigen3-dev libboost-random-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libssl-dev
+  libeigen3-dev libboost-random-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev
   libopenmpi-dev openmpi-bin libcpp-httplib-dev
   gnuplot-nox python3

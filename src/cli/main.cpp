@@ -130,6 +130,8 @@ struct RunArgs {
   bool force = false;
   bool no_attribution = false;
   bool quiet = false;
+  std::vector<std::string> keep{std::begin(results::kRunFileKinds), std::end(results::kRunFileKinds)};
+  std::string compress = "none";
 };
 
 struct EnsembleRun {
@@ -146,7 +148,9 @@ EnsembleRun run_into(const CompiledModel& m, const RunArgs& a, const std::string
   opt.seed = a.seed.value_or(m.scenario.seed);
   opt.replicates = a.replicates;
   opt.threads = default_threads(a.threads);
-  opt.attribution = !a.no_attribution;
+  results::RunFiles files = results::RunFiles::keeping(a.keep);
+  files.gzip = a.compress == "gzip";
+  opt.attribution = !a.no_attribution && files.attribution;
   check_fits_in_memory(m, static_cast<std::uint64_t>(a.replicates), opt.attribution,
                        io::available_memory_bytes());
   io::ensure_output_dir(dir);
@@ -156,7 +160,7 @@ EnsembleRun run_into(const CompiledModel& m, const RunArgs& a, const std::string
   opt.on_done = [&](int n) { bar.advance(n); };
   EnsembleRun out{opt.seed, run_ensemble(m, opt), {}};
   bar.finish();
-  out.files = write_run_outputs(m, out.runs, dir, {opt.seed, command_line});
+  out.files = write_run_outputs(m, out.runs, dir, {opt.seed, command_line, files});
   return out;
 }
 
@@ -477,6 +481,17 @@ int cli_main(int argc, char** argv) {
   run->add_flag("--quiet,-q", run_args.quiet, "No progress bar (it is shown only when stderr is a terminal)");
   run->add_flag("--no-attribution", run_args.no_attribution,
                 "Skip attribution.csv contributions (faster for large ensembles; the file is written empty)");
+  run->add_option("--keep", run_args.keep,
+                  "Which CSV files to write, comma-separated (default: all): trajectory (every run's path), "
+                  "events, attribution (what moved each variable; the largest), bands (per-step mean and "
+                  "5-95 % band, R > 1). meta.json is always written and lists them")
+      ->delimiter(',')
+      ->check(CLI::IsMember(
+          std::vector<std::string>(std::begin(results::kRunFileKinds), std::end(results::kRunFileKinds))));
+  run->add_option("--compress", run_args.compress,
+                  "none (default) or gzip: write <name>.csv.gz, which pandas, R, zcat and hedgesim's own "
+                  "plot, explain and report read as they are")
+      ->check(CLI::IsMember({"none", "gzip"}));
 
   RunArgs report_args;
   report_args.replicates = 20;

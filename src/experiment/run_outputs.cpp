@@ -8,6 +8,7 @@
 #include "experiment/ensemble.hpp"
 #include "experiment/statistics.hpp"
 #include "io/atomic_file.hpp"
+#include "io/compression.hpp"
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
@@ -134,20 +135,23 @@ void check_run_directory(const CompiledModel& m, const std::string& dir, bool fo
 std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
                                            const std::string& dir, const RunInfo& info) {
   io::ensure_output_dir(dir);
-  std::vector<std::pair<std::string, std::string>> files = {
-      {"trajectory.csv", render_trajectory(m, runs)},
-      {"events.csv", render_events(m)},
-      {"attribution.csv", render_attribution(m, runs)},
-  };
-  if (runs.size() > 1) files.emplace_back("bands.csv", render_bands(m, runs));
+  std::vector<std::pair<std::string, std::string>> files;
+  const std::vector<std::string> names = results::run_file_names(info.files, runs.size());
+  for (const std::string& name : names) {
+    const std::string kind = name.substr(0, name.find('.'));
+    std::string text = kind == "trajectory"    ? render_trajectory(m, runs)
+                       : kind == "events"      ? render_events(m)
+                       : kind == "attribution" ? render_attribution(m, runs)
+                                               : render_bands(m, runs);
+    files.emplace_back(name, info.files.gzip ? io::gzip(text) : std::move(text));
+  }
   files.emplace_back("meta.json", render_meta(m, runs, info));
   // All or nothing: a full disk halfway leaves the directory's earlier run whole, never a mix of two runs.
   std::vector<std::string> written;
   for (auto& [name, content] : files)
     name = written.emplace_back((std::filesystem::path(dir) / name).string());
   io::write_all(files);
-  if (runs.size() <= 1)
-    std::filesystem::remove(std::filesystem::path(dir) / "bands.csv");  // stale from before
+  results::remove_other_run_files(dir, names);  // they would describe other runs
   remove_stale_figures(dir);
   return written;
 }

@@ -1,5 +1,6 @@
 // The files of `hedgesim run` (docs/output-format.md): trajectory.csv, events.csv, attribution.csv, bands.csv
-// (replicates > 1) and meta.json. Each is rendered in memory and written atomically (io::AtomicFile).
+// (replicates > 1), those the user keeps (--keep), gzip'd on request (--compress), and meta.json. Each is
+// rendered in memory and written atomically (io::AtomicFile).
 #pragma once
 
 #include <string>
@@ -24,9 +25,10 @@ std::string render_meta(const CompiledModel& m, const std::vector<RunOutput>& ru
 /// a sweep or a comparison. A directory without meta.json, or with this scenario's, is fine (a rerun).
 void check_run_directory(const CompiledModel& m, const std::string& dir, bool force);
 
-/// Writes every file into `dir` (created if missing); returns the paths written. Figures drawn from the files
-/// it replaces (plot.png, plot-<agents>.svg, ...) and a bands.csv of an earlier ensemble are removed: they
-/// would describe other runs.
+/// Writes the files `info.files` keeps (gzip'd if asked) and meta.json into `dir` (created if missing);
+/// returns the paths written. Figures drawn from the files it replaces (plot.png, plot-<agents>.svg, ...) and
+/// run files it did not write (a bands.csv of an earlier ensemble, a trajectory.csv next to a new
+/// trajectory.csv.gz) are removed: they would describe other runs.
 std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
                                            const std::string& dir, const RunInfo& info);
 

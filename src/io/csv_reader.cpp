@@ -10,6 +10,9 @@
 #include <memory>
 #include <utility>
 
+#include "io/compression.hpp"
+#include "io/memory.hpp"
+
 namespace hedgesim::io {
 
 namespace {
@@ -50,6 +53,9 @@ std::string read_text_file(const std::string& path) {
     text.append(buf, n);
   if (std::ferror(f.get()))
     throw InputError({path, 0, 0}, "cannot read " + path + ": " + std::strerror(errno) + kHowToCreate);
+  // A gzip'd file (hedgesim run --compress gzip) reads as its text; at most half the free memory, so that a
+  // file crafted to expand without end is refused instead of exhausting the machine.
+  if (is_gzip(text)) return gunzip(text, path, available_memory_bytes().value_or(std::uint64_t{1} << 32) / 2);
   return text;
 }
 

@@ -21,8 +21,9 @@ struct FieldStart {
   int col = 0;
 };
 
-/// The whole text of a file of a run directory. Throws InputError({path, 0, 0}, "cannot read ...") naming the
-/// reason and telling the user to run `hedgesim run` first.
+/// The whole text of a file of a run directory, decompressed if it is gzip (compression.hpp). Throws
+/// InputError({path, 0, 0}, "cannot read ...") naming the reason and telling the user to run `hedgesim run`
+/// first, or gunzip's InputError for damaged gzip.
 std::string read_text_file(const std::string& path);
 
 /// A field parsed as a finite decimal number (std::from_chars); InputError at `where` otherwise. `column`

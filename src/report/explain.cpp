@@ -4,6 +4,7 @@
 // can be checked without reading prose, and the prose changed without touching the arithmetic.
 #include "report/explain.hpp"
 #include "report/poles.hpp"
+#include "results/run_files.hpp"
 #include "results/run_meta.hpp"
 
 #include <algorithm>
@@ -31,10 +32,6 @@ const SourcePos kCommandLine{"<command line>", 1, 0};
 
 // A change smaller than this is rounding noise from summing doubles, not movement.
 constexpr double kNoMovement = 1e-12;
-
-std::string path_in(const std::string& dir, std::string_view name) {
-  return (std::filesystem::path(dir) / name).string();
-}
 
 // ---- Reading the run directory ----------------------------------------------------------------------------
 
@@ -111,7 +108,7 @@ void check_history_complete(const History& h, const std::string& agent, const st
 }
 
 History read_history(const std::string& dir, const std::string& agent) {
-  io::CsvReader csv(path_in(dir, "trajectory.csv"));
+  io::CsvReader csv(results::run_file(dir, "trajectory.csv"));
   const std::size_t c_run = csv.column("run"), c_step = csv.column("step"), c_date = csv.column("date"),
                     c_agent = csv.column("agent"), c_var = csv.column("variable"),
                     c_value = csv.column("value");
@@ -179,7 +176,7 @@ struct Contributions {
 
 Contributions read_contributions(const std::string& dir, const std::string& agent,
                                  const std::vector<std::string>& variables, Window w, std::size_t runs) {
-  io::CsvReader csv(path_in(dir, "attribution.csv"));
+  io::CsvReader csv(results::run_file(dir, "attribution.csv"));
   const std::size_t c_step = csv.column("step"), c_agent = csv.column("agent"),
                     c_var = csv.column("variable"), c_source = csv.column("source"),
                     c_delta = csv.column("delta");
@@ -208,7 +205,7 @@ struct EventRow {
 };
 
 std::vector<EventRow> read_event_rows(const std::string& dir) {
-  const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
+  const io::CsvTable t = io::read_csv(results::run_file(dir, "events.csv"));
   const std::size_t c_date = t.column("date"), c_type = t.column("type"), c_actor = t.column("actor"),
                     c_target = t.column("target"), c_label = t.column("label");
   std::vector<EventRow> rows;

@@ -20,6 +20,7 @@
 #include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
+#include "results/run_files.hpp"
 #include "results/run_meta.hpp"
 
 namespace hedgesim::report {
@@ -150,7 +151,7 @@ struct PlotEvents {
 };
 
 PlotEvents read_events(const std::string& dir, const std::vector<AgentInfo>& drawn) {
-  const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
+  const io::CsvTable t = io::read_csv(results::run_file(dir, "events.csv"));
   const std::size_t c_step = t.column("step"), c_date = t.column("date"), c_type = t.column("type"),
                     c_actor = t.column("actor"), c_target = t.column("target"),
                     c_magnitude = t.column("magnitude"), c_label = t.column("label");
@@ -594,10 +595,10 @@ std::string plot(const PlotOptions& o) {
   std::set<std::string> ids;
   for (const auto& a : agents)
     ids.insert(a.id);
-  const std::string bands = path_in(o.dir, "bands.csv");
-  const bool banded = fs::exists(bands);
-  const Curves curves =
-      banded ? read_band_curves(bands, ids) : read_trajectory_curves(path_in(o.dir, "trajectory.csv"), ids);
+  const std::optional<std::string> bands = results::find_run_file(o.dir, "bands.csv");
+  const bool banded = bands.has_value();
+  const Curves curves = banded ? read_band_curves(*bands, ids)
+                               : read_trajectory_curves(results::run_file(o.dir, "trajectory.csv"), ids);
   Figure figure = make_figure(meta, agents, curves, banded, read_events(o.dir, agents));
   figure.ticks = date_ticks(Date{static_cast<int>(figure.x_min)}, Date{static_cast<int>(figure.x_max)},
                             figure.panels.size() == 1 ? 9 : 6);

@@ -5,6 +5,7 @@
 #include "report/plot_study.hpp"
 #include "report/gnuplot.hpp"
 #include "report/poles.hpp"
+#include "results/run_files.hpp"
 #include "results/run_meta.hpp"
 
 #include <algorithm>
@@ -966,7 +967,7 @@ std::string output_kind(const std::string& dir) {
   }
   if (fs::exists(path_in(dir, "difference-over-time.csv"))) return "compare";
   if (fs::exists(path_in(dir, "indices.csv")) || fs::exists(path_in(dir, "design.csv"))) return "sweep";
-  if (fs::exists(path_in(dir, "trajectory.csv"))) return "run";
+  if (results::find_run_file(dir, "trajectory.csv") || results::find_run_file(dir, "bands.csv")) return "run";
   throw InputError({dir, 0, 0},
                    "this is not an output directory of hedgesim: it has no trajectory.csv (`hedgesim "
                    "run`), indices.csv (`hedgesim sweep`) or difference-over-time.csv (`hedgesim "

@@ -170,6 +170,7 @@ std::string render_run_meta(const CompiledModel& m, std::size_t replicates, cons
   for (const auto& p : m.spec.parameters)
     params[p.name] = p.value;
   j["parameters"] = params;
+  j["files"] = run_file_names(info.files, replicates);
   j["command_line"] = info.command_line;
   j["created"] = created_utc();
   return j.dump(2) + "\n";

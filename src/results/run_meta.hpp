@@ -14,6 +14,7 @@
 #include "model/date.hpp"
 #include "model/input_error.hpp"
 #include "results/build_info.hpp"
+#include "results/run_files.hpp"
 
 namespace hedgesim::results {
 
@@ -58,6 +59,7 @@ struct TimeGrid {
 struct RunInfo {
   std::uint64_t seed = 0;
   std::string command_line;
+  RunFiles files{};  ///< which files are written, and whether gzip'd
 };
 
 /// The text of the meta.json of `replicates` runs of `m` (docs/output-format.md): version, commit, scenario

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "io/atomic_file.hpp"
@@ -223,6 +224,58 @@ TEST(Cli, MetaJsonCreatedIsTheTimeTheFilesWereWritten) {
   const auto t = timegm(&tm);
   EXPECT_LE(before, t) << created;
   EXPECT_LE(t, after) << created;
+}
+
+// Issue 14, point 10: a user keeps what they need and may gzip it. Fails if a file left out were written, if
+// the gzip'd bytes were not the plain file's, if plot or explain could not read them, if a rerun left the
+// other form of a file beside the new one, or if a reader's message did not say the file was not kept.
+TEST(Cli, RunKeepsOnlyWhatItIsToldAndGzipsOnRequest) {
+  TempDir dir;
+  const std::string s = source_path("scenarios/veto-2019.toml");
+  const std::string plain = dir.path() + "/plain", packed = dir.path() + "/packed";
+  ASSERT_EQ(hedgesim("run " + s + " -r 3 -q --out " + plain).code, 0);
+  Result r = hedgesim("run " + s + " -r 3 -q --keep trajectory,events,bands --compress gzip --out " + packed);
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(packed))
+    names.insert(e.path().filename().string());
+  EXPECT_EQ(names,
+            (std::set<std::string>{"trajectory.csv.gz", "events.csv.gz", "bands.csv.gz", "meta.json"}));
+  for (const char* f : {"trajectory.csv", "events.csv", "bands.csv"}) {
+    const Result unpacked = shell("gzip -dc " + packed + "/" + f + ".gz");
+    ASSERT_EQ(unpacked.code, 0) << f;
+    EXPECT_EQ(unpacked.out, io::read_file(plain + "/" + f)) << f;
+  }
+  EXPECT_NE(
+      io::read_file(packed + "/meta.json")
+          .find(
+              "\"files\": [\n    \"trajectory.csv.gz\",\n    \"events.csv.gz\",\n    \"bands.csv.gz\"\n  ]"),
+      std::string::npos);
+  r = hedgesim("plot " + packed);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(fs::exists(packed + "/plot.png"));
+  r = hedgesim("explain " + packed + " --agent MKD");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find(packed + "/attribution.csv:0:0: this run did not keep attribution.csv (it wrote "
+                                "trajectory.csv.gz, events.csv.gz, bands.csv.gz); run it again with --keep "
+                                "including attribution"),
+            std::string::npos)
+      << r.out;
+  // A rerun in plain text replaces the gzip'd files instead of leaving both forms (readers would take
+  // either).
+  ASSERT_EQ(hedgesim("run " + s + " -r 3 -q --out " + packed).code, 0);
+  EXPECT_FALSE(fs::exists(packed + "/trajectory.csv.gz"));
+  EXPECT_EQ(io::read_file(packed + "/trajectory.csv"), io::read_file(plain + "/trajectory.csv"));
+  r = hedgesim("explain " + packed + " --agent MKD");
+  EXPECT_EQ(r.code, 0) << r.out;
+  r = hedgesim("run " + s + " --keep trajectory,everything --out " + dir.path() + "/x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("everything"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("attribution"), std::string::npos) << r.out;  // the allowed values are listed
+  EXPECT_FALSE(fs::exists(dir.path() + "/x"));
+  r = hedgesim("run " + s + " --compress zip --out " + dir.path() + "/x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("gzip"), std::string::npos) << r.out;
 }
 
 TEST(Cli, RunWritesIntoOutSlashTheScenarioAndRefusesToMixAnotherScenarioIn) {
