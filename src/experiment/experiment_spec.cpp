@@ -8,6 +8,7 @@
 #include <climits>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "model/load.hpp"
@@ -186,6 +187,9 @@ std::vector<std::string> statistic_keys(Statistic s) {
     case Statistic::first_above:
       keys.insert(keys.end(), {"from", "to", "threshold"});
       break;
+    case Statistic::series:
+      keys.insert(keys.end(), {"from", "to", "every"});
+      break;
   }
   return keys;
 }
@@ -197,7 +201,7 @@ std::vector<std::string> metric_variable_names() {
 }
 
 MetricSpec read_metric(const TableReader& in, std::set<std::string>& seen) {
-  in.allow_only({"name", "agent", "variable", "statistic", "date", "from", "to", "threshold"});
+  in.allow_only({"name", "agent", "variable", "statistic", "date", "from", "to", "threshold", "every"});
   MetricSpec m;
   m.pos = in.pos();
   m.name = in.string("name");
@@ -259,6 +263,16 @@ MetricSpec read_metric(const TableReader& in, std::set<std::string>& seen) {
     required("threshold");
     m.threshold = r.number("threshold", -1e300, 1e300);
   }
+  if (r.has("every")) {
+    m.every_days = static_cast<int>(r.integer("every", 1, 3660));
+    m.every_pos = r.pos("every");
+  }
+  // Each sample is named <name>_<YYYYMMDD>, which must still be a valid metric name.
+  if (m.stat == Statistic::series && m.name.size() + 9 > kMaxMetricNameLength)
+    throw InputError(m.name_pos, "'name' = \"" + m.name +
+                                     "\" is too long for a series: each sample is named '" + m.name +
+                                     "_<YYYYMMDD>', at most " + std::to_string(kMaxMetricNameLength) +
+                                     " characters; use at most " + std::to_string(kMaxMetricNameLength - 9));
   return m;
 }
 
@@ -465,6 +479,55 @@ void check_parameters(const ExperimentSpec& e, const ModelSpec& model) {
   }
 }
 
+namespace {
+
+/// A resolved series window (steps step_from..step_to) as `at` metrics, one per sampled step: every
+/// ceil(every / step_days)-th step from the window's first (every step without `every`).
+void sample_series(const MetricDef& window, const MetricSpec& ms, const CompiledModel& m,
+                   std::vector<MetricDef>& out) {
+  const int step_days = m.params.step_days;
+  const int stride = ms.every_days > 0 ? (ms.every_days + step_days - 1) / step_days : 1;
+  const int samples = (window.step_to - window.step_from) / stride + 1;
+  if (samples > kMaxSeriesSamples)
+    throw InputError(
+        ms.every_days > 0 ? ms.every_pos : ms.pos,
+        "[[metrics]] '" + ms.name + "' samples " + std::to_string(samples) + " dates, more than the " +
+            std::to_string(kMaxSeriesSamples) + " a series may; set 'every' to at least " +
+            std::to_string(((window.step_to - window.step_from) / (kMaxSeriesSamples - 1) + 1) * step_days) +
+            " days, or narrow 'from' and 'to'");
+  for (int k = window.step_from; k <= window.step_to; k += stride) {
+    MetricDef d = window;
+    d.stat = Statistic::at;
+    d.step_at = d.step_from = d.step_to = k;
+    d.from = d.to = m.date_of_step(k);
+    std::string digits = format_date(d.from);
+    digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
+    d.name = ms.name + "_" + digits;
+    d.series = ms.name;
+    out.push_back(std::move(d));
+  }
+}
+
+/// The names a series makes may collide with another metric's ("x_20190801" and a series "x"): reported at
+/// the later of the two in the file, naming the series.
+void check_unique_names(const std::vector<MetricDef>& defs, const std::vector<MetricSpec>& metrics) {
+  std::map<std::string, std::string> series_of;  // name made -> the series that made it ("" for none)
+  for (const MetricDef& d : defs) {
+    const auto [it, fresh] = series_of.emplace(d.name, d.series);
+    // Two plain metrics of one name are load_experiment's to refuse (specs built in code may repeat one).
+    if (fresh || (d.series.empty() && it->second.empty())) continue;
+    const std::string series = d.series.empty() ? it->second : d.series;
+    const std::string owner = d.series.empty() ? d.name : d.series;
+    const auto spec =
+        std::find_if(metrics.begin(), metrics.end(), [&](const MetricSpec& ms) { return ms.name == owner; });
+    throw InputError(spec != metrics.end() ? spec->name_pos : SourcePos{},
+                     "metric name '" + d.name + "' is also the name of a sample of series '" + series +
+                         "', which names each sample <name>_<YYYYMMDD>; rename one of them");
+  }
+}
+
+}  // namespace
+
 std::vector<MetricDef> resolve_metrics(const std::vector<MetricSpec>& metrics, const CompiledModel& m) {
   const Date start = m.scenario.start, end = m.scenario.end;
   const int step = m.params.step_days;
@@ -554,8 +617,12 @@ std::vector<MetricDef> resolve_metrics(const std::vector<MetricSpec>& metrics, c
         break;
       }
     }
-    out.push_back(std::move(d));
+    if (ms.stat == Statistic::series)
+      sample_series(d, ms, m, out);
+    else
+      out.push_back(std::move(d));
   }
+  check_unique_names(out, metrics);
   return out;
 }
 

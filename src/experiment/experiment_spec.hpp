@@ -29,9 +29,13 @@ enum class Distribution : std::uint8_t { uniform, loguniform, normal };
 inline constexpr std::array<std::string_view, 3> kDistributionNames = {"uniform", "loguniform", "normal"};
 
 /// What a metric computes from one variable of one agent over a run (see MetricDef for the exact rules).
-enum class Statistic : std::uint8_t { at, final, mean, min, max, first_below, first_above };
-inline constexpr std::array<std::string_view, 7> kStatisticNames = {"at",  "final",       "mean",       "min",
-                                                                    "max", "first_below", "first_above"};
+/// `series` is a time series: resolve_metrics turns it into one `at` metric per sampled date.
+enum class Statistic : std::uint8_t { at, final, mean, min, max, first_below, first_above, series };
+inline constexpr std::array<std::string_view, 8> kStatisticNames = {
+    "at", "final", "mean", "min", "max", "first_below", "first_above", "series"};
+
+/// A series samples at most this many dates (each becomes a metric in every output row).
+inline constexpr int kMaxSeriesSamples = 1000;
 
 /// The pseudo-variable of a metric on a hedger: signal - substance (how far words run ahead of deeds).
 inline constexpr std::string_view kGapVariable = "gap";
@@ -83,8 +87,9 @@ struct MetricSpec {
   std::optional<Date> date;      ///< statistic `at` only (required there)
   std::optional<Date> from, to;  ///< window of mean/min/max/first_*; absent = scenario start / end
   double threshold = 0.0;        ///< first_below / first_above only (required there)
+  int every_days = 0;            ///< series only: days between samples; 0 = every recorded step
   SourcePos pos;                 ///< the [[metrics]] table
-  SourcePos name_pos, agent_pos, variable_pos, date_pos, from_pos, to_pos;
+  SourcePos name_pos, agent_pos, variable_pos, date_pos, from_pos, to_pos, every_pos;
 };
 
 struct ExperimentSpec {
@@ -135,6 +140,9 @@ void check_parameters(const ExperimentSpec& e, const ModelSpec& model);
 ///   first_below / first_above: the number of days from `from` to the date of the first step of the window
 ///                whose value is strictly below / above `threshold`; if no step crosses it, censored_days =
 ///                (to - from) + step_days.
+///   series:      becomes one `at` metric per sampled step of the window from..to: the window's first step
+///                and every ceil(every / step_days)-th step after it, each named <name>_<YYYYMMDD> after its
+///                step's date, with `series` = <name>.
 /// For at and final, step_from = step_to = step_at; for the window statistics step_at = -1.
 struct MetricDef {
   std::string name;
@@ -146,6 +154,7 @@ struct MetricDef {
   Date from, to;  ///< the window with defaults filled in (at/final: the date of step_at)
   double threshold = 0.0;
   int censored_days = 0;  ///< first_below / first_above: value when never crossed; 0 otherwise
+  std::string series;     ///< the series this `at` metric samples (its [[metrics]] name); empty otherwise
 };
 
 /// Resolves metrics against a compiled model: agent ids to indices, variables to indices (checking that the

@@ -43,6 +43,7 @@ void MetricRecorder::observe(int k, const Batch& b) {
     switch (d.stat) {
       case Statistic::at:
       case Statistic::final:
+      case Statistic::series:  // resolve_metrics makes a series `at` metrics; kept for -Wswitch
         a = series_;
         break;
       case Statistic::mean:

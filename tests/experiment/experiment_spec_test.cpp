@@ -223,8 +223,8 @@ TEST(ExperimentNames, RoundTripAndLists) {
   EXPECT_EQ(statistic_name(Statistic::first_above), "first_above");
   EXPECT_EQ(design_kind_names(), (std::vector<std::string>{"grid", "lhs", "morris", "sobol"}));
   EXPECT_EQ(distribution_names(), (std::vector<std::string>{"uniform", "loguniform", "normal"}));
-  EXPECT_EQ(statistic_names(),
-            (std::vector<std::string>{"at", "final", "mean", "min", "max", "first_below", "first_above"}));
+  EXPECT_EQ(statistic_names(), (std::vector<std::string>{"at", "final", "mean", "min", "max", "first_below",
+                                                         "first_above", "series"}));
 }
 
 // ---- value_at
@@ -404,6 +404,51 @@ TEST(ResolveMetrics, WindowEndingBeforeItBeginsIsRejectedAtTo) {
           "have from <= to");
 }
 
+// A series is `at` metrics, one per sampled step, named after the step's date. Fails if the stride were
+// every / step_days rounded down, if the window's last step were dropped, or if the cap were not applied.
+TEST(ResolveMetrics, ASeriesSamplesTheWindowEveryNDaysAsAtMetrics) {
+  const CompiledModel m = load_and_compile(kVeto);  // 48 steps of 7 days from 2019-08-01
+  MetricSpec s = metric("SRB", "signal", Statistic::series);
+  s.name = "srb";
+  s.from = day("2019-08-02");  // first recorded state on or after it: step 1 (2019-08-08)
+  s.to = day("2019-10-17");    // step 11
+  s.every_days = 20;           // ceil(20 / 7) = every 3rd step: 1, 4, 7, 10
+  const std::vector<MetricDef> d = resolve_metrics({s, metric("MKD", "signal", Statistic::final)}, m);
+  ASSERT_EQ(d.size(), 5u);
+  const std::vector<int> steps = {1, 4, 7, 10};
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(d[i].stat, Statistic::at);
+    EXPECT_EQ(d[i].step_at, steps[i]);
+    EXPECT_EQ(d[i].step_from, steps[i]);
+    EXPECT_EQ(d[i].step_to, steps[i]);
+    EXPECT_EQ(d[i].series, "srb");
+    EXPECT_EQ(d[i].row, m.row(Var::signal, testing::agent_index(m, "SRB")));
+  }
+  EXPECT_EQ(d[0].name, "srb_20190808");
+  EXPECT_EQ(d[3].name, "srb_20191010");
+  EXPECT_EQ(d[4].name, "m");
+  EXPECT_EQ(d[4].series, "");
+  s.every_days = 0;  // every recorded step of the whole scenario: steps 0..47 (step 48 is after the end)
+  s.from.reset();
+  s.to.reset();
+  EXPECT_EQ(resolve_metrics({s}, m).size(), 48u);
+}
+
+TEST(ResolveMetrics, ASeriesOfMoreThanAThousandDatesIsRefusedWithTheEveryThatFits) {
+  TempDir dir;
+  const CompiledModel m =
+      testing::compile_text(dir, "[parameters]\nstep_days = 1\n", "2019-01-01", "2022-12-31");
+  MetricSpec s = metric("SRB", "signal", Statistic::series);
+  s.pos = {"x.toml", 19, 1};
+  EXPECT_EQ(
+      testing::error_of([&] { resolve_metrics({s}, m); }),
+      at("x.toml", 19, 1) +
+          "[[metrics]] 'm' samples 1461 dates, more than the 1000 a series may; set 'every' to at least 2 "
+          "days, or narrow 'from' and 'to'");
+  s.every_days = 2;
+  EXPECT_EQ(resolve_metrics({s}, m).size(), 731u);
+}
+
 // ---- design_points
 // ------------------------------------------------------------------------------------------
 
@@ -515,7 +560,7 @@ TEST_P(LoadBadExperiment, ReportsPositionAndMessage) {
 
 const std::string kParameterKeys = "'name', 'min', 'max', 'distribution', 'mean' or 'sd'";
 const std::string kMetricKeys =
-    "'name', 'agent', 'variable', 'statistic', 'date', 'from', 'to' or 'threshold'";
+    "'name', 'agent', 'variable', 'statistic', 'date', 'from', 'to', 'threshold' or 'every'";
 
 INSTANTIATE_TEST_SUITE_P(
     Corpus, LoadBadExperiment,
@@ -644,7 +689,19 @@ INSTANTIATE_TEST_SUITE_P(
                     "[[metrics]] 'srb_signal' is missing the required key 'statistic'"},
         BadScenario{"unknown_statistic", 23, 13,
                     "unknown statistic 'meen' (did you mean 'mean'?); allowed: 'at', 'final', 'mean', 'min', "
-                    "'max', 'first_below' or 'first_above'"},
+                    "'max', 'first_below', 'first_above' or 'series'"},
+        BadScenario{"series_every_zero", 24, 9,
+                    "'every' = 0 is out of range in [[metrics]] 'srb_signal'; allowed: 1 to 3660"},
+        BadScenario{
+            "every_for_mean", 24, 1,
+            "'every' does not apply to statistic 'mean'; keys for 'mean': 'name', 'agent', 'variable', "
+            "'statistic', 'from' or 'to'"},
+        BadScenario{
+            "series_name_too_long", 20, 8,
+            "'name' = \"serbia_signal_over_the_whole_period_of_the_veto_and_after_it_x\" is too long for "
+            "a series: each sample is named "
+            "'serbia_signal_over_the_whole_period_of_the_veto_and_after_it_x_<YYYYMMDD>', at most 64 "
+            "characters; use at most 55"},
         BadScenario{
             "unknown_variable", 22, 12,
             "unknown variable 'signl' (did you mean 'signal'?); allowed: 'signal', 'display', 'position', "
@@ -744,7 +801,11 @@ INSTANTIATE_TEST_SUITE_P(
             "window_without_step", 24, 8,
             "the window 2019-10-18 to 2019-10-23 of [[metrics]] 'srb_signal' holds no recorded state; "
             "states are recorded every 7 days from 2019-08-01 (2019-08-01, 2019-08-08, ...); widen the "
-            "window"}),
+            "window"},
+        BadScenario{
+            "series_name_collision", 27, 8,
+            "metric name 'srb_20190829' is also the name of a sample of series 'srb', which names each "
+            "sample <name>_<YYYYMMDD>; rename one of them"}),
     [](const ::testing::TestParamInfo<BadScenario>& info) { return std::string(info.param.name); });
 
 // Every file of the corpus is used by exactly one test above (or is the control or the syntax error).

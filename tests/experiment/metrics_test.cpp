@@ -39,6 +39,7 @@ double from_trajectory(const CompiledModel& m, const RunOutput& run, const Metri
   switch (d.stat) {
     case Statistic::at:
     case Statistic::final:
+    case Statistic::series:  // resolved into `at` metrics
       return v.back();
     case Statistic::mean: {
       double s = 0;
