@@ -58,6 +58,33 @@ TEST(SweepCli, SigintStopsAfterTheChunksInFlightAndSaysHowToResume) {
   expect_same_outputs(straight, stopped);
 }
 
+// Issue 14, point 10: a series metric gives each sampled date its own row in every output, and Sobol indices
+// per date. Fails if the samples were not expanded (one name), or if the indices skipped them.
+TEST(SweepCli, ASeriesMetricGivesResultsAndIndicesPerDate) {
+  TempDir dir;
+  const std::string exp =
+      dir.write("series.toml", "[experiment]\nname = \"series\"\nscenario = \"" +
+                                   source_path("scenarios/veto-2019.toml") +
+                                   "\"\nseed = 3\nreplicates = 2\n\n[design]\nkind = "
+                                   "\"sobol\"\nsamples = 8\nbootstrap = 10\n\n"
+                                   "[[parameters]]\nname = \"grievance_weight\"\nmin = 1.0\n"
+                                   "max = 8.0\n\n[[metrics]]\nname = \"mkd\"\nagent = "
+                                   "\"MKD\"\nvariable = \"signal\"\nstatistic = \"series\"\n"
+                                   "from = 2019-10-01\nevery = 91\n");
+  const Outcome r = hedgesim({"sweep", exp, "--out", dir.file("out"), "--quiet"}, dir);
+  ASSERT_EQ(r.code, 0) << r.out;
+  // From the first recorded state on or after 2019-10-01 (2019-10-03, step 9) every 13th step to 2020-06-30.
+  const std::vector<std::string> names = {"mkd_20191003", "mkd_20200102", "mkd_20200402"};
+  const std::string meta = io::read_file(dir.file("out/meta.json"));
+  const std::string indices = io::read_file(dir.file("out/indices.csv"));
+  for (const std::string& n : names) {
+    EXPECT_NE(meta.find("\"" + n + "\""), std::string::npos) << n;
+    EXPECT_NE(indices.find("\n" + n + ",ST,grievance_weight,"), std::string::npos) << n;
+  }
+  EXPECT_EQ(meta.find("\"mkd\""), std::string::npos);
+  EXPECT_EQ(meta.find("mkd_20200702"), std::string::npos);  // after the scenario's end
+}
+
 TEST(SweepCli, ResumeRefusesWhenTheExperimentChanged) {
   TempDir dir;
   const std::string exp = long_experiment(dir), out = dir.file("out");
