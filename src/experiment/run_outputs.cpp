@@ -12,6 +12,7 @@
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
+#include "results/run_events.hpp"
 #include "results/run_meta.hpp"
 
 namespace hedgesim {
@@ -41,12 +42,15 @@ std::string render_events(const CompiledModel& m) {
       .text("magnitude")
       .text("label")
       .end();
-  for (const CompiledEvent& ev : m.events) {
-    for (int t : ev.targets) {
-      csv.integer(ev.step).text(format_date(ev.date)).text(m.spec.event_types[ev.type].id);
-      csv.text(m.agent_ids[ev.actor]).text(m.agent_ids[t]).num(ev.magnitude).text(ev.label).end();
-    }
-  }
+  for (const results::EventRow& e : results::event_rows_of(m))
+    csv.integer(e.step)
+        .text(format_date(e.date))
+        .text(e.type)
+        .text(e.actor)
+        .text(e.target)
+        .num(e.magnitude)
+        .text(e.label)
+        .end();
   return std::move(csv.str());
 }
 

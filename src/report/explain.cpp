@@ -4,6 +4,7 @@
 // can be checked without reading prose, and the prose changed without touching the arithmetic.
 #include "report/explain.hpp"
 #include "report/poles.hpp"
+#include "results/run_events.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
 
@@ -199,20 +200,7 @@ Contributions read_contributions(const std::string& dir, const std::string& agen
   return out;
 }
 
-/// One row of events.csv: an event and one of its targets.
-struct EventRow {
-  std::string type, actor, target, date, label;
-};
-
-std::vector<EventRow> read_event_rows(const std::string& dir) {
-  const io::CsvTable t = io::read_csv(results::run_file(dir, "events.csv"));
-  const std::size_t c_date = t.column("date"), c_type = t.column("type"), c_actor = t.column("actor"),
-                    c_target = t.column("target"), c_label = t.column("label");
-  std::vector<EventRow> rows;
-  for (const auto& row : t.rows)
-    rows.push_back({row[c_type], row[c_actor], row[c_target], row[c_date], row[c_label]});
-  return rows;
-}
+using results::EventRow;
 
 /// The labels of the events by (type, actor, date); the label of the row aimed at the agent wins.
 class EventLabels {
@@ -221,7 +209,7 @@ class EventLabels {
     for (bool aimed_at_agent : {true, false})
       for (const EventRow& row : rows)
         if ((row.target == agent) == aimed_at_agent)
-          labels_.try_emplace(key(row.type, row.actor, row.date), row.label);
+          labels_.try_emplace(key(row.type, row.actor, format_date(row.date)), row.label);
   }
   const std::string* find(std::string_view type, std::string_view actor, std::string_view date) const {
     const auto it = labels_.find(key(type, actor, date));
@@ -289,15 +277,6 @@ Contributions contributions_in_memory(const CompiledModel& m, const std::vector<
     for (auto& [source, delta] : sources)
       delta /= static_cast<double>(runs.size());
   return out;
-}
-
-std::vector<EventRow> event_rows_in_memory(const CompiledModel& m) {
-  std::vector<EventRow> rows;
-  for (const CompiledEvent& ev : m.events)
-    for (int t : ev.targets)
-      rows.push_back({m.spec.event_types[ev.type].id, m.agent_ids[ev.actor], m.agent_ids[t],
-                      format_date(ev.date), ev.label});
-  return rows;
 }
 
 std::string agent_title_in_memory(const CompiledModel& m, const std::string& agent) {
@@ -667,8 +646,8 @@ std::string explain(const ExplainOptions& o) {
   auto contributions = [&](const std::vector<std::string>& variables, Window w) {
     return read_contributions(o.dir, o.agent, variables, w, history.runs.size());
   };
-  return explain_history(o, history, contributions, read_event_rows(o.dir), agent_title(o.dir, o.agent),
-                         read_poles(o.dir));
+  return explain_history(o, history, contributions, results::read_event_rows(o.dir),
+                         agent_title(o.dir, o.agent), read_poles(o.dir));
 }
 
 std::string explain(const CompiledModel& m, const std::vector<RunOutput>& runs, const ExplainOptions& o) {
@@ -678,7 +657,7 @@ std::string explain(const CompiledModel& m, const std::vector<RunOutput>& runs, 
   auto contributions = [&](const std::vector<std::string>& variables, Window w) {
     return contributions_in_memory(m, runs, o.agent, variables, w);
   };
-  return explain_history(o, history, contributions, event_rows_in_memory(m),
+  return explain_history(o, history, contributions, results::event_rows_of(m),
                          agent_title_in_memory(m, o.agent), poles_in_memory(m));
 }
 

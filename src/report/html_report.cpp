@@ -19,9 +19,11 @@
 
 #include "io/atomic_file.hpp"
 #include "io/csv_reader.hpp"
+#include "io/csv_writer.hpp"
 #include "io/scratch_dir.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
+#include "results/run_events.hpp"
 #include "results/run_meta.hpp"
 
 namespace hedgesim::report {
@@ -94,54 +96,20 @@ std::string agent_title(const PageMeta& m, const std::string& id) {
 
 // ---- events.csv -------------------------------------------------------------------------------------------
 
-struct ReportEvent {
-  int number = 0;  // 1, 2, ... in date order; names its "what happened next"
-  Date date;
-  std::string step, type, actor, magnitude, label;
-  std::vector<std::string> targets;
-};
+using ReportEvent = results::RunEvent;
 
-/// The row's date lies in the run and its target is an agent of the run, or InputError at the field: explain
-/// would otherwise blame the command line for what is a mismatch between events.csv and meta.json.
-void check_row_fits_run(const io::CsvTable& t, std::size_t r, std::size_t c_date, std::size_t c_target,
-                        const PageMeta& m) {
-  const Date d = t.date(r, c_date);
-  if (d < m.start || d > m.last_date())
-    throw InputError(t.pos(r, c_date), "the event's date " + format_date(d) +
-                                           " is outside the run, which covers " + format_date(m.start) +
-                                           " to " + format_date(m.last_date()) + " (" + m.file +
-                                           "); is this events.csv from another run?");
-  const std::string& target = t.rows[r][c_target];
-  if (!m.find(target))
-    throw InputError(t.pos(r, c_target), "'" + target + "' is not an agent of the run (" + m.file +
-                                             "); is this events.csv from another run?");
+/// A magnitude as events.csv writes it: the shortest text that reads back to the same double.
+std::string number_text(double v) {
+  std::string s;
+  io::append_number(s, v);
+  return s;
 }
 
-/// events.csv has a row per event and target; the rows of one event are merged, and the events numbered by
-/// date (the file's order within a date).
+/// events.csv, checked against the run's meta.json and merged into numbered events (results/run_events.hpp).
 std::vector<ReportEvent> read_events(const std::string& dir, const PageMeta& m) {
-  const io::CsvTable t = io::read_csv(path_in(dir, "events.csv"));
-  const std::size_t c_step = t.column("step"), c_date = t.column("date"), c_type = t.column("type"),
-                    c_actor = t.column("actor"), c_target = t.column("target"),
-                    c_magnitude = t.column("magnitude"), c_label = t.column("label");
-  std::vector<ReportEvent> events;
-  std::map<std::vector<std::string>, std::size_t> index;  // everything but the target -> position in events
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    check_row_fits_run(t, r, c_date, c_target, m);
-    const auto& row = t.rows[r];
-    const std::vector<std::string> key{row[c_step],  row[c_date],      row[c_type],
-                                       row[c_actor], row[c_magnitude], row[c_label]};
-    const auto [it, inserted] = index.try_emplace(key, events.size());
-    if (inserted)
-      events.push_back(
-          {0, t.date(r, c_date), row[c_step], row[c_type], row[c_actor], row[c_magnitude], row[c_label], {}});
-    events[it->second].targets.push_back(row[c_target]);
-  }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const ReportEvent& a, const ReportEvent& b) { return a.date < b.date; });
-  for (std::size_t i = 0; i < events.size(); ++i)
-    events[i].number = static_cast<int>(i + 1);
-  return events;
+  const std::vector<results::EventRow> rows = results::read_event_rows(dir);
+  results::check_rows_fit_run(rows, m, m);
+  return results::merge_events(rows);
 }
 
 // ---- The figure -------------------------------------------------------------------------------------------
@@ -382,9 +350,9 @@ std::string events_section(const ReportContent& c) {
        "<th>Magnitude</th><th>Label</th></tr></thead>\n<tbody>\n";
   for (const auto& ev : c.events)
     s += "<tr><td><a href=\"#event-" + std::to_string(ev.number) + "\">" + std::to_string(ev.number) +
-         "</a></td><td>" + format_date(ev.date) + "</td><td>" + html_escaped(ev.step) + "</td><td>" +
+         "</a></td><td>" + format_date(ev.date) + "</td><td>" + std::to_string(ev.step) + "</td><td>" +
          html_escaped(ev.type) + "</td><td>" + html_escaped(ev.actor) + "</td><td>" +
-         html_escaped(joined(ev.targets)) + "</td><td>" + html_escaped(ev.magnitude) + "</td><td>" +
+         html_escaped(joined(ev.targets)) + "</td><td>" + number_text(ev.magnitude) + "</td><td>" +
          html_escaped(ev.label) + "</td></tr>\n";
   return s + "</tbody>\n</table>\n</section>\n";
 }

@@ -20,6 +20,7 @@
 #include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
+#include "results/run_events.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
 
@@ -130,16 +131,7 @@ std::vector<std::string> panel_variables(const std::map<std::string, Curve>& car
 
 // ---- Events -----------------------------------------------------------------------------------------------
 
-struct PlotEvent {
-  Date date;
-  std::string type, actor, label;
-  std::vector<std::string> targets;
-  int number = 0;
-
-  bool involves(const std::string& agent) const {
-    return actor == agent || std::find(targets.begin(), targets.end(), agent) != targets.end();
-  }
-};
+using PlotEvent = results::RunEvent;
 
 /// The events of a run, as drawn: the rows of one event in events.csv merged (the same key and order as the
 /// report's table), numbered 1, 2, ... by date over all of them, so that a number means the same event in
@@ -151,31 +143,14 @@ struct PlotEvents {
 };
 
 PlotEvents read_events(const std::string& dir, const std::vector<AgentInfo>& drawn) {
-  const io::CsvTable t = io::read_csv(results::run_file(dir, "events.csv"));
-  const std::size_t c_step = t.column("step"), c_date = t.column("date"), c_type = t.column("type"),
-                    c_actor = t.column("actor"), c_target = t.column("target"),
-                    c_magnitude = t.column("magnitude"), c_label = t.column("label");
-  std::vector<PlotEvent> events;
-  std::map<std::vector<std::string>, std::size_t> index;  // everything but the target -> position in events
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    const auto& row = t.rows[r];
-    const std::vector<std::string> key{row[c_step],  row[c_date],      row[c_type],
-                                       row[c_actor], row[c_magnitude], row[c_label]};
-    auto [it, inserted] = index.try_emplace(key, events.size());
-    if (inserted) events.push_back({t.date(r, c_date), row[c_type], row[c_actor], row[c_label], {}, 0});
-    events[it->second].targets.push_back(row[c_target]);
-  }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const PlotEvent& a, const PlotEvent& b) { return a.date < b.date; });
   PlotEvents out;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    events[i].number = static_cast<int>(i + 1);
+  for (const PlotEvent& e : results::merge_events(results::read_event_rows(dir))) {
     const bool shown =
-        std::any_of(drawn.begin(), drawn.end(), [&](const AgentInfo& a) { return events[i].involves(a.id); });
+        std::any_of(drawn.begin(), drawn.end(), [&](const AgentInfo& a) { return e.involves(a.id); });
     if (shown)
-      out.drawn.push_back(events[i]);
+      out.drawn.push_back(e);
     else
-      out.left_out.push_back(events[i].number);
+      out.left_out.push_back(e.number);
   }
   return out;
 }
