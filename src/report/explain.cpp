@@ -4,6 +4,7 @@
 // can be checked without reading prose, and the prose changed without touching the arithmetic.
 #include "report/explain.hpp"
 #include "report/poles.hpp"
+#include "results/attribution.hpp"
 #include "results/run_events.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
@@ -170,8 +171,11 @@ Window resolve_window(const std::vector<Date>& dates, std::optional<Date> from, 
 }
 
 /// variable -> source -> delta summed over the window's steps and averaged over runs.
+using results::AttributionSource;
+using Sources = std::map<AttributionSource, double>;  // ordered by the source's text
+
 struct Contributions {
-  std::map<std::string, std::map<std::string, double>> by_variable;
+  std::map<std::string, Sources> by_variable;
   bool file_is_empty = true;  // `hedgesim run --no-attribution` writes the header only
 };
 
@@ -191,7 +195,7 @@ Contributions read_contributions(const std::string& dir, const std::string& agen
     if (it == out.by_variable.end()) continue;
     const std::size_t step = step_field(csv, c_step);
     if (step <= w.first || step > w.last) continue;
-    it->second[csv.text(c_source)] += csv.number(c_delta);
+    it->second[results::parse_attribution_source(csv.text(c_source))] += csv.number(c_delta);
   }
   // Rows with a zero contribution are left out of the file, so the mean divides by the number of runs.
   for (auto& [variable, sources] : out.by_variable)
@@ -271,7 +275,7 @@ Contributions contributions_in_memory(const CompiledModel& m, const std::vector<
       if (it == out.by_variable.end()) continue;
       const auto step = static_cast<std::size_t>(e.step);
       if (step <= w.first || step > w.last) continue;
-      it->second[source_name(m, e.source)] += e.delta;
+      it->second[results::attribution_source_of(m, e.source)] += e.delta;
     }
   for (auto& [variable, sources] : out.by_variable)
     for (auto& [source, delta] : sources)
@@ -340,51 +344,39 @@ std::string variable_title(const std::string& variable) {
   return capitalized(variable) + (v ? ", " + std::string(v->meaning) + "," : std::string());
 }
 
-/// An event's source names `event:<type>:<actor>:<date>`; split from the right so a type may hold ':'.
-struct EventSource {
-  std::string type, actor, date;
-};
-
-std::optional<EventSource> parse_event_source(std::string_view source) {
-  if (!source.starts_with("event:")) return std::nullopt;
-  source.remove_prefix(6);
-  const auto last = source.rfind(':');
-  if (last == std::string_view::npos || last == 0) return std::nullopt;
-  const auto middle = source.rfind(':', last - 1);
-  if (middle == std::string_view::npos) return std::nullopt;
-  return EventSource{std::string(source.substr(0, middle)),
-                     std::string(source.substr(middle + 1, last - middle - 1)),
-                     std::string(source.substr(last + 1))};
-}
-
-std::string event_cause_text(const EventSource& e, const EventLabels& labels, Date window_start) {
-  const std::string* label = labels.find(e.type, e.actor, e.date);
-  const std::string what = label ? "the event of " + e.date + ": " + *label
-                                 : "the event '" + e.type + "' by " + e.actor + " on " + e.date;
+std::string event_cause_text(const AttributionSource& e, const EventLabels& labels, Date window_start) {
+  const std::string date = e.date ? format_date(*e.date) : e.text.substr(e.text.rfind(':') + 1);
+  const std::string* label = labels.find(e.type, e.actor, date);
+  const std::string what = label ? "the event of " + date + ": " + *label
+                                 : "the event '" + e.type + "' by " + e.actor + " on " + date;
   // The event acted before the window, so what is left of it here is its transient effect fading away.
-  const auto date = parse_date(e.date);
-  if (date && *date < window_start) return "the fading after-effect of " + what;
+  if (e.date && *e.date < window_start) return "the fading after-effect of " + what;
   return what;
 }
 
 /// Completes "... because of <cause>".
-std::string cause_text(const std::string& source, const EventLabels& labels, Date window_start) {
-  if (source.starts_with("mechanism:")) {
-    const auto m = mechanism_from_name(std::string_view(source).substr(10));
-    if (!m) return "the mechanism '" + source.substr(10) + "'";
-    return std::string(info(*m).plain) + " (ODD eq. " + std::string(info(*m).equation) + ")";
+std::string cause_text(const AttributionSource& source, const EventLabels& labels, Date window_start) {
+  switch (source.kind) {
+    case AttributionSource::Kind::mechanism:
+      if (!source.mechanism) return "the mechanism '" + source.name + "'";
+      return std::string(info(*source.mechanism).plain) + " (ODD eq. " +
+             std::string(info(*source.mechanism).equation) + ")";
+    case AttributionSource::Kind::event:
+      return event_cause_text(source, labels, window_start);
+    case AttributionSource::Kind::bounds:
+      return "reaching the edge of its allowed range, where it is held (clipping)";
+    case AttributionSource::Kind::other:
+      break;
   }
-  if (const auto e = parse_event_source(source)) return event_cause_text(*e, labels, window_start);
-  if (source == "bounds") return "reaching the edge of its allowed range, where it is held (clipping)";
-  return "'" + source + "'";
+  return "'" + source.text + "'";
 }
 
 struct Contribution {
-  std::string source;
+  AttributionSource source;
   double delta = 0.0;
 };
 
-std::vector<Contribution> largest_first(const std::map<std::string, double>& sources) {
+std::vector<Contribution> largest_first(const Sources& sources) {
   std::vector<Contribution> out;
   for (const auto& [source, delta] : sources)
     if (std::abs(delta) > kNoMovement) out.push_back({source, delta});
@@ -413,8 +405,7 @@ std::string change_sentence(const Context& c, const std::string& variable) {
          ".\n";
 }
 
-std::string contributions_text(const Context& c, const std::string& variable,
-                               const std::map<std::string, double>& sources) {
+std::string contributions_text(const Context& c, const std::string& variable, const Sources& sources) {
   const std::vector<Contribution> ranked = largest_first(sources);
   if (c.attribution_empty)
     return "attribution.csv holds no contributions: the run was made with --no-attribution. Run it again "
@@ -544,12 +535,11 @@ constexpr double kIndirectThreshold = 1e-3;
 /// to `depth` links): the chain from an event to the variable, e.g. a veto -> grievance -> the leader's
 /// choice -> courting -> the signal.
 template <class ReadContributions>
-std::string indirect_text(const Context& c, const std::string& variable, const std::string& source,
+std::string indirect_text(const Context& c, const std::string& variable, const AttributionSource& source,
                           ReadContributions& read, int depth, const std::string& indent,
                           std::set<std::string>& seen) {
-  if (depth == 0 || !source.starts_with("mechanism:")) return "";
-  const auto m = mechanism_from_name(std::string_view(source).substr(10));
-  if (!m) return "";
+  const std::optional<Mechanism> m = source.mechanism;
+  if (depth == 0 || !m) return "";
   // The inputs that moved, largest change first.
   std::vector<std::pair<std::string, double>> moved;
   for (const std::string& input : inputs_of(c.history, *m)) {
@@ -584,7 +574,7 @@ std::string indirect_section(const Context& c, const std::vector<std::string>& v
   std::string text;
   for (const std::string& v : variables) {
     const std::vector<Contribution> ranked = largest_first(contributions.by_variable.at(v));
-    if (ranked.empty() || !ranked.front().source.starts_with("mechanism:")) continue;
+    if (ranked.empty() || ranked.front().source.kind != AttributionSource::Kind::mechanism) continue;
     std::set<std::string> seen = {v};
     const std::string chain = indirect_text(c, v, ranked.front().source, read, 3, "  ", seen);
     if (chain.empty()) continue;
