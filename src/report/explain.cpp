@@ -8,6 +8,7 @@
 #include "results/run_events.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
+#include "results/trajectory.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +24,6 @@
 
 #include "engine/engine.hpp"
 #include "engine/mechanisms_catalog.hpp"
-#include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
 
@@ -53,26 +53,14 @@ struct History {
   }
 };
 
-/// Steps index vectors here, so a corrupt step number must not become a huge allocation.
-constexpr long long kMaxStep = 10'000'000;
-
-std::size_t step_field(const io::CsvReader& csv, std::size_t col) {
-  const long long step = csv.integer(col);
-  if (step < 0 || step > kMaxStep)
-    throw InputError(csv.pos(col), "step " + std::to_string(step) +
-                                       " is out of range; steps count from 0 to at most " +
-                                       std::to_string(kMaxStep));
-  return static_cast<std::size_t>(step);
-}
-
-void record_step_date(History& h, std::vector<bool>& dated, std::size_t step, const io::CsvReader& csv,
-                      std::size_t col) {
+void record_step_date(History& h, std::vector<bool>& dated, std::size_t step,
+                      const results::TrajectoryReader& row) {
   if (step >= h.step_dates.size()) {
     h.step_dates.resize(step + 1);
     dated.resize(step + 1, false);
   }
   if (dated[step]) return;
-  h.step_dates[step] = csv.date(col);
+  h.step_dates[step] = row.date();
   dated[step] = true;
 }
 
@@ -110,21 +98,18 @@ void check_history_complete(const History& h, const std::string& agent, const st
 }
 
 History read_history(const std::string& dir, const std::string& agent) {
-  io::CsvReader csv(results::run_file(dir, "trajectory.csv"));
-  const std::size_t c_run = csv.column("run"), c_step = csv.column("step"), c_date = csv.column("date"),
-                    c_agent = csv.column("agent"), c_var = csv.column("variable"),
-                    c_value = csv.column("value");
+  results::TrajectoryReader row(dir, results::TrajectoryReader::Kind::runs);
   History h;
-  h.file = csv.file();
+  h.file = row.file();
   std::unordered_set<std::string> seen;
   std::vector<bool> dated;
-  while (csv.next()) {
-    const std::string& id = csv.text(c_agent);
+  while (row.next()) {
+    const std::string& id = row.agent();
     if (seen.insert(id).second) h.agents.push_back(id);
-    const std::size_t step = step_field(csv, c_step);
-    record_step_date(h, dated, step, csv, c_date);
-    h.runs.insert(csv.integer(c_run));
-    if (id == agent) record_value(h, csv.text(c_var), step, csv.number(c_value));
+    const std::size_t step = row.step();
+    record_step_date(h, dated, step, row);
+    h.runs.insert(row.run());
+    if (id == agent) record_value(h, row.variable(), step, row.value());
   }
   if (h.step_dates.empty()) throw InputError({h.file, 0, 0}, "the file has no rows; did the run finish?");
   if (!h.sums.empty()) check_history_complete(h, agent, dated);
@@ -181,21 +166,18 @@ struct Contributions {
 
 Contributions read_contributions(const std::string& dir, const std::string& agent,
                                  const std::vector<std::string>& variables, Window w, std::size_t runs) {
-  io::CsvReader csv(results::run_file(dir, "attribution.csv"));
-  const std::size_t c_step = csv.column("step"), c_agent = csv.column("agent"),
-                    c_var = csv.column("variable"), c_source = csv.column("source"),
-                    c_delta = csv.column("delta");
+  results::AttributionReader row(dir);
   Contributions out;
   for (const auto& v : variables)
     out.by_variable[v];
-  while (csv.next()) {
+  while (row.next()) {
     out.file_is_empty = false;
-    if (csv.text(c_agent) != agent) continue;
-    const auto it = out.by_variable.find(csv.text(c_var));
+    if (row.agent() != agent) continue;
+    const auto it = out.by_variable.find(row.variable());
     if (it == out.by_variable.end()) continue;
-    const std::size_t step = step_field(csv, c_step);
+    const std::size_t step = row.step();
     if (step <= w.first || step > w.last) continue;
-    it->second[results::parse_attribution_source(csv.text(c_source))] += csv.number(c_delta);
+    it->second[row.source()] += row.delta();
   }
   // Rows with a zero contribution are left out of the file, so the mean divides by the number of runs.
   for (auto& [variable, sources] : out.by_variable)

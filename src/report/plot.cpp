@@ -17,12 +17,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
 #include "results/run_events.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
+#include "results/trajectory.hpp"
 
 namespace hedgesim::report {
 namespace fs = std::filesystem;
@@ -78,39 +78,26 @@ struct StepValue {
 using Curve = std::map<std::size_t, StepValue>;                      // by step
 using Curves = std::map<std::string, std::map<std::string, Curve>>;  // agent -> variable -> curve
 
-std::size_t step_field(const io::CsvReader& csv, std::size_t col) {
-  const long long step = csv.integer(col);
-  if (step < 0)
-    throw InputError(csv.pos(col), "step " + std::to_string(step) + " is negative; steps count from 0");
-  return static_cast<std::size_t>(step);
-}
-
-Curves read_band_curves(const std::string& file, const std::set<std::string>& agents) {
-  io::CsvReader csv(file);
-  const std::size_t c_step = csv.column("step"), c_date = csv.column("date"), c_agent = csv.column("agent"),
-                    c_var = csv.column("variable"), c_mean = csv.column("mean"), c_lo = csv.column("q05"),
-                    c_hi = csv.column("q95");
+Curves read_band_curves(const std::string& dir, const std::set<std::string>& agents) {
+  results::TrajectoryReader bands(dir, results::TrajectoryReader::Kind::bands);
   Curves curves;
-  while (csv.next()) {
-    if (!agents.count(csv.text(c_agent))) continue;
-    StepValue& v = curves[csv.text(c_agent)][csv.text(c_var)][step_field(csv, c_step)];
-    v = {static_cast<double>(csv.date(c_date).days), csv.number(c_mean), 1, csv.number(c_lo),
-         csv.number(c_hi)};
+  while (bands.next()) {
+    if (!agents.count(bands.agent())) continue;
+    StepValue& v = curves[bands.agent()][bands.variable()][bands.step()];
+    v = {static_cast<double>(bands.date().days), bands.value(), 1, bands.q05(), bands.q95()};
   }
   return curves;
 }
 
 /// Without bands (a single run) the curve is the run itself; should there be several runs, their mean.
-Curves read_trajectory_curves(const std::string& file, const std::set<std::string>& agents) {
-  io::CsvReader csv(file);
-  const std::size_t c_step = csv.column("step"), c_date = csv.column("date"), c_agent = csv.column("agent"),
-                    c_var = csv.column("variable"), c_value = csv.column("value");
+Curves read_trajectory_curves(const std::string& dir, const std::set<std::string>& agents) {
+  results::TrajectoryReader runs(dir, results::TrajectoryReader::Kind::runs);
   Curves curves;
-  while (csv.next()) {
-    if (!agents.count(csv.text(c_agent))) continue;
-    StepValue& v = curves[csv.text(c_agent)][csv.text(c_var)][step_field(csv, c_step)];
-    v.x = static_cast<double>(csv.date(c_date).days);
-    v.sum += csv.number(c_value);
+  while (runs.next()) {
+    if (!agents.count(runs.agent())) continue;
+    StepValue& v = curves[runs.agent()][runs.variable()][runs.step()];
+    v.x = static_cast<double>(runs.date().days);
+    v.sum += runs.value();
     ++v.n;
   }
   for (auto& [agent, vars] : curves)
@@ -570,10 +557,8 @@ std::string plot(const PlotOptions& o) {
   std::set<std::string> ids;
   for (const auto& a : agents)
     ids.insert(a.id);
-  const std::optional<std::string> bands = results::find_run_file(o.dir, "bands.csv");
-  const bool banded = bands.has_value();
-  const Curves curves = banded ? read_band_curves(*bands, ids)
-                               : read_trajectory_curves(results::run_file(o.dir, "trajectory.csv"), ids);
+  const bool banded = results::find_run_file(o.dir, "bands.csv").has_value();
+  const Curves curves = banded ? read_band_curves(o.dir, ids) : read_trajectory_curves(o.dir, ids);
   Figure figure = make_figure(meta, agents, curves, banded, read_events(o.dir, agents));
   figure.ticks = date_ticks(Date{static_cast<int>(figure.x_min)}, Date{static_cast<int>(figure.x_max)},
                             figure.panels.size() == 1 ? 9 : 6);

@@ -1,6 +1,8 @@
 #include "results/attribution.hpp"
 
 #include "engine/engine.hpp"
+#include "results/run_files.hpp"
+#include "results/trajectory.hpp"
 
 namespace hedgesim::results {
 
@@ -44,6 +46,18 @@ AttributionSource attribution_source_of(const CompiledModel& m, int source) {
     s.date = ev.date;
   }
   return s;
+}
+
+AttributionReader::AttributionReader(const std::string& dir) : csv_(run_file(dir, "attribution.csv")) {
+  c_step_ = csv_.column("step");
+  c_agent_ = csv_.column("agent");
+  c_variable_ = csv_.column("variable");
+  c_source_ = csv_.column("source");
+  c_delta_ = csv_.column("delta");
+}
+
+std::size_t AttributionReader::step() const {
+  return checked_step(csv_, c_step_);
 }
 
 }  // namespace hedgesim::results

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "engine/mechanisms_catalog.hpp"
+#include "io/csv_reader.hpp"
 #include "model/compiled_model.hpp"
 #include "model/date.hpp"
 
@@ -34,5 +35,26 @@ AttributionSource parse_attribution_source(std::string_view text);
 
 /// The source with index `source` of a run of `m` (engine's numbering: mechanisms, bounds, then events).
 AttributionSource attribution_source_of(const CompiledModel& m, int source);
+
+/// DIR's attribution.csv (or .gz), row by row, streaming: the file of a large ensemble is the largest a run
+/// writes. Each field is checked as it is asked for.
+class AttributionReader {
+ public:
+  /// InputError if the file is missing (saying so if the run did not keep it) or lacks a column.
+  explicit AttributionReader(const std::string& dir);
+
+  bool next() { return csv_.next(); }
+  const std::string& file() const noexcept { return csv_.file(); }
+  const std::string& agent() const { return csv_.text(c_agent_); }
+  const std::string& variable() const { return csv_.text(c_variable_); }
+  std::size_t step() const;  ///< 0 to kMaxStep (trajectory.hpp), or InputError at the field
+  const std::string& source_text() const { return csv_.text(c_source_); }
+  AttributionSource source() const { return parse_attribution_source(source_text()); }
+  double delta() const { return csv_.number(c_delta_); }
+
+ private:
+  io::CsvReader csv_;
+  std::size_t c_step_ = 0, c_agent_ = 0, c_variable_ = 0, c_source_ = 0, c_delta_ = 0;
+};
 
 }  // namespace hedgesim::results

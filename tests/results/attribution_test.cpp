@@ -8,6 +8,8 @@
 #include <tuple>
 
 #include "engine/engine.hpp"
+#include "results/trajectory.hpp"
+#include "support/input_error_message.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim::results {
@@ -58,6 +60,25 @@ TEST(AttributionSource, FromMemoryIsWhatTheFileTextParsesTo) {
     mechanism |= typed.kind == Kind::mechanism;
   }
   EXPECT_TRUE(event && mechanism);
+}
+
+// The readers of the two largest files check a step before it indexes anything. Fails if a negative or huge
+// step got through (explain and plot size vectors by it).
+TEST(RunFileReaders, AStepOutOfRangeIsNamedAtItsField) {
+  testing::TempDir dir;
+  dir.write("attribution.csv", "run,step,agent,variable,source,delta\n0,-1,AAA,signal,bounds,0.5\n");
+  dir.write("trajectory.csv", "run,step,date,agent,variable,value\n0,10000001,2020-01-01,AAA,signal,0\n");
+  AttributionReader attribution(dir.path());
+  ASSERT_TRUE(attribution.next());
+  EXPECT_EQ(
+      testing::error_of([&] { attribution.step(); }),
+      dir.file("attribution.csv") + ":2:3: step -1 is out of range; steps count from 0 to at most 10000000");
+  EXPECT_EQ(attribution.source().kind, Kind::bounds);
+  TrajectoryReader runs(dir.path(), TrajectoryReader::Kind::runs);
+  ASSERT_TRUE(runs.next());
+  EXPECT_EQ(testing::error_of([&] { runs.step(); }),
+            dir.file("trajectory.csv") +
+                ":2:3: step 10000001 is out of range; steps count from 0 to at most 10000000");
 }
 
 }  // namespace
