@@ -9,7 +9,7 @@
 //  - plot_difference: a `hedgesim compare` over time (difference-over-time.csv, meta.json): one panel per
 //    hedger, the paired difference A - B of its signal and substance with 5-95 % bands, a zero line and
 //    dashed lines at the events that differ between the two scenarios.
-// Each writes DIR/<name>.png or .svg under a temporary name and rename it when complete; every problem with
+// Each writes DIR/<name>.png or .svg under a temporary name and renames it when complete; every problem with
 // the directory, the request or gnuplot is an InputError.
 #pragma once
 
