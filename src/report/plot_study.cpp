@@ -1122,6 +1122,56 @@ std::string parameter_tics(const SweepPoints& s, std::size_t j, bool grid) {
   return tics + ") out nomirror scale 0.6 font ',9'\n";
 }
 
+/// The title, the design and how to read the dots (and a grid's line), centred above the panels.
+void scatter_header(Canvas& h, const SweepPoints& s, const std::string& note, int width, bool grid) {
+  h.label("hedgesim sweep: " + s.meta.experiment_name, width / 2.0, 22, "center", 14);
+  std::string what =
+      design_words(s.meta.design) + ": " + grouped(static_cast<long long>(s.ids.size())) + " design points";
+  if (s.meta.replicates > 0) {
+    what += " × " + grouped(s.meta.replicates) + " replicates";
+    if (s.meta.runs > 0) what += " = " + grouped(s.meta.runs) + " runs";
+  }
+  h.label(what, width / 2.0, 44, "center", 11);
+  const std::string over =
+      s.meta.replicates > 0 ? "its " + grouped(s.meta.replicates) + " replicates" : "its replicates";
+  h.label("Each dot is a design point: the metric's mean over " + over +
+              ", at the value the parameter had there (in its own units, not the unit cube).",
+          width / 2.0, 64, "center", 9, "#555555");
+  double line = 64 + kNoteLine;
+  if (grid) {
+    h.label(
+        "Orange line: the mean at each level of the parameter over all levels of the others (its main "
+        "effect); dots on one vertical differ in the other parameters.",
+        width / 2.0, line, "center", 9, "#555555");
+    line += kNoteLine;
+  }
+  if (!note.empty()) h.label(note, width / 2.0, line, "center", 9, "#555555");
+}
+
+/// Panel (i, j): metric i against parameter j, after the canvas's frame(). `flat`: the metric did not vary.
+void write_scatter_panel(std::ostringstream& out, const SweepPoints& s, const std::string& metric,
+                         std::size_t i, std::size_t j, const Range& y, std::optional<double> flat,
+                         bool grid) {
+  const Range x = parameter_range(s, j);
+  out << "set xrange [" << num(x.lo) << ":" << num(x.hi) << "]\nset yrange [" << num(y.lo) << ":" << num(y.hi)
+      << "]\n";
+  out << parameter_tics(s, j, grid) << "set format x '%g'\n";
+  out << "set ytics autofreq out nomirror scale 0.6 font ',9'\nset format y '%g'\n";
+  out << "set grid xtics ytics lc rgb '#e8e8e8' lw 1 dt 1\n";
+  out << "set xlabel " << gp_string(shortened(s.meta.parameters[j].name, 40)) << " font ',9' offset 0,0.6\n";
+  // The metric's name once per row, at its left: the panels of a row share the metric and its range.
+  if (j == 0) out << "set ylabel " << gp_string(shortened(metric, 30)) << " font ',9' offset 1,0\n";
+  if (flat)
+    out << "set label " << gp_string("The metric did not vary: " + formatted("%g", *flat))
+        << " at graph 0.5, graph 0.85 center font ',9' tc rgb '#a03030' front\n";
+  const std::size_t n_par = s.meta.parameters.size();
+  out << "plot $points using " << 2 + j << ":" << 2 + n_par + i
+      << " with points pt 7 ps 0.7 lc rgb '#591f5fa8' notitle";
+  if (grid)
+    out << ", \\\n     $levels" << j << " using 1:" << 2 + i << " with lines lw 1.8 lc rgb '#d9731a' notitle";
+  out << "\n";
+}
+
 std::string build_scatter_script(const SweepPoints& s, const std::vector<std::string>& metrics,
                                  const std::string& note, const std::string& format,
                                  const std::string& output) {
@@ -1138,63 +1188,20 @@ std::string build_scatter_script(const SweepPoints& s, const std::vector<std::st
   c.terminal(format, output);
   write_scatter_data(out, s, metrics, grid);
   out << "set multiplot\n";
-
   std::ostringstream header_text;
   Canvas h(header_text, l.width, l.height);
-  h.label("hedgesim sweep: " + s.meta.experiment_name, l.width / 2.0, 22, "center", 14);
-  std::string what =
-      design_words(s.meta.design) + ": " + grouped(static_cast<long long>(s.ids.size())) + " design points";
-  if (s.meta.replicates > 0) {
-    what += " × " + grouped(s.meta.replicates) + " replicates";
-    if (s.meta.runs > 0) what += " = " + grouped(s.meta.runs) + " runs";
-  }
-  h.label(what, l.width / 2.0, 44, "center", 11);
-  const std::string over =
-      s.meta.replicates > 0 ? "its " + grouped(s.meta.replicates) + " replicates" : "its replicates";
-  h.label("Each dot is a design point: the metric's mean over " + over +
-              ", at the value the parameter had there (in its own units, not the unit cube).",
-          l.width / 2.0, 64, "center", 9, "#555555");
-  double line = 64 + kNoteLine;
-  if (grid) {
-    h.label(
-        "Orange line: the mean at each level of the parameter over all levels of the others (its main "
-        "effect); dots on one vertical differ in the other parameters.",
-        l.width / 2.0, line, "center", 9, "#555555");
-    line += kNoteLine;
-  }
-  if (!note.empty()) h.label(note, l.width / 2.0, line, "center", 9, "#555555");
-
+  scatter_header(h, s, note, l.width, grid);
   for (std::size_t i = 0; i < metrics.size(); ++i) {
     const std::vector<double>& means = s.means.at(metrics[i]);
     const auto [lowest, highest] = std::minmax_element(means.begin(), means.end());
-    const Range y = padded(*lowest, *highest);
+    const std::optional<double> flat = *lowest == *highest ? std::optional(*lowest) : std::nullopt;
     for (std::size_t j = 0; j < n_par; ++j) {
-      const Box& b = l.areas[i * n_par + j];
-      const Range x = parameter_range(s, j);
       out << "\n# panel " << i << " " << j << ": metric " << i << " against parameter " << j << "\n";
-      c.frame(b);
+      c.frame(l.areas[i * n_par + j]);  // clears the labels: the header goes with the first panel
       if (i == 0 && j == 0) out << header_text.str();
       if (i + 1 == metrics.size() && j + 1 == n_par)
         c.label(s.meta.provenance_line(), l.width - 12, l.height - 9, "right", 8, "#777777");
-      out << "set xrange [" << num(x.lo) << ":" << num(x.hi) << "]\nset yrange [" << num(y.lo) << ":"
-          << num(y.hi) << "]\n";
-      out << parameter_tics(s, j, grid) << "set format x '%g'\n";
-      out << "set ytics autofreq out nomirror scale 0.6 font ',9'\nset format y '%g'\n";
-      out << "set grid xtics ytics lc rgb '#e8e8e8' lw 1 dt 1\n";
-      out << "set xlabel " << gp_string(shortened(s.meta.parameters[j].name, 40))
-          << " font ',9' offset 0,0.6\n";
-      // The metric's name once per row, at its left: the panels of a row share the metric and its range.
-      if (j == 0) out << "set ylabel " << gp_string(shortened(metrics[i], 30)) << " font ',9' offset 1,0\n";
-      if (*lowest == *highest)
-        out << "set label " << gp_string("The metric did not vary: " + formatted("%g", *lowest))
-            << " at graph 0.5, graph 0.85 center font ',9' tc rgb '#a03030' front\n";
-      const std::string x_col = std::to_string(2 + j), y_col = std::to_string(2 + n_par + i);
-      out << "plot $points using " << x_col << ":" << y_col
-          << " with points pt 7 ps 0.7 lc rgb '#591f5fa8' notitle";
-      if (grid)
-        out << ", \\\n     $levels" << j << " using 1:" << 2 + i
-            << " with lines lw 1.8 lc rgb '#d9731a' notitle";
-      out << "\n";
+      write_scatter_panel(out, s, metrics[i], i, j, padded(*lowest, *highest), flat, grid);
     }
   }
   out << "unset multiplot\nset output\n";
