@@ -571,15 +571,19 @@ both. Format: docs/teaching.md.)");
 
   report::PlotOptions pl;
   CLI::App* plot =
-      app.add_subcommand("plot", "Plot a run, a sweep's sensitivity indices or a comparison (gnuplot)");
-  plot->add_option("dir", pl.dir, "Output directory of `hedgesim run`")->required();
+      app.add_subcommand("plot",
+                         "Plot a run, a sweep (indices or metrics against parameters) or a comparison "
+                         "(gnuplot)");
+  plot->add_option("dir", pl.dir,
+                   "Output directory of `hedgesim run`, `hedgesim sweep` or `hedgesim compare`")
+      ->required();
   plot->add_option("--agents", pl.agents, "Agents to plot, comma-separated ids (default: all hedgers)")
       ->delimiter(',');
   plot->add_option("--format", pl.format, "png or svg")->capture_default_str();
   plot->add_option(
       "--out,-o", pl.out,
       "The figure to write, ending in .png or .svg (default: in DIR, plot.png, plot-<agents>.png with "
-      "--agents, indices.png or difference.png)");
+      "--agents, indices.png, scatter.png or difference.png)");
   std::vector<std::string> plot_metrics;
   plot->add_option("--metrics", plot_metrics,
                    "For a sweep: the metrics to draw, comma-separated (default: up to six, in file order)")
@@ -587,8 +591,11 @@ both. Format: docs/teaching.md.)");
   plot->footer(R"(
 DIR may be the output of `hedgesim run` (plot.png: signal and substance per agent, with event markers), of
 `hedgesim sweep` with a Morris or Sobol design (indices.png: the indices of each metric with their bootstrap
-intervals, parameters sorted by influence) or of `hedgesim compare` (difference.png: A - B over time with
-5-95 % bands). --agents selects agents for runs and comparisons, --metrics metrics for sweeps.)");
+intervals, parameters sorted by influence), of `hedgesim sweep` with a grid or LHS design (scatter.png: a
+panel per metric and parameter, a dot per design point at the parameter's value with the metric's mean over
+the replicates; for a grid, a line through the mean at each level) or of `hedgesim compare` (difference.png:
+A - B over time with 5-95 % bands). --agents selects agents for runs and comparisons, --metrics metrics for
+sweeps. `wrote FILE` is printed only once FILE is complete; on an error nothing is written (exit 2).)");
 
   SweepArgs sw;
   CLI::App* sweep = app.add_subcommand(
@@ -699,7 +706,8 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
       study.format = pl.format;
       study.out = pl.out;
       study.select = kind == "sweep" ? plot_metrics : pl.agents;
-      const std::string written = kind == "sweep"     ? report::plot_indices(study)
+      // Printed once the figure is in place: render() writes it under a temporary name and renames it.
+      const std::string written = kind == "sweep"     ? report::plot_sweep(study)
                                   : kind == "compare" ? report::plot_difference(study)
                                                       : report::plot(pl);
       std::cout << "wrote " << written << "\n";

@@ -1,18 +1,21 @@
-// plot_indices and plot_difference: read a sweep's or a comparison's output directory, lay the panels out in
-// pixels (as plot.cpp does, so that titles, the shared legend, value columns and the event table each get a
-// strip of their own), and write one self-contained gnuplot script whose data are inline data blocks; the
-// drawing itself is detail::render() (report/gnuplot.hpp), shared with plot.cpp.
+// plot_indices, plot_scatter and plot_difference: read a sweep's or a comparison's output directory (a
+// sweep's meta.json through results/sweep_meta.hpp for the scatter matrix), lay the panels out in pixels (as
+// plot.cpp does, so that titles, the shared legend, value columns and the event table each get a strip of
+// their own), and write one self-contained gnuplot script whose data are inline data blocks; the drawing
+// itself is detail::render() (report/gnuplot.hpp), shared with plot.cpp.
 #include "report/plot_study.hpp"
 #include "report/gnuplot.hpp"
 #include "report/poles.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
+#include "results/sweep_meta.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string_view>
 
@@ -255,7 +258,8 @@ void add_unique(std::vector<std::string>& names, const std::string& name) {
     if (!design.empty() && design != "sobol" && design != "morris")
       throw InputError({file, 0, 0}, "no such file: the sweep's design is '" + design +
                                          "', which has no sensitivity indices; only Morris and Sobol designs "
-                                         "have them (its results are in results.csv and summary.csv)");
+                                         "have them; `hedgesim plot " +
+                                         dir + "` draws its metrics against its parameters (scatter.png)");
   }
   if (kind == "run" || kind == "compare")
     throw InputError({dir, 0, 0},
@@ -444,14 +448,16 @@ std::string value_format(const std::string& design, const IndexPanel& p) {
   return "%." + std::to_string(decimals) + "f";
 }
 
-std::vector<std::string> chosen_metrics(const Sweep& s, const std::vector<std::string>& requested,
-                                        std::string& note) {
+/// The metrics asked for, or the first six of `metrics` with a note saying so; shared by the indices and the
+/// scatter matrix of a sweep.
+std::vector<std::string> chosen_metrics(const std::vector<std::string>& metrics,
+                                        const std::vector<std::string>& requested, std::string& note) {
   if (!requested.empty())
-    return chosen_names(requested, s.metrics, "--metrics", "a metric of this sweep", "metrics");
-  std::vector<std::string> out(s.metrics.begin(), s.metrics.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                                          kDefaultPanels, s.metrics.size())));
-  if (s.metrics.size() > out.size())
-    note = "The first " + std::to_string(out.size()) + " of " + std::to_string(s.metrics.size()) +
+    return chosen_names(requested, metrics, "--metrics", "a metric of this sweep", "metrics");
+  std::vector<std::string> out(metrics.begin(), metrics.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                      kDefaultPanels, metrics.size())));
+  if (metrics.size() > out.size())
+    note = "The first " + std::to_string(out.size()) + " of " + std::to_string(metrics.size()) +
            " metrics; choose others with --metrics.";
   return out;
 }
@@ -580,7 +586,7 @@ std::string indices_script_for(const PlotStudyOptions& o, const std::string& out
   check_format(o.format);
   const Sweep s = read_sweep(o.dir);
   std::string note;
-  const std::vector<std::string> metrics = chosen_metrics(s, o.select, note);
+  const std::vector<std::string> metrics = chosen_metrics(s.metrics, o.select, note);
   if (s.has_s2) note += (note.empty() ? "" : " ") + std::string("Second-order indices S2: indices.csv.");
   return build_indices_script(s, index_panels(s, metrics), note, o.format, output);
 }
@@ -930,6 +936,319 @@ std::string difference_script_for(const PlotStudyOptions& o, const std::string& 
   return build_difference_script(c, agents, curves, o.format, output);
 }
 
+// ---- Scatter matrix of a sweep (grid, LHS) ----------------------------------------------------------------
+
+/// A sweep's design points with the parameters' real values (design.csv) and, per metric drawn, each point's
+/// mean over its replicates (summary.csv); points in design.csv's order.
+struct SweepPoints {
+  results::SweepMeta meta;
+  std::vector<long long> ids;                        // the points' numbers
+  std::vector<std::vector<double>> values;           // [point][parameter], parameters in meta.json's order
+  std::map<std::string, std::vector<double>> means;  // metric -> [point]
+};
+
+/// design.csv's points: the value of each parameter of meta.json, found by its name, so that other columns
+/// (say, the unit-cube coordinates) are ignored rather than drawn.
+void read_design_points(const std::string& file, SweepPoints& s) {
+  require_file(file, "hedgesim sweep");
+  io::CsvReader csv(file);
+  const std::size_t c_point = csv.column("point");
+  std::vector<std::size_t> columns;
+  for (const auto& p : s.meta.parameters)
+    columns.push_back(csv.column(p.name));
+  std::map<long long, int> seen;
+  while (csv.next()) {
+    const long long id = csv.integer(c_point);
+    if (seen[id]++ > 0)
+      throw InputError(csv.pos(c_point), "a second row for design point " + std::to_string(id));
+    std::vector<double> row;
+    for (std::size_t c : columns)
+      row.push_back(csv.number(c));
+    s.ids.push_back(id);
+    s.values.push_back(std::move(row));
+  }
+  if (s.ids.empty()) throw InputError({file, 0, 0}, "the file has no design points");
+}
+
+/// summary.csv's mean of each metric drawn at every point of design.csv (rows of other metrics are skipped).
+void read_point_means(const std::string& file, const std::vector<std::string>& metrics, SweepPoints& s) {
+  require_file(file, "hedgesim sweep");
+  std::map<long long, std::size_t> row_of;
+  for (std::size_t i = 0; i < s.ids.size(); ++i)
+    row_of[s.ids[i]] = i;
+  std::map<std::string, std::vector<std::optional<double>>> found;
+  for (const auto& m : metrics)
+    found[m].resize(s.ids.size());
+  io::CsvReader csv(file);
+  const std::size_t c_point = csv.column("point"), c_metric = csv.column("metric"),
+                    c_mean = csv.column("mean");
+  while (csv.next()) {
+    const auto metric = found.find(csv.text(c_metric));
+    if (metric == found.end()) continue;
+    const long long id = csv.integer(c_point);
+    const auto row = row_of.find(id);
+    if (row == row_of.end())
+      throw InputError(csv.pos(c_point), "point " + std::to_string(id) + " is not a point of design.csv");
+    auto& cell = metric->second[row->second];
+    if (cell)
+      throw InputError({file, csv.line(), 1},
+                       "a second row for metric '" + metric->first + "' at point " + std::to_string(id));
+    cell = csv.number(c_mean);
+  }
+  for (const auto& [metric, cells] : found)
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (!cells[i])
+        throw InputError({file, 0, 0}, "metric '" + metric + "' has no row for design point " +
+                                           std::to_string(s.ids[i]) +
+                                           "; the sweep did not finish writing it");
+      s.means[metric].push_back(*cells[i]);
+    }
+}
+
+struct Range {
+  double lo = 0, hi = 1;
+};
+
+/// [lo, hi] with 5 % to spare on each side, so that the points at the ends of a range (a grid's first and
+/// last levels) are not drawn on the frame; a single value gets a range around it.
+Range padded(double lo, double hi) {
+  if (hi <= lo) {
+    const double half = lo != 0 ? std::abs(lo) * 0.05 : 0.5;
+    return {lo - half, hi + half};
+  }
+  const double pad = (hi - lo) * 0.05;
+  return {lo - pad, hi + pad};
+}
+
+/// The x range of parameter j: its range in meta.json (in the model's units), widened to any design value
+/// outside it; the same in every panel of its column.
+Range parameter_range(const SweepPoints& s, std::size_t j) {
+  double lo = s.meta.parameters[j].min, hi = s.meta.parameters[j].max;
+  for (const auto& v : s.values) {
+    lo = std::min(lo, v[j]);
+    hi = std::max(hi, v[j]);
+  }
+  return padded(lo, hi);
+}
+
+/// For a grid: at each level of parameter j, the mean of each metric's point means over the points at that
+/// level. In a full factorial grid every level meets each combination of the other parameters' levels once,
+/// so this is the parameter's main effect, the curve a reader looks for among the vertical stacks of points.
+std::map<double, std::vector<double>> level_means(const SweepPoints& s, std::size_t j,
+                                                  const std::vector<std::string>& metrics) {
+  std::map<double, std::vector<double>> sums;
+  std::map<double, int> counts;
+  for (std::size_t p = 0; p < s.ids.size(); ++p) {
+    auto& sum = sums[s.values[p][j]];
+    sum.resize(metrics.size());
+    for (std::size_t i = 0; i < metrics.size(); ++i)
+      sum[i] += s.means.at(metrics[i])[p];
+    ++counts[s.values[p][j]];
+  }
+  for (auto& [level, sum] : sums)
+    for (double& v : sum)
+      v /= counts[level];
+  return sums;
+}
+
+std::string design_words(const std::string& design) {
+  if (design == "grid") return "Full factorial grid";
+  if (design == "lhs") return "Latin hypercube sample";
+  if (design == "sobol") return "Saltelli sample (Sobol design)";
+  if (design == "morris") return "Morris trajectories";
+  return "Design";
+}
+
+struct ScatterLayout {
+  int width = 0, height = 0;
+  std::vector<Box> areas;  // row by row: a row per metric, a column per parameter
+};
+
+constexpr double kScatterHeader = 96;  // title, design, how to read the dots
+constexpr double kScatterCell = 220;
+constexpr double kScatterPanelTop = 12;
+constexpr double kScatterPanelBottom = 46;  // tick labels and the parameter's name
+constexpr double kScatterPanelLeft = 84;    // tick labels and the metric's name
+constexpr double kScatterPanelRight = 16;
+constexpr double kScatterFooter = 24;  // the provenance line
+constexpr std::size_t kMaxLevelTicks = 7;
+
+ScatterLayout scatter_layout(std::size_t metrics, std::size_t parameters, double header) {
+  ScatterLayout l;
+  const double cell_width = std::clamp(1500.0 / static_cast<double>(parameters), 240.0, 360.0);
+  l.width = std::max(1000, static_cast<int>(cell_width * static_cast<double>(parameters)));
+  l.areas = panel_grid(metrics * parameters, static_cast<int>(parameters), l.width, header, kScatterCell,
+                       {kScatterPanelLeft, kScatterPanelTop, kScatterPanelRight, kScatterPanelBottom});
+  l.height = static_cast<int>(header + kScatterCell * static_cast<double>(metrics) + kScatterFooter);
+  return l;
+}
+
+/// $points: a row per design point: its number, each parameter's value, each metric's mean. For a grid also
+/// $levels<j>: a row per level of parameter j: the level, each metric's mean at that level.
+void write_scatter_data(std::ostringstream& out, const SweepPoints& s,
+                        const std::vector<std::string>& metrics, bool grid) {
+  out << "$points << EOD\n";
+  for (std::size_t p = 0; p < s.ids.size(); ++p) {
+    out << s.ids[p];
+    for (double v : s.values[p])
+      out << " " << num(v);
+    for (const auto& m : metrics)
+      out << " " << num(s.means.at(m)[p]);
+    out << "\n";
+  }
+  out << "EOD\n";
+  if (!grid) return;
+  for (std::size_t j = 0; j < s.meta.parameters.size(); ++j) {
+    out << "$levels" << j << " << EOD\n";
+    for (const auto& [level, means] : level_means(s, j, metrics)) {
+      out << num(level);
+      for (double v : means)
+        out << " " << num(v);
+      out << "\n";
+    }
+    out << "EOD\n";
+  }
+}
+
+/// The x tics of parameter j: at a grid's levels when there are few enough to label, else gnuplot's own.
+std::string parameter_tics(const SweepPoints& s, std::size_t j, bool grid) {
+  std::vector<double> levels;
+  for (const auto& v : s.values)
+    if (std::find(levels.begin(), levels.end(), v[j]) == levels.end()) levels.push_back(v[j]);
+  std::sort(levels.begin(), levels.end());
+  if (!grid || levels.size() > kMaxLevelTicks) return "set xtics autofreq out nomirror scale 0.6 font ',9'\n";
+  std::string tics = "set xtics (";
+  for (std::size_t k = 0; k < levels.size(); ++k)
+    tics += (k ? ", " : "") + num(levels[k]);
+  return tics + ") out nomirror scale 0.6 font ',9'\n";
+}
+
+/// The title, the design and how to read the dots (and a grid's line), centred above the panels.
+void scatter_header(Canvas& h, const SweepPoints& s, const std::string& note, int width, bool grid) {
+  h.label("hedgesim sweep: " + s.meta.experiment_name, width / 2.0, 22, "center", 14);
+  std::string what =
+      design_words(s.meta.design) + ": " + grouped(static_cast<long long>(s.ids.size())) + " design points";
+  if (s.meta.replicates > 0) {
+    what += " × " + grouped(s.meta.replicates) + " replicates";
+    if (s.meta.runs > 0) what += " = " + grouped(s.meta.runs) + " runs";
+  }
+  h.label(what, width / 2.0, 44, "center", 11);
+  const std::string over =
+      s.meta.replicates > 0 ? "its " + grouped(s.meta.replicates) + " replicates" : "its replicates";
+  h.label("Each dot is a design point: the metric's mean over " + over +
+              ", at the value the parameter had there (in its own units, not the unit cube).",
+          width / 2.0, 64, "center", 9, "#555555");
+  double line = 64 + kNoteLine;
+  if (grid) {
+    h.label(
+        "Orange line: the mean at each level of the parameter over all levels of the others (its main "
+        "effect); dots on one vertical differ in the other parameters.",
+        width / 2.0, line, "center", 9, "#555555");
+    line += kNoteLine;
+  }
+  if (!note.empty()) h.label(note, width / 2.0, line, "center", 9, "#555555");
+}
+
+/// Panel (i, j): metric i against parameter j, after the canvas's frame(). `flat`: the metric did not vary.
+void write_scatter_panel(std::ostringstream& out, const SweepPoints& s, const std::string& metric,
+                         std::size_t i, std::size_t j, const Range& y, std::optional<double> flat,
+                         bool grid) {
+  const Range x = parameter_range(s, j);
+  out << "set xrange [" << num(x.lo) << ":" << num(x.hi) << "]\nset yrange [" << num(y.lo) << ":" << num(y.hi)
+      << "]\n";
+  out << parameter_tics(s, j, grid) << "set format x '%g'\n";
+  out << "set ytics autofreq out nomirror scale 0.6 font ',9'\nset format y '%g'\n";
+  out << "set grid xtics ytics lc rgb '#e8e8e8' lw 1 dt 1\n";
+  out << "set xlabel " << gp_string(shortened(s.meta.parameters[j].name, 40)) << " font ',9' offset 0,0.6\n";
+  // The metric's name once per row, at its left: the panels of a row share the metric and its range.
+  if (j == 0) out << "set ylabel " << gp_string(shortened(metric, 30)) << " font ',9' offset 1,0\n";
+  if (flat)
+    out << "set label " << gp_string("The metric did not vary: " + formatted("%g", *flat))
+        << " at graph 0.5, graph 0.85 center font ',9' tc rgb '#a03030' front\n";
+  const std::size_t n_par = s.meta.parameters.size();
+  out << "plot $points using " << 2 + j << ":" << 2 + n_par + i
+      << " with points pt 7 ps 0.7 lc rgb '#591f5fa8' notitle";
+  if (grid)
+    out << ", \\\n     $levels" << j << " using 1:" << 2 + i << " with lines lw 1.8 lc rgb '#d9731a' notitle";
+  out << "\n";
+}
+
+std::string build_scatter_script(const SweepPoints& s, const std::vector<std::string>& metrics,
+                                 const std::string& note, const std::string& format,
+                                 const std::string& output) {
+  // Points only, never joined in the order of the design: for an LHS that order is random, and for a grid a
+  // line through a vertical stack of points says nothing. A grid gets a second series, the main effect
+  // (level_means). No jitter either: the x values are the values the model ran with, and a grid's coinciding
+  // points are told apart by their translucency, not by moving them.
+  const bool grid = s.meta.design == "grid";
+  const std::size_t n_par = s.meta.parameters.size();
+  const double header = kScatterHeader + (grid ? kNoteLine : 0) + (note.empty() ? 0 : kNoteLine);
+  const ScatterLayout l = scatter_layout(metrics.size(), n_par, header);
+  std::ostringstream out;
+  Canvas c(out, l.width, l.height);
+  c.terminal(format, output);
+  write_scatter_data(out, s, metrics, grid);
+  out << "set multiplot\n";
+  std::ostringstream header_text;
+  Canvas h(header_text, l.width, l.height);
+  scatter_header(h, s, note, l.width, grid);
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    const std::vector<double>& means = s.means.at(metrics[i]);
+    const auto [lowest, highest] = std::minmax_element(means.begin(), means.end());
+    const std::optional<double> flat = *lowest == *highest ? std::optional(*lowest) : std::nullopt;
+    for (std::size_t j = 0; j < n_par; ++j) {
+      out << "\n# panel " << i << " " << j << ": metric " << i << " against parameter " << j << "\n";
+      c.frame(l.areas[i * n_par + j]);  // clears the labels: the header goes with the first panel
+      if (i == 0 && j == 0) out << header_text.str();
+      if (i + 1 == metrics.size() && j + 1 == n_par)
+        c.label(s.meta.provenance_line(), l.width - 12, l.height - 9, "right", 8, "#777777");
+      write_scatter_panel(out, s, metrics[i], i, j, padded(*lowest, *highest), flat, grid);
+    }
+  }
+  out << "unset multiplot\nset output\n";
+  return out.str();
+}
+
+SweepPoints read_sweep_points(const std::string& dir, const PlotStudyOptions& o,
+                              std::vector<std::string>& metrics, std::string& note) {
+  SweepPoints s;
+  s.meta = results::read_sweep_meta(dir);
+  if (s.meta.parameters.empty())
+    throw InputError({s.meta.file, 0, 0}, "the sweep has no parameters to draw its metrics against");
+  if (s.meta.metrics.empty()) throw InputError({s.meta.file, 0, 0}, "the sweep has no metrics to draw");
+  metrics = chosen_metrics(s.meta.metrics, o.select, note);
+  read_design_points(path_in(dir, "design.csv"), s);
+  read_point_means(path_in(dir, "summary.csv"), metrics, s);
+  return s;
+}
+
+std::string scatter_script_for(const PlotStudyOptions& o, const std::string& output) {
+  check_format(o.format);
+  std::vector<std::string> metrics;
+  std::string note;
+  const SweepPoints s = read_sweep_points(o.dir, o, metrics, note);
+  return build_scatter_script(s, metrics, note, o.format, output);
+}
+
+/// DIR/<stem>.<format> (or --out) drawn by render() from the script `script_for` writes.
+std::string draw(const PlotStudyOptions& o, const char* stem,
+                 std::string (*script_for)(const PlotStudyOptions&, const std::string&)) {
+  return render(figure_path(o.dir, stem, o.format, o.out), o.format, o.gnuplot,
+                [&](const fs::path&, const std::string& output) { return script_for(o, output); });
+}
+
+/// Whether a sweep's figure is its indices (Morris, Sobol: indices.csv, or a design that should have it) or
+/// its scatter matrix (grid, LHS; and sweeps whose meta.json cannot say, which plot_scatter then reports).
+bool draws_indices(const std::string& dir) {
+  if (fs::exists(path_in(dir, "indices.csv"))) return true;
+  try {
+    const std::string design = results::read_sweep_meta(dir).design;
+    return design == "sobol" || design == "morris";
+  } catch (const InputError&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 std::string indices_script(const PlotStudyOptions& o, const std::string& output) {
@@ -941,13 +1260,23 @@ std::string difference_script(const PlotStudyOptions& o, const std::string& outp
 }
 
 std::string plot_indices(const PlotStudyOptions& o) {
-  return render(figure_path(o.dir, "indices", o.format, o.out), o.format, o.gnuplot,
-                [&](const fs::path&, const std::string& output) { return indices_script_for(o, output); });
+  return draw(o, "indices", indices_script_for);
 }
 
 std::string plot_difference(const PlotStudyOptions& o) {
-  return render(figure_path(o.dir, "difference", o.format, o.out), o.format, o.gnuplot,
-                [&](const fs::path&, const std::string& output) { return difference_script_for(o, output); });
+  return draw(o, "difference", difference_script_for);
+}
+
+std::string scatter_script(const PlotStudyOptions& o, const std::string& output) {
+  return scatter_script_for(o, output);
+}
+
+std::string plot_scatter(const PlotStudyOptions& o) {
+  return draw(o, "scatter", scatter_script_for);
+}
+
+std::string plot_sweep(const PlotStudyOptions& o) {
+  return draws_indices(o.dir) ? plot_indices(o) : plot_scatter(o);
 }
 
 std::string output_kind(const std::string& dir) {

@@ -593,5 +593,49 @@ TEST(Golden, RunOfVeto2019AtFixedSeed) {
   }
 }
 
+/// A sweep of veto-2019 small enough for a test: `design` is the [design] table's body (kind and size).
+std::string tiny_experiment(const TempDir& dir, const std::string& name, const std::string& design) {
+  return dir.write(name + ".toml",
+                   "[experiment]\nname = \"" + name + "\"\nscenario = \"" +
+                       source_path("scenarios/veto-2019.toml") +
+                       "\"\nseed = 3\nreplicates = 2\n\n[design]\n" + design +
+                       "\n\n[[parameters]]\nname = \"grievance_weight\"\nmin = 1.0\nmax = 8.0\n\n"
+                       "[[parameters]]\nname = \"softening_half_life_days\"\nmin = 30\nmax = 270\n\n"
+                       "[[metrics]]\nname = \"srb_signal_after_veto\"\nagent = \"SRB\"\n"
+                       "variable = \"signal\"\nstatistic = \"mean\"\n");
+}
+
+TEST(Cli, PlotOfAGridOrLhsSweepDrawsItsScatterMatrixAndSaysWroteOnlyOnceItIsThere) {
+  TempDir dir;
+  for (const auto& [name, design] : {std::pair{"tiny-grid", "kind = \"grid\"\nlevels = 2"},
+                                     std::pair{"tiny-lhs", "kind = \"lhs\"\nsamples = 5"}}) {
+    const std::string out = dir.file(name);
+    const Result swept = hedgesim("sweep " + tiny_experiment(dir, name, design) + " -q -t 1 --out " + out);
+    ASSERT_EQ(swept.code, 0) << swept.out;
+    const std::string figure = out + "/scatter.png";
+    const Result r = hedgesim("plot " + out);
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(r.out, "wrote " + figure + "\n");
+    EXPECT_EQ(io::read_file(figure).substr(0, 4), "\x89PNG");
+    const Result svg = hedgesim("plot " + out + " --out " + dir.file(std::string(name) + ".svg"));
+    EXPECT_EQ(svg.out, "wrote " + dir.file(std::string(name) + ".svg") + "\n");
+    EXPECT_NE(
+        io::read_file(dir.file(std::string(name) + ".svg")).find("hedgesim sweep: " + std::string(name)),
+        std::string::npos);
+
+    // A sweep directory missing a file: exit 2, file:line:col, and neither a figure nor a `wrote` line.
+    fs::remove(figure);
+    fs::remove(out + "/summary.csv");
+    const Result failed = hedgesim("plot " + out);
+    EXPECT_EQ(failed.code, 2);
+    EXPECT_EQ(failed.out, out + "/summary.csv:0:0: cannot read " + out +
+                              "/summary.csv: no such file; it is written by `hedgesim sweep`\n");
+    EXPECT_FALSE(fs::exists(figure));
+    EXPECT_EQ(testing::names_in(out), (std::set<std::string>{"design.csv", "meta.json", "results.csv"}));
+  }
+  const Result help = hedgesim("plot --help");
+  EXPECT_NE(help.out.find("with a grid or LHS design (scatter.png"), std::string::npos) << help.out;
+}
+
 }  // namespace
 }  // namespace hedgesim

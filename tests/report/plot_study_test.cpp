@@ -1,8 +1,9 @@
-// Tests of plot_indices, plot_difference and output_kind on copies of the fixtures in tests/data/study
-// (written by make_fixtures.py there): the figure is written whole (PNG magic bytes and the size the script
-// asked for; an SVG with the titles, panels and series), the bars are sorted by the total index (read from
-// the generated script's data blocks, not from pixels), bad requests are InputErrors with suggestions, and a
-// failing gnuplot leaves nothing behind.
+// Tests of plot_indices, plot_scatter, plot_sweep, plot_difference and output_kind on copies of the fixtures
+// in tests/data/study (written by make_fixtures.py there): the figure is written whole (PNG magic bytes and
+// the size the script asked for; an SVG with the titles, panels and series), the bars are sorted by the total
+// index and the scatter matrix draws the parameters' real values in a panel per (metric, parameter) (read
+// from the generated script's data blocks and panels, not from pixels), bad requests are InputErrors with
+// suggestions, and a failing gnuplot leaves nothing behind.
 #include "report/plot_study.hpp"
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
@@ -10,13 +11,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <random>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "model/input_error.hpp"
 
@@ -91,28 +95,40 @@ class PlotStudyTest : public testing::ScratchDirTest {
     o.dir = copy_of(fixture);
     return o;
   }
+  /// Draws o.dir's figure `name` with `draw`, checks that it is a whole PNG of the size `script` asks for and
+  /// the only file left behind; returns that size.
+  std::pair<int, int> lone_png(const PlotStudyOptions& o, const std::string& name,
+                               const std::function<std::string()>& draw, const std::string& script);
 };
 
 const std::string kPngMagic("\x89PNG\r\n\x1a\n", 8);
+
+std::pair<int, int> PlotStudyTest::lone_png(const PlotStudyOptions& o, const std::string& name,
+                                            const std::function<std::string()>& draw,
+                                            const std::string& script) {
+  const auto before = names_in(o.dir);
+  const std::string out = draw();
+  EXPECT_EQ(out, (fs::path(o.dir) / name).string());
+  const std::string png = slurp(out);
+  EXPECT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(0, 8), kPngMagic);
+  const auto size = script_size(script);
+  EXPECT_EQ(png_size(png), size);
+  auto expected = before;
+  expected.insert(name);
+  EXPECT_EQ(names_in(o.dir), expected);
+  EXPECT_TRUE(temp_dir_is_empty());
+  return size;
+}
 
 // ---- Sensitivity indices ----------------------------------------------------------------------------------
 
 TEST_F(PlotStudyTest, IndicesPngHasTheScriptsSizeAndNothingElseIsLeft) {
   const PlotStudyOptions o = options_for("sobol");
-  const auto before = names_in(o.dir);
-  const std::string out = plot_indices(o);
-  EXPECT_EQ(out, (fs::path(o.dir) / "indices.png").string());
-  const std::string png = slurp(out);
-  ASSERT_GT(png.size(), 24u);
-  EXPECT_EQ(png.substr(0, 8), kPngMagic);
-  const auto size = script_size(indices_script(o, "x.png"));
+  const auto size = lone_png(
+      o, "indices.png", [&] { return plot_indices(o); }, indices_script(o, "x.png"));
   EXPECT_EQ(size.first, 1200);  // three metrics: two columns, README width
   EXPECT_GT(size.second, 400);
-  EXPECT_EQ(png_size(png), size);
-  auto expected = before;
-  expected.insert("indices.png");
-  EXPECT_EQ(names_in(o.dir), expected);
-  EXPECT_TRUE(temp_dir_is_empty());
 }
 
 TEST_F(PlotStudyTest, IndicesSvgHasTheTitleAPanelPerMetricAndTheLegend) {
@@ -216,12 +232,13 @@ TEST_F(PlotStudyTest, UnknownMetricIsAnErrorWithASuggestion) {
   EXPECT_TRUE(temp_dir_is_empty());
 }
 
-TEST_F(PlotStudyTest, AGridSweepHasNoIndices) {
+TEST_F(PlotStudyTest, AGridSweepHasNoIndicesButAScatterMatrix) {
   const PlotStudyOptions o = options_for("grid");
   const auto before = names_in(o.dir);
   EXPECT_THAT(error_of([&] { plot_indices(o); }),
               AllOf(StartsWith(o.dir + "/indices.csv:0:0: "), HasSubstr("the sweep's design is 'grid'"),
-                    HasSubstr("only Morris and Sobol designs have them")));
+                    HasSubstr("only Morris and Sobol designs have them"),
+                    HasSubstr("`hedgesim plot " + o.dir + "` draws its metrics against its parameters")));
   EXPECT_EQ(names_in(o.dir), before);
 }
 
@@ -256,23 +273,265 @@ TEST_F(PlotStudyTest, IndicesOfADirectoryThatIsNoSweepSayWhatItIs) {
               AllOf(StartsWith(o.dir + ":0:0: this is the output of `hedgesim compare`, not of a sweep")));
 }
 
+// ---- Scatter matrix (grid and LHS sweeps) -----------------------------------------------------------------
+
+/// A sweep fixture's parameter as its meta.json gives it.
+struct FixtureParameter {
+  std::string name;
+  double min, max;
+};
+const std::vector<FixtureParameter> kGridParameters = {{"alpha_gain", 0.5, 4.5},
+                                                       {"beta_half_life_days", 30, 270}};
+const std::vector<FixtureParameter> kLhsParameters = {
+    {"alpha_gain", 1, 8}, {"beta_half_life_days", 30, 270}, {"gamma_pull", 0.3, 1.2}};
+const std::vector<std::string> kGridMetrics = {"gap_mean", "signal_after_veto"};
+const std::vector<std::string> kLhsMetrics = {"gap_mean", "signal_after_veto", "flat_metric"};
+
+/// Each row's fields as numbers.
+std::vector<std::vector<double>> numbers_of(const std::vector<std::string>& rows, char separator = ' ') {
+  std::vector<std::vector<double>> out;
+  for (std::string row : rows) {
+    std::replace(row.begin(), row.end(), separator, ' ');
+    std::istringstream in(row);
+    out.emplace_back();
+    for (double v = 0; in >> v;)
+      out.back().push_back(v);
+  }
+  return out;
+}
+
+/// The lines of a file after its header.
+std::vector<std::string> records_of(const fs::path& file) {
+  std::istringstream in(slurp(file));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> rows;
+  while (std::getline(in, line))
+    rows.push_back(line);
+  return rows;
+}
+
+/// What a scatter script draws in panel (i, j): from its "# panel i j:" comment to the next panel's.
+std::string panel_of(const std::string& script, std::size_t i, std::size_t j) {
+  const std::string mark = "# panel " + std::to_string(i) + " " + std::to_string(j) + ":";
+  const auto at = script.find(mark);
+  if (at == std::string::npos) return "";
+  const auto next = script.find("# panel ", at + mark.size());
+  return script.substr(at, next == std::string::npos ? std::string::npos : next - at);
+}
+
+/// The range "set <axis>range [lo:hi]" a panel sets.
+std::pair<double, double> range_of(const std::string& panel, const std::string& axis) {
+  const std::string key = "set " + axis + "range [";
+  const auto at = panel.find(key);
+  if (at == std::string::npos) return {0, 0};
+  std::istringstream in(panel.substr(at + key.size()));
+  double lo = 0, hi = 0;
+  char colon = 0;
+  in >> lo >> colon >> hi;
+  return {lo, hi};
+}
+
+TEST_F(PlotStudyTest, ScatterPngOfAGridSweepHasTheScriptsSizeAndNothingElseIsLeft) {
+  const PlotStudyOptions o = options_for("grid");
+  const auto size = lone_png(
+      o, "scatter.png", [&] { return plot_scatter(o); }, scatter_script(o, "x.png"));
+  EXPECT_EQ(size.first, 1000);  // two parameters: the narrowest figure
+  EXPECT_GT(size.second, 2 * 200);
+}
+
+TEST_F(PlotStudyTest, ASweepsFigureIsItsIndicesForMorrisAndSobolAndItsScatterMatrixForGridAndLhs) {
+  for (const auto& [fixture, figure] : {std::pair{"sobol", "indices.png"}, std::pair{"morris", "indices.png"},
+                                        std::pair{"grid", "scatter.png"}, std::pair{"lhs", "scatter.png"}}) {
+    const PlotStudyOptions o = options_for(fixture);
+    EXPECT_EQ(plot_sweep(o), (fs::path(o.dir) / figure).string()) << fixture;
+  }
+}
+
+TEST_F(PlotStudyTest, ScatterHasAPanelPerMetricAndParameterWithTheirNamesAndTheParametersRealRange) {
+  for (const auto& [fixture, parameters, metrics] :
+       {std::tuple{"grid", kGridParameters, kGridMetrics}, std::tuple{"lhs", kLhsParameters, kLhsMetrics}}) {
+    const std::string script = scatter_script(options_for(fixture), "x.png");
+    const std::size_t n_par = parameters.size();
+    EXPECT_EQ(panel_of(script, metrics.size(), 0), "") << fixture;  // a row per metric and no more
+    EXPECT_EQ(panel_of(script, 0, n_par), "") << fixture;           // a column per parameter and no more
+    for (std::size_t i = 0; i < metrics.size(); ++i)
+      for (std::size_t j = 0; j < n_par; ++j) {
+        const std::string panel = panel_of(script, i, j);
+        const std::string where = std::string(fixture) + ": " + metrics[i] + " against " + parameters[j].name;
+        ASSERT_NE(panel, "") << where;
+        EXPECT_THAT(panel, HasSubstr("set xlabel '" + parameters[j].name + "'")) << where;
+        // The metric's name once per row, on its left (the panels of a row share it).
+        EXPECT_EQ(panel.find("set ylabel '" + metrics[i] + "'") != std::string::npos, j == 0) << where;
+        EXPECT_EQ(panel.find("\nset ylabel"), panel.rfind("\nset ylabel")) << where;
+        // Column 2 + j of $points (the parameter) against column 2 + P + i (the metric).
+        EXPECT_THAT(panel, HasSubstr("plot $points using " + std::to_string(2 + j) + ":" +
+                                     std::to_string(2 + n_par + i) + " "))
+            << where;
+        // The parameter's real range from meta.json with a small margin; the unit cube's [0, 1] is not it.
+        const auto [lo, hi] = range_of(panel, "x");
+        const double width = parameters[j].max - parameters[j].min;
+        EXPECT_LT(lo, parameters[j].min) << where;
+        EXPECT_GT(lo, parameters[j].min - 0.1 * width) << where;
+        EXPECT_GT(hi, parameters[j].max) << where;
+        EXPECT_LT(hi, parameters[j].max + 0.1 * width) << where;
+      }
+  }
+}
+
+TEST_F(PlotStudyTest, ScatterDrawsTheValuesTheModelRanWithNotTheUnitCube) {
+  // design.csv's columns are found by the parameters' names: columns it may gain (here the unit-cube
+  // coordinates, in front of the values) are not drawn in their place.
+  const PlotStudyOptions o = options_for("lhs");
+  const fs::path file = fs::path(o.dir) / "design.csv";
+  const auto design = numbers_of(records_of(file), ',');
+  std::string with_unit_cube =
+      "point,u_alpha_gain,u_beta_half_life_days,u_gamma_pull,"
+      "alpha_gain,beta_half_life_days,gamma_pull\n";
+  for (const auto& record : records_of(file)) {
+    const auto row = numbers_of({record}, ',').front();
+    with_unit_cube += record.substr(0, record.find(','));
+    for (std::size_t j = 0; j < kLhsParameters.size(); ++j)
+      with_unit_cube += "," + std::to_string((row[1 + j] - kLhsParameters[j].min) /
+                                             (kLhsParameters[j].max - kLhsParameters[j].min));
+    with_unit_cube += record.substr(record.find(',')) + "\n";
+  }
+  spit(file, with_unit_cube);
+
+  const auto points = numbers_of(data_block(scatter_script(o, "x.png"), "$points"));
+  ASSERT_EQ(points.size(), design.size());
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    ASSERT_EQ(points[p].size(), 1 + kLhsParameters.size() + kLhsMetrics.size());
+    EXPECT_EQ(points[p][0], design[p][0]);  // the point's number
+    for (std::size_t j = 0; j < kLhsParameters.size(); ++j)
+      EXPECT_DOUBLE_EQ(points[p][1 + j], design[p][1 + j]) << "point " << p << ", " << kLhsParameters[j].name;
+    // The point's means from summary.csv (make_fixtures.py: gap_mean = 0.05 alpha + 0.3 gamma, ...).
+    EXPECT_NEAR(points[p][4], 0.05 * design[p][1] + 0.3 * design[p][3], 1e-6) << p;
+    EXPECT_NEAR(points[p][5], -0.002 * design[p][2], 1e-6) << p;
+    EXPECT_EQ(points[p][6], 0.25) << p;
+  }
+  // The values span the ranges (one LHS stratum each): far outside the unit cube.
+  for (std::size_t j = 0; j < kLhsParameters.size(); ++j) {
+    double lowest = 1e300, highest = -1e300;
+    for (const auto& row : points) {
+      lowest = std::min(lowest, row[1 + j]);
+      highest = std::max(highest, row[1 + j]);
+    }
+    const double width = kLhsParameters[j].max - kLhsParameters[j].min;
+    EXPECT_GT(highest - lowest, 0.8 * width) << kLhsParameters[j].name;
+  }
+}
+
+TEST_F(PlotStudyTest, AGridsPanelsHaveTheMainEffectAndTicksAtTheLevels) {
+  const std::string script = scatter_script(options_for("grid"), "x.png");
+  // make_fixtures.py: gap_mean = 0.1 alpha - 0.0005 beta, signal_after_veto = -0.2 alpha; beta's mean level
+  // is 150, alpha's 2.5.
+  const auto alpha = numbers_of(data_block(script, "$levels0"));
+  const auto beta = numbers_of(data_block(script, "$levels1"));
+  ASSERT_EQ(alpha.size(), 3u);
+  ASSERT_EQ(beta.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double a = 0.5 + 2.0 * static_cast<double>(k), b = 30 + 120.0 * static_cast<double>(k);
+    EXPECT_DOUBLE_EQ(alpha[k][0], a);
+    EXPECT_NEAR(alpha[k][1], 0.1 * a - 0.0005 * 150, 1e-9);
+    EXPECT_NEAR(alpha[k][2], -0.2 * a, 1e-9);
+    EXPECT_DOUBLE_EQ(beta[k][0], b);
+    EXPECT_NEAR(beta[k][1], 0.1 * 2.5 - 0.0005 * b, 1e-9);
+    EXPECT_NEAR(beta[k][2], -0.2 * 2.5, 1e-9);
+  }
+  for (std::size_t i = 0; i < kGridMetrics.size(); ++i)
+    for (std::size_t j = 0; j < kGridParameters.size(); ++j)
+      EXPECT_THAT(panel_of(script, i, j), HasSubstr("$levels" + std::to_string(j) +
+                                                    " using 1:" + std::to_string(2 + i) + " with lines"));
+  EXPECT_THAT(panel_of(script, 0, 0), HasSubstr("set xtics (0.5, 2.5, 4.5)"));
+  EXPECT_THAT(panel_of(script, 1, 1), HasSubstr("set xtics (30, 150, 270)"));
+  EXPECT_THAT(script, HasSubstr("Orange line: the mean at each level"));
+  // An LHS has no levels: each value is met once, and a line through the dots would zigzag.
+  const std::string lhs = scatter_script(options_for("lhs"), "x.png");
+  EXPECT_THAT(lhs, Not(HasSubstr("$levels")));
+  EXPECT_THAT(lhs, Not(HasSubstr("Orange line")));
+}
+
+TEST_F(PlotStudyTest, ScatterSvgHasTheTitleTheDesignTheProvenanceAndAPanelPerPair) {
+  PlotStudyOptions o = options_for("lhs");
+  o.format = "svg";
+  const std::string svg = slurp(plot_scatter(o));
+  EXPECT_THAT(svg, HasSubstr("<svg"));
+  EXPECT_THAT(svg, HasSubstr("hedgesim sweep: fixture-lhs"));
+  EXPECT_THAT(svg, HasSubstr("Latin hypercube sample: 12 design points × 5 replicates = 60 runs"));
+  EXPECT_THAT(svg, HasSubstr("Each dot is a design point: the metric's mean over its 5 replicates"));
+  EXPECT_THAT(svg, HasSubstr("experiment fixture-lhs · seed 7 · 5 replicates · hedgesim 0.1.0"));
+  for (const auto& p : kLhsParameters)
+    EXPECT_THAT(svg, HasSubstr(">" + p.name + "<"));
+  for (const auto& m : kLhsMetrics)
+    EXPECT_THAT(svg, HasSubstr(">" + m + "<"));
+  EXPECT_THAT(svg, HasSubstr("The metric did not vary: 0.25"));  // flat_metric
+  // Every point in every panel: gnuplot leaves out points outside the ranges, so none was.
+  std::size_t dots = 0;
+  for (auto at = svg.find("<use xlink:href='#gpPt6'"); at != std::string::npos;
+       at = svg.find("<use xlink:href='#gpPt6'", at + 1))
+    ++dots;
+  EXPECT_EQ(dots, 12u * 9u);
+}
+
+TEST_F(PlotStudyTest, ScatterMetricsAskedForAreDrawnInTheirOrderAndCheckedWithASuggestion) {
+  PlotStudyOptions o = options_for("lhs");
+  o.select = {"flat_metric", "gap_mean"};
+  const std::string script = scatter_script(o, "x.png");
+  EXPECT_THAT(panel_of(script, 0, 0), HasSubstr("set ylabel 'flat_metric'"));
+  EXPECT_THAT(panel_of(script, 1, 0), HasSubstr("set ylabel 'gap_mean'"));
+  EXPECT_EQ(panel_of(script, 2, 0), "");
+  EXPECT_EQ(numbers_of(data_block(script, "$points")).front().size(), 1 + 3 + 2u);
+  o.select = {"gap_maen"};
+  EXPECT_THAT(error_of([&] { plot_scatter(o); }),
+              AllOf(StartsWith("<command line>:1:0: --metrics: 'gap_maen' is not a metric of this sweep"),
+                    HasSubstr("did you mean 'gap_mean'")));
+  EXPECT_FALSE(fs::exists(fs::path(o.dir) / "scatter.png"));
+}
+
+TEST_F(PlotStudyTest, BadSweepFilesAreReportedWhereTheyAreBadAndLeaveNoScatter) {
+  const PlotStudyOptions o = options_for("lhs");
+  const fs::path design = fs::path(o.dir) / "design.csv", summary = fs::path(o.dir) / "summary.csv",
+                 meta = fs::path(o.dir) / "meta.json";
+  const std::string design_text = slurp(design), summary_text = slurp(summary), meta_text = slurp(meta);
+  const auto expect_error = [&](const std::string& prefix, const std::string& message) {
+    EXPECT_THAT(error_of([&] { plot_sweep(o); }), AllOf(StartsWith(prefix), HasSubstr(message)));
+    EXPECT_FALSE(fs::exists(fs::path(o.dir) / "scatter.png"));
+    EXPECT_TRUE(temp_dir_is_empty());
+  };
+  spit(design, "point,alpha_gain,beta_half_life_days\n0,1,30\n");
+  expect_error(design.string() + ":1:", "no column 'gamma_pull'");
+  spit(design, "point,alpha_gain,beta_half_life_days,gamma_pull\n0,1,30,0.5\n0,2,40,0.6\n");
+  expect_error(design.string() + ":3:1: ", "a second row for design point 0");
+  spit(design, "point,alpha_gain,beta_half_life_days,gamma_pull\n0,1,thirty,0.5\n");
+  expect_error(design.string() + ":2:", "'thirty' in column 'beta_half_life_days' is not a number");
+  fs::remove(design);
+  expect_error(design.string() + ":0:0: cannot read", "it is written by `hedgesim sweep`");
+  spit(design, design_text);
+
+  spit(summary, summary_text + "12,gap_mean,0.1,0,0,0,0\n");
+  expect_error(summary.string() + ":38:1: ", "point 12 is not a point of design.csv");
+  spit(summary, summary_text + "11,gap_mean,0.1,0,0,0,0\n");
+  expect_error(summary.string() + ":38:1: ", "a second row for metric 'gap_mean' at point 11");
+  spit(summary, summary_text.substr(0, summary_text.rfind("11,gap_mean")));
+  expect_error(summary.string() + ":0:0: ", "metric 'gap_mean' has no row for design point 11");
+  spit(summary, summary_text);
+
+  spit(meta, R"({"kind": "sweep", "design": "lhs", "metrics": ["gap_mean"]})");
+  expect_error(meta.string() + ":0:0: ", "the file has no list 'parameters'");
+  spit(meta, R"({"kind": "sweep", "design": "lhs", "parameters": [], "metrics": ["gap_mean"]})");
+  expect_error(meta.string() + ":0:0: ", "the sweep has no parameters to draw its metrics against");
+  spit(meta, meta_text);
+  EXPECT_EQ(plot_sweep(o), (fs::path(o.dir) / "scatter.png").string());  // the files restored draw
+}
+
 // ---- Difference over time ---------------------------------------------------------------------------------
 
 TEST_F(PlotStudyTest, DifferencePngHasTheScriptsSize) {
   const PlotStudyOptions o = options_for("compare");
-  const auto before = names_in(o.dir);
-  const std::string out = plot_difference(o);
-  EXPECT_EQ(out, (fs::path(o.dir) / "difference.png").string());
-  const std::string png = slurp(out);
-  ASSERT_GT(png.size(), 24u);
-  EXPECT_EQ(png.substr(0, 8), kPngMagic);
-  const auto size = script_size(difference_script(o, "x.png"));
+  const auto size = lone_png(
+      o, "difference.png", [&] { return plot_difference(o); }, difference_script(o, "x.png"));
   EXPECT_EQ(size.first, 1200);  // two hedgers side by side
-  EXPECT_EQ(png_size(png), size);
-  auto expected = before;
-  expected.insert("difference.png");
-  EXPECT_EQ(names_in(o.dir), expected);
-  EXPECT_TRUE(temp_dir_is_empty());
 }
 
 TEST_F(PlotStudyTest, DifferenceSvgHasTheTitleAPanelPerHedgerAndTheEvent) {
@@ -376,10 +635,10 @@ TEST_F(PlotStudyTest, DifferenceNeedsItsFiles) {
 // --------------------------------------------------------------------------------------------------
 
 TEST_F(PlotStudyTest, FailingGnuplotIsAnErrorAndLeavesNoOutput) {
-  for (const char* fixture : {"sobol", "compare"}) {
+  for (const char* fixture : {"sobol", "lhs", "compare"}) {
     PlotStudyOptions o = options_for(fixture);
     const auto before = names_in(o.dir);
-    const auto draw = [&] { return fixture == std::string("sobol") ? plot_indices(o) : plot_difference(o); };
+    const auto draw = [&] { return fixture == std::string("compare") ? plot_difference(o) : plot_sweep(o); };
     o.gnuplot = "false";  // exits with 1, like gnuplot on a bad script
     EXPECT_THAT(error_of(draw), AllOf(StartsWith(o.dir + ":0:0: gnuplot failed (exit 1)"),
                                       HasSubstr("install it with `apt-get install gnuplot-nox`")));
@@ -403,6 +662,7 @@ TEST_F(PlotStudyTest, OutputKindOfEachDirectory) {
   EXPECT_EQ(output_kind(std::string(HEDGESIM_TEST_DATA) + "/report/run1"), "run");
   EXPECT_EQ(output_kind(kData + "sobol"), "sweep");
   EXPECT_EQ(output_kind(kData + "grid"), "sweep");  // no indices.csv, but meta.json says so
+  EXPECT_EQ(output_kind(kData + "lhs"), "sweep");
   EXPECT_EQ(output_kind(kData + "compare"), "compare");
   // Without "kind" in meta.json (sweeps written before it existed), the files decide.
   const std::string sweep = copy_of("sobol");

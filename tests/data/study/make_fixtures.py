@@ -6,7 +6,13 @@
   beta_half_life_days) than by S1 or by the order of meta.json, so that a figure sorted by anything else fails
   the test; flat_metric did not vary (every index 0).
 - morris/: a Morris design (mu, mu_star, sigma).
-- grid/: a grid sweep: meta.json and summary.csv, no indices.csv.
+- grid/: a grid sweep (3 x 3 levels of alpha_gain in [0.5, 4.5] and beta_half_life_days in [30, 270]):
+  meta.json, design.csv and summary.csv, no indices.csv (nor results.csv, which no figure reads). gap_mean
+  rises with alpha_gain and falls a little with beta_half_life_days; signal_after_veto depends on alpha_gain
+  alone.
+- lhs/: a Latin hypercube of 12 points over three parameters whose ranges are far from [0, 1] (alpha_gain in
+  [1, 8], normal; beta_half_life_days in [30, 270], log-uniform; gamma_pull in [0.3, 1.2]): meta.json,
+  design.csv, summary.csv; flat_metric did not vary.
 - compare/: a `hedgesim compare` of "fixture-veto" (A) with "fixture-no-veto" (B): difference-over-time.csv
   for two hedgers AAA and BBB over 10 weekly steps from 2020-01-01, differences.csv and meta.json with the one
   event only A has.
@@ -92,13 +98,60 @@ def morris():
                sweep_meta("fixture-morris", "morris", 50, 10, list(table), 10))
 
 
+def summary_rows(means):
+    """summary.csv's rows from {(point, metric): mean}: made-up spreads around each mean."""
+    rows = []
+    for (point, metric), m in sorted(means.items()):
+        sd = round(0.05 * abs(m) + 0.01, 6)
+        rows.append([point, metric, m, sd, round(m - 1.6 * sd, 6), m, round(m + 1.6 * sd, 6)])
+    return rows
+
+
+SUMMARY = ["point", "metric", "mean", "sd", "q05", "q50", "q95"]
+
+
 def grid():
-    meta = sweep_meta("fixture-grid", "grid", 9, 2, ["gap_mean"], 0)
+    meta = sweep_meta("fixture-grid", "grid", 9, 2, ["gap_mean", "signal_after_veto"], 0)
     meta["levels"] = 3
-    meta["parameters"] = meta["parameters"][:2]
+    meta["parameters"] = [{"name": "alpha_gain", "min": 0.5, "max": 4.5, "distribution": "uniform"},
+                          {"name": "beta_half_life_days", "min": 30.0, "max": 270.0, "distribution": "uniform"}]
     write_json(os.path.join(HERE, "grid", "meta.json"), meta)
-    write_csv(os.path.join(HERE, "grid", "summary.csv"), ["point", "metric", "mean", "sd", "q05", "q95"],
-              [[i, "gap_mean", 0.1 * i, 0.01, 0.1 * i - 0.02, 0.1 * i + 0.02] for i in range(9)])
+    design, means = [], {}
+    for a in range(3):
+        for b in range(3):
+            point, alpha, beta = 3 * a + b, 0.5 + 2.0 * a, 30.0 + 120.0 * b
+            design.append([point, alpha, beta])
+            means[(point, "gap_mean")] = round(0.1 * alpha - 0.0005 * beta, 6)
+            means[(point, "signal_after_veto")] = round(-0.2 * alpha, 6)
+    write_csv(os.path.join(HERE, "grid", "design.csv"), ["point", "alpha_gain", "beta_half_life_days"], design)
+    write_csv(os.path.join(HERE, "grid", "summary.csv"), SUMMARY, summary_rows(means))
+
+
+def lhs():
+    n = 12
+    params = [("alpha_gain", 1.0, 8.0, "normal"), ("beta_half_life_days", 30.0, 270.0, "loguniform"),
+              ("gamma_pull", 0.3, 1.2, "uniform")]
+    meta = sweep_meta("fixture-lhs", "lhs", n, 5, ["gap_mean", "signal_after_veto", "flat_metric"], n)
+    meta["parameters"] = [{"name": p, "min": lo, "max": hi, "distribution": d} for p, lo, hi, d in params]
+    write_json(os.path.join(HERE, "lhs", "meta.json"), meta)
+    # One point in each of n strata per parameter, the strata shuffled by fixed permutations (k * i mod n).
+    design, means = [], {}
+    for i in range(n):
+        row = [i]
+        for k, (_, lo, hi, dist) in zip((5, 7, 1), params):
+            u = ((k * i) % n + 0.5) / n
+            if dist == "loguniform":
+                v = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
+            else:
+                v = lo + u * (hi - lo)
+            row.append(round(v, 6))
+        design.append(row)
+        alpha, beta, gamma = row[1:]
+        means[(i, "gap_mean")] = round(0.05 * alpha + 0.3 * gamma, 6)
+        means[(i, "signal_after_veto")] = round(-0.002 * beta, 6)
+        means[(i, "flat_metric")] = 0.25
+    write_csv(os.path.join(HERE, "lhs", "design.csv"), ["point"] + [p for p, *_ in params], design)
+    write_csv(os.path.join(HERE, "lhs", "summary.csv"), SUMMARY, summary_rows(means))
 
 
 def compare():
@@ -140,4 +193,5 @@ if __name__ == "__main__":
     sobol()
     morris()
     grid()
+    lhs()
     compare()
