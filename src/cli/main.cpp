@@ -242,8 +242,9 @@ int cmd_report(const RunArgs& a, std::string out, const std::string& command_lin
   // Explained from the runs in memory: the text of the files, without reading them again per hedger and
   // event.
   const auto explainer = [&](const report::ExplainOptions& e) { return report::explain(m, done.runs, e); };
-  std::cout << "  wrote " << report::write_html_report({scratch.path().string(), out, "gnuplot", explainer})
-            << "  (self-contained: open it in a browser, print it, or mail it)\n";
+  // Printed only once the page exists: a failure must not leave a "wrote" line behind.
+  const std::string page = report::write_html_report({scratch.path().string(), out, "gnuplot", explainer});
+  std::cout << "  wrote " << page << "  (self-contained: open it in a browser, print it, or mail it)\n";
   return 0;
 }
 

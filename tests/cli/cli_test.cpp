@@ -480,6 +480,18 @@ TEST(Cli, OneAndTwoThreadsGiveByteIdenticalFiles) {
     EXPECT_EQ(io::read_file(a.file(f)), io::read_file(b.file(f))) << f;
 }
 
+// A failing figure (no gnuplot on the PATH) ends the report with exit 2, no page and no "wrote" line:
+// stdout used to end in "  wrote " before the page was attempted.
+TEST(Cli, AReportThatFailsPrintsNoWroteLine) {
+  TempDir dir;
+  const Result r = shell("env PATH=/nonexistent " + std::string(HEDGESIM_BINARY) + " report " +
+                         source_path("scenarios/veto-2019.toml") + " -r 2 -q --out " + dir.file("page.html") +
+                         " 2>/dev/null");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out.find("wrote"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir.file("page.html")));
+}
+
 TEST(Cli, ReportWritesOneSelfContainedPageAndNothingElse) {
   TempDir dir;
   const std::string page = dir.file("pages/veto.html");
