@@ -6,6 +6,7 @@
 #include "report/plot_study.hpp"
 #include "report/gnuplot.hpp"
 #include "report/poles.hpp"
+#include "results/compare_meta.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
 #include "results/sweep_meta.hpp"
@@ -32,38 +33,10 @@ using namespace detail;
 
 // ---- Files ------------------------------------------------------------------------------------------------
 
-/// InputError naming the file and the command that writes it when `path` does not exist (io's own message
-/// would send the user to `hedgesim run`).
-void require_file(const std::string& path, std::string_view writer) {
-  if (!fs::exists(path))
-    throw InputError({path, 0, 0}, "cannot read " + path + ": no such file; it is written by `" +
-                                       std::string(writer) + "`");
-}
-
-nlohmann::json read_json(const std::string& file, std::string_view writer) {
-  require_file(file, writer);
-  const std::string text = io::read_text_file(file);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(
-        results::position_of_byte(file, text, e.byte),
-        "this is not valid JSON; it should be the meta.json written by `" + std::string(writer) + "`");
-  }
-  if (!j.is_object())
-    throw InputError({file, 1, 1}, "this is not a JSON object; it should be the meta.json written by `" +
-                                       std::string(writer) + "`");
-  return j;
-}
-
-std::string text_or(const nlohmann::json& j, const char* key, const std::string& fallback) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
-}
-
-long long integer_or(const nlohmann::json& j, const char* key, long long fallback) {
-  return j.contains(key) && j[key].is_number_integer() ? j[key].get<long long>() : fallback;
-}
+using results::integer_or;
+using results::read_meta_json;
+using results::require_file;
+using results::text_or;
 
 /// "3,584": large counts in titles.
 std::string grouped(long long n) {
@@ -276,7 +249,7 @@ Sweep read_sweep(const std::string& dir) {
   s.indices_file = path_in(dir, "indices.csv");
   s.meta_file = path_in(dir, "meta.json");
   if (!fs::exists(s.indices_file)) no_indices(dir, s.indices_file);
-  s.meta = read_json(s.meta_file, "hedgesim sweep");
+  s.meta = read_meta_json(s.meta_file, "hedgesim sweep");
   s.design = text_or(s.meta, "design", "");
   if (!s.design.empty() && s.design != "sobol" && s.design != "morris")
     throw InputError({s.meta_file, 0, 0}, "the sweep's design is '" + s.design +
@@ -608,29 +581,10 @@ struct Comparison {
   std::string dir, meta_file, data_file;
   std::string a_name, b_name, a_path, b_path;
   long long replicates = -1;
+  std::string provenance;         ///< CompareMeta::provenance_line, printed at the figure's foot
   std::vector<AgentInfo> agents;  // meta.json's, or those of the data when it has none
   std::vector<MarkedEvent> events;
 };
-
-std::vector<MarkedEvent> read_marked_events(const nlohmann::json& meta, const char* key, char scenario,
-                                            const std::string& file) {
-  std::vector<MarkedEvent> out;
-  if (!meta.contains(key)) return out;
-  if (!meta[key].is_array())
-    throw InputError({file, 0, 0},
-                     std::string("'") + key + "' should be a list of events {date, label, type, actor}");
-  for (std::size_t i = 0; i < meta[key].size(); ++i) {
-    const auto& e = meta[key][i];
-    const std::string where = std::string(key) + "[" + std::to_string(i) + "]";
-    const std::string date_text = e.is_object() ? text_or(e, "date", "") : "";
-    const auto date = parse_date(date_text);
-    if (!date)
-      throw InputError({file, 0, 0}, where + " has no date 'YYYY-MM-DD'" +
-                                         (date_text.empty() ? "" : " (it has '" + date_text + "')"));
-    out.push_back({*date, text_or(e, "label", text_or(e, "type", "")), text_or(e, "actor", ""), scenario, 0});
-  }
-  return out;
-}
 
 Comparison read_comparison(const std::string& dir) {
   Comparison c;
@@ -649,23 +603,17 @@ Comparison read_comparison(const std::string& dir) {
                            "`, not of a comparison; differences over time come from `hedgesim compare`");
     require_file(c.data_file, "hedgesim compare");
   }
-  const nlohmann::json meta = read_json(c.meta_file, "hedgesim compare");
-  c.a_path = text_or(meta, "scenario_a", "");
-  c.b_path = text_or(meta, "scenario_b", "");
-  c.a_name = text_or(meta, "scenario_a_name", c.a_path.empty() ? "A" : fs::path(c.a_path).stem().string());
-  c.b_name = text_or(meta, "scenario_b_name", c.b_path.empty() ? "B" : fs::path(c.b_path).stem().string());
-  c.replicates = integer_or(meta, "replicates", -1);
-  if (meta.contains("agents") && meta["agents"].is_array())
-    for (const auto& a : meta["agents"]) {
-      const std::string id = a.is_object() ? text_or(a, "id", "") : "";
-      if (id.empty()) throw InputError({c.meta_file, 0, 0}, "an entry of 'agents' has no text field 'id'");
-      c.agents.push_back({id, text_or(a, "name", id), text_or(a, "kind", "")});
-    }
-  for (auto&& [key, scenario] : {std::pair{"events_a", 'A'}, std::pair{"events_b", 'B'}})
-    for (auto& e : read_marked_events(meta, key, scenario, c.meta_file))
-      c.events.push_back(std::move(e));
-  std::stable_sort(c.events.begin(), c.events.end(),
-                   [](const MarkedEvent& a, const MarkedEvent& b) { return a.date < b.date; });
+  const results::CompareMeta meta = results::read_compare_meta(dir);
+  c.a_name = meta.a_name;
+  c.b_name = meta.b_name;
+  c.a_path = meta.a_path;
+  c.b_path = meta.b_path;
+  c.replicates = meta.replicates;
+  c.provenance = meta.provenance_line();
+  for (const results::RunAgent& a : meta.agents)
+    c.agents.push_back({a.id, a.name, a.kind});
+  for (const results::OneSidedEvent& e : meta.events)
+    c.events.push_back({e.date, e.label, e.actor, e.scenario, 0});
   return c;
 }
 
@@ -752,6 +700,8 @@ constexpr double kTableLine = 18;
 constexpr double kTableHead = 40;
 constexpr std::size_t kTableMax = 24;  // events listed; more are summarised in one line
 
+constexpr double kDiffFooter = 22;  // the provenance line
+
 DiffLayout diff_layout(std::size_t panels, std::size_t events) {
   DiffLayout l;
   l.columns = panels == 1 ? 1 : 2;
@@ -765,7 +715,7 @@ DiffLayout diff_layout(std::size_t panels, std::size_t events) {
   const double table_height =
       events == 0 ? 0 : kTableHead + kTableLine * static_cast<double>(l.table_rows) + 10;
   l.table = {24, table_top, static_cast<double>(l.width) - 24, table_top + table_height};
-  l.height = static_cast<int>(table_top + table_height + 8);
+  l.height = static_cast<int>(table_top + table_height + 8 + kDiffFooter);
   return l;
 }
 
@@ -829,6 +779,8 @@ std::string build_difference_script(const Comparison& c, const std::vector<Agent
   h.label(title, l.width / 2.0, 22, "center", 14);
   if (!c.a_path.empty() && !c.b_path.empty())
     h.label("A = " + c.a_path + ",  B = " + c.b_path, l.width / 2.0, 44, "center", 10);
+  // A figure copied out of its directory still says which runs it shows and which program drew them.
+  h.label(c.provenance, l.width - 12, l.height - 9, "right", 8, "#777777");
   const Poles poles = read_poles(c.dir);
   h.label(
       "Lines: the mean of A − B over the replicates (each pair run with the same random numbers); bands: "

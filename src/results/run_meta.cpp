@@ -5,6 +5,7 @@
 
 #include "io/csv_reader.hpp"
 #include "io/sha256.hpp"
+#include "results/meta_json.hpp"
 #include "results/provenance.hpp"
 
 namespace hedgesim::results {
@@ -48,18 +49,8 @@ const RunAgent* RunMeta::find(const std::string& id) const {
   return it == agents.end() ? nullptr : &*it;
 }
 
-std::string short_commit(const std::string& commit) {
-  const bool hex = commit.size() >= 40 && commit.find_first_not_of("0123456789abcdef") >= 40;
-  return hex ? commit.substr(0, 12) + commit.substr(40) : commit;
-}
-
 std::string RunMeta::provenance_line() const {
-  std::string line = "scenario " + scenario_name;
-  if (seed) line += " · seed " + std::to_string(*seed);
-  line += " · " + std::to_string(replicates) + (replicates == 1 ? " replicate" : " replicates");
-  if (!version.empty()) line += " · hedgesim " + version;
-  if (!commit.empty()) line += " (commit " + short_commit(commit) + ")";
-  return line;
+  return results::provenance_line("scenario " + scenario_name, seed, replicates, version, commit);
 }
 
 SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte) {
@@ -94,9 +85,9 @@ RunMeta read_run_meta(const std::string& dir) {
     m.scenario_title = j["scenario_title"].get<std::string>();
   if (j.contains("replicates") && j["replicates"].is_number_integer())
     m.replicates = j["replicates"].get<long long>();
-  if (j.contains("seed") && j["seed"].is_number_unsigned()) m.seed = j["seed"].get<std::uint64_t>();
-  m.version = j.contains("version") && j["version"].is_string() ? j["version"].get<std::string>() : "";
-  m.commit = j.contains("commit") && j["commit"].is_string() ? j["commit"].get<std::string>() : "";
+  m.seed = unsigned_field(j, "seed");
+  m.version = text_or(j, "version");
+  m.commit = text_or(j, "commit");
   if (!j.contains("agents") || !j["agents"].is_array()) not_run_meta(m.file, "the file has no list 'agents'");
   for (const auto& a : j["agents"])
     m.agents.push_back(agent_of(a, m.file));

@@ -14,6 +14,7 @@
 #include "model/date.hpp"
 #include "model/input_error.hpp"
 #include "results/build_info.hpp"
+#include "results/meta_json.hpp"
 #include "results/run_files.hpp"
 
 namespace hedgesim::results {
@@ -74,10 +75,6 @@ RunMeta read_run_meta(const std::string& dir);
 /// The run's time grid: `start` (a date), `step_days` (1 to 3660) and `steps` (0 to 100,000, so that no
 /// step's date overflows). InputError naming the first field missing or out of range.
 TimeGrid time_grid(const RunMeta& meta);
-
-/// A commit as a figure prints it: the first 12 of 40 hexadecimal digits (and "-dirty" if so); any other text
-/// as it is.
-std::string short_commit(const std::string& commit);
 
 /// nlohmann reports the byte offset of a syntax error; the user wants line and column.
 SourcePos position_of_byte(const std::string& file, const std::string& text, std::size_t byte);

@@ -549,6 +549,9 @@ TEST_F(PlotStudyTest, DifferenceSvgHasTheTitleAPanelPerHedgerAndTheEvent) {
               HasSubstr("2020-01-15   WWW blocks the opening of accession talks with AAA   [WWW; only in "
                         "A, fixture-veto]"));
   EXPECT_EQ(drawn_series(svg), 8);  // per hedger and variable: the band and the mean line
+  // Issue 14, point 9: the provenance at the figure's foot (the fixture records no commit).
+  EXPECT_THAT(
+      svg, HasSubstr("compare fixture-veto vs fixture-no-veto · seed 11 · 50 replicates · hedgesim 0.1.0<"));
 }
 
 TEST_F(PlotStudyTest, DifferenceScriptHasTheCurvesTheZeroLineAndTheEventMarker) {
