@@ -29,6 +29,7 @@
 #include "model/input_error.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"
+#include "report/figure.hpp"
 #include "report/gnuplot.hpp"
 #include "report/html_report.hpp"
 #include "report/plot.hpp"
@@ -570,7 +571,7 @@ both. Format: docs/teaching.md.)");
   explain->add_option("--top", ex.top, "How many contributions to list per variable")
       ->check(CLI::Range(1, 50));
 
-  report::PlotOptions pl;
+  report::FigureOptions pl;
   CLI::App* plot =
       app.add_subcommand("plot",
                          "Plot a run, a sweep (indices or metrics against parameters) or a comparison "
@@ -585,8 +586,7 @@ both. Format: docs/teaching.md.)");
       "--out,-o", pl.out,
       "The figure to write, ending in .png or .svg (default: in DIR, plot.png, plot-<agents>.png with "
       "--agents, indices.png, scatter.png or difference.png)");
-  std::vector<std::string> plot_metrics;
-  plot->add_option("--metrics", plot_metrics,
+  plot->add_option("--metrics", pl.metrics,
                    "For a sweep: the metrics to draw, comma-separated (default: up to six, in file order)")
       ->delimiter(',');
   plot->footer(R"(
@@ -694,23 +694,8 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
       return 0;
     }
     if (*plot) {
-      const std::string kind = report::output_kind(pl.dir);
-      if (!pl.out.empty()) {
-        const std::string ext = std::filesystem::path(pl.out).extension().string();
-        if (ext != ".png" && ext != ".svg")
-          throw InputError({"<command line>", 1, 0},
-                           "--out '" + pl.out + "' must end in .png or .svg (the figure's format)");
-        pl.format = ext.substr(1);
-      }
-      report::PlotStudyOptions study;
-      study.dir = pl.dir;
-      study.format = pl.format;
-      study.out = pl.out;
-      study.select = kind == "sweep" ? plot_metrics : pl.agents;
-      // Printed once the figure is in place: render() writes it under a temporary name and renames it.
-      const std::string written = kind == "sweep"     ? report::plot_sweep(study)
-                                  : kind == "compare" ? report::plot_difference(study)
-                                                      : report::plot(pl);
+      // Printed once the figure is in place: it is written under a temporary name and renamed.
+      const std::string written = report::draw_figure(pl);
       std::cout << "wrote " << written << "\n";
       return 0;
     }

@@ -1,0 +1,54 @@
+// report/figure: `hedgesim plot DIR` draws the figure each kind of output directory calls for.
+#include "report/figure.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/files.hpp"
+#include "support/input_error_message.hpp"
+
+namespace hedgesim::report {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::StartsWith;
+
+class FigureTest : public testing::ScratchDirTest {
+ protected:
+  FigureTest() : ScratchDirTest(std::string(HEDGESIM_TEST_DATA) + "/") {}
+  /// A copy of tests/data/<fixture> (fixtures of two suites: report/ and study/).
+  std::string fixture(const std::string& name) {
+    fs::create_directories((root_ / name).parent_path());
+    return copy_of(name);
+  }
+};
+
+// Fails if a kind were sent to another figure (each writes its own default name), or --out's extension did
+// not choose the format.
+TEST_F(FigureTest, EachKindOfDirectoryGetsItsFigure) {
+  const std::pair<const char*, const char*> cases[] = {{"report/run1", "plot.png"},
+                                                       {"study/sobol", "indices.png"},
+                                                       {"study/lhs", "scatter.png"},
+                                                       {"study/compare", "difference.png"}};
+  for (const auto& [name, figure] : cases) {
+    const std::string dir = fixture(name);
+    EXPECT_EQ(draw_figure({.dir = dir}), (fs::path(dir) / figure).string()) << name;
+  }
+  const std::string dir = (root_ / "study/lhs").string();  // copied above
+  const std::string out = (fs::path(dir) / "elsewhere.svg").string();
+  EXPECT_EQ(draw_figure({.dir = dir, .out = out}), out);
+  EXPECT_NE(testing::slurp(out).find("<svg"), std::string::npos);
+}
+
+TEST_F(FigureTest, AnOutWithoutAFiguresExtensionIsRefused) {
+  const std::string dir = fixture("report/run1");
+  EXPECT_EQ(
+      testing::error_of([&] { draw_figure({.dir = dir, .out = dir + "/figure.pdf"}); }),
+      "<command line>:1:0: --out '" + dir + "/figure.pdf' must end in .png or .svg (the figure's format)");
+  EXPECT_FALSE(fs::exists(dir + "/figure.pdf"));
+}
+
+}  // namespace
+}  // namespace hedgesim::report
