@@ -135,34 +135,17 @@ struct RunArgs {
   std::string compress = "none";
 };
 
-struct EnsembleRun {
-  std::uint64_t seed = 0;
-  std::vector<RunOutput> runs;
-  std::vector<std::string> files;  ///< the run files written
-};
-
-/// Runs the scenario's ensemble and writes the run files into `dir` (created first, so that a bad directory
-/// fails before the work): what `run` does, and what `report` does in a scratch directory.
-EnsembleRun run_into(const CompiledModel& m, const RunArgs& a, const std::string& dir,
-                     const std::string& command_line) {
-  EnsembleOptions opt;
-  opt.seed = a.seed.value_or(m.scenario.seed);
-  opt.replicates = a.replicates;
-  opt.threads = default_threads(a.threads);
-  results::RunFiles files = results::RunFiles::keeping(a.keep);
-  files.gzip = a.compress == "gzip";
-  opt.attribution = !a.no_attribution && files.attribution;
-  check_fits_in_memory(m, static_cast<std::uint64_t>(a.replicates), opt.attribution,
-                       io::available_memory_bytes());
-  io::ensure_output_dir(dir);
-  io::ProgressBar bar(
-      a.replicates, stderr,
-      {.unit = "runs", .label = m.scenario.name, .enabled = show_progress(a.quiet, a.replicates)});
-  opt.on_done = [&](int n) { bar.advance(n); };
-  EnsembleRun out{opt.seed, run_ensemble(m, opt), {}};
-  bar.finish();
-  out.files = write_run_outputs(m, out.runs, dir, {opt.seed, command_line, files});
-  return out;
+/// `hedgesim run`'s options as the ensemble's and its files' (the workflow is experiment's run_and_write).
+RunSetOptions run_set_options(const CompiledModel& m, const RunArgs& a) {
+  RunSetOptions o;
+  o.seed = a.seed.value_or(m.scenario.seed);
+  o.replicates = a.replicates;
+  o.threads = default_threads(a.threads);
+  o.attribution = !a.no_attribution;
+  o.files = results::RunFiles::keeping(a.keep);
+  o.files.gzip = a.compress == "gzip";
+  o.progress = show_progress(a.quiet, a.replicates);
+  return o;
 }
 
 void print_run_summary(const CompiledModel& m, const RunArgs& a, std::uint64_t seed) {
@@ -175,7 +158,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
   const CompiledModel m = load_and_compile(a.scenario);
   const std::string out = a.out.empty() ? "out/" + m.scenario.name : a.out;
   check_run_directory(m, out, a.force);
-  const EnsembleRun done = run_into(m, a, out, command_line);
+  const RunSet done = run_and_write(m, run_set_options(m, a), out, command_line);
   print_run_summary(m, a, done.seed);
   for (const auto& f : done.files)
     std::cout << "  wrote " << f << "\n";
@@ -238,7 +221,7 @@ int cmd_report(const RunArgs& a, std::string out, const std::string& command_lin
   const std::string parent = std::filesystem::path(out).parent_path().string();
   io::ensure_output_dir(parent.empty() ? "." : parent);  // fail before the work, not after it
   io::ScratchDir scratch;
-  const EnsembleRun done = run_into(m, a, scratch.path().string(), command_line);
+  const RunSet done = run_and_write(m, run_set_options(m, a), scratch.path().string(), command_line);
   print_run_summary(m, a, done.seed);
   // Explained from the runs in memory: the text of the files, without reading them again per hedger and
   // event.

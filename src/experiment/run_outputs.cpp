@@ -10,6 +10,8 @@
 #include "io/atomic_file.hpp"
 #include "io/compression.hpp"
 #include "io/csv_writer.hpp"
+#include "io/memory.hpp"
+#include "io/progress.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
 #include "results/run_events.hpp"
@@ -158,6 +160,25 @@ std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::ve
   results::remove_other_run_files(dir, names);  // they would describe other runs
   remove_stale_figures(dir);
   return written;
+}
+
+RunSet run_and_write(const CompiledModel& m, const RunSetOptions& o, const std::string& dir,
+                     const std::string& command_line) {
+  EnsembleOptions opt;
+  opt.seed = o.seed;
+  opt.replicates = o.replicates;
+  opt.threads = o.threads;
+  opt.attribution = o.attribution && o.files.attribution;  // what is not kept is not recorded
+  check_fits_in_memory(m, static_cast<std::uint64_t>(o.replicates), opt.attribution,
+                       io::available_memory_bytes());
+  io::ensure_output_dir(dir);  // a bad directory fails before the work, not after it
+  io::ProgressBar bar(o.replicates, stderr,
+                      {.unit = "runs", .label = m.scenario.name, .enabled = o.progress});
+  opt.on_done = [&](int n) { bar.advance(n); };
+  RunSet out{o.seed, run_ensemble(m, opt), {}};
+  bar.finish();
+  out.files = write_run_outputs(m, out.runs, dir, {o.seed, command_line, o.files});
+  return out;
 }
 
 }  // namespace hedgesim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "results/run_files.hpp"
 #include "results/run_meta.hpp"
 
 namespace hedgesim {
@@ -31,5 +32,28 @@ void check_run_directory(const CompiledModel& m, const std::string& dir, bool fo
 /// trajectory.csv.gz) are removed: they would describe other runs.
 std::vector<std::string> write_run_outputs(const CompiledModel& m, const std::vector<RunOutput>& runs,
                                            const std::string& dir, const RunInfo& info);
+
+/// What `hedgesim run` (and `report`, into a scratch directory) asks for: the ensemble and its files.
+struct RunSetOptions {
+  std::uint64_t seed = 0;
+  int replicates = 1;
+  int threads = 1;
+  bool attribution = true;  ///< record attribution (also needs files.attribution to be written)
+  results::RunFiles files{};
+  bool progress = false;  ///< a progress bar on stderr
+};
+
+/// The runs made and the paths of the files written.
+struct RunSet {
+  std::uint64_t seed = 0;
+  std::vector<RunOutput> runs;
+  std::vector<std::string> files;
+};
+
+/// Checks that the runs fit in memory and that `dir` is a writable directory (creating it) before any work,
+/// runs the ensemble and writes its files: the workflow of `hedgesim run`, and of `hedgesim report` into a
+/// scratch directory. InputError from either check or from the writer.
+RunSet run_and_write(const CompiledModel& m, const RunSetOptions& options, const std::string& dir,
+                     const std::string& command_line);
 
 }  // namespace hedgesim

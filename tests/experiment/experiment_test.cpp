@@ -87,6 +87,27 @@ TEST(RunOutputs, TrajectoryHasOneRowPerCarriedVariable) {
   EXPECT_EQ(t.substr(0, t.find('\n')), "run,step,date,agent,variable,value");
 }
 
+// The workflow of `hedgesim run`: the directory is checked before the work, only kept files are written, and
+// attribution that is not kept is not recorded either. Fails if a refused directory still ran the ensemble
+// (the runs would be returned) or if unkept attribution were recorded.
+TEST(RunOutputs, RunAndWriteChecksTheDirectoryFirstAndRecordsOnlyWhatIsKept) {
+  const CompiledModel m = veto();
+  testing::TempDir dir;
+  const std::string file = dir.write("a-file", "x");
+  RunSetOptions o;
+  o.seed = 4;
+  o.replicates = 2;
+  o.files = results::RunFiles::keeping({"trajectory", "bands"});
+  EXPECT_THROW(run_and_write(m, o, file, "x"), InputError);
+  const RunSet set = run_and_write(m, o, dir.file("out"), "x");
+  ASSERT_EQ(set.runs.size(), 2u);
+  EXPECT_TRUE(set.runs[0].attribution.empty());
+  EXPECT_EQ(set.files, (std::vector<std::string>{dir.file("out/trajectory.csv"), dir.file("out/bands.csv"),
+                                                 dir.file("out/meta.json")}));
+  const RunOutput same = run(m, 4, 1, false);
+  EXPECT_EQ(set.runs[1].value(m, m.steps, 0), same.value(m, m.steps, 0));  // stream (seed, r)
+}
+
 TEST(RunOutputs, MetaRecordsHashesSeedAndVersion) {
   const CompiledModel m = veto();
   const auto runs = run_ensemble(m, {99, 2, 1, false});
