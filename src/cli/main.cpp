@@ -21,6 +21,7 @@
 #include "experiment/mpi_runner.hpp"
 #include "experiment/run_outputs.hpp"
 #include "experiment/sweep.hpp"
+#include "experiment/sweep_job.hpp"
 #include "io/atomic_file.hpp"
 #include "io/memory.hpp"
 #include "io/progress.hpp"
@@ -69,9 +70,6 @@ bool show_progress(bool quiet, std::int64_t runs) {
 }
 
 /// The ranks of this process's MPI job: {0, 1} without MPI.
-struct MpiPlace {
-  int rank = 0, size = 1;
-};
 MpiPlace g_mpi;
 
 /// Whether srun started this process itself (direct launch: SLURM_STEP_ID set, and not mpirun's
@@ -254,78 +252,10 @@ struct SweepArgs {
   bool quiet = false;
 };
 
-/// An experiment file read and checked for sweeping: the model and metrics, the job's identity, and the
-/// model's indices of the swept parameters.
-struct LoadedSweep {
-  ResolvedExperiment e;
-  SweepJob job;
-  std::vector<int> parameters;
-};
-
-LoadedSweep load_sweep(const std::string& path) {
-  ResolvedExperiment e = load_and_resolve_experiment(path);
-  if (e.spec.design == DesignKind::none)
-    throw InputError(e.spec.design_pos,
-                     "this experiment has no [design] table, so there is nothing to sweep; add one (kind = "
-                     "\"grid\", \"lhs\", \"morris\" or \"sobol\"; see docs/experiment-format.md)");
-  std::vector<int> parameters;
-  for (const ParameterAxis& p : e.spec.parameters)
-    parameters.push_back(
-        static_cast<int>(e.model.spec.find_parameter(p.name) - e.model.spec.parameters.data()));
-  SweepJob job{e.spec, {}, experiment_identity(e), experiment_provenance(e)};
-  for (const MetricDef& d : e.metrics)
-    job.metric_names.push_back(d.name);
-  return {std::move(e), std::move(job), std::move(parameters)};
-}
-
-/// Under MPI, every rank loads the experiment; they agree that all could and that they read the same
-/// inputs before any work, so that a bad input is reported once (by rank 0) and every rank exits 2.
-std::optional<LoadedSweep> load_sweep_on_every_rank(const std::string& path) {
-  std::optional<LoadedSweep> s;
-  std::optional<std::string> error;
-  try {
-    s.emplace(load_sweep(path));
-  } catch (const InputError& e) {
-    error = e.what();
-  }
-  const std::string identity = s ? io::render_journal_header(s->job.identity) : "";
-  if (auto message = mpi::agree_on_inputs(error, identity)) {
-    if (g_mpi.rank == 0) std::cerr << *message << "\n";
-    return std::nullopt;
-  }
-  return s;
-}
-
-/// run_sweep; under MPI, rank 0 coordinates the other ranks, and when it refuses the job before handing
-/// out work (say, an unfinished journal without --resume) it tells them to stop, so that every rank ends
-/// cleanly and the job exits 2 with rank 0's message. A failure once the work is under way ends the whole
-/// job (MPI_Abort): the other ranks hold chunks and cannot be told otherwise.
-SweepResult run_sweep_on_rank_zero(const SweepJob& job, const PointEvaluator& evaluator, SweepOptions opt) {
-  if (g_mpi.size > 1) {
-    bool started = false;
-    opt.execute = [&started](const WorkPlan& plan, const PointEvaluator& ev, io::Journal& journal,
-                             const RunChunksOptions& o) {
-      started = true;
-      return mpi::coordinate_chunks(plan, ev, journal, o);
-    };
-    try {
-      return run_sweep(job, evaluator, opt);
-    } catch (const InputError& e) {
-      if (started) {
-        std::cerr << e.what() << std::endl;
-        mpi::abort_all(kExitBadInput);
-      }
-      mpi::release_servers();
-      throw;
-    }
-  }
-  return run_sweep(job, evaluator, opt);
-}
-
 int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   std::optional<LoadedSweep> s;
   if (g_mpi.size > 1) {
-    s = load_sweep_on_every_rank(a.experiment);
+    s = load_sweep_on_every_rank(a.experiment, g_mpi, std::cerr);
     if (!s) return kExitBadInput;
   }
   if (!mpi::built_with_mpi() && mpi::launcher_size() > 1)
@@ -336,7 +266,6 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
                          "-DHEDGESIM_MPI=ON, or run it without mpirun/srun");
   if (!s) s.emplace(load_sweep(a.experiment));
   const ResolvedExperiment& e = s->e;
-  const ModelEvaluator evaluator(e.model, s->parameters, e.metrics, e.spec.seed);
   SweepOptions opt;
   opt.out_dir = a.out.empty() ? "out/" + e.spec.name : a.out;
   opt.threads = default_threads(a.threads);
@@ -346,12 +275,9 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   opt.command_line = command_line;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);  // what Slurm and mpirun send to end a job: stop as for Ctrl-C
-  if (g_mpi.rank > 0) {                  // a serving rank: no files, no output; rank 0 tells it when to stop
-    mpi::serve_chunks(make_plan(e.spec, make_design(e.spec), evaluator.metric_count()), evaluator,
-                      opt.threads);
-    return 0;
-  }
-  const SweepResult r = run_sweep_on_rank_zero(s->job, evaluator, opt);
+  const std::optional<SweepResult> done = run_sweep_as_rank(*s, opt, g_mpi);
+  if (!done) return 0;  // a serving rank
+  const SweepResult& r = *done;
   if (!r.finished) {
     std::cerr << "interrupted: " << r.chunks_done << " of " << r.chunks << " chunks are done and kept in "
               << r.journal << ".\nresume with: " << relaunch_prefix() << "hedgesim sweep " << a.experiment
