@@ -174,8 +174,8 @@ std::string figure_path(const std::string& dir, const std::string& stem, const s
   return out.empty() ? (fs::path(dir) / (stem + "." + format)).string() : out;
 }
 
-std::string render(const std::string& path, const std::string& format, const std::string& program,
-                   const ScriptBuilder& build) {
+std::string render(const std::string& data_dir, const std::string& path, const std::string& format,
+                   const std::string& program, const ScriptBuilder& build) {
   const fs::path final_path(path);
   const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
   const std::string stem = final_path.stem().string();
@@ -189,7 +189,7 @@ std::string render(const std::string& path, const std::string& format, const std
     const fs::path script = temp.path() / (stem + ".gp"), log = temp.path() / "gnuplot.log";
     write_file(script, build(temp.path(), output.path().string()));
     const int code = run_gnuplot(program, script, log);
-    if (code != 0 || fs::file_size(output.path(), ec) == 0 || ec) gnuplot_failed(dir.string(), code, log);
+    if (code != 0 || fs::file_size(output.path(), ec) == 0 || ec) gnuplot_failed(data_dir, code, log);
     output.rename_to(final_path);
     return final_path.string();
   } catch (const fs::filesystem_error& e) {

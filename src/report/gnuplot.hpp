@@ -87,8 +87,9 @@ std::string figure_path(const std::string& dir, const std::string& stem, const s
 
 /// Draws the figure `path` (figure_path): writes the script from `build` into a temporary directory, runs
 /// `program` on it into a temporary name next to `path` and renames that to `path` only when gnuplot
-/// succeeded and wrote something. Returns `path`.
-std::string render(const std::string& path, const std::string& format, const std::string& program,
-                   const ScriptBuilder& build);
+/// succeeded and wrote something. Returns `path`. A failing gnuplot is reported at `data_dir`, the directory
+/// the user asked to plot (the figure may go elsewhere, e.g. into a report's scratch directory).
+std::string render(const std::string& data_dir, const std::string& path, const std::string& format,
+                   const std::string& program, const ScriptBuilder& build);
 
 }  // namespace hedgesim::report::detail

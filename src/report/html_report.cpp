@@ -114,37 +114,6 @@ std::vector<ReportEvent> read_events(const std::string& dir, const PageMeta& m) 
 
 // ---- The figure -------------------------------------------------------------------------------------------
 
-/// Links the files plot() reads into `staging` (copies them where links are impossible). A missing file is
-/// left out: plot() names it, and in_run_dir() points the message back at the run directory.
-void stage_plot_inputs(const std::string& run_dir, const fs::path& staging) {
-  for (const char* name : {"meta.json", "events.csv", "trajectory.csv", "bands.csv"}) {
-    const fs::path from = fs::absolute(fs::path(run_dir) / name);
-    if (!fs::exists(from)) continue;
-    std::error_code ec;
-    fs::create_symlink(from, staging / name, ec);
-    if (ec) fs::copy_file(from, staging / name);
-  }
-}
-
-/// `text` with every occurrence of `from` replaced by `to`.
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
-}
-
-/// plot() names the staged files (in the position and in the message); the user knows them as the run
-/// directory's.
-InputError in_run_dir(const InputError& e, const fs::path& staging, const std::string& run_dir) {
-  const auto unstaged = [&](const std::string& s) {
-    return replaced(replaced(s, (staging / "").string(), (fs::path(run_dir) / "").string()), staging.string(),
-                    run_dir);
-  };
-  SourcePos where = e.where();
-  where.file = unstaged(where.file);
-  return InputError(where, unstaged(e.detail()));
-}
-
 /// gnuplot's SVG without the XML prolog (which has no place inside HTML), labelled for screen readers.
 std::string inline_svg(const std::string& svg, const std::string& file) {
   const auto start = svg.find("<svg");
@@ -154,25 +123,17 @@ std::string inline_svg(const std::string& svg, const std::string& file) {
          svg.substr(start + 4);
 }
 
-/// The inline SVG of plot() for every hedger, drawn from a staging directory so that the run directory gets
-/// no plot.svg.
+/// The inline SVG of plot() for every hedger, read from the run directory and drawn into a scratch directory,
+/// so that the run directory gets no plot.svg.
 std::string draw_figure(const HtmlReportOptions& o) {
-  const io::ScratchDir staging;
+  const io::ScratchDir scratch;
   PlotOptions p;
-  p.dir = staging.path().string();
+  p.dir = o.run_dir;
+  p.out = (scratch.path() / "plot.svg").string();
   p.format = "svg";
   p.gnuplot = o.gnuplot;
   p.event_table = false;  // the page's own table of events, right below, has the same numbers
-  std::string file;
-  try {
-    stage_plot_inputs(o.run_dir, staging.path());
-    file = plot(p);
-  } catch (const InputError& e) {
-    throw in_run_dir(e, staging.path(), o.run_dir);
-  } catch (const fs::filesystem_error& e) {
-    throw InputError({p.dir, 0, 0}, "cannot stage the run's files for the figure: " + e.code().message());
-  }
-  return inline_svg(io::read_text_file(file), o.run_dir);
+  return inline_svg(io::read_text_file(plot(p)), o.run_dir);
 }
 
 // ---- The explanations -------------------------------------------------------------------------------------

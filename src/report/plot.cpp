@@ -541,7 +541,7 @@ std::string draw(const PlotOptions& o, Figure& figure, const Curves& curves) {
     if (std::find(o.agents.begin(), o.agents.begin() + static_cast<std::ptrdiff_t>(i), o.agents[i]) ==
         o.agents.begin() + static_cast<std::ptrdiff_t>(i))
       stem += "-" + o.agents[i];
-  return render(figure_path(o.dir, stem, o.format, o.out), o.format, o.gnuplot,
+  return render(o.dir, figure_path(o.dir, stem, o.format, o.out), o.format, o.gnuplot,
                 [&](const fs::path& temp, const std::string& output) {
                   write_curve_files(temp, figure, curves);
                   return ScriptWriter(figure, layout, read_poles(o.dir)).script(o.format, output);

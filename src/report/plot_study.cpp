@@ -1185,7 +1185,7 @@ std::string scatter_script_for(const PlotStudyOptions& o, const std::string& out
 /// DIR/<stem>.<format> (or --out) drawn by render() from the script `script_for` writes.
 std::string draw(const PlotStudyOptions& o, const char* stem,
                  std::string (*script_for)(const PlotStudyOptions&, const std::string&)) {
-  return render(figure_path(o.dir, stem, o.format, o.out), o.format, o.gnuplot,
+  return render(o.dir, figure_path(o.dir, stem, o.format, o.out), o.format, o.gnuplot,
                 [&](const fs::path&, const std::string& output) { return script_for(o, output); });
 }
 
