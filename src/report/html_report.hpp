@@ -1,6 +1,6 @@
 // `hedgesim report`: one self-contained HTML page about a finished run, for a teacher to mail to a class. It
 // owns the page and nothing it shows: the run's provenance comes from meta.json, the figure is the SVG of
-// report::plot (drawn from a staging directory, so nothing is added to the run directory), the event table
+// report::plot (drawn into a scratch file, so nothing is added to the run directory), the event table
 // is events.csv, and every sentence is report::explain's, over the whole run per hedger and over the few
 // steps after each event for the agents it targets. All text is HTML-escaped; the page loads nothing from
 // anywhere and needs no script, and the file is written under a temporary name and renamed when complete.
