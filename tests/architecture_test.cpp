@@ -82,4 +82,40 @@ TEST(Architecture, NoModuleReachesIntoAnotherModulesDetail) {
   EXPECT_GT(lines, 1000);  // the scan really read the sources
 }
 
+// Issue 14, point 11: what a clone ships cites sources a reader can open — a publisher's URL — never a path
+// of the machine it was written on (the seeds were cited as ../shared/seeds/..., which a clone does not
+// have). Fails on such a path in any shipped text file: scenarios, model, experiments, docs, web pages, the
+// README.
+// (../shared/bench/, the optional speed reference kernel the benchmarks build when it is there, is not a
+// citation and is allowed.)
+TEST(ShippedFiles, CiteNoPathOfADevelopmentMachine) {
+  const fs::path root = HEDGESIM_SOURCE_DIR;
+  const char* const kForbidden[] = {"../shared/seeds", "shared/MODEL-NOTES", "/work/", "/root/",
+                                    "/home/",          "/tmp/hedgesim"};
+  int files = 0;
+  for (const char* dir : {"scenarios", "model", "experiments", "docs", "web"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
+      const std::string path = entry.path().string();
+      const auto ext = entry.path().extension();
+      if (path.find("node_modules") != std::string::npos || !entry.is_regular_file()) continue;
+      if (ext != ".toml" && ext != ".md" && ext != ".html" && ext != ".js" && ext != ".mjs" && ext != ".css")
+        continue;
+      ++files;
+      std::ifstream in(entry.path());
+      int line_no = 0;
+      for (std::string line; std::getline(in, line);) {
+        ++line_no;
+        for (const char* bad : kForbidden)
+          if (line.find(bad) != std::string::npos)
+            ADD_FAILURE() << path << ":" << line_no << ": cites '" << bad << "…', a path outside the clone";
+      }
+    }
+  }
+  std::ifstream readme(root / "README.md");
+  for (std::string line; std::getline(readme, line);)
+    for (const char* bad : kForbidden)
+      EXPECT_EQ(line.find(bad), std::string::npos) << "README.md cites " << bad;
+  EXPECT_GT(files, 30);  // the scan really read the shipped files
+}
+
 }  // namespace
