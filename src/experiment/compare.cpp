@@ -15,6 +15,7 @@
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "results/build_info.hpp"
+#include "results/compare_meta.hpp"
 #include "results/provenance.hpp"
 
 namespace hedgesim {
@@ -71,22 +72,18 @@ void run_pair_batch(const CompiledModel& a, const CompiledModel& b, const std::v
     }
 }
 
-/// Events of `x` that `y` does not have (same date, type, actor, targets and magnitude).
-nlohmann::ordered_json events_only_in(const CompiledModel& x, const CompiledModel& y) {
+/// Events of `x` that `y` does not have (same date, type, actor, targets and magnitude), marked `scenario`.
+void add_events_only_in(const CompiledModel& x, const CompiledModel& y, char scenario,
+                        std::vector<results::OneSidedEvent>& out) {
   auto key = [](const CompiledEvent& e) {
     return std::tie(e.date.days, e.type, e.actor, e.targets, e.magnitude);
   };
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const CompiledEvent& e : x.events) {
     const bool shared = std::any_of(y.events.begin(), y.events.end(),
                                     [&](const CompiledEvent& f) { return key(e) == key(f); });
-    if (shared) continue;
-    out.push_back({{"date", format_date(e.date)},
-                   {"label", e.label},
-                   {"type", x.spec.event_types[e.type].id},
-                   {"actor", x.agent_ids[e.actor]}});
+    if (!shared)
+      out.push_back({e.date, e.label, x.spec.event_types[e.type].id, x.agent_ids[e.actor], scenario});
   }
-  return out;
 }
 
 }  // namespace
@@ -230,53 +227,40 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
             .end();
       }
   }
-  nlohmann::ordered_json j;
-  j["kind"] = "compare";
-  j["version"] = version();
-  j["commit"] = results::build_commit();
-  j["scenario_a"] = a.scenario.file;
-  j["scenario_a_name"] = a.scenario.name;
-  j["scenario_a_sha256"] = io::sha256_file(a.scenario.file);
-  j["scenario_b"] = b.scenario.file;
-  j["scenario_b_name"] = b.scenario.name;
-  j["scenario_b_sha256"] = io::sha256_file(b.scenario.file);
-  j["model_dir"] = a.spec.dir;
-  j["model_sha256"] = io::sha256_files(a.spec.files);
-  j["seed"] = opt.seed;
-  j["replicates"] = opt.replicates;
-  j["common_random_numbers"] = "replicate r of A and of B use random stream (seed, r)";
-  j["bootstrap"] = opt.bootstrap;
-  j["confidence"] = opt.confidence;
-  j["start"] = format_date(a.scenario.start);
-  j["steps"] = a.steps;
-  j["step_days"] = a.params.step_days;
-  nlohmann::ordered_json agents = nlohmann::ordered_json::array();
-  for (int i = 0; i < a.n_agents; ++i)
-    agents.push_back({{"id", a.agent_ids[i]},
-                      {"name", a.agent_names[i]},
-                      {"seat", a.agent_seats[i]},
-                      {"kind", std::string(kKindNames[static_cast<int>(a.agent_kinds[i])])}});
-  j["agents"] = agents;
-  j["events_a"] = events_only_in(a, b);
-  j["events_b"] = events_only_in(b, a);
-  nlohmann::ordered_json names = nlohmann::ordered_json::array();
+  results::CompareMeta meta;
+  meta.version = version();
+  meta.commit = results::build_commit();
+  meta.a_path = a.scenario.file;
+  meta.a_name = a.scenario.name;
+  meta.a_sha256 = io::sha256_file(a.scenario.file);
+  meta.b_path = b.scenario.file;
+  meta.b_name = b.scenario.name;
+  meta.b_sha256 = io::sha256_file(b.scenario.file);
+  meta.model_dir = a.spec.dir;
+  meta.model_sha256 = io::sha256_files(a.spec.files);
+  meta.seed = opt.seed;
+  meta.replicates = opt.replicates;
+  meta.bootstrap = opt.bootstrap;
+  meta.confidence = opt.confidence;
+  meta.start = a.scenario.start;
+  meta.steps = a.steps;
+  meta.step_days = a.params.step_days;
+  meta.agents = results::agents_of(a);
+  add_events_only_in(a, b, 'A', meta.events);
+  add_events_only_in(b, a, 'B', meta.events);
   for (const MetricDifference& m : r.metrics)
-    names.push_back(m.metric);
-  j["metrics"] = names;
-  // The metrics' definitions live in their file (or are the defaults): without it the names say little.
-  if (opt.metrics_file.empty()) {
-    j["metrics_file"] = nullptr;
-  } else {
-    j["metrics_file"] = opt.metrics_file;
-    j["metrics_sha256"] = io::sha256_file(opt.metrics_file);
+    meta.metrics.push_back(m.metric);
+  if (!opt.metrics_file.empty()) {
+    meta.metrics_file = opt.metrics_file;
+    meta.metrics_sha256 = io::sha256_file(opt.metrics_file);
   }
-  j["command_line"] = command_line;
-  j["created"] = results::created_utc();
+  meta.command_line = command_line;
+  meta.created = results::created_utc();
   // All or nothing, as a run's files (io::write_all).
   const std::vector<std::pair<std::string, std::string>> files = {
       {(fs::path(dir) / "differences.csv").string(), diffs.str()},
       {(fs::path(dir) / "difference-over-time.csv").string(), time.str()},
-      {(fs::path(dir) / "meta.json").string(), j.dump(2) + "\n"}};
+      {(fs::path(dir) / "meta.json").string(), results::render_compare_meta(meta)}};
   io::write_all(files);
   std::vector<std::string> written;
   for (const auto& f : files)

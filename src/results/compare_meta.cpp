@@ -26,7 +26,8 @@ std::vector<OneSidedEvent> one_sided_events(const nlohmann::json& meta, const ch
     if (!date)
       throw InputError({file, 0, 0}, where + " has no date 'YYYY-MM-DD'" +
                                          (date_text.empty() ? "" : " (it has '" + date_text + "')"));
-    out.push_back({*date, text_or(e, "label", text_or(e, "type")), text_or(e, "actor"), scenario});
+    out.push_back(
+        {*date, text_or(e, "label", text_or(e, "type")), text_or(e, "type"), text_or(e, "actor"), scenario});
   }
   return out;
 }
@@ -35,6 +36,52 @@ std::vector<OneSidedEvent> one_sided_events(const nlohmann::json& meta, const ch
 
 std::string CompareMeta::provenance_line() const {
   return results::provenance_line("compare " + a_name + " vs " + b_name, seed, replicates, version, commit);
+}
+
+std::string render_compare_meta(const CompareMeta& c) {
+  nlohmann::ordered_json j;
+  j["kind"] = "compare";
+  j["version"] = c.version;
+  j["commit"] = c.commit;
+  j["scenario_a"] = c.a_path;
+  j["scenario_a_name"] = c.a_name;
+  j["scenario_a_sha256"] = c.a_sha256;
+  j["scenario_b"] = c.b_path;
+  j["scenario_b_name"] = c.b_name;
+  j["scenario_b_sha256"] = c.b_sha256;
+  j["model_dir"] = c.model_dir;
+  j["model_sha256"] = c.model_sha256;
+  j["seed"] = c.seed.value_or(0);
+  j["replicates"] = c.replicates;
+  j["common_random_numbers"] = "replicate r of A and of B use random stream (seed, r)";
+  j["bootstrap"] = c.bootstrap;
+  j["confidence"] = c.confidence;
+  j["start"] = c.start ? format_date(*c.start) : "";
+  j["steps"] = c.steps;
+  j["step_days"] = c.step_days;
+  nlohmann::ordered_json agents = nlohmann::ordered_json::array();
+  for (const RunAgent& a : c.agents)
+    agents.push_back({{"id", a.id}, {"name", a.name}, {"seat", a.seat}, {"kind", a.kind}});
+  j["agents"] = agents;
+  for (const char scenario : {'A', 'B'}) {
+    nlohmann::ordered_json events = nlohmann::ordered_json::array();
+    for (const OneSidedEvent& e : c.events)
+      if (e.scenario == scenario)
+        events.push_back(
+            {{"date", format_date(e.date)}, {"label", e.label}, {"type", e.type}, {"actor", e.actor}});
+    j[scenario == 'A' ? "events_a" : "events_b"] = events;
+  }
+  j["metrics"] = c.metrics;
+  // The metrics' definitions live in their file (or are the defaults): without it the names say little.
+  if (c.metrics_file.empty()) {
+    j["metrics_file"] = nullptr;
+  } else {
+    j["metrics_file"] = c.metrics_file;
+    j["metrics_sha256"] = c.metrics_sha256;
+  }
+  j["command_line"] = c.command_line;
+  j["created"] = c.created;
+  return j.dump(2) + "\n";
 }
 
 CompareMeta read_compare_meta(const std::string& dir) {
@@ -50,11 +97,24 @@ CompareMeta read_compare_meta(const std::string& dir) {
   c.b_path = text_or(meta, "scenario_b");
   c.a_name = text_or(meta, "scenario_a_name", c.a_path.empty() ? "A" : fs::path(c.a_path).stem().string());
   c.b_name = text_or(meta, "scenario_b_name", c.b_path.empty() ? "B" : fs::path(c.b_path).stem().string());
+  c.a_sha256 = text_or(meta, "scenario_a_sha256");
+  c.b_sha256 = text_or(meta, "scenario_b_sha256");
+  c.model_dir = text_or(meta, "model_dir");
+  c.model_sha256 = text_or(meta, "model_sha256");
   c.seed = unsigned_field(meta, "seed");
   c.replicates = integer_or(meta, "replicates");
+  c.bootstrap = integer_or(meta, "bootstrap");
+  c.confidence =
+      meta.contains("confidence") && meta["confidence"].is_number() ? meta["confidence"].get<double>() : 0;
+  c.start = parse_date(text_or(meta, "start"));
+  c.steps = integer_or(meta, "steps");
+  c.step_days = integer_or(meta, "step_days");
   c.version = text_or(meta, "version");
   c.commit = text_or(meta, "commit");
   c.metrics_file = text_or(meta, "metrics_file");
+  c.metrics_sha256 = text_or(meta, "metrics_sha256");
+  c.command_line = text_or(meta, "command_line");
+  c.created = text_or(meta, "created");
   if (meta.contains("agents") && meta["agents"].is_array())
     for (const auto& a : meta["agents"]) {
       const std::string id = text_or(a, "id");

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "experiment/compare.hpp"
+#include "io/atomic_file.hpp"
 #include "support/input_error_message.hpp"
 #include "support/scenario_fixture.hpp"
 
@@ -37,6 +38,12 @@ TEST(CompareMeta, ReadsWhatHedgesimCompareWrites) {
   EXPECT_EQ(m.metrics_file, "");
   ASSERT_FALSE(m.events.empty());  // the veto is only in A
   EXPECT_EQ(m.events.front().scenario, 'A');
+  EXPECT_EQ(m.a_sha256.size(), 64u);
+  EXPECT_EQ(m.start, a.scenario.start);
+  EXPECT_EQ(m.step_days, a.params.step_days);
+  EXPECT_EQ(m.events.front().type, "accession_veto");
+  // Writer and reader are one: what is read renders to the same bytes.
+  EXPECT_EQ(results::render_compare_meta(m), io::read_file(dir.path() + "/meta.json"));
   EXPECT_EQ(m.provenance_line().rfind("compare " + a.scenario.name + " vs " + b.scenario.name +
                                           " · seed 17 · 3 replicates · hedgesim ",
                                       0),
