@@ -74,6 +74,8 @@ TEST(RunOutputs, BandsAgreeWithTheRuns) {
   const auto at = bands.find(key);
   ASSERT_NE(at, std::string::npos);
   EXPECT_NEAR(std::stod(bands.substr(at + key.size())), mean, 1e-12);
+  // Quantiles are named q05/q95 as in summary.csv and difference-over-time.csv (issue 14, point 10).
+  EXPECT_EQ(bands.substr(0, bands.find('\n')), "step,date,agent,variable,mean,q05,q95");
 }
 
 TEST(RunOutputs, TrajectoryHasOneRowPerCarriedVariable) {
