@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "io/atomic_file.hpp"
 #include "model/input_error.hpp"
@@ -32,17 +33,21 @@ std::optional<std::vector<std::string>> files_listed(const std::string& dir) {
 
 }  // namespace
 
+/// The flag of `kind` in `f` (a RunFiles, const or not), or nullptr for a kind not in kRunFileKinds.
+template <class Files>
+auto* flag_of(Files& f, std::string_view kind) {
+  return kind == "trajectory"    ? &f.trajectory
+         : kind == "events"      ? &f.events
+         : kind == "attribution" ? &f.attribution
+         : kind == "bands"       ? &f.bands
+                                 : nullptr;
+}
+
 RunFiles RunFiles::keeping(const std::vector<std::string>& kinds, std::string* unknown) {
   RunFiles f{false, false, false, false, false};
   for (const std::string& k : kinds) {
-    if (k == "trajectory")
-      f.trajectory = true;
-    else if (k == "events")
-      f.events = true;
-    else if (k == "attribution")
-      f.attribution = true;
-    else if (k == "bands")
-      f.bands = true;
+    if (bool* keep = flag_of(f, k))
+      *keep = true;
     else if (unknown != nullptr && unknown->empty())
       *unknown = k;
   }
@@ -50,11 +55,8 @@ RunFiles RunFiles::keeping(const std::vector<std::string>& kinds, std::string* u
 }
 
 bool RunFiles::keeps(const std::string& kind) const {
-  return kind == "trajectory"    ? trajectory
-         : kind == "events"      ? events
-         : kind == "attribution" ? attribution
-         : kind == "bands"       ? bands
-                                 : false;
+  const bool* keep = flag_of(*this, kind);
+  return keep != nullptr && *keep;
 }
 
 std::vector<std::string> run_file_names(const RunFiles& files, std::size_t replicates) {
