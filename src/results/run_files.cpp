@@ -31,8 +31,6 @@ std::optional<std::vector<std::string>> files_listed(const std::string& dir) {
   }
 }
 
-}  // namespace
-
 /// The flag of `kind` in `f` (a RunFiles, const or not), or nullptr for a kind not in kRunFileKinds.
 template <class Files>
 auto* flag_of(Files& f, std::string_view kind) {
@@ -42,6 +40,8 @@ auto* flag_of(Files& f, std::string_view kind) {
          : kind == "bands"       ? &f.bands
                                  : nullptr;
 }
+
+}  // namespace
 
 RunFiles RunFiles::keeping(const std::vector<std::string>& kinds, std::string* unknown) {
   RunFiles f{false, false, false, false, false};
