@@ -133,8 +133,8 @@ struct ModelSweep {
 
 const char* kFiles[] = {"design.csv", "results.csv", "summary.csv", "meta.json"};
 
-// meta.json's `created` is the clock's second; pinned for this binary, so that two sweeps' whole files compare
-// even when they finish in different seconds (SOURCE_DATE_EPOCH, docs/output-format.md).
+// meta.json's `created` is the clock's second; pinned for this binary, so that two sweeps' whole files
+// compare even when they finish in different seconds (SOURCE_DATE_EPOCH, docs/output-format.md).
 const bool kCreatedPinned = ::setenv("SOURCE_DATE_EPOCH", "86400", 1) == 0;
 
 TEST(Sweep, OutputsAreTheSameBytesWhateverTheThreadCount) {
