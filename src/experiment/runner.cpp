@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <mutex>
-#include <thread>
 
 namespace hedgesim {
 namespace {
@@ -98,42 +96,30 @@ std::int64_t ChunkQueue::next() {
 
 LocalWorkers::LocalWorkers(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
                            ChunkQueue& queue, const RunChunksOptions& options)
-    : plan_(plan), evaluator_(evaluator), journal_(journal), queue_(queue), options_(options) {
-  const auto threads = std::min<std::int64_t>(std::max(0, options.threads), plan.chunks());
-  for (std::int64_t t = 0; t < threads; ++t)
-    threads_.emplace_back([this] { work(); });
-}
-
-LocalWorkers::~LocalWorkers() {
-  failed_ = true;  // only if join() was skipped by an exception: stop after the chunks in flight
-  for (auto& t : threads_)
-    if (t.joinable()) t.join();
+    : plan_(plan),
+      evaluator_(evaluator),
+      journal_(journal),
+      queue_(queue),
+      options_(options),
+      threads_([this](int) { work(); }) {
+  threads_.start(std::min<std::int64_t>(std::max(0, options.threads), plan.chunks()), 0);
 }
 
 bool LocalWorkers::stopping() const {
-  return failed_.load() || (options_.stop != nullptr && options_.stop->load());
+  return threads_.failed() || (options_.stop != nullptr && options_.stop->load());
 }
 
 void LocalWorkers::work() {
-  try {
-    auto worker = evaluator_.make_worker();
-    for (std::int64_t c = stopping() ? -1 : queue_.next(); c >= 0; c = stopping() ? -1 : queue_.next()) {
-      journal_.append(c, evaluate_chunk(plan_, *worker, c));
-      if (options_.progress != nullptr)
-        options_.progress->advance((plan_.end_point(c) - plan_.first_point(c)) * plan_.replicates);
-    }
-  } catch (...) {
-    std::lock_guard lock(error_mutex_);
-    if (!error_) error_ = std::current_exception();
-    failed_ = true;
+  auto worker = evaluator_.make_worker();
+  for (std::int64_t c = stopping() ? -1 : queue_.next(); c >= 0; c = stopping() ? -1 : queue_.next()) {
+    journal_.append(c, evaluate_chunk(plan_, *worker, c));
+    if (options_.progress != nullptr)
+      options_.progress->advance((plan_.end_point(c) - plan_.first_point(c)) * plan_.replicates);
   }
 }
 
 void LocalWorkers::join() {
-  for (auto& t : threads_)
-    t.join();
-  threads_.clear();
-  if (error_) std::rethrow_exception(error_);
+  threads_.join();
 }
 
 bool run_chunks(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,

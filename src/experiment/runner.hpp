@@ -10,15 +10,13 @@
 #include <Eigen/Dense>
 #include <atomic>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "experiment/metrics.hpp"
+#include "experiment/parallel.hpp"
 #include "io/journal.hpp"
 #include "io/progress.hpp"
 
@@ -132,7 +130,6 @@ class LocalWorkers {
  public:
   LocalWorkers(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal, ChunkQueue& queue,
                const RunChunksOptions& options);
-  ~LocalWorkers();
   LocalWorkers(const LocalWorkers&) = delete;
   LocalWorkers& operator=(const LocalWorkers&) = delete;
   /// True once a thread failed or the options' stop flag is set: the time to stop handing out work.
@@ -146,10 +143,8 @@ class LocalWorkers {
   io::Journal& journal_;
   ChunkQueue& queue_;
   RunChunksOptions options_;
-  std::atomic<bool> failed_{false};
-  std::exception_ptr error_;
-  std::mutex error_mutex_;
-  std::vector<std::thread> threads_;
+  WorkerThreads
+      threads_;  ///< last: its destructor stops and joins the threads before the members they use go
 };
 
 /// Computes every chunk the journal lacks on `options.threads` threads, appending each as it finishes.

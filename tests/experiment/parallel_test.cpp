@@ -1,6 +1,6 @@
-// Tests of parallel_for (experiment/parallel.hpp): every task exactly once whatever the thread count, slots
-// within the thread count and never shared by two tasks at once, and an exception that reaches the caller
-// and stops the handing out.
+// Tests of parallel_for and WorkerThreads (experiment/parallel.hpp): every task exactly once whatever the
+// thread count, slots within the thread count and never shared by two tasks at once, and an exception that
+// reaches the caller and stops the others; a group whose join is skipped still stops and joins its threads.
 #include "experiment/parallel.hpp"
 
 #include <gtest/gtest.h>
@@ -56,6 +56,33 @@ TEST(ParallelFor, AThrowingTaskStopsTheRestAndReachesTheCaller) {
                             }),
                std::runtime_error);
   EXPECT_LT(started, 1000);
+}
+
+TEST(WorkerThreads, AFailingBodyTellsTheOthersAndJoinRethrowsIt) {
+  std::atomic<int> stopped{0};
+  WorkerThreads group([&](int slot) {
+    if (slot == 2) throw std::runtime_error("slot 2 failed");
+    while (!group.failed())  // the others work until told: without the flag this loop never ends
+      std::this_thread::yield();
+    ++stopped;
+  });
+  group.start(2, 1);  // slots 1 and 2
+  group.run_here(0);  // returns once slot 2 has failed
+  EXPECT_THROW(group.join(), std::runtime_error);
+  EXPECT_EQ(stopped.load(), 2);
+}
+
+TEST(WorkerThreads, ADestroyedGroupStopsItsThreadsEvenWithoutJoin) {
+  std::atomic<bool> returned{false};
+  {
+    WorkerThreads group([&](int) {
+      while (!group.failed())
+        std::this_thread::yield();
+      returned = true;
+    });
+    group.start(1, 0);
+  }  // no join: the destructor marks the group failed and waits
+  EXPECT_TRUE(returned.load());
 }
 
 }  // namespace
