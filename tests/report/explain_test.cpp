@@ -241,8 +241,8 @@ TEST(Explain, CountsOnlyContributionsInsideTheWindow) {
 
 TEST(Explain, AnEventBeforeTheWindowIsNamedAsAFadingAfterEffect) {
   ExplainOptions o = options(run1_dir(), "AAA");
-  o.from =
-      parse_date("2020-01-29");  // step 4; the veto acted in step 3 and its blow to the signal fades after
+  // Step 4: the veto acted in step 3, and its blow to the signal (the fixture model's) fades after it.
+  o.from = parse_date("2020-01-29");
   o.top = 20;
   const std::string text = explain(o);
   EXPECT_THAT(text, HasSubstr("the fading after-effect of the event of 2020-01-17"));
