@@ -1,5 +1,6 @@
-// Tests of `explain` on the fixtures in tests/data/report (run1: one run; run_ens: two runs). Expected
-// numbers are computed here from the fixture's CSV files, read with a plain line splitter independent of the
+// Tests of `explain` on the runs the real writer makes of tests/data/report/fixture-run.toml
+// (tests/support/report_runs.hpp; run1: one run; run_ens: an ensemble). Expected numbers are computed here
+// from the runs' CSV files, read with a plain line splitter independent of the
 // code under test, and compared with the numbers printed in the text (2-3 significant digits).
 #include "report/explain.hpp"
 #include "support/input_error_message.hpp"
@@ -19,6 +20,7 @@
 #include "experiment/run_outputs.hpp"
 #include "model/compiled_model.hpp"
 #include "model/input_error.hpp"
+#include "support/report_runs.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim::report {
@@ -30,8 +32,13 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const std::string kRun1 = std::string(HEDGESIM_TEST_DATA) + "/report/run1";
-const std::string kEnsemble = std::string(HEDGESIM_TEST_DATA) + "/report/run_ens";
+const std::string& run1_dir() {
+  return testing::report_runs().run1;
+}
+const std::string& ensemble_dir() {
+  return testing::report_runs().run_ens;
+}
+constexpr int kReplicates = testing::kReportEnsembleReplicates;
 
 // ---- Reading the fixture independently --------------------------------------------------------------------
 
@@ -162,9 +169,9 @@ ExplainOptions options(const std::string& dir, const std::string& agent) {
 // ---- Tests ------------------------------------------------------------------------------------------------
 
 TEST(Explain, NamesTheLargestContributorFirstWithItsSummedSize) {
-  const std::string text = explain(options(kRun1, "AAA"));
+  const std::string text = explain(options(run1_dir(), "AAA"));
   for (const std::string variable : {"signal", "substance"}) {
-    const auto [source, delta] = largest(contributions(kRun1, "AAA", variable, 0, 10, 1));
+    const auto [source, delta] = largest(contributions(run1_dir(), "AAA", variable, 0, 10, 1));
     ASSERT_FALSE(source.empty());
     const std::string first =
         line_starting(section(text, variable == "signal" ? "Signal," : "Substance,"), "  1. ");
@@ -179,13 +186,13 @@ TEST(Explain, GivesDirectionWordsThatMatchTheSignOfTheChange) {
   };
   bool saw_up = false, saw_down = false;
   for (const Case& c : {Case{"AAA", "2020-01-01"}, Case{"BBB", "2020-02-12"}, Case{"BBB", "2020-01-01"}}) {
-    ExplainOptions o = options(kRun1, c.agent);
+    ExplainOptions o = options(run1_dir(), c.agent);
     o.from = parse_date(c.from);
     const std::string text = explain(o);
     const int first = (o.from->days - parse_date("2020-01-01")->days) / 7;
     for (const std::string variable : {"signal", "substance"}) {
       const double change =
-          value_at(kRun1, c.agent, variable, 10) - value_at(kRun1, c.agent, variable, first);
+          value_at(run1_dir(), c.agent, variable, 10) - value_at(run1_dir(), c.agent, variable, first);
       const std::string words =
           variable == "signal" ? (change > 0 ? "toward Weston" : "toward Redburg")
                                : (change > 0 ? "toward stronger western ties" : "toward weaker western ties");
@@ -199,9 +206,10 @@ TEST(Explain, GivesDirectionWordsThatMatchTheSignOfTheChange) {
 }
 
 TEST(Explain, SaysHowManyTimesMoreTheSignalMovedThanTheSubstance) {
-  const std::string text = explain(options(kRun1, "AAA"));
-  const double signal = value_at(kRun1, "AAA", "signal", 10) - value_at(kRun1, "AAA", "signal", 0);
-  const double substance = value_at(kRun1, "AAA", "substance", 10) - value_at(kRun1, "AAA", "substance", 0);
+  const std::string text = explain(options(run1_dir(), "AAA"));
+  const double signal = value_at(run1_dir(), "AAA", "signal", 10) - value_at(run1_dir(), "AAA", "signal", 0);
+  const double substance =
+      value_at(run1_dir(), "AAA", "substance", 10) - value_at(run1_dir(), "AAA", "substance", 0);
   const std::string line = line_starting(text, "The signal moved ");
   expect_printed(number_after(line, "The signal moved "), std::abs(signal / substance));
   EXPECT_THAT(line, HasSubstr("times as much as the substance"));
@@ -214,15 +222,15 @@ TEST(Explain, SaysHowManyTimesMoreTheSignalMovedThanTheSubstance) {
 
 TEST(Explain, CountsOnlyContributionsInsideTheWindow) {
   // Steps 0-4 (to 2020-01-29): the courting gesture of 2020-02-14 (step 7) falls outside.
-  ExplainOptions o = options(kRun1, "AAA");
+  ExplainOptions o = options(run1_dir(), "AAA");
   o.to = parse_date("2020-01-29");
   o.top = 20;
   const std::string text = explain(o);
   EXPECT_THAT(text, HasSubstr("2020-01-01 to 2020-01-29 (steps 0 to 4)"));
   EXPECT_THAT(text, Not(HasSubstr("AAA's president attends RRR's parade")));
-  const auto outside = contributions(kRun1, "AAA", "signal", 0, 10, 1);
+  const auto outside = contributions(run1_dir(), "AAA", "signal", 0, 10, 1);
   EXPECT_NE(outside.count("event:courting_gesture:AAA:2020-02-14"), 0u) << "the fixture should have it";
-  const auto [source, delta] = largest(contributions(kRun1, "AAA", "signal", 0, 4, 1));
+  const auto [source, delta] = largest(contributions(run1_dir(), "AAA", "signal", 0, 4, 1));
   const std::string first = line_starting(section(text, "Signal,"), "  1. ");
   EXPECT_THAT(first, HasSubstr(cause_words(source, "")));
   expect_printed(number_after(first, "1. "), delta);
@@ -232,13 +240,14 @@ TEST(Explain, CountsOnlyContributionsInsideTheWindow) {
 }
 
 TEST(Explain, AnEventBeforeTheWindowIsNamedAsAFadingAfterEffect) {
-  ExplainOptions o = options(kRun1, "AAA");
-  o.from = parse_date("2020-01-29");  // step 4; the veto acted in step 3 and fades in steps 4-6
+  ExplainOptions o = options(run1_dir(), "AAA");
+  // Step 4: the veto acted in step 3, and its blow to the signal (the fixture model's) fades after it.
+  o.from = parse_date("2020-01-29");
   o.top = 20;
   const std::string text = explain(o);
   EXPECT_THAT(text, HasSubstr("the fading after-effect of the event of 2020-01-17"));
   const double fade =
-      contributions(kRun1, "AAA", "signal", 4, 10, 1).at("event:accession_veto:WWW:2020-01-17");
+      contributions(run1_dir(), "AAA", "signal", 4, 10, 1).at("event:accession_veto:WWW:2020-01-17");
   EXPECT_GT(fade, 0.0);
   std::stringstream ss(section(text, "Signal,"));
   std::string l;
@@ -252,45 +261,47 @@ TEST(Explain, AnEventBeforeTheWindowIsNamedAsAFadingAfterEffect) {
 }
 
 TEST(Explain, WidensAWindowBetweenStepsToWholeSteps) {
-  ExplainOptions o = options(kRun1, "AAA");
+  ExplainOptions o = options(run1_dir(), "AAA");
   o.from = parse_date("2020-01-20");  // inside step 3 ([01-15, 01-22)): starts at step 2
   o.to = parse_date("2020-02-20");    // inside step 8: ends at step 8 (2020-02-26)
   const std::string text = explain(o);
   EXPECT_THAT(text, HasSubstr("2020-01-15 to 2020-02-26 (steps 2 to 8)"));
   EXPECT_THAT(text, HasSubstr("widened to whole steps"));
   expect_printed(number_after(line_starting(text, "Signal,"), "went from "),
-                 value_at(kRun1, "AAA", "signal", 2));
-  const auto [source, delta] = largest(contributions(kRun1, "AAA", "signal", 2, 8, 1));
+                 value_at(run1_dir(), "AAA", "signal", 2));
+  const auto [source, delta] = largest(contributions(run1_dir(), "AAA", "signal", 2, 8, 1));
   const std::string first = line_starting(section(text, "Signal,"), "  1. ");
   EXPECT_THAT(first, HasSubstr(cause_words(source, "")));
   expect_printed(number_after(first, "1. "), delta);
 }
 
 TEST(Explain, AveragesValuesAndContributionsOverRuns) {
-  const std::string text = explain(options(kEnsemble, "AAA"));
-  EXPECT_THAT(text, HasSubstr("means over 2 runs"));
+  const std::string text = explain(options(ensemble_dir(), "AAA"));
+  EXPECT_THAT(text, HasSubstr("means over " + std::to_string(kReplicates) + " runs"));
   const std::string line = line_starting(text, "Signal,");
-  expect_printed(number_after(line, " to "), value_at(kEnsemble, "AAA", "signal", 10));
-  const auto [source, delta] = largest(contributions(kEnsemble, "AAA", "signal", 0, 10, 2));
+  expect_printed(number_after(line, " to "), value_at(ensemble_dir(), "AAA", "signal", 10));
+  const auto [source, delta] = largest(contributions(ensemble_dir(), "AAA", "signal", 0, 10, kReplicates));
   const std::string first = line_starting(section(text, "Signal,"), "  1. ");
   EXPECT_THAT(first, HasSubstr(cause_words(source, "")));
   expect_printed(number_after(first, "1. "), delta);
-  // The two runs differ (noise), so the mean is not simply run 0.
+  // The runs differ (noise), so the mean is not simply run 0.
   double run0 = 0;
-  for (const auto& r : simple_rows(kEnsemble + "/trajectory.csv"))
+  for (const auto& r : simple_rows(ensemble_dir() + "/trajectory.csv"))
     if (r[0] == "0" && r[1] == "10" && r[3] == "AAA" && r[4] == "signal") run0 = std::stod(r[5]);
-  EXPECT_GT(std::abs(run0 - value_at(kEnsemble, "AAA", "signal", 10)), 0.005);
+  EXPECT_GT(std::abs(run0 - value_at(ensemble_dir(), "AAA", "signal", 10)), 0.005);
 }
 
 TEST(Explain, SummarisesGrievanceAndCourtingAtTheEnd) {
-  const std::string text = explain(options(kRun1, "BBB"));
+  const std::string text = explain(options(run1_dir(), "BBB"));
   const std::string line = line_starting(text, "At the end of the window (2020-03-11): ");
-  expect_printed(number_after(line, "grievance toward the West "), value_at(kRun1, "BBB", "grievance", 10));
-  expect_printed(number_after(line, "visible courting of Redburg "), value_at(kRun1, "BBB", "courting", 10));
+  expect_printed(number_after(line, "grievance toward the West "),
+                 value_at(run1_dir(), "BBB", "grievance", 10));
+  expect_printed(number_after(line, "visible courting of Redburg "),
+                 value_at(run1_dir(), "BBB", "courting", 10));
 }
 
 TEST(Explain, ExplainsAPatronsDetente) {
-  const std::string text = explain(options(kRun1, "WWW"));
+  const std::string text = explain(options(run1_dir(), "WWW"));
   EXPECT_THAT(text, HasSubstr("Detente, the patron's reset with the other bloc,"));
   EXPECT_THAT(text, HasSubstr("WWW's leader hosts RRR's leader for talks"));
   EXPECT_THAT(text, HasSubstr("(ODD eq. E8)"));
@@ -298,7 +309,7 @@ TEST(Explain, ExplainsAPatronsDetente) {
 }
 
 TEST(Explain, SaysSoWhenTheRunWasMadeWithoutAttribution) {
-  const FixtureCopy copy(kRun1);
+  const FixtureCopy copy(run1_dir());
   std::ofstream(copy.file("attribution.csv"), std::ios::binary) << "run,step,agent,variable,source,delta\n";
   const std::string text = explain(options(copy.dir(), "AAA"));
   EXPECT_THAT(section(text, "Signal,"), HasSubstr("the run was made with --no-attribution"));
@@ -306,27 +317,27 @@ TEST(Explain, SaysSoWhenTheRunWasMadeWithoutAttribution) {
 }
 
 TEST(Explain, UnknownAgentListsTheAgentsAndSuggestsTheNearest) {
-  const std::string msg = error_of([] { explain(options(kRun1, "AAB")); });
+  const std::string msg = error_of([] { explain(options(run1_dir(), "AAB")); });
   EXPECT_THAT(msg, StartsWith("<command line>:1:0: --agent: 'AAB' is not an agent of this run"));
   EXPECT_THAT(msg, HasSubstr("'AAA', 'BBB', 'WWW' or 'RRR'"));
   EXPECT_THAT(msg, HasSubstr("did you mean 'AAA'"));
 }
 
 TEST(Explain, WindowOutsideTheRunOrReversedIsAnError) {
-  ExplainOptions early = options(kRun1, "AAA");
+  ExplainOptions early = options(run1_dir(), "AAA");
   early.from = parse_date("2019-12-31");
   EXPECT_THAT(error_of([&] { explain(early); }), AllOf(HasSubstr("--from: 2019-12-31 is outside the run"),
                                                        HasSubstr("2020-01-01 to 2020-03-11")));
-  ExplainOptions late = options(kRun1, "AAA");
+  ExplainOptions late = options(run1_dir(), "AAA");
   late.to = parse_date("2020-03-12");
   EXPECT_THAT(error_of([&] { explain(late); }), HasSubstr("--to: 2020-03-12 is outside the run"));
-  ExplainOptions reversed = options(kRun1, "AAA");
+  ExplainOptions reversed = options(run1_dir(), "AAA");
   reversed.from = parse_date("2020-02-01");
   reversed.to = parse_date("2020-01-20");
   EXPECT_THAT(
       error_of([&] { explain(reversed); }),
       AllOf(HasSubstr("--from 2020-02-01 is after --to 2020-01-20"), HasSubstr("2020-01-01 to 2020-03-11")));
-  ExplainOptions none = options(kRun1, "AAA");
+  ExplainOptions none = options(run1_dir(), "AAA");
   none.top = 0;
   EXPECT_THAT(error_of([&] { explain(none); }), HasSubstr("--top: 0"));
 }
@@ -335,7 +346,7 @@ TEST(Explain, MissingFilesAreNamed) {
   EXPECT_THAT(error_of([] { explain(options("/nonexistent-run-dir", "AAA")); }),
               AllOf(HasSubstr("/nonexistent-run-dir/trajectory.csv"), HasSubstr("hedgesim run")));
   for (const char* name : {"attribution.csv", "events.csv"}) {
-    const FixtureCopy copy(kRun1);
+    const FixtureCopy copy(run1_dir());
     fs::remove(copy.file(name));
     EXPECT_THAT(error_of([&] { explain(options(copy.dir(), "AAA")); }),
                 StartsWith(copy.file(name) + ":0:0: cannot read"));
@@ -343,7 +354,7 @@ TEST(Explain, MissingFilesAreNamed) {
 }
 
 TEST(Explain, BadCsvRowIsReportedAtFileLineAndColumn) {
-  const FixtureCopy copy(kRun1);
+  const FixtureCopy copy(run1_dir());
   // Line 2 of attribution.csv gets a value that is not a number; its column is where the last field starts.
   std::vector<std::string> lines;
   {

@@ -8,6 +8,7 @@
 
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
+#include "support/report_runs.hpp"
 
 namespace hedgesim::report {
 namespace {
@@ -18,10 +19,13 @@ using ::testing::StartsWith;
 class FigureTest : public testing::ScratchDirTest {
  protected:
   FigureTest() : ScratchDirTest(std::string(HEDGESIM_TEST_DATA) + "/") {}
-  /// A copy of tests/data/<fixture> (fixtures of two suites: report/ and study/).
+  /// A copy of tests/data/<fixture> (the study suite's fixtures), or of the single run the real writer made
+  /// (report/run1, tests/support/report_runs.hpp).
   std::string fixture(const std::string& name) {
     fs::create_directories((root_ / name).parent_path());
-    return copy_of(name);
+    if (name != "report/run1") return copy_of(name);
+    fs::copy(testing::report_runs().run1, root_ / name, fs::copy_options::recursive);
+    return (root_ / name).string();
   }
 };
 

@@ -1,7 +1,8 @@
-// Tests of `write_html_report` on copies of the fixtures in tests/data/report and on a real run of a shipped
-// scenario: the page is one document that loads nothing from elsewhere and runs no script, holds the figure
-// as inline SVG, every hedger, every event's label and explain's texts verbatim (escaped here by a function
-// of the test's own), escapes markup in the data, and on a bad run directory or a missing gnuplot throws an
+// Tests of `write_html_report` on copies of the runs the real writer makes of
+// tests/data/report/fixture-run.toml (tests/support/report_runs.hpp) and on a real run of a shipped scenario:
+// the page is one document that loads nothing from elsewhere and runs no script, holds the figure as inline
+// SVG, every hedger, every event's label and explain's texts verbatim (escaped here by a function of the
+// test's own), escapes markup in the data, and on a bad run directory or a missing gnuplot throws an
 // InputError that names the run directory's files and leaves nothing behind.
 #include "report/html_report.hpp"
 #include "report/explain.hpp"
@@ -22,6 +23,8 @@
 #include "io/csv_reader.hpp"
 #include "model/date.hpp"
 #include "model/input_error.hpp"
+#include "results/build_info.hpp"
+#include "support/report_runs.hpp"
 
 namespace hedgesim::report {
 namespace {
@@ -34,7 +37,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/report/";
+const std::string& runs_root() {
+  return testing::report_runs().root;
+}
 
 using testing::error_of;
 using testing::names_in;
@@ -100,7 +105,7 @@ std::vector<std::string> event_labels(const std::string& run_dir) {
 /// what the report leaves behind.
 class HtmlReportTest : public testing::ScratchDirTest {
  protected:
-  HtmlReportTest() : ScratchDirTest(kData) {}
+  HtmlReportTest() : ScratchDirTest(runs_root()) {}
 
   HtmlReportOptions options_for(const std::string& run_dir) const {
     HtmlReportOptions o;
@@ -149,13 +154,19 @@ TEST_F(HtmlReportTest, WritesOneSelfContainedDocumentAndLeavesTheRunDirectoryAsI
 TEST_F(HtmlReportTest, ShowsTheRunsProvenanceFromMetaJson) {
   const HtmlReportOptions o = options_for(copy_of("run1"));
   const std::string html = slurp(write_html_report(o));
-  EXPECT_THAT(html, HasSubstr("<h1>hedgesim: fixture-run1</h1>"));
+  EXPECT_THAT(html, HasSubstr("<h1>hedgesim: fixture-run</h1>"));
   EXPECT_THAT(html, HasSubstr("An invented veto and what came after it, for the report tests"));
   EXPECT_THAT(html, HasSubstr("2020-01-01 to 2020-03-11"));
   EXPECT_THAT(html, HasSubstr("<dt>Seed</dt><dd>7</dd>"));
-  EXPECT_THAT(html, HasSubstr("<dt>hedgesim version</dt><dd>0.1.0</dd>"));
-  EXPECT_THAT(html, HasSubstr(std::string(64, '0')));  // model_sha256
-  EXPECT_THAT(html, HasSubstr(std::string(64, '1')));  // scenario_sha256
+  EXPECT_THAT(html, HasSubstr("<dt>hedgesim version</dt><dd>" + std::string(results::version()) + "</dd>"));
+  // The checksums the writer recorded (of the fixture's model and scenario files), as the page shows them.
+  const nlohmann::json meta = nlohmann::json::parse(slurp(o.run_dir + "/meta.json"));
+  for (const char* key : {"model_sha256", "scenario_sha256"}) {
+    const std::string sha = meta.at(key).get<std::string>();
+    EXPECT_EQ(sha.size(), 64u) << key;
+    EXPECT_THAT(html, HasSubstr(sha)) << key;
+  }
+  EXPECT_NE(meta.at("model_sha256"), meta.at("scenario_sha256"));
 }
 
 TEST_F(HtmlReportTest, ContainsEveryHedgerAndEveryEventsLabel) {
@@ -230,7 +241,8 @@ TEST_F(HtmlReportTest, WorksOnAnEnsembleWithBands) {
   const std::string dir = copy_of("run_ens");
   const std::string html = slurp(write_html_report(options_for(dir)));
   EXPECT_THAT(html, HasSubstr("<svg"));
-  EXPECT_THAT(html, HasSubstr("mean over 2 runs"));  // plot's band subtitle, inside the SVG
+  EXPECT_THAT(html, HasSubstr("mean over " + std::to_string(testing::kReportEnsembleReplicates) +
+                              " runs"));  // plot's band subtitle, inside the SVG
   ExplainOptions e;
   e.dir = dir;
   e.agent = "AAA";
@@ -240,14 +252,16 @@ TEST_F(HtmlReportTest, WorksOnAnEnsembleWithBands) {
 TEST_F(HtmlReportTest, EscapesMarkupInTheData) {
   const std::string dir = copy_of("run1");
   const std::string events = slurp(dir + "/events.csv");
-  // An event that explain names among AAA's largest contributions over the whole run.
-  const std::string plain = "AAA's president attends RRR's parade";
+  // An event that explain names among AAA's largest contributions over the whole run (on its substance),
+  // relabelled in each of its rows (one per target).
+  const std::string plain = "WWW agrees to open talks";
   const std::string nasty = R"(AAA's <script>alert("x")</script> & <b>co</b>)";
-  const auto at = events.find(plain);
-  ASSERT_NE(at, std::string::npos);
-  spit(fs::path(dir) / "events.csv", events.substr(0, at) +
-                                         R"("AAA's <script>alert(""x"")</script> & <b>co</b>")" +
-                                         events.substr(at + plain.size()));
+  std::string relabelled = events;
+  int rows = 0;
+  for (auto at = relabelled.find(plain); at != std::string::npos; at = relabelled.find(plain, at), ++rows)
+    relabelled.replace(at, plain.size(), R"("AAA's <script>alert(""x"")</script> & <b>co</b>")");
+  ASSERT_GT(rows, 0);
+  spit(fs::path(dir) / "events.csv", relabelled);
   ASSERT_THAT(event_labels(dir), ::testing::Contains(nasty));
 
   const std::string html = slurp(write_html_report(options_for(dir)));
@@ -282,13 +296,13 @@ TEST_F(HtmlReportTest, MissingOrBrokenFilesAreNamedInTheRunDirectoryNotInTheStag
               StartsWith(dir + "/trajectory.csv:0:0: cannot read " + dir + "/trajectory.csv"));
   spit(fs::path(dir) / "meta.json", "{\n  \"scenario\": \"x\",\n  oops\n}\n");
   EXPECT_THAT(error_of([&] { write_html_report(o); }), StartsWith(dir + "/meta.json:3:"));
-  std::string meta = slurp(kData + "run1/meta.json");
+  std::string meta = slurp(runs_root() + "run1/meta.json");
   const std::string steps = "\"steps\": 10";
   spit(fs::path(dir) / "meta.json", meta.replace(meta.find(steps), steps.size(), "\"steps\": -1"));
   EXPECT_THAT(error_of([&] { write_html_report(o); }),
               StartsWith(dir + "/meta.json:0:0: the file has no whole-number field 'steps' from 0 to"));
   fs::remove(fs::path(dir) / "events.csv");
-  spit(fs::path(dir) / "meta.json", slurp(kData + "run1/meta.json"));
+  spit(fs::path(dir) / "meta.json", slurp(runs_root() + "run1/meta.json"));
   EXPECT_THAT(error_of([&] { write_html_report(o); }), StartsWith(dir + "/events.csv:0:0: cannot read"));
   expect_nothing_written({"run1"});
 }

@@ -7,6 +7,7 @@
 #include "report/plot_study.hpp"
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
+#include "support/report_runs.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -662,7 +663,7 @@ TEST_F(PlotStudyTest, FormatMustBePngOrSvg) {
 }
 
 TEST_F(PlotStudyTest, OutputKindOfEachDirectory) {
-  EXPECT_EQ(output_kind(std::string(HEDGESIM_TEST_DATA) + "/report/run1"), "run");
+  EXPECT_EQ(output_kind(testing::report_runs().run1), "run");
   EXPECT_EQ(output_kind(kData + "sobol"), "sweep");
   EXPECT_EQ(output_kind(kData + "grid"), "sweep");  // no indices.csv, but meta.json says so
   EXPECT_EQ(output_kind(kData + "lhs"), "sweep");

@@ -1,9 +1,11 @@
-// Tests of `plot` on copies of the fixtures in tests/data/report: the figure is written whole (PNG magic
+// Tests of `plot` on copies of the runs the real writer makes of tests/data/report/fixture-run.toml
+// (tests/support/report_runs.hpp): the figure is written whole (PNG magic
 // bytes; an SVG with one curve per drawn series and the event table), nothing temporary is left behind in
 // the run directory or the temporary directory, and bad requests or a failing gnuplot are InputErrors.
 #include "report/plot.hpp"
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
+#include "support/report_runs.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,8 +17,10 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "model/input_error.hpp"
+#include "results/build_info.hpp"
 
 namespace hedgesim::report {
 namespace {
@@ -27,8 +31,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/report/";
-
 using testing::names_in;
 using testing::slurp;
 
@@ -36,10 +38,26 @@ using testing::drawn_series;
 
 using testing::error_of;
 
+/// The number of variables `agent` has in DIR/trajectory.csv (run,step,date,agent,variable,value), read
+/// here with a plain line splitter.
+int variables_of(const std::string& dir, const std::string& agent) {
+  std::ifstream in(dir + "/trajectory.csv");
+  std::set<std::string> variables;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string field; std::getline(ss, field, ',');)
+      f.push_back(field);
+    if (f.size() == 6 && f[3] == agent) variables.insert(f[4]);
+  }
+  return static_cast<int>(variables.size());
+}
+
 /// A copy of a fixture and a private TMPDIR, so the test can see exactly what the plot leaves behind.
 class PlotTest : public testing::ScratchDirTest {
  protected:
-  PlotTest() : ScratchDirTest(kData) {}
+  PlotTest() : ScratchDirTest(testing::report_runs().root) {}
 };
 
 TEST_F(PlotTest, WritesAPngAndLeavesNothingElse) {
@@ -64,7 +82,7 @@ TEST_F(PlotTest, SvgHasOneCurvePerSeriesAndTheEventTable) {
   const std::string svg = slurp(plot(o));
   EXPECT_THAT(svg, HasSubstr("<svg"));
   EXPECT_EQ(drawn_series(svg), 4);  // AAA and BBB (the hedgers), signal and substance each
-  EXPECT_THAT(svg, HasSubstr("hedgesim: fixture-run1"));
+  EXPECT_THAT(svg, HasSubstr("hedgesim: fixture-run<"));
   EXPECT_THAT(svg, HasSubstr("An invented veto and what came after it"));
   EXPECT_THAT(svg, HasSubstr("Alphaland (AAA)"));
   EXPECT_THAT(svg, HasSubstr("Betaland (BBB)"));
@@ -74,15 +92,15 @@ TEST_F(PlotTest, SvgHasOneCurvePerSeriesAndTheEventTable) {
   EXPECT_TRUE(temp_dir_is_empty());
 }
 
-// Issue 14, point 9: a figure copied out of its directory still says how it was made (the fixture records
-// no commit, so none is printed).
+// Issue 14, point 9: a figure copied out of its directory still says how it was made.
 TEST_F(PlotTest, TheFigureCarriesTheRunsSeedAndTheProgramsVersion) {
   const std::string dir = copy_of("run_ens");
   PlotOptions o;
   o.dir = dir;
   o.format = "svg";
-  EXPECT_THAT(slurp(plot(o)),
-              HasSubstr("scenario fixture-run_ens · seed 7 · 2 replicates · hedgesim 0.1.0<"));
+  EXPECT_THAT(slurp(plot(o)), HasSubstr("scenario fixture-run · seed 7 · " +
+                                        std::to_string(testing::kReportEnsembleReplicates) +
+                                        " replicates · hedgesim " + std::string(results::version())));
 }
 
 TEST_F(PlotTest, EnsembleDrawsTheMeanAndA5To95Band) {
@@ -93,7 +111,7 @@ TEST_F(PlotTest, EnsembleDrawsTheMeanAndA5To95Band) {
   const std::string svg = slurp(plot(o));
   EXPECT_EQ(drawn_series(svg), 8);  // per hedger and variable: the band and the mean line
   EXPECT_THAT(svg, HasSubstr("5-95 % of the runs"));
-  EXPECT_THAT(svg, HasSubstr("mean over 2 runs"));
+  EXPECT_THAT(svg, HasSubstr("mean over " + std::to_string(testing::kReportEnsembleReplicates) + " runs"));
 }
 
 TEST_F(PlotTest, DrawsTheAgentsAskedForInTheirOwnVariables) {
@@ -103,9 +121,12 @@ TEST_F(PlotTest, DrawsTheAgentsAskedForInTheirOwnVariables) {
   o.format = "svg";
   o.agents = {"WWW", "RRR", "WWW"};
   const std::string svg = slurp(plot(o));
-  EXPECT_EQ(drawn_series(svg), 2);
+  // A curve per variable the run's trajectory.csv holds for each (each agent drawn once).
+  EXPECT_EQ(drawn_series(svg), variables_of(dir, "WWW") + variables_of(dir, "RRR"));
+  EXPECT_GT(variables_of(dir, "RRR"), 1);  // so that a panel drawing only its first variable would fail
+  // Each panel is titled by its first variable (the patrons' first, in the model's order, is detente).
   EXPECT_THAT(svg, HasSubstr("Westland (WWW): detente with the rival"));
-  EXPECT_THAT(svg, HasSubstr("Rivalia (RRR): attention spent on the hedgers"));
+  EXPECT_THAT(svg, HasSubstr("Rivalia (RRR): detente with the rival"));
   EXPECT_THAT(svg, HasSubstr("WWW's leader hosts RRR's leader"));
 }
 
