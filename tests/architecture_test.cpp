@@ -21,8 +21,9 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"results", {"results", "engine", "model", "io"}},
     {"experiment", {"experiment", "results", "engine", "model", "io"}},
     {"report", {"report", "results", "engine", "model", "io"}},
+    {"calibration", {"calibration", "experiment", "results", "engine", "model", "io"}},
     {"serve", {"serve", "experiment", "report", "results", "engine", "model", "io"}},
-    {"cli", {"cli", "serve", "experiment", "report", "results", "engine", "model", "io"}},
+    {"cli", {"cli", "serve", "calibration", "experiment", "report", "results", "engine", "model", "io"}},
 };
 
 /// "engine" for `#include "engine/engine.hpp"`; empty for system includes and other lines. (No std::regex:
