@@ -138,6 +138,37 @@ MorrisDesign morris_design(int k, int trajectories, int levels, std::uint64_t se
   return d;
 }
 
+std::int64_t saltelli_skip(int n) {
+  // The smallest power of two >= n (SALib's default since 1.4.6, after Owen 2020): points 2^m .. 2^m + n - 1
+  // of the sequence, so the first block is not the centre point (0.5, ..., 0.5) in A and B alike, whose
+  // block would hold one point k + 2 times and contribute nothing to any index.
+  std::int64_t skip = 1;
+  while (skip < n)
+    skip *= 2;
+  return skip;
+}
+
+std::string saltelli_role(const SaltelliDesign& d, Eigen::Index row, const std::vector<std::string>& names) {
+  const int block = d.second_order ? 2 * d.k + 2 : d.k + 2;
+  const auto r = static_cast<int>(row % block);
+  if (r == 0) return "A";
+  if (r == block - 1) return "B";
+  if (r <= d.k) return "AB_" + names.at(static_cast<std::size_t>(r - 1));
+  return "BA_" + names.at(static_cast<std::size_t>(r - 1 - d.k));
+}
+
+std::string morris_role(const MorrisDesign& d, Eigen::Index row, const std::vector<std::string>& names) {
+  if (row % (d.k + 1) == 0) return "start";
+  Eigen::Index changed = 0;
+  (d.points.row(row) - d.points.row(row - 1)).cwiseAbs().maxCoeff(&changed);
+  return "step_" + names.at(static_cast<std::size_t>(changed));
+}
+
+int saltelli_block(const SaltelliDesign& d, Eigen::Index row) {
+  const int block = d.second_order ? 2 * d.k + 2 : d.k + 2;
+  return static_cast<int>(row / block);
+}
+
 SaltelliDesign saltelli_design(int k, int n, bool second_order) {
   using Sobol = boost::random::sobol_engine<std::uint32_t, 32>;
   require(k >= 1, "saltelli_design", "k must be >= 1, got " + std::to_string(k));
@@ -161,6 +192,7 @@ SaltelliDesign saltelli_design(int k, int n, bool second_order) {
   // With 32 bits, v / 2^32 is exact in double, so uniform_01 never rounds up to 1 (which would make it draw
   // again and shift the coordinates).
   Sobol sobol(static_cast<std::size_t>(2 * k));
+  sobol.discard(static_cast<std::uintmax_t>(saltelli_skip(n) - 1) * static_cast<std::uintmax_t>(2 * k));
   boost::random::uniform_01<double> unit;
   Eigen::RowVectorXd a(k), b(k);
   for (int j = 0; j < n; ++j) {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -36,6 +38,10 @@ struct MorrisDesign {
   double delta = 0.0;
 };
 
+/// A Morris design row's part in its trajectory (design.csv's `role` column): "start", or "step_<name>" for
+/// the row whose parameter `name` changed from the row before. Its trajectory is row / (k + 1).
+std::string morris_role(const MorrisDesign& d, Eigen::Index row, const std::vector<std::string>& names);
+
 /// Morris (1991) design with Campolongo et al. (2007)'s trajectories: `levels` p even, delta = p / (2(p-1)).
 /// For each trajectory and coordinate, a base level is drawn uniformly from the lower half of the grid
 /// {0, ..., p/2 - 1} (so base + delta stays on the grid), a direction (+ or -) decides whether the
@@ -45,10 +51,12 @@ struct MorrisDesign {
 /// odd.
 MorrisDesign morris_design(int k, int trajectories, int levels, std::uint64_t seed);
 
-/// Saltelli (2010) sampling scheme. Base matrices A and B (n x k) are the first and last k coordinates of the
-/// first n points of a Boost.Random Sobol' sequence of dimension 2k (Joe-Kuo direction numbers; Boost
-/// already skips the all-zero first point, so point 0 is (0.5, ..., 0.5)). AB^(i) is A with column i taken
-/// from B; BA^(i) is B with column i taken from A. Rows come in blocks, one per base sample j = 0..n-1
+/// Saltelli (2010) sampling scheme. Base matrices A and B (n x k) are the first and last k coordinates of
+/// points 2^m .. 2^m + n - 1 of a Boost.Random Sobol' sequence of dimension 2k (Joe-Kuo direction numbers),
+/// 2^m = saltelli_skip(n) the smallest power of two >= n, as SALib's default skip: the sequence's first
+/// points are (0, ..., 0) and (0.5, ..., 0.5), which would make A_0 = B_0 and block 0 one point repeated
+/// k + 2 times (Boost already drops the zero point; it discards 2^m - 1 more). AB^(i) is A with column i
+/// taken from B; BA^(i) is B with column i taken from A. Rows come in blocks, one per base sample j = 0..n-1
 /// (the order SALib uses), each block of size k+2, or 2k+2 when second_order:
 ///   row 0          A_j
 ///   rows 1..k      AB_j^(i), i = 0..k-1
@@ -64,5 +72,15 @@ struct SaltelliDesign {
 
 /// Throws std::invalid_argument if k < 1, n < 1 or 2k exceeds the dimensions Boost's Sobol' table supports.
 SaltelliDesign saltelli_design(int k, int n, bool second_order);
+
+/// How many points of the Sobol' sequence (counting its zero point) saltelli_design skips: the smallest power
+/// of two >= n.
+std::int64_t saltelli_skip(int n);
+
+/// Which matrix a row of a Saltelli design belongs to: "A", "B", "AB_<name of i>" or "BA_<name of i>", with
+/// `names` the k parameters' names (design.csv's `role` column).
+std::string saltelli_role(const SaltelliDesign& d, Eigen::Index row, const std::vector<std::string>& names);
+/// The base sample j of a row (design.csv's `block` column).
+int saltelli_block(const SaltelliDesign& d, Eigen::Index row);
 
 }  // namespace hedgesim

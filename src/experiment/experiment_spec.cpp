@@ -65,14 +65,27 @@ const std::vector<std::string>& design_keys(DesignKind k) {
       {"kind", "levels"},
       {"kind", "samples"},
       {"kind", "samples", "levels", "bootstrap", "confidence"},
-      {"kind", "samples", "second_order", "bootstrap", "confidence"},
+      {"kind", "samples", "second_order", "s1_estimator", "bootstrap", "confidence"},
   }};
   return keys[static_cast<int>(k)];
 }
 
+S1Estimator read_s1_estimator(const TableReader& d) {
+  const std::string name = d.string("s1_estimator");
+  const std::vector<std::string> allowed = {s1_estimator_name(S1Estimator::saltelli2010),
+                                            s1_estimator_name(S1Estimator::janon2014)};
+  const auto it = std::find(allowed.begin(), allowed.end(), name);
+  if (it == allowed.end())
+    throw InputError(d.pos("s1_estimator"),
+                     "unknown s1_estimator '" + name + "'" + did_you_mean(name, allowed) +
+                         "; allowed: " + join_quoted(allowed) +
+                         " (Saltelli et al. 2010, SALib's default; Janon et al. 2014)");
+  return static_cast<S1Estimator>(it - allowed.begin());
+}
+
 void read_design(ExperimentSpec& e, const TableReader& d) {
   e.design_pos = d.pos();
-  d.allow_only({"kind", "samples", "levels", "second_order", "bootstrap", "confidence"});
+  d.allow_only({"kind", "samples", "levels", "second_order", "s1_estimator", "bootstrap", "confidence"});
   const std::string kind = d.string("kind");
   const int k = index_in(kDesignKindNames, kind);
   if (k <= 0)  // "none" is not written: it is the absence of [design]
@@ -97,6 +110,7 @@ void read_design(ExperimentSpec& e, const TableReader& d) {
                                             std::to_string(kMaxMorrisLevels));
   }
   e.second_order = d.boolean_or("second_order", false);
+  if (d.has("s1_estimator")) e.s1_estimator = read_s1_estimator(d);
   e.bootstrap = static_cast<int>(d.integer_or("bootstrap", 1000, 1, kMaxBootstrap));
   if (d.has("confidence")) {
     e.confidence = d.number("confidence", -1e300, 1e300);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "experiment/sensitivity.hpp"
 #include "model/compiled_model.hpp"
 #include "model/spec.hpp"
 
@@ -105,8 +106,9 @@ struct ExperimentSpec {
   int samples = 0;            ///< lhs: points; sobol: base samples N; morris: trajectories; 0 otherwise
   int levels = 0;             ///< grid: levels per parameter; morris: grid levels (default 4); 0 otherwise
   bool second_order = false;  ///< sobol only
-  int bootstrap = 1000;       ///< resamples for confidence intervals (morris, sobol)
-  double confidence = 0.95;   ///< level of those intervals, in (0, 1)
+  S1Estimator s1_estimator = S1Estimator::saltelli2010;  ///< sobol only
+  int bootstrap = 1000;      ///< resamples for confidence intervals (morris, sobol)
+  double confidence = 0.95;  ///< level of those intervals, in (0, 1)
   std::vector<ParameterAxis> parameters;
   std::vector<MetricSpec> metrics;
 };

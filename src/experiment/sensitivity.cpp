@@ -44,10 +44,19 @@ bool constant_up_to_rounding(const Eigen::VectorXd& y) {
 /// Below this (y is scaled to unit variance first) the variance of [f(A); f(B)] counts as zero.
 constexpr double kZeroVariance = 1e-12;
 
+/// Janon et al. (2014)'s first-order index from the means of Y Y', (Y + Y') / 2 and (Y^2 + Y'^2) / 2 over
+/// pairs that share only x_i: the mean and the variance are estimated from both members of each pair, which
+/// makes it asymptotically efficient and keeps it in [-1, 1]. 0 when those pairs have no variance.
+double janon_first_order(double mean_product, double mean_half_sum, double mean_half_squares) {
+  const double m2 = mean_half_sum * mean_half_sum;
+  const double v = mean_half_squares - m2;
+  return v > kZeroVariance ? (mean_product - m2) / v : 0.0;
+}
+
 }  // namespace
 
 SobolIndices sobol_indices(const SaltelliDesign& d, const Eigen::VectorXd& y, int bootstrap,
-                           double confidence, std::uint64_t seed) {
+                           double confidence, std::uint64_t seed, S1Estimator s1) {
   const std::string fn = "sobol_indices";
   const int k = d.k, n = d.n;
   const int block = d.second_order ? 2 * k + 2 : k + 2;
@@ -78,8 +87,11 @@ SobolIndices sobol_indices(const SaltelliDesign& d, const Eigen::VectorXd& y, in
   // Per-base-sample terms whose (weighted) means give every index: a bootstrap resample is then just a vector
   // of counts w, and its sums are T^T w.
   //   col 0: A + B, col 1: A^2 + B^2, cols 2..k+1: B (AB_i - A), cols k+2..2k+1: (A - AB_i)^2,
-  //   cols 2k+2..: BA_i AB_j - A B for i < j.
-  const int terms = 2 + 2 * k + pairs;
+  //   cols 2k+2..: BA_i AB_j - A B for i < j;
+  //   with Janon's S1, then per i: B AB_i, (B + AB_i) / 2, (B^2 + AB_i^2) / 2 (B and AB_i share x_i only).
+  const bool janon = s1 == S1Estimator::janon2014;
+  const int janon_at = 2 + 2 * k + pairs;
+  const int terms = janon_at + (janon ? 3 * k : 0);
   Eigen::MatrixXd t(n, terms);
   for (int j = 0; j < n; ++j) {
     const Eigen::Index r0 = static_cast<Eigen::Index>(j) * block;
@@ -95,6 +107,12 @@ SobolIndices sobol_indices(const SaltelliDesign& d, const Eigen::VectorXd& y, in
     for (int i = 0; i < k && d.second_order; ++i)
       for (int l = i + 1; l < k; ++l, ++p)
         t(j, 2 + 2 * k + p) = z(r0 + 1 + k + i) * z(r0 + 1 + l) - a * b;
+    for (int i = 0; i < k && janon; ++i) {
+      const double ab = z(r0 + 1 + i);
+      t(j, janon_at + 3 * i) = b * ab;
+      t(j, janon_at + 3 * i + 1) = (b + ab) / 2.0;
+      t(j, janon_at + 3 * i + 2) = (b * b + ab * ab) / 2.0;
+    }
   }
 
   // Indices from the weighted means s = T^T w / n; all zero when the variance of [f(A); f(B)] is.
@@ -106,7 +124,9 @@ SobolIndices sobol_indices(const SaltelliDesign& d, const Eigen::VectorXd& y, in
     est.setZero(count);
     if (!(v > kZeroVariance)) return false;
     for (int i = 0; i < k; ++i) {
-      est(i) = s(2 + i) / v;
+      est(i) = janon
+                   ? janon_first_order(s(janon_at + 3 * i), s(janon_at + 3 * i + 1), s(janon_at + 3 * i + 2))
+                   : s(2 + i) / v;
       est(k + i) = s(2 + k + i) / 2.0 / v;
     }
     int p = 0;
@@ -142,6 +162,22 @@ SobolIndices sobol_indices(const SaltelliDesign& d, const Eigen::VectorXd& y, in
       out.S2[static_cast<std::size_t>(i)][static_cast<std::size_t>(l)] =
           percentile_ci(point(2 * k + p), boot[static_cast<std::size_t>(2 * k + p)], confidence);
   return out;
+}
+
+std::string s1_estimator_name(S1Estimator e) {
+  return e == S1Estimator::janon2014 ? "janon2014" : "saltelli2010";
+}
+
+std::string sobol_note(const std::string& index, double value) {
+  // Every Sobol' index is a share of the output's variance, so only sampling error can put it outside
+  // [0, 1]; SALib users see such values without comment and read them as effects.
+  if (value < 0.0)
+    return index +
+           " below 0 is estimator noise (a variance share lies in [0, 1]): more base samples narrow it";
+  if (value > 1.0)
+    return index +
+           " above 1 is estimator noise (a variance share lies in [0, 1]): more base samples narrow it";
+  return "";
 }
 
 MorrisIndices morris_indices(const MorrisDesign& d, const Eigen::VectorXd& y, int bootstrap,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -32,9 +33,20 @@ struct SobolIndices {
   std::vector<std::vector<Estimate>> S2;
 };
 
+/// Which first-order estimator sobol_indices uses. Both read f(B) and f(AB_i), which share only x_i.
+enum class S1Estimator {
+  saltelli2010,  ///< mean(f(B) (f(AB_i) - f(A))) / V: Saltelli et al. (2010) Table 2 (b), SALib's default
+  janon2014      ///< Janon et al. (2014): mean and variance from the pairs (f(B), f(AB_i)) themselves
+};
+
+/// "saltelli2010" or "janon2014", the name experiment files and meta.json use.
+std::string s1_estimator_name(S1Estimator e);
+
 /// Sobol' indices from the outputs `y` of a Saltelli design `d` (y(r) is the output of d.points row r).
 /// With V the population variance of [f(A); f(B)] (2n values):
-///   S1_i = mean(f(B) (f(AB_i) - f(A))) / V                          (Saltelli et al. 2010)
+///   S1_i = mean(f(B) (f(AB_i) - f(A))) / V                          (Saltelli et al. 2010; the default)
+///   S1_i = (mean(Y Y') - m^2) / (mean((Y^2 + Y'^2) / 2) - m^2)       (Janon et al. 2014, on request)
+///          with Y = f(B), Y' = f(AB_i), m = mean((Y + Y') / 2)
 ///   ST_i = mean((f(A) - f(AB_i))^2) / 2 / V                          (Jansen 1999)
 ///   S2_ij = mean(f(BA_i) f(AB_j) - f(A) f(B)) / V - S1_i - S1_j       (Saltelli 2002, as in SALib)
 /// Like SALib, y is first centred and scaled by its mean and standard deviation over all rows (the ratios do
@@ -46,8 +58,14 @@ struct SobolIndices {
 /// bootstrap resample whose V is 0 contributes 0.
 /// Throws std::invalid_argument if y.size() != d.points.rows(), bootstrap < 0, confidence is not in (0, 1),
 /// or y has a non-finite value.
+/// Both S1 estimators are unbiased only in the limit: with few base samples S1 can fall below 0 and ST rise
+/// above 1 (sobol_note names such values in indices.csv).
 SobolIndices sobol_indices(const SaltelliDesign& d, const Eigen::VectorXd& y, int bootstrap,
-                           double confidence, std::uint64_t seed);
+                           double confidence, std::uint64_t seed, S1Estimator s1 = S1Estimator::saltelli2010);
+
+/// What indices.csv's `note` says of a Sobol' estimate (index "S1", "ST" or "S2"): why a value outside the
+/// index's range [0, 1] is estimator noise, or "" when it is inside.
+std::string sobol_note(const std::string& index, double value);
 
 /// Morris statistics, k entries each: mu (mean elementary effect), mu_star (mean |EE|, Campolongo et al.
 /// 2007) and sigma (standard deviation of EE with n - 1 in the denominator).

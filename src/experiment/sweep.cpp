@@ -45,14 +45,27 @@ class CsvStream {
   io::CsvBuffer buf_;
 };
 
-std::string write_design(const std::string& dir, const SweepJob& job, const WorkPlan& plan) {
+/// design.csv: each point's parameter values and, for Sobol and Morris designs, which block (base sample or
+/// trajectory) it belongs to and its role there (A, B, AB_<p>, BA_<p>; start, step_<p>), so that a SALib or
+/// EMA Workbench user can check the layout the indices assume.
+std::string write_design(const std::string& dir, const SweepJob& job, const SweepDesign& design,
+                         const WorkPlan& plan) {
   CsvStream out(in_dir(dir, "design.csv"));
-  out.row().text("point");
+  std::vector<std::string> names;
   for (const ParameterAxis& p : job.spec.parameters)
-    out.row().text(p.name);
+    names.push_back(p.name);
+  const bool roles = design.saltelli || design.morris;
+  out.row().text("point");
+  if (roles) out.row().text("block").text("role");
+  for (const std::string& name : names)
+    out.row().text(name);
   out.row().end();
   for (std::int64_t p = 0; p < plan.points(); ++p) {
     out.row().integer(p);
+    if (design.saltelli)
+      out.row().integer(saltelli_block(*design.saltelli, p)).text(saltelli_role(*design.saltelli, p, names));
+    else if (design.morris)
+      out.row().integer(p / (design.morris->k + 1)).text(morris_role(*design.morris, p, names));
     for (Eigen::Index c = 0; c < plan.values.cols(); ++c)
       out.row().num(plan.values(p, c));
     out.row().end();
@@ -118,8 +131,13 @@ Eigen::MatrixXd write_results(const std::string& dir, const SweepJob& job, const
 }
 
 void index_row(io::CsvBuffer& row, const std::string& metric, const char* index, const std::string& parameter,
+               const std::string& other, const Estimate& e, const std::string& note = "") {
+  row.text(metric).text(index).text(parameter).text(other).num(e.value).num(e.lo).num(e.hi).text(note).end();
+}
+
+void sobol_row(io::CsvBuffer& row, const std::string& metric, const char* index, const std::string& parameter,
                const std::string& other, const Estimate& e) {
-  row.text(metric).text(index).text(parameter).text(other).num(e.value).num(e.lo).num(e.hi).end();
+  index_row(row, metric, index, parameter, other, e, sobol_note(index, e.value));
 }
 
 std::string write_indices(const std::string& dir, const SweepJob& job, const SweepDesign& design,
@@ -133,6 +151,7 @@ std::string write_indices(const std::string& dir, const SweepJob& job, const Swe
       .text("value")
       .text("ci_low")
       .text("ci_high")
+      .text("note")
       .end();
   const ExperimentSpec& e = job.spec;
   const std::size_t k = e.parameters.size();
@@ -149,14 +168,15 @@ std::string write_indices(const std::string& dir, const SweepJob& job, const Swe
         index_row(out.row(), metric, "sigma", e.parameters[i].name, "", mi.sigma[i]);
       }
     } else if (design.saltelli) {
-      const SobolIndices si = sobol_indices(*design.saltelli, y, e.bootstrap, e.confidence, seed);
+      const SobolIndices si =
+          sobol_indices(*design.saltelli, y, e.bootstrap, e.confidence, seed, e.s1_estimator);
       for (std::size_t i = 0; i < k; ++i) {
-        index_row(out.row(), metric, "S1", e.parameters[i].name, "", si.S1[i]);
-        index_row(out.row(), metric, "ST", e.parameters[i].name, "", si.ST[i]);
+        sobol_row(out.row(), metric, "S1", e.parameters[i].name, "", si.S1[i]);
+        sobol_row(out.row(), metric, "ST", e.parameters[i].name, "", si.ST[i]);
       }
       for (std::size_t i = 0; i < si.S2.size(); ++i)
         for (std::size_t l = i + 1; l < si.S2.size(); ++l)
-          index_row(out.row(), metric, "S2", e.parameters[i].name, e.parameters[l].name, si.S2[i][l]);
+          sobol_row(out.row(), metric, "S2", e.parameters[i].name, e.parameters[l].name, si.S2[i][l]);
     }
   }
   return out.commit();
@@ -177,6 +197,10 @@ std::string write_meta(const std::string& dir, const SweepJob& job, const WorkPl
   j["samples"] = e.samples;
   j["levels"] = e.levels;
   j["second_order"] = e.second_order;
+  if (e.design == DesignKind::sobol) {
+    j["s1_estimator"] = s1_estimator_name(e.s1_estimator);
+    j["sobol_skip"] = saltelli_skip(e.samples);
+  }
   j["bootstrap"] = e.bootstrap;
   j["confidence"] = e.confidence;
   j["replicates"] = plan.replicates;
@@ -345,7 +369,7 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
   bar.finish();
 
   check_finite(job, plan, journal);
-  result.files.push_back(write_design(opt.out_dir, job, plan));
+  result.files.push_back(write_design(opt.out_dir, job, design, plan));
   const Eigen::MatrixXd means = write_results(opt.out_dir, job, plan, journal, result.files);
   if (design.morris || design.saltelli)
     result.files.push_back(write_indices(opt.out_dir, job, design, means));

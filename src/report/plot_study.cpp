@@ -555,12 +555,27 @@ std::string build_indices_script(const Sweep& s, const std::vector<IndexPanel>& 
   return out.str();
 }
 
+/// The caption's word on Sobol' estimates outside [0, 1] among the metrics drawn: a variance share cannot be
+/// there, so a reader must not take an S1 below 0 or an ST above 1 for an effect (indices.csv's `note`).
+std::string sobol_noise_note(const Sweep& s, const std::vector<std::string>& metrics) {
+  int outside = 0;
+  for (const std::string& metric : metrics)
+    for (const auto& [param, cell] : s.rows.at(metric))
+      for (const auto& [index, e] : cell)
+        if ((index == "S1" || index == "ST") && (e.value < 0.0 || e.value > 1.0)) ++outside;
+  if (outside == 0) return "";
+  return std::to_string(outside) + (outside == 1 ? " estimate lies" : " estimates lie") +
+         " outside [0, 1] (S1 < 0 or ST > 1): estimator noise, not an effect (indices.csv, note).";
+}
+
 std::string indices_script_for(const PlotStudyOptions& o, const std::string& output) {
   check_format(o.format);
   const Sweep s = read_sweep(o.dir);
   std::string note;
   const std::vector<std::string> metrics = chosen_metrics(s.metrics, o.select, note);
   if (s.has_s2) note += (note.empty() ? "" : " ") + std::string("Second-order indices S2: indices.csv.");
+  const std::string noise = sobol_noise_note(s, metrics);
+  if (!noise.empty()) note += (note.empty() ? "" : " ") + noise;
   return build_indices_script(s, index_panels(s, metrics), note, o.format, output);
 }
 

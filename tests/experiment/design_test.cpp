@@ -196,20 +196,30 @@ TEST(SaltelliDesign, SizesAndBlockStructure) {
         }
       }
     }
-    // A and B are different coordinates of the sequence; they coincide only at its first point, which is
-    // (0.5, ..., 0.5) in every dimension.
-    EXPECT_EQ(d.points.row(0), d.points.row(block - 1));
-    EXPECT_EQ(a_equals_b, 1);
+    // A and B are different coordinates of the sequence; they coincide only at its points 0 and 1, (0, ...,
+    // 0) and (0.5, ..., 0.5), which the design skips, so no block is one point repeated and none is the
+    // centre.
+    EXPECT_EQ(a_equals_b, 0);
+    const Eigen::RowVectorXd centre = Eigen::RowVectorXd::Constant(k, 0.5);
+    for (Eigen::Index r = 0; r < d.points.rows(); ++r)
+      EXPECT_NE(d.points.row(r), centre) << "row " << r;
     EXPECT_GE(d.points.minCoeff(), 0.0);
     EXPECT_LT(d.points.maxCoeff(), 1.0);
   }
 }
 
-TEST(SaltelliDesign, BaseSamplesAreTheSobolSequenceWithoutItsZeroPoint) {
-  // The 2-d Sobol' sequence (Joe-Kuo) without its zero point begins (0.5, 0.5), (0.75, 0.25), (0.25, 0.75),
-  // (0.375, 0.375), (0.875, 0.875); with k = 1, A is the first coordinate and B the second.
+TEST(SaltelliDesign, BaseSamplesStartAtThePowerOfTwoAfterN) {
+  // With n = 5 the design skips the first 8 points of the 2-d Sobol' sequence (Joe-Kuo), counting its zero
+  // point, as SALib's default skip does; points 8..12 are (0.1875, 0.3125), (0.6875, 0.8125),
+  // (0.9375, 0.0625), (0.4375, 0.5625), (0.3125, 0.1875). With k = 1, A is the first coordinate, B the
+  // second.
+  EXPECT_EQ(saltelli_skip(5), 8);
+  EXPECT_EQ(saltelli_skip(1), 1);
+  EXPECT_EQ(saltelli_skip(64), 64);
+  EXPECT_EQ(saltelli_skip(4097), 8192);
   const SaltelliDesign d = saltelli_design(1, 5, false);  // rows per sample: A, AB_0, B
-  const std::vector<double> a = {0.5, 0.75, 0.25, 0.375, 0.875}, b = {0.5, 0.25, 0.75, 0.375, 0.875};
+  const std::vector<double> a = {0.1875, 0.6875, 0.9375, 0.4375, 0.3125},
+                            b = {0.3125, 0.8125, 0.0625, 0.5625, 0.1875};
   for (int j = 0; j < 5; ++j) {
     EXPECT_EQ(d.points(3 * j, 0), a[static_cast<std::size_t>(j)]) << "A_" << j;
     EXPECT_EQ(d.points(3 * j + 1, 0), b[static_cast<std::size_t>(j)]) << "AB_" << j;
@@ -218,19 +228,51 @@ TEST(SaltelliDesign, BaseSamplesAreTheSobolSequenceWithoutItsZeroPoint) {
 }
 
 TEST(SaltelliDesign, BaseSamplesAreWellSpread) {
-  // The first 2^m - 1 Sobol' points (zero point skipped) hit every interval [s/2^m, (s+1)/2^m) but [0, 2^-m)
-  // exactly once, in every coordinate of A and of B.
-  const int k = 3, n = 255, block = k + 2;
+  // Points 2^m .. 2^(m+1) - 1 of a Sobol' sequence are a (t, m, s)-net: with n = 256 they hit every interval
+  // [s/256, (s+1)/256) exactly once, in every coordinate of A and of B. (Without the skip, points 1..256 miss
+  // [0, 1/256) and hit [1/2, 1/2 + 1/256) twice.)
+  const int k = 3, n = 256, block = k + 2;
   const SaltelliDesign d = saltelli_design(k, n, false);
   for (int c = 0; c < k; ++c) {
     for (const int offset : {0, block - 1}) {
       std::vector<int> hits(256, 0);
       for (int j = 0; j < n; ++j)
         ++hits[static_cast<std::size_t>(std::floor(d.points(j * block + offset, c) * 256))];
-      EXPECT_EQ(hits[0], 0);
-      for (int s = 1; s < 256; ++s)
+      for (int s = 0; s < 256; ++s)
         EXPECT_EQ(hits[static_cast<std::size_t>(s)], 1) << "column " << c << " interval " << s;
     }
+  }
+}
+
+TEST(SaltelliDesign, RolesAndBlocksNameEachRowsMatrix) {
+  const std::vector<std::string> names = {"x", "y"};
+  const SaltelliDesign first = saltelli_design(2, 3, false), second = saltelli_design(2, 3, true);
+  const std::vector<std::string> roles1 = {"A", "AB_x", "AB_y", "B"},
+                                 roles2 = {"A", "AB_x", "AB_y", "BA_x", "BA_y", "B"};
+  for (Eigen::Index r = 0; r < first.points.rows(); ++r) {
+    EXPECT_EQ(saltelli_role(first, r, names), roles1[static_cast<std::size_t>(r % 4)]) << r;
+    EXPECT_EQ(saltelli_block(first, r), r / 4) << r;
+  }
+  for (Eigen::Index r = 0; r < second.points.rows(); ++r) {
+    EXPECT_EQ(saltelli_role(second, r, names), roles2[static_cast<std::size_t>(r % 6)]) << r;
+    EXPECT_EQ(saltelli_block(second, r), r / 6) << r;
+  }
+}
+
+TEST(MorrisDesign, RolesNameTheParameterEachStepMoves) {
+  const std::vector<std::string> names = {"x", "y", "z"};
+  const MorrisDesign d = morris_design(3, 4, 4, 7);
+  for (Eigen::Index r = 0; r < d.points.rows(); ++r) {
+    const std::string role = morris_role(d, r, names);
+    if (r % 4 == 0) {
+      EXPECT_EQ(role, "start") << r;
+      continue;
+    }
+    int moved = -1;
+    for (int c = 0; c < 3; ++c)
+      if (d.points(r, c) != d.points(r - 1, c)) moved = c;
+    ASSERT_GE(moved, 0) << r;
+    EXPECT_EQ(role, "step_" + names[static_cast<std::size_t>(moved)]) << r;
   }
 }
 

@@ -600,10 +600,14 @@ INSTANTIATE_TEST_SUITE_P(
                     "'sobol'"},
         BadScenario{"unknown_design_key", 10, 1,
                     "unknown key 'sampels' in [design] (did you mean 'samples'?); allowed keys: 'kind', "
-                    "'samples', 'levels', 'second_order', 'bootstrap' or 'confidence'"},
+                    "'samples', 'levels', 'second_order', 's1_estimator', 'bootstrap' or 'confidence'"},
         BadScenario{"levels_for_sobol", 11, 1,
                     "'levels' does not apply to design kind 'sobol'; keys for 'sobol': 'kind', 'samples', "
-                    "'second_order', 'bootstrap' or 'confidence'"},
+                    "'second_order', 's1_estimator', 'bootstrap' or 'confidence'"},
+        BadScenario{
+            "unknown_s1_estimator", 11, 16,
+            "unknown s1_estimator 'jannon2014' (did you mean 'janon2014'?); allowed: 'saltelli2010' or "
+            "'janon2014' (Saltelli et al. 2010, SALib's default; Janon et al. 2014)"},
         BadScenario{"samples_for_grid", 10, 1,
                     "'samples' does not apply to design kind 'grid'; keys for 'grid': 'kind' or 'levels'"},
         BadScenario{"second_order_for_morris", 11, 1,

@@ -149,6 +149,51 @@ TEST(SobolIndices, PointEstimatesFollowTheFormulasOnATinyDesign) {
   EXPECT_NEAR(s.S2[0][1].value, s12, 1e-12);
 }
 
+TEST(SobolIndices, JanonsFirstOrderFollowsItsFormulaOnATinyDesign) {
+  // Janon et al. (2014): Y = f(B), Y' = f(AB_i) (they share x_i only), m = mean((Y + Y') / 2),
+  // S1_i = (mean(Y Y') - m^2) / (mean((Y^2 + Y'^2) / 2) - m^2), on the normalised outputs.
+  const int k = 2, n = 8, block = k + 2;
+  const SaltelliDesign d = saltelli_design(k, n, false);
+  const Eigen::VectorXd y =
+      evaluate(d.points, [](const Eigen::VectorXd& u) { return std::exp(u(0)) + 3 * u(1) * u(0) + u(1); });
+  const Eigen::VectorXd z = (y.array() - y.mean()) / std::sqrt((y.array() - y.mean()).square().mean());
+  const SobolIndices saltelli = sobol_indices(d, y, 0, kConfidence, 1, S1Estimator::saltelli2010);
+  const SobolIndices janon = sobol_indices(d, y, 0, kConfidence, 1, S1Estimator::janon2014);
+  for (int i = 0; i < k; ++i) {
+    double prod = 0, half_sum = 0, half_squares = 0;
+    for (int j = 0; j < n; ++j) {
+      const double b = z(j * block + block - 1), ab = z(j * block + 1 + i);
+      prod += b * ab / n;
+      half_sum += (b + ab) / 2 / n;
+      half_squares += (b * b + ab * ab) / 2 / n;
+    }
+    const auto ui = static_cast<std::size_t>(i);
+    const double expected = (prod - half_sum * half_sum) / (half_squares - half_sum * half_sum);
+    EXPECT_NEAR(janon.S1[ui].value, expected, 1e-12) << i;
+    EXPECT_GT(std::abs(janon.S1[ui].value - saltelli.S1[ui].value), 1e-6) << "the two estimators coincide";
+    EXPECT_EQ(janon.ST[ui].value, saltelli.ST[ui].value) << "ST does not depend on the S1 estimator";
+  }
+}
+
+TEST(SobolIndices, JanonsFirstOrderFindsTheGFunctionsAnalyticIndices) {
+  const std::vector<double> a = {0, 1, 4.5, 9, 99, 99};
+  const SaltelliDesign d = saltelli_design(static_cast<int>(a.size()), kN, false);
+  const Eigen::VectorXd y = evaluate(d.points, [&](const Eigen::VectorXd& u) { return sobol_g(u, a); });
+  const SobolIndices s = sobol_indices(d, y, kBootstrap, kConfidence, 2, S1Estimator::janon2014);
+  const auto [s1, st] = sobol_g_analytic(a);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    expect_matches(s.S1[i], s1[i], 0.02, "S1_" + std::to_string(i + 1));
+}
+
+TEST(SobolNote, NamesOnlyValuesOutsideZeroToOne) {
+  EXPECT_EQ(sobol_note("S1", 0.0), "");
+  EXPECT_EQ(sobol_note("ST", 1.0), "");
+  EXPECT_EQ(sobol_note("S1", 0.4), "");
+  EXPECT_NE(sobol_note("S1", -0.01).find("S1 below 0 is estimator noise"), std::string::npos);
+  EXPECT_NE(sobol_note("ST", 1.02).find("ST above 1 is estimator noise"), std::string::npos);
+  EXPECT_NE(sobol_note("S2", -0.2).find("S2 below 0"), std::string::npos);
+}
+
 TEST(SobolIndices, DeterministicPerSeed) {
   const SaltelliDesign d = saltelli_design(3, 512, false);
   const Eigen::VectorXd y = ishigami_outputs(d.points);

@@ -81,6 +81,44 @@ TEST(Sweep, SobolIndicesOfIshigamiThroughTheRunnerMatchTheAnalyticValues) {
   }
 }
 
+TEST(Sweep, SobolDesignCsvNamesEachRowsBlockAndMatrixAndIndicesCsvFlagsNoise) {
+  // y = x1 + 0.001 x2 on 16 base samples: x2 is all but inert, so its S1 and ST scatter around 0 and some
+  // fall below it; indices.csv must call those estimator noise, and leave x1's (inside [0, 1]) unflagged.
+  const SweepJob job = function_job(DesignKind::sobol, 16, {axis("x1", 0, 1), axis("x2", 0, 1)}, 0);
+  const FunctionEvaluator f(1, [](const Eigen::Ref<const Eigen::VectorXd>& x, double* y) {
+    y[0] = x(0) + 0.001 * std::sin(40 * x(1));
+  });
+  testing::TempDir dir;
+  ASSERT_TRUE(run_sweep(job, f, {.out_dir = dir.path(), .threads = 1}).finished);
+  io::CsvReader design(dir.path() + "/design.csv");
+  const auto c_point = design.column("point"), c_block = design.column("block"),
+             c_role = design.column("role");
+  const std::vector<std::string> roles = {"A", "AB_x1", "AB_x2", "B"};
+  int rows = 0;
+  while (design.next()) {
+    const long long p = design.integer(c_point);
+    EXPECT_EQ(design.integer(c_block), p / 4) << "point " << p;
+    EXPECT_EQ(design.text(c_role), roles[static_cast<std::size_t>(p % 4)]) << "point " << p;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 16 * 4);
+  io::CsvReader indices(dir.path() + "/indices.csv");
+  const auto c_index = indices.column("index"), c_param = indices.column("parameter"),
+             c_value = indices.column("value"), c_note = indices.column("note");
+  int flagged = 0;
+  while (indices.next()) {
+    const double v = indices.number(c_value);
+    const std::string note = indices.text(c_note);
+    EXPECT_EQ(note.empty(), v >= 0 && v <= 1)
+        << indices.text(c_index) << " " << indices.text(c_param) << " = " << v;
+    if (!note.empty()) {
+      EXPECT_NE(note.find("estimator noise"), std::string::npos) << note;
+      ++flagged;
+    }
+  }
+  EXPECT_GE(flagged, 1) << "the near-inert x2 should give at least one index below 0 on 16 base samples";
+}
+
 TEST(Sweep, MorrisThroughTheRunnerRanksTheGFunctionsInfluentialInputsFirst) {
   const std::vector<double> a = {0, 1, 4.5, 9, 99, 99};
   std::vector<ParameterAxis> params;

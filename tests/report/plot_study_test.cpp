@@ -155,6 +155,15 @@ TEST_F(PlotStudyTest, IndicesSvgHasTheTitleAPanelPerMetricAndTheLegend) {
   EXPECT_GE(drawn_series(svg), 8);
 }
 
+TEST_F(PlotStudyTest, TheCaptionCallsSobolEstimatesOutsideZeroToOneNoise) {
+  // gap_mean's S1 of beta_half_life_days is -0.01; signal_after_veto's indices are all inside [0, 1].
+  PlotStudyOptions o = options_for("sobol");
+  EXPECT_THAT(indices_script(o, "x.png"),
+              HasSubstr("1 estimate lies outside [0, 1] (S1 < 0 or ST > 1): estimator noise, not an effect"));
+  o.select = {"signal_after_veto"};
+  EXPECT_THAT(indices_script(o, "x.png"), Not(HasSubstr("estimator noise")));
+}
+
 TEST_F(PlotStudyTest, BarsAreSortedByTheTotalIndexFromTheTop) {
   const PlotStudyOptions o = options_for("sobol");
   const std::string script = indices_script(o, "x.png");
