@@ -14,6 +14,7 @@
 #include "io/progress.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
+#include "results/meta_json.hpp"
 #include "results/run_events.hpp"
 #include "results/run_meta.hpp"
 
@@ -113,23 +114,16 @@ void remove_stale_figures(const std::string& dir) {
 }  // namespace
 
 void check_run_directory(const CompiledModel& m, const std::string& dir, bool force) {
-  const std::filesystem::path meta_file = std::filesystem::path(dir) / "meta.json";
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(meta_file, ec)) return;
-  nlohmann::json meta;
-  try {
-    meta = nlohmann::json::parse(io::read_file(meta_file.string()));
-  } catch (const nlohmann::json::exception&) {
-    meta = nlohmann::json::object();
-  }
-  if (!meta.is_object()) meta = nlohmann::json::object();
+  if (!std::filesystem::is_regular_file(std::filesystem::path(dir) / "meta.json", ec)) return;
+  const nlohmann::json meta = results::meta_json_if_any(dir);
   const std::string kind =
-      meta.contains("experiment_sha256") ? "sweep" : meta.value("kind", std::string("run"));
+      meta.contains("experiment_sha256") ? "sweep" : results::text_or(meta, "kind", "run");
   if (kind != "run")
     throw InputError({dir, 0, 0},
                      "this directory holds the outputs of a " + kind +
                          "; give `hedgesim run` another --out (the default is out/<scenario name>)");
-  const std::string name = meta.value("scenario_name", std::string());
+  const std::string name = results::text_or(meta, "scenario_name", "");
   if (name == m.scenario.name || force) return;
   throw InputError(
       {dir, 0, 0},

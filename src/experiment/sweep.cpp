@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "experiment/ensemble.hpp"
 #include "experiment/run_outputs.hpp"
@@ -13,6 +14,7 @@
 #include "model/input_error.hpp"
 #include "results/build_info.hpp"
 #include "results/provenance.hpp"
+#include "results/sweep_files.hpp"
 
 namespace hedgesim {
 namespace {
@@ -54,28 +56,24 @@ std::string write_design(const std::string& dir, const SweepJob& job, const Swee
   std::vector<std::string> names;
   for (const ParameterAxis& p : job.spec.parameters)
     names.push_back(p.name);
-  const bool roles = design.saltelli || design.morris;
-  out.row().text("point");
-  if (roles) out.row().text("block").text("role");
-  for (const std::string& name : names)
-    out.row().text(name);
-  out.row().end();
+  results::design_header(out.row(), names, design.saltelli || design.morris);
+  const Eigen::MatrixXd values = plan.values.transpose();  // column p: point p's values, contiguous
   for (std::int64_t p = 0; p < plan.points(); ++p) {
-    out.row().integer(p);
+    std::optional<results::DesignRole> role;
     if (design.saltelli)
-      out.row().integer(saltelli_block(*design.saltelli, p)).text(saltelli_role(*design.saltelli, p, names));
+      role =
+          results::DesignRole{saltelli_block(*design.saltelli, p), saltelli_role(*design.saltelli, p, names)};
     else if (design.morris)
-      out.row().integer(p / (design.morris->k + 1)).text(morris_role(*design.morris, p, names));
-    for (Eigen::Index c = 0; c < plan.values.cols(); ++c)
-      out.row().num(plan.values(p, c));
-    out.row().end();
+      role = results::DesignRole{p / (design.morris->k + 1), morris_role(*design.morris, p, names)};
+    results::design_row(out.row(), p, role ? &*role : nullptr, values.col(p).data(),
+                        static_cast<std::size_t>(values.rows()));
     out.flush_if_large();
   }
   return out.commit();
 }
 
 /// Mean, sd (n - 1) and type-7 quantiles of one point's replicates of one metric.
-void summary_row(io::CsvBuffer& row, std::int64_t point, const std::string& metric, std::vector<double>& v) {
+results::SummaryRow summary_of(std::int64_t point, const std::string& metric, std::vector<double>& v) {
   double mean = 0.0;
   for (double x : v)
     mean += x;
@@ -84,10 +82,7 @@ void summary_row(io::CsvBuffer& row, std::int64_t point, const std::string& metr
   for (double x : v)
     ss += (x - mean) * (x - mean);
   const double sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
-  row.integer(point).text(metric).num(mean).num(sd);
-  for (double q : {0.05, 0.5, 0.95})
-    row.num(quantile7(v, q));
-  row.end();
+  return {point, metric, mean, sd, quantile7(v, 0.05), quantile7(v, 0.5), quantile7(v, 0.95)};
 }
 
 /// results.csv and summary.csv from the journal in chunk order; returns the per-point means (points x
@@ -95,16 +90,8 @@ void summary_row(io::CsvBuffer& row, std::int64_t point, const std::string& metr
 Eigen::MatrixXd write_results(const std::string& dir, const SweepJob& job, const WorkPlan& plan,
                               const io::Journal& journal, std::vector<std::string>& files) {
   CsvStream results(in_dir(dir, "results.csv")), summary(in_dir(dir, "summary.csv"));
-  results.row().text("point").text("replicate").text("metric").text("value").end();
-  summary.row()
-      .text("point")
-      .text("metric")
-      .text("mean")
-      .text("sd")
-      .text("q05")
-      .text("q50")
-      .text("q95")
-      .end();
+  results::results_header(results.row());
+  results::summary_header(summary.row());
   Eigen::MatrixXd means(plan.points(), plan.metrics);
   std::vector<double> reps(static_cast<std::size_t>(plan.replicates));
   for (std::int64_t c = 0; c < plan.chunks(); ++c) {
@@ -113,13 +100,13 @@ Eigen::MatrixXd write_results(const std::string& dir, const SweepJob& job, const
       const double* at = v.data() + (p - plan.first_point(c)) * plan.per_point();
       for (int r = 0; r < plan.replicates; ++r)
         for (int j = 0; j < plan.metrics; ++j)
-          results.row().integer(p).integer(r).text(job.metric_names[j]).num(at[r * plan.metrics + j]).end();
+          results::results_row(results.row(), p, r, job.metric_names[j], at[r * plan.metrics + j]);
       for (int j = 0; j < plan.metrics; ++j) {
         double sum = 0.0;
         for (int r = 0; r < plan.replicates; ++r)
           sum += reps[r] = at[r * plan.metrics + j];
         means(p, j) = sum / plan.replicates;
-        summary_row(summary.row(), p, job.metric_names[j], reps);
+        results::summary_row(summary.row(), summary_of(p, job.metric_names[j], reps));
       }
       results.flush_if_large();
       summary.flush_if_large();
@@ -131,8 +118,8 @@ Eigen::MatrixXd write_results(const std::string& dir, const SweepJob& job, const
 }
 
 void index_row(io::CsvBuffer& row, const std::string& metric, const char* index, const std::string& parameter,
-               const std::string& other, const Estimate& e, const std::string& note = "") {
-  row.text(metric).text(index).text(parameter).text(other).num(e.value).num(e.lo).num(e.hi).text(note).end();
+               const std::string& other, const Estimate& e, std::string note = "") {
+  results::index_row(row, {metric, index, parameter, other, e.value, e.lo, e.hi, std::move(note), {}});
 }
 
 void sobol_row(io::CsvBuffer& row, const std::string& metric, const char* index, const std::string& parameter,
@@ -143,16 +130,7 @@ void sobol_row(io::CsvBuffer& row, const std::string& metric, const char* index,
 std::string write_indices(const std::string& dir, const SweepJob& job, const SweepDesign& design,
                           const Eigen::MatrixXd& means) {
   CsvStream out(in_dir(dir, "indices.csv"));
-  out.row()
-      .text("metric")
-      .text("index")
-      .text("parameter")
-      .text("other")
-      .text("value")
-      .text("ci_low")
-      .text("ci_high")
-      .text("note")
-      .end();
+  results::indices_header(out.row());
   const ExperimentSpec& e = job.spec;
   const std::size_t k = e.parameters.size();
   for (int j = 0; j < static_cast<int>(job.metric_names.size()); ++j) {

@@ -9,6 +9,7 @@
 #include "results/compare_meta.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
+#include "results/sweep_files.hpp"
 #include "results/sweep_meta.hpp"
 
 #include <algorithm>
@@ -19,8 +20,6 @@
 #include <optional>
 #include <sstream>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "io/csv_reader.hpp"
 #include "model/input_error.hpp"
@@ -33,10 +32,7 @@ using namespace detail;
 
 // ---- Files ------------------------------------------------------------------------------------------------
 
-using results::integer_or;
-using results::read_meta_json;
 using results::require_file;
-using results::text_or;
 
 /// "3,584": large counts in titles.
 std::string grouped(long long n) {
@@ -190,7 +186,7 @@ struct Estimate {
 
 struct Sweep {
   std::string dir, meta_file, indices_file;
-  nlohmann::json meta;
+  results::SweepMeta meta;
   std::string design;                   // "sobol" or "morris"
   std::vector<std::string> parameters;  // meta.json's order, then any others in the order of indices.csv
   std::vector<std::string> metrics;     // those with indices, meta.json's order first
@@ -204,6 +200,13 @@ struct IndexPair {
   const char* primary;
   const char* secondary;
 };
+
+/// The S1 estimator a legend names (meta.json's s1_estimator; older files do not record it).
+std::string s1_source(const std::string& estimator) {
+  if (estimator == "saltelli2010") return "; Saltelli 2010";
+  if (estimator == "janon2014") return "; Janon 2014";
+  return "";
+}
 
 IndexPair index_pair(const std::string& design) {
   return design == "morris" ? IndexPair{"mu_star", "sigma"} : IndexPair{"ST", "S1"};
@@ -220,14 +223,12 @@ void add_unique(std::vector<std::string>& names, const std::string& name) {
     kind = output_kind(dir);
   } catch (const InputError&) {
   }
-  const std::string meta_file = path_in(dir, "meta.json");
-  if (kind == "sweep" && fs::exists(meta_file)) {
-    nlohmann::json meta;
+  if (kind == "sweep" && fs::exists(path_in(dir, "meta.json"))) {
+    std::string design;
     try {
-      meta = nlohmann::json::parse(io::read_text_file(meta_file));
-    } catch (const std::exception&) {
+      design = results::read_sweep_meta(dir).design;
+    } catch (const InputError&) {  // a meta.json we cannot read says nothing about the design
     }
-    const std::string design = meta.is_object() ? text_or(meta, "design", "") : "";
     if (!design.empty() && design != "sobol" && design != "morris")
       throw InputError({file, 0, 0}, "no such file: the sweep's design is '" + design +
                                          "', which has no sensitivity indices; only Morris and Sobol designs "
@@ -249,53 +250,34 @@ Sweep read_sweep(const std::string& dir) {
   s.indices_file = path_in(dir, "indices.csv");
   s.meta_file = path_in(dir, "meta.json");
   if (!fs::exists(s.indices_file)) no_indices(dir, s.indices_file);
-  s.meta = read_meta_json(s.meta_file, "hedgesim sweep");
-  s.design = text_or(s.meta, "design", "");
+  s.meta = results::read_sweep_meta(dir);
+  s.design = s.meta.design;
   if (!s.design.empty() && s.design != "sobol" && s.design != "morris")
     throw InputError({s.meta_file, 0, 0}, "the sweep's design is '" + s.design +
                                               "', which has no sensitivity indices; only Morris and Sobol "
                                               "designs have them");
-  if (s.meta.contains("parameters") && s.meta["parameters"].is_array())
-    for (const auto& p : s.meta["parameters"])
-      if (p.is_object() && p.contains("name") && p["name"].is_string())
-        add_unique(s.parameters, p["name"].get<std::string>());
+  for (const results::SweepParameter& p : s.meta.parameters)
+    add_unique(s.parameters, p.name);
   std::vector<std::string> meta_metrics;
-  if (s.meta.contains("metrics") && s.meta["metrics"].is_array())
-    for (const auto& m : s.meta["metrics"])
-      if (m.is_string()) add_unique(meta_metrics, m.get<std::string>());
+  for (const std::string& m : s.meta.metrics)
+    add_unique(meta_metrics, m);
 
-  io::CsvReader csv(s.indices_file);
-  const std::size_t c_metric = csv.column("metric"), c_index = csv.column("index"),
-                    c_param = csv.column("parameter"), c_value = csv.column("value"),
-                    c_lo = csv.column("ci_low"), c_hi = csv.column("ci_high");
   bool sobol = false, morris = false;
   std::vector<std::string> csv_metrics;
-  while (csv.next()) {
-    const std::string& index = csv.text(c_index);
-    if (index == "S2") {
+  for (const results::IndexRow& r : results::read_indices(s.indices_file)) {
+    if (r.index == "S2") {
       s.has_s2 = true;
       continue;
     }
-    if (index == "S1" || index == "ST")
-      sobol = true;
-    else if (index == "mu" || index == "mu_star" || index == "sigma")
-      morris = true;
-    else
-      throw InputError(csv.pos(c_index),
-                       "'" + index +
-                           "' is not a sensitivity index; expected 'S1', 'ST' or 'S2' (Sobol) "
-                           "or 'mu', 'mu_star' or 'sigma' (Morris)");
-    const std::string &metric = csv.text(c_metric), &param = csv.text(c_param);
-    if (metric.empty()) throw InputError(csv.pos(c_metric), "the metric's name is empty");
-    if (param.empty()) throw InputError(csv.pos(c_param), "the parameter's name is empty");
-    auto& cell = s.rows[metric][param];
-    if (cell.count(index))
-      throw InputError(
-          {s.indices_file, csv.line(), 1},
-          "a second row for index '" + index + "' of parameter '" + param + "' and metric '" + metric + "'");
-    cell[index] = {csv.number(c_value), csv.number(c_lo), csv.number(c_hi)};
-    add_unique(csv_metrics, metric);
-    add_unique(s.parameters, param);
+    (r.index == "S1" || r.index == "ST" ? sobol : morris) = true;
+    auto& cell = s.rows[r.metric][r.parameter];
+    if (cell.count(r.index))
+      throw InputError({s.indices_file, r.where.line, 1}, "a second row for index '" + r.index +
+                                                              "' of parameter '" + r.parameter +
+                                                              "' and metric '" + r.metric + "'");
+    cell[r.index] = {r.value, r.ci_low, r.ci_high};
+    add_unique(csv_metrics, r.metric);
+    add_unique(s.parameters, r.parameter);
   }
   if (sobol && morris)
     throw InputError({s.indices_file, 0, 0},
@@ -466,14 +448,10 @@ std::string build_indices_script(const Sweep& s, const std::vector<IndexPanel>& 
   // clears the labels.
   std::ostringstream header_text;
   Canvas h(header_text, l.width, l.height);
-  const long long runs = integer_or(s.meta, "runs", -1), points = integer_or(s.meta, "points", -1),
-                  replicates = integer_or(s.meta, "replicates", -1),
-                  samples = integer_or(s.meta, "samples", -1),
-                  bootstrap = integer_or(s.meta, "bootstrap", -1);
-  const double confidence = s.meta.contains("confidence") && s.meta["confidence"].is_number()
-                                ? s.meta["confidence"].get<double>()
-                                : 0.95;
-  const std::string name = text_or(s.meta, "experiment_name", fs::path(s.dir).filename().string());
+  const long long runs = s.meta.runs, points = s.meta.points, replicates = s.meta.replicates,
+                  samples = s.meta.samples, bootstrap = s.meta.bootstrap;
+  const double confidence = s.meta.confidence;
+  const std::string& name = s.meta.experiment_name;
   h.label("hedgesim sweep: " + name, l.width / 2.0, 22, "center", 14);
   std::string what = sobol ? "Sobol sensitivity indices" : "Morris elementary effects";
   if (samples > 0) what += ", " + grouped(samples) + (sobol ? " base samples" : " trajectories");
@@ -492,13 +470,13 @@ std::string build_indices_script(const Sweep& s, const std::vector<IndexPanel>& 
   if (!note.empty()) h.label(note, l.width / 2.0, 64 + kNoteLine, "center", 9, "#555555");
   const char* kPrimary = "#1f5fa8";
   const char* kSecondary = sobol ? "#8fbbe6" : "#d9731a";
-  h.legend(
-      {{Canvas::Swatch::bar, kPrimary,
-        sobol ? "ST: total effect (alone and in interactions)" : "μ*: mean |elementary effect|"},
-       {Canvas::Swatch::bar, kSecondary,
-        sobol ? "S1: first-order effect (alone)" : "σ: spread of the effects (non-linearity, interactions)"},
-       {Canvas::Swatch::whisker, "#303030", ci}},
-      header - 20);
+  h.legend({{Canvas::Swatch::bar, kPrimary,
+             sobol ? "ST: total effect (alone and in interactions)" : "μ*: mean |elementary effect|"},
+            {Canvas::Swatch::bar, kSecondary,
+             sobol ? "S1: first-order effect (alone" + s1_source(s.meta.s1_estimator) + ")"
+                   : "σ: spread of the effects (non-linearity, interactions)"},
+            {Canvas::Swatch::whisker, "#303030", ci}},
+           header - 20);
 
   const auto shared = sobol_range(panels);
   for (std::size_t i = 0; i < panels.size(); ++i) {
@@ -914,64 +892,6 @@ struct SweepPoints {
   std::map<std::string, std::vector<double>> means;  // metric -> [point]
 };
 
-/// design.csv's points: the value of each parameter of meta.json, found by its name, so that other columns
-/// (say, the unit-cube coordinates) are ignored rather than drawn.
-void read_design_points(const std::string& file, SweepPoints& s) {
-  require_file(file, "hedgesim sweep");
-  io::CsvReader csv(file);
-  const std::size_t c_point = csv.column("point");
-  std::vector<std::size_t> columns;
-  for (const auto& p : s.meta.parameters)
-    columns.push_back(csv.column(p.name));
-  std::map<long long, int> seen;
-  while (csv.next()) {
-    const long long id = csv.integer(c_point);
-    if (seen[id]++ > 0)
-      throw InputError(csv.pos(c_point), "a second row for design point " + std::to_string(id));
-    std::vector<double> row;
-    for (std::size_t c : columns)
-      row.push_back(csv.number(c));
-    s.ids.push_back(id);
-    s.values.push_back(std::move(row));
-  }
-  if (s.ids.empty()) throw InputError({file, 0, 0}, "the file has no design points");
-}
-
-/// summary.csv's mean of each metric drawn at every point of design.csv (rows of other metrics are skipped).
-void read_point_means(const std::string& file, const std::vector<std::string>& metrics, SweepPoints& s) {
-  require_file(file, "hedgesim sweep");
-  std::map<long long, std::size_t> row_of;
-  for (std::size_t i = 0; i < s.ids.size(); ++i)
-    row_of[s.ids[i]] = i;
-  std::map<std::string, std::vector<std::optional<double>>> found;
-  for (const auto& m : metrics)
-    found[m].resize(s.ids.size());
-  io::CsvReader csv(file);
-  const std::size_t c_point = csv.column("point"), c_metric = csv.column("metric"),
-                    c_mean = csv.column("mean");
-  while (csv.next()) {
-    const auto metric = found.find(csv.text(c_metric));
-    if (metric == found.end()) continue;
-    const long long id = csv.integer(c_point);
-    const auto row = row_of.find(id);
-    if (row == row_of.end())
-      throw InputError(csv.pos(c_point), "point " + std::to_string(id) + " is not a point of design.csv");
-    auto& cell = metric->second[row->second];
-    if (cell)
-      throw InputError({file, csv.line(), 1},
-                       "a second row for metric '" + metric->first + "' at point " + std::to_string(id));
-    cell = csv.number(c_mean);
-  }
-  for (const auto& [metric, cells] : found)
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (!cells[i])
-        throw InputError({file, 0, 0}, "metric '" + metric + "' has no row for design point " +
-                                           std::to_string(s.ids[i]) +
-                                           "; the sweep did not finish writing it");
-      s.means[metric].push_back(*cells[i]);
-    }
-}
-
 struct Range {
   double lo = 0, hi = 1;
 };
@@ -1184,8 +1104,13 @@ SweepPoints read_sweep_points(const std::string& dir, const PlotStudyOptions& o,
     throw InputError({s.meta.file, 0, 0}, "the sweep has no parameters to draw its metrics against");
   if (s.meta.metrics.empty()) throw InputError({s.meta.file, 0, 0}, "the sweep has no metrics to draw");
   metrics = chosen_metrics(s.meta.metrics, o.select, note);
-  read_design_points(path_in(dir, "design.csv"), s);
-  read_point_means(path_in(dir, "summary.csv"), metrics, s);
+  std::vector<std::string> parameters;
+  for (const auto& p : s.meta.parameters)
+    parameters.push_back(p.name);
+  results::DesignPoints design = results::read_design(path_in(dir, "design.csv"), parameters);
+  s.ids = std::move(design.ids);
+  s.values = std::move(design.values);
+  s.means = results::read_point_means(path_in(dir, "summary.csv"), metrics, s.ids);
   return s;
 }
 
@@ -1251,16 +1176,8 @@ std::string output_kind(const std::string& dir) {
     throw InputError({dir, 0, 0},
                      "this is not a directory; give the output directory of `hedgesim run`, "
                      "`hedgesim sweep` or `hedgesim compare`");
-  const std::string meta_file = path_in(dir, "meta.json");
-  if (fs::exists(meta_file)) {
-    try {
-      const auto meta = nlohmann::json::parse(io::read_text_file(meta_file));
-      const std::string kind = meta.is_object() ? text_or(meta, "kind", "") : "";
-      if (kind == "run" || kind == "sweep" || kind == "compare") return kind;
-    } catch (const std::exception&) {
-      // An unreadable meta.json is reported by the figure that reads it; the files decide here.
-    }
-  }
+  const std::string kind = results::recorded_kind(dir);
+  if (kind == "run" || kind == "sweep" || kind == "compare") return kind;
   if (fs::exists(path_in(dir, "difference-over-time.csv"))) return "compare";
   if (fs::exists(path_in(dir, "indices.csv")) || fs::exists(path_in(dir, "design.csv"))) return "sweep";
   if (results::find_run_file(dir, "trajectory.csv") || results::find_run_file(dir, "bands.csv")) return "run";

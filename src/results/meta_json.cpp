@@ -32,6 +32,22 @@ nlohmann::json read_meta_json(const std::string& file, std::string_view writer) 
   return j;
 }
 
+nlohmann::json meta_json_if_any(const std::string& dir) {
+  const std::string file = (std::filesystem::path(dir) / "meta.json").string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return nlohmann::json::object();
+  try {
+    nlohmann::json meta = nlohmann::json::parse(io::read_text_file(file));
+    return meta.is_object() ? meta : nlohmann::json::object();
+  } catch (const std::exception&) {  // unreadable or not JSON
+    return nlohmann::json::object();
+  }
+}
+
+std::string recorded_kind(const std::string& dir) {
+  return text_or(meta_json_if_any(dir), "kind", "");
+}
+
 std::string text_or(const nlohmann::json& j, const char* key, const std::string& fallback) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
 }

@@ -19,6 +19,15 @@ void require_file(const std::string& path, std::string_view writer);
 /// 1:1 if it is not an object, each saying it should be the meta.json written by `writer`.
 nlohmann::json read_meta_json(const std::string& file, std::string_view writer);
 
+/// A directory's meta.json as a JSON object, or an empty object when there is none or it cannot be read or
+/// parsed: never throws, for callers that only look (which figure, may a run overwrite it) and fall back on
+/// the files the directory holds; the figure that reads the file in earnest reports its defects.
+nlohmann::json meta_json_if_any(const std::string& dir);
+
+/// The `kind` a directory's meta.json records ("run", "sweep" or "compare"), or "" (meta_json_if_any, or a
+/// file of a version that recorded none).
+std::string recorded_kind(const std::string& dir);
+
 /// The text field `key`, or `fallback` when it is missing or not text.
 std::string text_or(const nlohmann::json& j, const char* key, const std::string& fallback = "");
 /// The whole-number field `key`, or `fallback`.

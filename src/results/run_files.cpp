@@ -7,6 +7,7 @@
 
 #include "io/atomic_file.hpp"
 #include "model/input_error.hpp"
+#include "results/meta_json.hpp"
 
 namespace hedgesim::results {
 namespace {
@@ -19,16 +20,12 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 /// The `files` meta.json lists, or nothing for a file without the list (or no readable meta.json).
 std::optional<std::vector<std::string>> files_listed(const std::string& dir) {
-  try {
-    const nlohmann::json j = nlohmann::json::parse(io::read_file((fs::path(dir) / "meta.json").string()));
-    if (!j.is_object() || !j.contains("files") || !j["files"].is_array()) return std::nullopt;
-    std::vector<std::string> names;
-    for (const auto& f : j["files"])
-      if (f.is_string()) names.push_back(f.get<std::string>());
-    return names;
-  } catch (const std::exception&) {
-    return std::nullopt;  // the readers of meta.json report what is wrong with it
-  }
+  const nlohmann::json j = meta_json_if_any(dir);  // the readers of meta.json report what is wrong with it
+  if (!j.contains("files") || !j["files"].is_array()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& f : j["files"])
+    if (f.is_string()) names.push_back(f.get<std::string>());
+  return names;
 }
 
 /// The flag of `kind` in `f` (a RunFiles, const or not), or nullptr for a kind not in kRunFileKinds.

@@ -69,13 +69,7 @@ SourcePos position_of_byte(const std::string& file, const std::string& text, std
 RunMeta read_run_meta(const std::string& dir) {
   RunMeta m;
   m.file = (fs::path(dir) / "meta.json").string();
-  const std::string text = io::read_text_file(m.file);
-  try {
-    m.json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(position_of_byte(m.file, text, e.byte),
-                     "this is not valid JSON; it should be the meta.json written by `hedgesim run`");
-  }
+  m.json = read_meta_json(m.file, "hedgesim run");
   const nlohmann::json& j = m.json;
   // The scenario's own name when meta.json has it; the stem of the scenario file otherwise.
   m.scenario_name = j.is_object() && j.contains("scenario_name") && j["scenario_name"].is_string()

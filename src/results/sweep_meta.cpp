@@ -59,6 +59,10 @@ SweepMeta read_sweep_meta(const std::string& dir) {
   m.replicates = integer_or(j, "replicates");
   m.points = integer_or(j, "points");
   m.runs = integer_or(j, "runs");
+  m.samples = integer_or(j, "samples");
+  m.bootstrap = integer_or(j, "bootstrap");
+  if (j.contains("confidence") && j["confidence"].is_number()) m.confidence = j["confidence"].get<double>();
+  m.s1_estimator = text_or(j, "s1_estimator");
   m.version = text_or(j, "version");
   m.commit = text_or(j, "commit");
   if (!j.contains("parameters") || !j["parameters"].is_array())

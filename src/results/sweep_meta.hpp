@@ -1,7 +1,6 @@
 // The meta.json of a sweep (`hedgesim sweep`, written by experiment/sweep.cpp's write_meta), as read by the
 // figures drawn from it: what was swept (each parameter's name and real range), which metrics, by which
 // design, and the provenance a figure prints at its foot (experiment, seed, replicates, version, commit).
-// The indices figure still reads its few fields itself; new readers of a sweep's meta.json use this one.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +24,9 @@ struct SweepMeta {
   std::string design;           ///< "grid", "lhs", "morris" or "sobol"; empty if not recorded
   std::optional<std::uint64_t> seed;
   long long replicates = -1, points = -1, runs = -1;  ///< -1: not recorded
+  long long samples = -1, bootstrap = -1;             ///< the design's size and resamples; -1: not recorded
+  double confidence = 0.95;                           ///< of the indices' intervals; 0.95 if not recorded
+  std::string s1_estimator;                           ///< Sobol: "saltelli2010" or "janon2014"; may be empty
   std::string version, commit;                        ///< of the program that ran the sweep; may be empty
   std::vector<SweepParameter> parameters;             ///< in the experiment file's order
   std::vector<std::string> metrics;                   ///< in the experiment file's order
