@@ -15,6 +15,7 @@
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "results/build_info.hpp"
+#include "results/compare_files.hpp"
 #include "results/compare_meta.hpp"
 #include "results/provenance.hpp"
 
@@ -186,45 +187,20 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
   io::ensure_output_dir(dir);
   namespace fs = std::filesystem;
   io::CsvBuffer diffs;
-  diffs.text("metric")
-      .text("mean_a")
-      .text("mean_b")
-      .text("difference")
-      .text("ci_low")
-      .text("ci_high")
-      .text("replicates")
-      .text("spread")
-      .text("effect")
-      .text("material")
-      .end();
+  results::differences_header(diffs);
   for (const MetricDifference& m : r.metrics)
-    diffs.text(m.metric)
-        .num(m.mean_a)
-        .num(m.mean_b)
-        .num(m.difference)
-        .num(m.ci_low)
-        .num(m.ci_high)
-        .integer(opt.replicates)
-        .num(m.spread)
-        .num(m.effect)
-        .integer(m.material ? 1 : 0)
-        .end();
+    results::difference_row(diffs, {m.metric, m.mean_a, m.mean_b, m.difference, m.ci_low, m.ci_high,
+                                    opt.replicates, m.spread, m.effect, m.material});
   io::CsvBuffer time;
-  time.text("step").text("date").text("agent").text("variable").text("mean").text("q05").text("q95").end();
+  results::time_differences_header(time);
   const int n = a.n_hedgers;
   for (int k = 0; k <= a.steps; ++k) {
-    const std::string date = format_date(a.date_of_step(k));
     for (int i = 0; i < n; ++i)
       for (int v = 0; v < kVars; ++v) {
         const double* x = &r.over_time[((static_cast<std::size_t>(k) * n + i) * kVars + v) * 3];
-        time.integer(k)
-            .text(date)
-            .text(a.agent_ids[i])
-            .text(kVarInfo[var_index(kCompareVars[v])].name)
-            .num(x[0])
-            .num(x[1])
-            .num(x[2])
-            .end();
+        results::TimeDifferenceRow row{k, a.date_of_step(k), a.agent_ids[i], "", x[0], x[1], x[2], {}};
+        row.variable = kVarInfo[var_index(kCompareVars[v])].name;
+        results::time_difference_row(time, row);
       }
   }
   results::CompareMeta meta;

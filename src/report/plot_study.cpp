@@ -6,6 +6,7 @@
 #include "report/plot_study.hpp"
 #include "report/gnuplot.hpp"
 #include "report/poles.hpp"
+#include "results/compare_files.hpp"
 #include "results/compare_meta.hpp"
 #include "results/run_files.hpp"
 #include "results/run_meta.hpp"
@@ -620,24 +621,11 @@ const char* const kDiffVariables[] = {"signal", "substance"};
 
 /// The signal and substance rows of every agent, and the agents in the order they first appear.
 DiffCurves read_differences(const std::string& file, std::vector<std::string>& agents_in_data) {
-  io::CsvReader csv(file);
-  const std::size_t c_step = csv.column("step"), c_date = csv.column("date"), c_agent = csv.column("agent"),
-                    c_var = csv.column("variable"), c_mean = csv.column("mean"), c_lo = csv.column("q05"),
-                    c_hi = csv.column("q95");
   DiffCurves curves;
-  while (csv.next()) {
-    const std::string& var = csv.text(c_var);
-    add_unique(agents_in_data, csv.text(c_agent));
-    if (var != kDiffVariables[0] && var != kDiffVariables[1]) continue;
-    const long long step = csv.integer(c_step);
-    if (step < 0)
-      throw InputError(csv.pos(c_step), "step " + std::to_string(step) + " is negative; steps count from 0");
-    auto [it, inserted] = curves[csv.text(c_agent)][var].try_emplace(step);
-    if (!inserted)
-      throw InputError({file, csv.line(), 1}, "a second row for step " + std::to_string(step) + " of " +
-                                                  csv.text(c_agent) + "'s " + var);
-    it->second = {static_cast<double>(csv.date(c_date).days), csv.number(c_mean), csv.number(c_lo),
-                  csv.number(c_hi)};
+  for (const results::TimeDifferenceRow& r : results::read_time_differences(file)) {
+    add_unique(agents_in_data, r.agent);
+    if (r.variable != kDiffVariables[0] && r.variable != kDiffVariables[1]) continue;
+    curves[r.agent][r.variable][r.step] = {static_cast<double>(r.date.days), r.mean, r.q05, r.q95};
   }
   return curves;
 }
