@@ -131,4 +131,43 @@ bool run_chunks(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journ
   return journal.chunks_done() == plan.chunks();
 }
 
+PlanRun run_plan(const WorkPlan& plan, const PointEvaluator& evaluator, const std::string& path,
+                 io::JournalHeader identity, const PlanRunOptions& options) {
+  identity.emplace_back("points", std::to_string(plan.points()));
+  identity.emplace_back("replicates", std::to_string(plan.replicates));
+  identity.emplace_back("metrics", std::to_string(plan.metrics));
+  identity.emplace_back("chunk_points", std::to_string(plan.chunk_points));
+  const io::JournalLayout layout{
+      plan.chunks(),
+      [&plan](std::int64_t c) {
+        return static_cast<std::uint64_t>((plan.end_point(c) - plan.first_point(c)) * plan.per_point());
+      },
+      true};
+  PlanRun run{
+      options.resume ? io::Journal::resume(path, identity, &layout) : io::Journal::create(path, identity),
+      false};
+  std::int64_t runs_done = 0;
+  for (std::int64_t c = 0; c < plan.chunks(); ++c)
+    if (run.journal.has(c)) runs_done += (plan.end_point(c) - plan.first_point(c)) * plan.replicates;
+  io::ProgressBar bar(
+      plan.points() * plan.replicates, stderr,
+      {.unit = "runs", .label = options.label, .enabled = options.progress, .initial = runs_done});
+  run.finished = options.execute(plan, evaluator, run.journal, {options.threads, options.stop, &bar});
+  if (run.finished)
+    bar.finish();
+  else
+    bar.interrupt();
+  return run;
+}
+
+std::vector<double> plan_results(const WorkPlan& plan, const io::Journal& journal) {
+  std::vector<double> all;
+  all.reserve(static_cast<std::size_t>(plan.points() * plan.per_point()));
+  for (std::int64_t c = 0; c < plan.chunks(); ++c) {
+    const std::vector<double> v = journal.read(c);
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  return all;
+}
+
 }  // namespace hedgesim

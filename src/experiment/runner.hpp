@@ -153,4 +153,35 @@ class LocalWorkers {
 bool run_chunks(const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
                 const RunChunksOptions& options);
 
+/// Computes the chunks a journal lacks; returns true when all are in (run_chunks, or under MPI the
+/// coordinator that hands chunks out to ranks).
+using ChunkExecutor =
+    std::function<bool(const WorkPlan&, const PointEvaluator&, io::Journal&, const RunChunksOptions&)>;
+
+/// How run_plan computes a plan: who computes the chunks, on how many threads, whether an existing journal is
+/// resumed, and what the progress bar says.
+struct PlanRunOptions {
+  ChunkExecutor execute = run_chunks;
+  int threads = 1;
+  bool resume = false;
+  bool progress = false;                    ///< draw a progress bar on stderr
+  const std::atomic<bool>* stop = nullptr;  ///< e.g. set by SIGINT
+  std::string label{};                      ///< the progress bar's label
+};
+
+/// Creates (or, with resume, reopens) the journal at `path` for `plan` — its header is `identity` plus the
+/// plan's points, replicates, metrics and chunk size, and a resumed journal must match it and hold only
+/// records the plan allows — then computes the chunks it lacks with a progress bar counting runs. Returns the
+/// journal and whether every chunk is in. What sweeps and calibration generations share.
+struct PlanRun {
+  io::Journal journal;
+  bool finished = false;
+};
+PlanRun run_plan(const WorkPlan& plan, const PointEvaluator& evaluator, const std::string& path,
+                 io::JournalHeader identity, const PlanRunOptions& options);
+
+/// Every value of a finished journal, chunk after chunk: for point p, replicate r and metric j at
+/// (p * replicates + r) * metrics + j.
+std::vector<double> plan_results(const WorkPlan& plan, const io::Journal& journal);
+
 }  // namespace hedgesim

@@ -305,12 +305,6 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
   const SweepDesign design = make_design(e);
   const WorkPlan plan = make_plan(e, design, evaluator.metric_count());
 
-  io::JournalHeader header = job.identity;
-  header.emplace_back("points", std::to_string(plan.points()));
-  header.emplace_back("replicates", std::to_string(plan.replicates));
-  header.emplace_back("metrics", std::to_string(plan.metrics));
-  header.emplace_back("chunk_points", std::to_string(plan.chunk_points));
-
   io::ensure_output_dir(opt.out_dir);
   SweepResult result;
   result.journal = in_dir(opt.out_dir, kJournalName);
@@ -320,31 +314,12 @@ SweepResult run_sweep(const SweepJob& job, const PointEvaluator& evaluator, cons
     throw InputError({result.journal, 0, 0},
                      "this directory holds the journal of an unfinished sweep; add --resume to finish it, or "
                      "delete the journal (or choose another --out) to start over");
-  const io::JournalLayout layout{
-      plan.chunks(),
-      [&plan](std::int64_t c) {
-        return static_cast<std::uint64_t>((plan.end_point(c) - plan.first_point(c)) * plan.per_point());
-      },
-      true};
-  io::Journal journal = opt.resume ? io::Journal::resume(result.journal, header, &layout)
-                                   : io::Journal::create(result.journal, header);
-
-  const std::int64_t runs_done = [&] {
-    std::int64_t n = 0;
-    for (std::int64_t c = 0; c < plan.chunks(); ++c)
-      if (journal.has(c)) n += (plan.end_point(c) - plan.first_point(c)) * plan.replicates;
-    return n;
-  }();
-  io::ProgressBar bar(result.runs, stderr,
-                      {.unit = "runs", .label = e.name, .enabled = opt.progress, .initial = runs_done});
-  RunChunksOptions ro{opt.threads, opt.stop, &bar};
-  result.finished = opt.execute(plan, evaluator, journal, ro);
+  PlanRun run = run_plan(plan, evaluator, result.journal, job.identity,
+                         {opt.execute, opt.threads, opt.resume, opt.progress, opt.stop, e.name});
+  io::Journal& journal = run.journal;
+  result.finished = run.finished;
   result.chunks_done = journal.chunks_done();
-  if (!result.finished) {
-    bar.interrupt();
-    return result;
-  }
-  bar.finish();
+  if (!result.finished) return result;
 
   check_finite(job, plan, journal);
   result.files.push_back(write_design(opt.out_dir, job, design, plan));

@@ -45,11 +45,6 @@ struct SweepJob {
       provenance{};  ///< recorded in meta.json only: the paths as given (they may differ on resume)
 };
 
-/// Computes the chunks a journal lacks; returns true when all are in (run_chunks, or under MPI the
-/// coordinator that hands chunks out to ranks).
-using ChunkExecutor =
-    std::function<bool(const WorkPlan&, const PointEvaluator&, io::Journal&, const RunChunksOptions&)>;
-
 struct SweepOptions {
   std::string out_dir{};
   ChunkExecutor execute = run_chunks;
