@@ -123,8 +123,13 @@ void read_design(ExperimentSpec& e, const TableReader& d) {
 
 // ---- [[parameters]] ---------------------------------------------------------------------------------------
 
-ParameterAxis read_parameter(const TableReader& in, std::set<std::string>& seen) {
-  in.allow_only({"name", "min", "max", "distribution", "mean", "sd"});
+}  // namespace
+
+ParameterAxis read_parameter_axis(const TableReader& in, std::set<std::string>& seen,
+                                  const std::vector<std::string>& extra_keys) {
+  std::vector<std::string> keys = {"name", "min", "max", "distribution", "mean", "sd"};
+  keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+  in.allow_only(keys);
   ParameterAxis a;
   a.pos = in.pos();
   a.name = in.string("name");
@@ -174,6 +179,8 @@ ParameterAxis read_parameter(const TableReader& in, std::set<std::string>& seen)
   }
   return a;
 }
+
+namespace {
 
 // ---- [[metrics]] ------------------------------------------------------------------------------------------
 
@@ -423,7 +430,7 @@ ExperimentSpec parse_experiment(std::string_view text, const std::string& path) 
   }
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("parameters"))
-    e.parameters.push_back(read_parameter(TableReader(path, *t, "[[parameters]]"), seen));
+    e.parameters.push_back(read_parameter_axis(TableReader(path, *t, "[[parameters]]"), seen));
   seen.clear();
   for (const toml::table* t : r.tables("metrics"))
     e.metrics.push_back(read_metric(TableReader(path, *t, "[[metrics]]"), seen));
@@ -467,10 +474,14 @@ std::int64_t design_points(const ExperimentSpec& e) {
 }
 
 void check_parameters(const ExperimentSpec& e, const ModelSpec& model) {
+  check_parameter_axes(e.parameters, model);
+}
+
+void check_parameter_axes(const std::vector<ParameterAxis>& axes, const ModelSpec& model) {
   std::vector<std::string> variable;
   for (const ParameterSpec& p : model.parameters)
     if (p.name != "step_days") variable.push_back(p.name);
-  for (const ParameterAxis& a : e.parameters) {
+  for (const ParameterAxis& a : axes) {
     if (a.name == "step_days")
       throw InputError(
           a.name_pos,

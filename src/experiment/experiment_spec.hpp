@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "experiment/sensitivity.hpp"
 #include "model/compiled_model.hpp"
 #include "model/spec.hpp"
+#include "model/toml_reader.hpp"
 
 namespace hedgesim {
 
@@ -130,6 +132,14 @@ std::int64_t design_points(const ExperimentSpec& e);
 /// Checks the swept parameters against the model: each is a parameter of the model, not `step_days`, and
 /// its [min, max] lies inside the model's allowed range. Throws InputError at the offending key.
 void check_parameters(const ExperimentSpec& e, const ModelSpec& model);
+/// check_parameters of any list of axes (a calibration's priors).
+void check_parameter_axes(const std::vector<ParameterAxis>& axes, const ModelSpec& model);
+
+/// One `[[parameters]]` table (name, min, max, distribution, mean, sd, and `extra_keys` the caller reads
+/// itself), checked on its own; `seen` holds the names read so far, to refuse a repeat. The reader of
+/// experiment files and calibration files alike.
+ParameterAxis read_parameter_axis(const toml_io::TableReader& in, std::set<std::string>& seen,
+                                  const std::vector<std::string>& extra_keys = {});
 
 // ---- metrics against a compiled model
 // ----------------------------------------------------------------------

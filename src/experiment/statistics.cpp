@@ -41,6 +41,19 @@ std::uint64_t resampling_seed(std::uint64_t seed, int rank) {
   return seed ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(rank + 1));
 }
 
+namespace {
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
+  return splitmix64(splitmix64(splitmix64(seed) ^ a) ^ b);
+}
+
 void Resampler::draw(int n, std::vector<int>& idx) {
   boost::random::uniform_int_distribution<int> pick(0, n - 1);
   idx.resize(static_cast<std::size_t>(n));

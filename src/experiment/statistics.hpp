@@ -28,6 +28,11 @@ double sample_variance(const std::vector<double>& v);
 /// distinct streams per quantity, none equal to the runs' own seed.
 std::uint64_t resampling_seed(std::uint64_t seed, int rank);
 
+/// The seed of stream (a, b) of a two-level family under `seed` (a calibration's generation and batch):
+/// SplitMix64 (Steele et al. 2014) finalisers chained over (seed, a, b), so that distinct pairs give
+/// unrelated streams, none equal to the seed or to a resampling_seed in practice.
+std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b);
+
 /// Resampling with replacement (Efron 1979), from one seeded stream.
 class Resampler {
  public:

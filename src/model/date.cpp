@@ -39,4 +39,9 @@ std::string format_date(Date d) {
   return buf;
 }
 
+int year_of(Date d) {
+  return static_cast<int>(
+      std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{d.days}}}.year());
+}
+
 }  // namespace hedgesim

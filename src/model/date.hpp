@@ -20,5 +20,7 @@ std::optional<Date> make_date(int year, unsigned month, unsigned day);
 std::optional<Date> parse_date(std::string_view text);
 /// "YYYY-MM-DD".
 std::string format_date(Date d);
+/// The calendar year of a date.
+int year_of(Date d);
 
 }  // namespace hedgesim

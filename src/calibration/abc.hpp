@@ -1,0 +1,69 @@
+// Approximate Bayesian Computation by sequential Monte Carlo (ABC-SMC; Toni et al. 2009, Beaumont et al.
+// 2009) with an adaptive tolerance (Del Moral et al. 2012; Drovandi and Pettitt 2011): the algorithm alone,
+// over particles in the unit cube [0, 1]^k, where every prior is uniform (a parameter's prior is its
+// ParameterAxis, whose value_at maps the cube to the parameter's range and distribution). What a distance is
+// — running the model, the observation model, the data — is the BatchSimulator's business, so that tests run
+// the same algorithm on analytic problems with known posteriors. Every random draw comes from a stream
+// derived from (seed, generation, batch), so a calibration replays to the same numbers when batches are read
+// back from their journals after a kill.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "calibration/calibration_spec.hpp"
+
+namespace hedgesim::calibration {
+
+/// Where an accepted particle was simulated: its generation, batch and row there.
+struct Origin {
+  int generation = 0, batch = 0, row = 0;
+};
+
+/// One generation's population.
+struct Population {
+  Eigen::MatrixXd u;         ///< particles x k, in the unit cube
+  Eigen::VectorXd weight;    ///< normalised importance weights
+  Eigen::VectorXd distance;  ///< each particle's distance
+  std::vector<Origin> origin;
+  double epsilon = 0;                    ///< the tolerance it was accepted under (+inf for generation 0)
+  std::int64_t proposed = 0;             ///< proposals simulated to fill it
+  double acceptance() const;             ///< particles / proposed
+  double effective_sample_size() const;  ///< 1 / sum w^2 (Kish)
+};
+
+/// The distances of a batch of proposals (rows of u, in the unit cube) of a generation, or nothing when the
+/// work was stopped (SIGINT): the caller keeps what is finished and resumes later.
+using BatchSimulator =
+    std::function<std::optional<Eigen::VectorXd>(const Eigen::MatrixXd& u, int generation, int batch)>;
+
+struct AbcResult {
+  std::vector<Population> generations;  ///< generation 0 (the prior) first
+  std::int64_t simulations = 0;
+  bool finished = false;    ///< false: stopped by the simulator; run again to resume
+  std::string stop_reason;  ///< why the last generation is the last
+};
+
+/// Runs ABC-SMC: generation 0 is `particles` draws from the prior, all kept; generation g >= 1 takes the
+/// tolerance eps_g = the `tolerance_quantile` quantile (type 7) of generation g - 1's distances, proposes in
+/// batches (a particle of g - 1 drawn by weight, moved by a Gaussian kernel of covariance twice the weighted
+/// covariance of g - 1 — Beaumont et al. 2009 — and redrawn while outside the cube), and keeps proposals
+/// with distance <= eps_g in proposal order until it has `particles`; weights w_i are proportional to
+/// 1 / sum_j w_j K(u_i | u_j) (a uniform prior). Stops after `generations`, when a generation's acceptance
+/// falls below `min_acceptance` (that generation is kept), or before a batch would exceed `max_simulations`
+/// (the unfinished generation is dropped). Throws std::invalid_argument for settings out of range.
+AbcResult abc_smc(int k, const AbcSettings& settings, std::uint64_t seed, const BatchSimulator& simulate);
+
+/// The weighted mean and covariance of a population's particles.
+Eigen::VectorXd weighted_mean(const Population& p);
+Eigen::MatrixXd weighted_covariance(const Population& p);
+/// The weighted type-7-like quantile of column `c`: the smallest particle value whose cumulative weight
+/// reaches q.
+double weighted_quantile(const Eigen::VectorXd& values, const Eigen::VectorXd& weights, double q);
+
+}  // namespace hedgesim::calibration

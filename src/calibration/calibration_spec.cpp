@@ -1,0 +1,116 @@
+// Reading and checking a calibration file and what it names.
+#include "calibration/calibration_spec.hpp"
+
+#include <climits>
+#include <filesystem>
+#include <set>
+
+#include "model/load.hpp"
+#include "model/toml_reader.hpp"
+
+namespace hedgesim::calibration {
+namespace {
+
+namespace fs = std::filesystem;
+using toml_io::TableReader;
+
+/// A path in the [calibration] table, resolved from the calibration file's directory; it must be a file.
+std::string existing_file(const TableReader& head, const std::string& file, const char* key, const char* what,
+                          SourcePos& pos) {
+  pos = head.pos(key);
+  const std::string path = (fs::path(file).parent_path() / head.string(key)).lexically_normal().string();
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw InputError(pos, "cannot read " + std::string(what) + " '" + path +
+                              "': no such file; a relative path is taken from the directory of the "
+                              "calibration file");
+  return path;
+}
+
+void read_head(CalibrationSpec& c, const TableReader& head) {
+  head.allow_only({"name", "scenario", "observation", "observed", "fit_until", "seed", "replicates"});
+  c.name = head.has("name") ? toml_io::checked_id(head, "name") : fs::path(c.file).stem().string();
+  c.scenario_path = existing_file(head, c.file, "scenario", "scenario file", c.scenario_pos);
+  c.observation_path = existing_file(head, c.file, "observation", "observation model", c.observation_pos);
+  c.observed_path = existing_file(head, c.file, "observed", "observed data", c.observed_pos);
+  c.fit_until = static_cast<int>(head.integer("fit_until", 1900, 2100));
+  c.fit_until_pos = head.pos("fit_until");
+  c.seed = static_cast<std::uint64_t>(head.integer("seed", 0, INT64_MAX));
+  c.replicates = static_cast<int>(head.integer_or("replicates", 4, 1, 1000));
+}
+
+void read_abc(AbcSettings& a, const TableReader& r) {
+  r.allow_only(
+      {"particles", "generations", "tolerance_quantile", "min_acceptance", "max_simulations", "batch"});
+  a.particles = static_cast<int>(r.integer_or("particles", a.particles, 10, 100000));
+  a.generations = static_cast<int>(r.integer_or("generations", a.generations, 0, 100));
+  a.tolerance_quantile = r.number_or("tolerance_quantile", a.tolerance_quantile, 0.05, 0.95);
+  a.min_acceptance = r.number_or("min_acceptance", a.min_acceptance, 0.0, 1.0);
+  a.max_simulations = r.integer_or("max_simulations", a.max_simulations, 1, 1000000000);
+  a.batch = static_cast<int>(r.integer_or("batch", 0, 0, 1000000));
+}
+
+}  // namespace
+
+CalibrationSpec parse_calibration(std::string_view text, const std::string& path) {
+  const toml::table root = toml_io::parse_toml_text(text, path);
+  const TableReader r(path, root, "the calibration file");
+  r.allow_only({"calibration", "abc", "parameters"});
+  CalibrationSpec c;
+  c.file = path;
+  read_head(c, TableReader(path, r.subtable("calibration"), "[calibration]"));
+  if (r.has("abc")) read_abc(c.abc, TableReader(path, r.subtable("abc"), "[abc]"));
+  std::set<std::string> seen;
+  for (const toml::table* t : r.tables("parameters")) {
+    const TableReader p(path, *t, "[[parameters]]");
+    c.parameters.push_back(read_parameter_axis(p, seen, {"identifiable"}));
+    c.identifiable.push_back(p.boolean_or("identifiable", true));
+  }
+  if (c.parameters.empty())
+    throw InputError({path, 1, 1},
+                     "the calibration has no [[parameters]]; add at least one (name, min, max: its prior)");
+  return c;
+}
+
+CalibrationSpec load_calibration(const std::string& path) {
+  return parse_calibration(toml_io::read_toml_file(path, {}, "calibration file"), path);
+}
+
+std::vector<const Observation*> ResolvedCalibration::fit_rows() const {
+  std::vector<const Observation*> rows;
+  for (const Observation& o : observed.rows)
+    if (o.fit && o.year <= spec.fit_until) rows.push_back(&o);
+  return rows;
+}
+
+std::vector<const Observation*> ResolvedCalibration::held_out_rows() const {
+  std::vector<const Observation*> rows;
+  for (const Observation& o : observed.rows)
+    if (o.fit && o.year > spec.fit_until) rows.push_back(&o);
+  return rows;
+}
+
+ResolvedCalibration resolve_calibration(const std::string& path) {
+  ResolvedCalibration r;
+  r.spec = load_calibration(path);
+  r.model = load_and_compile(r.spec.scenario_path);
+  check_parameter_axes(r.spec.parameters, r.model.spec);
+  for (const ParameterAxis& a : r.spec.parameters)
+    r.parameters.push_back(
+        static_cast<int>(r.model.spec.find_parameter(a.name) - r.model.spec.parameters.data()));
+  r.observation = load_observation_model(r.spec.observation_path);
+  r.observed = read_observed_data(r.spec.observed_path, r.observation, r.model.spec);
+  const int first = year_of(r.model.scenario.start), last = year_of(r.model.scenario.end);
+  for (const Observation& o : r.observed.rows)
+    if (o.year < first || o.year > last)
+      throw InputError(o.where, "the row's year " + std::to_string(o.year) + " is outside the scenario '" +
+                                    r.model.scenario.name + "' (" + std::to_string(first) + " to " +
+                                    std::to_string(last) + "); allowed: the years the scenario runs through");
+  if (r.fit_rows().empty())
+    throw InputError(r.spec.fit_until_pos, "no observed row of " + r.observed.file + " is in a year up to " +
+                                               std::to_string(r.spec.fit_until) +
+                                               " with use = fit: there is nothing to fit");
+  return r;
+}
+
+}  // namespace hedgesim::calibration

@@ -1,0 +1,65 @@
+// A calibration file (docs/calibration.md): which scenario is fitted to which observed data through which
+// observation model, the cut-off year after which rows are held out, the ABC-SMC settings, and the prior of
+// each fitted parameter (a [[parameters]] table as in experiment files, plus whether the calibration claims
+// the data can identify it). load_calibration checks the file on its own; resolve_calibration reads what it
+// names and checks them against each other (file:line:col, exit 2).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calibration/observation.hpp"
+#include "experiment/experiment_spec.hpp"
+#include "model/compiled_model.hpp"
+
+namespace hedgesim::calibration {
+
+/// ABC-SMC's settings ([abc]; docs/calibration.md).
+struct AbcSettings {
+  int particles = 200;              ///< N: the population each generation keeps
+  int generations = 8;              ///< after the prior's generation 0
+  double tolerance_quantile = 0.5;  ///< the next tolerance: this quantile of the last population's distances
+  double min_acceptance = 0.02;     ///< stop once a generation accepts fewer proposals than this share
+  std::int64_t max_simulations = 1000000;  ///< stop before a batch would take the total past this
+  int batch = 0;                           ///< proposals simulated at once; 0 = particles
+};
+
+struct CalibrationSpec {
+  std::string file;  ///< the calibration file as given
+  std::string name;
+  std::string scenario_path, observation_path, observed_path;  ///< resolved from the file's directory
+  SourcePos scenario_pos, observation_pos, observed_pos;
+  int fit_until = 0;  ///< the last year whose rows the fit may use; later rows are out of sample
+  SourcePos fit_until_pos;
+  std::uint64_t seed = 0;
+  int replicates = 1;  ///< runs per proposal, averaged before the observation model
+  AbcSettings abc;
+  std::vector<ParameterAxis> parameters;  ///< the priors
+  std::vector<bool> identifiable;         ///< per parameter: does the calibration claim the data identify it
+};
+
+/// Reads and checks a calibration file (or text that `path` names in messages; relative paths are taken from
+/// its directory, and the files they name must exist). InputError file:line:col for every defect.
+CalibrationSpec parse_calibration(std::string_view text, const std::string& path);
+CalibrationSpec load_calibration(const std::string& path);
+
+/// A calibration with everything it names read and checked against each other: the compiled scenario, the
+/// observation model (its variables are the model's), and the observed rows (countries the model's hedgers,
+/// years inside the scenario's window, indicators linked). The priors are checked against the model's
+/// parameter ranges.
+struct ResolvedCalibration {
+  CalibrationSpec spec;
+  CompiledModel model;
+  ObservationModel observation;
+  ObservedData observed;
+  std::vector<int> parameters;  ///< each prior's index in the model's parameters
+  /// The observed rows the fit uses: `use = fit` and year <= fit_until. The only rows a distance reads.
+  std::vector<const Observation*> fit_rows() const;
+  /// The `use = fit` rows after the cut-off: held out, compared with the predictions only.
+  std::vector<const Observation*> held_out_rows() const;
+};
+ResolvedCalibration resolve_calibration(const std::string& path);
+
+}  // namespace hedgesim::calibration

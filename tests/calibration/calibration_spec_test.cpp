@@ -1,0 +1,92 @@
+// Reading a calibration file (calibration/calibration_spec.hpp) and what it names: the fields of a good file,
+// the cut-off that splits fitted from held-out rows, and a message with its position for each defect.
+#include "calibration/calibration_spec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/input_error_message.hpp"
+#include "support/scenario_fixture.hpp"
+
+namespace hedgesim::calibration {
+namespace {
+
+std::string fixture(const std::string& name) {
+  return std::string(HEDGESIM_TEST_DATA) + "/calibration/" + name;
+}
+
+TEST(CalibrationSpec, ReadsTheFileAndSplitsTheRowsAtTheCutOff) {
+  const ResolvedCalibration r = resolve_calibration(fixture("fit.toml"));
+  EXPECT_EQ(r.spec.name, "fixture");
+  EXPECT_EQ(r.spec.fit_until, 2021);
+  EXPECT_EQ(r.spec.replicates, 2);
+  EXPECT_EQ(r.spec.abc.particles, 50);
+  EXPECT_EQ(r.spec.abc.generations, 2);
+  EXPECT_EQ(r.spec.abc.tolerance_quantile, 0.5);  // the default
+  ASSERT_EQ(r.spec.parameters.size(), 2u);
+  EXPECT_EQ(r.spec.identifiable, (std::vector<bool>{true, false}));
+  EXPECT_EQ(r.model.spec.parameters[static_cast<std::size_t>(r.parameters[1])].name, "reading_noise");
+  ASSERT_EQ(r.fit_rows().size(), 3u);
+  for (const Observation* o : r.fit_rows())
+    EXPECT_LE(o->year, 2021);
+  ASSERT_EQ(r.held_out_rows().size(), 2u);
+  for (const Observation* o : r.held_out_rows())
+    EXPECT_EQ(o->year, 2022);
+}
+
+/// The message for the fixture calibration with `from` replaced by `to`, written into the scratch directory
+/// `dir` with observed.csv (and `csv`, if any, as tmp-observed.csv) beside it and the scenario and
+/// observation model named by absolute paths; without the calibration file's name when the message starts
+/// with it.
+std::string message_with(const std::string& from, const std::string& to, const testing::TempDir& dir,
+                         const std::string& csv = "") {
+  std::ifstream in(fixture("fit.toml"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (std::string::size_type at; (at = text.find("\"../../../")) != std::string::npos;)
+    text.replace(at, 10, "\"" + std::string(HEDGESIM_SOURCE_DIR) + "/");
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+  const std::string file = dir.path() + "/fit.toml";
+  std::ofstream(file) << text;
+  std::ifstream observed(fixture("observed.csv"));
+  std::ofstream(dir.path() + "/observed.csv") << observed.rdbuf();
+  if (!csv.empty()) std::ofstream(dir.path() + "/tmp-observed.csv") << csv;
+  const std::string what = testing::error_of([&] { resolve_calibration(file); });
+  return what.rfind(file, 0) == 0 ? what.substr(file.size()) : what;
+}
+
+TEST(CalibrationSpec, EachDefectHasItsMessage) {
+  const testing::TempDir dir;
+  EXPECT_EQ(message_with("fit_until = 2021", "fit_until = \"2021\"", dir),
+            ":8:13: 'fit_until' in [calibration] must be an integer, got a string");
+  EXPECT_EQ(
+      message_with("observed = \"observed.csv\"", "observed = \"nope.csv\"", dir),
+      ":7:12: cannot read observed data '" + dir.path() +
+          "/nope.csv': no such file; a relative path is taken from the directory of the calibration file");
+  EXPECT_EQ(
+      message_with("generations = 2", "generation = 2", dir),
+      ":14:1: unknown key 'generation' in [abc] (did you mean 'generations'?); allowed keys: 'particles', "
+      "'generations', 'tolerance_quantile', 'min_acceptance', 'max_simulations' or 'batch'");
+  EXPECT_EQ(
+      message_with("name = \"reading_noise\"", "name = \"reading_nois\"", dir)
+          .rfind(":23:8: unknown parameter 'reading_nois' (did you mean 'reading_noise'?); parameters of "
+                 "the model that can be varied: ",
+                 0),
+      0u);
+  EXPECT_EQ(message_with("fit_until = 2021", "fit_until = 2015", dir),
+            ":8:13: no observed row of " + dir.path() +
+                "/observed.csv is in a year up to 2015 with use = fit: there is nothing to fit");
+  // A row the scenario does not reach: at the row, in the data file.
+  EXPECT_EQ(
+      message_with("observed = \"observed.csv\"", "observed = \"tmp-observed.csv\"", dir,
+                   "country,year,indicator,value,use\nSRB,2019,cfsp_alignment,57,fit\n"
+                   "SRB,2030,cfsp_alignment,50,fit\n"),
+      dir.path() +
+          "/tmp-observed.csv:3:1: the row's year 2030 is outside the scenario 'france-strategy-2019-2025' "
+          "(2019 to 2025); allowed: the years the scenario runs through");
+}
+
+}  // namespace
+}  // namespace hedgesim::calibration
