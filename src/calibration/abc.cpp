@@ -113,7 +113,8 @@ double weighted_quantile(const Eigen::VectorXd& values, const Eigen::VectorXd& w
   return values(order.back());
 }
 
-AbcResult abc_smc(int k, const AbcSettings& s, std::uint64_t seed, const BatchSimulator& simulate) {
+AbcResult abc_smc(int k, const AbcSettings& s, std::uint64_t seed, const BatchSimulator& simulate,
+                  const std::function<double(double)>& floor) {
   require(k >= 1, "k must be >= 1");
   require(s.particles >= 2, "particles must be >= 2");
   require(s.tolerance_quantile > 0 && s.tolerance_quantile < 1, "tolerance_quantile must be in (0, 1)");
@@ -142,6 +143,15 @@ AbcResult abc_smc(int k, const AbcSettings& s, std::uint64_t seed, const BatchSi
     const Population& prev = res.generations.back();
     Population next;
     next.epsilon = tolerance(prev, s.tolerance_quantile);
+    bool at_floor = false;
+    if (floor) {
+      double seen = std::numeric_limits<double>::infinity();
+      for (const Population& p : res.generations)
+        seen = std::min(seen, p.distance.minCoeff());
+      const double lowest = floor(seen);
+      at_floor = next.epsilon <= lowest;
+      next.epsilon = std::max(next.epsilon, lowest);
+    }
     const Eigen::MatrixXd L = kernel_factor(prev);
     boost::random::discrete_distribution<int> pick(prev.weight.data(),
                                                    prev.weight.data() + prev.weight.size());
@@ -179,6 +189,11 @@ AbcResult abc_smc(int k, const AbcSettings& s, std::uint64_t seed, const BatchSi
     }
     next.weight = importance_weights(next.u, prev, L);
     res.generations.push_back(std::move(next));
+    if (at_floor) {
+      res.finished = true;
+      res.stop_reason = "generation " + std::to_string(g) + " reached the tolerance's floor";
+      return res;
+    }
     if (res.generations.back().acceptance() < s.min_acceptance) {
       res.finished = true;
       res.stop_reason = "generation " + std::to_string(g) + " accepted " +

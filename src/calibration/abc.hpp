@@ -57,7 +57,13 @@ struct AbcResult {
 /// 1 / sum_j w_j K(u_i | u_j) (a uniform prior). Stops after `generations`, when a generation's acceptance
 /// falls below `min_acceptance` (that generation is kept), or before a batch would exceed `max_simulations`
 /// (the unfinished generation is dropped). Throws std::invalid_argument for settings out of range.
-AbcResult abc_smc(int k, const AbcSettings& settings, std::uint64_t seed, const BatchSimulator& simulate);
+/// `floor`, when given, bounds the tolerance from below as a function of the smallest distance seen so far:
+/// the tolerance is max(quantile, floor(min distance)), and the generation that reaches the floor is the last
+/// ("the tolerance reached its floor"). With a distance that is a scaled deviance, a floor keeps the whole
+/// likelihood's mass inside the accepted region, so that weighting the last population by the likelihood
+/// gives the exact posterior (Wilkinson 2013).
+AbcResult abc_smc(int k, const AbcSettings& settings, std::uint64_t seed, const BatchSimulator& simulate,
+                  const std::function<double(double)>& floor = {});
 
 /// The weighted mean and covariance of a population's particles.
 Eigen::VectorXd weighted_mean(const Population& p);

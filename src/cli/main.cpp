@@ -16,6 +16,7 @@
 #include <iostream>
 #include <thread>
 
+#include "calibration/fit.hpp"
 #include "experiment/compare.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/mpi_runner.hpp"
@@ -294,6 +295,48 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
   return 0;
 }
 
+struct CalibrateArgs {
+  std::string file;
+  std::string out;
+  int threads = 0;
+  bool resume = false;
+  bool quiet = false;
+};
+
+int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
+  if (mpi::launcher_size() > 1)
+    throw InputError({"<command line>", 1, 0},
+                     "calibrate runs in one process (use --threads); started by an MPI launcher as " +
+                         std::to_string(mpi::launcher_size()) +
+                         " processes, they would all write the same files. Run it without mpirun/srun");
+  const calibration::ResolvedCalibration c = calibration::resolve_calibration(a.file);
+  calibration::CalibrateOptions opt;
+  opt.out_dir = a.out.empty() ? "out/" + c.spec.name : a.out;
+  opt.threads = default_threads(a.threads);
+  opt.resume = a.resume;
+  opt.progress = show_progress(a.quiet, 64);
+  opt.stop = &g_stop;
+  opt.command_line = command_line;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  const calibration::CalibrationRun r = calibration::run_calibration(c, opt);
+  if (!r.finished) {
+    std::cerr << "interrupted: the finished batches are kept in " << opt.out_dir
+              << ".\nresume with: hedgesim calibrate " << a.file << " --out " << opt.out_dir << " --resume\n";
+    return kExitInterrupted;
+  }
+  const calibration::Population& last = r.abc.generations.back();
+  const double ess = r.posterior.effective_sample_size();
+  std::cout << "calibrated '" << c.spec.name << "': " << r.abc.generations.size() - 1 << " generations of "
+            << c.spec.abc.particles << " particles, " << r.abc.simulations << " simulations x "
+            << c.spec.replicates << " replicates of '" << c.model.scenario.name << "', seed " << c.spec.seed
+            << "; last tolerance " << last.epsilon << ", acceptance " << last.acceptance()
+            << ", posterior ESS " << ess << " (" << r.abc.stop_reason << ")\n";
+  for (const auto& f : r.files)
+    std::cout << "  wrote " << f << "\n";
+  return 0;
+}
+
 struct CompareArgs {
   std::string a, b, metrics, out;
   int replicates = 200;
@@ -535,6 +578,29 @@ with --threads threads; rank 0 keeps the journal and writes the same bytes as on
 with any K, or without MPI. Recipe, chunk sizing and scaling: docs/cluster.md.
 Formats: docs/experiment-format.md, docs/output-format.md.)");
 
+  CalibrateArgs cal;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Fit the model's parameters to observed data by ABC-SMC (a calibration file, TOML)");
+  calibrate_cmd->add_option("calibration", cal.file, "Calibration file (TOML), see docs/calibration.md")
+      ->required();
+  calibrate_cmd->add_option("--out,-o", cal.out, "Output directory (default: out/<calibration name>)");
+  calibrate_cmd
+      ->add_option("--threads,-t", cal.threads,
+                   "Worker threads (default: one per core this process may use); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  calibrate_cmd->add_flag(
+      "--resume", cal.resume,
+      "Finish an interrupted calibration from the batch journals in the output directory");
+  calibrate_cmd->add_flag("--quiet,-q", cal.quiet, "No progress bar (shown only when stderr is a terminal)");
+  calibrate_cmd->footer(R"(
+ABC-SMC: generation 0 draws the priors' particles; each later generation keeps the proposals whose distance to
+the observed rows up to `fit_until` (the root mean square of standardised residuals) is within the previous
+generation's median distance (`tolerance_quantile`). Rows after `fit_until` are never fitted: they are the
+out-of-sample test. Each batch of proposals is a journal in the output directory; Ctrl-C stops after the work
+in flight (exit 130) and --resume continues, with byte-identical outputs whatever --threads.
+Outputs: posterior.csv, parameters.csv, generations.csv, correlations.csv, predictive.csv, out_of_sample.csv,
+meta.json. Format and method: docs/calibration.md.)");
+
   CompareArgs cmp;
   CLI::App* compare_cmd = app.add_subcommand(
       "compare",
@@ -596,6 +662,7 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
     if (*validate) return cmd_validate(validate_scenario);
     if (*sweep) return cmd_sweep(sw, joined_command_line(argc, argv));
     if (*compare_cmd) return cmd_compare(cmp, joined_command_line(argc, argv));
+    if (*calibrate_cmd) return cmd_calibrate(cal, joined_command_line(argc, argv));
     if (*explain) {
       ex.from = date_option(ex_from, "--from");
       ex.to = date_option(ex_to, "--to");

@@ -128,6 +128,15 @@ TEST(AbcSmc, StopsWhenAcceptanceFallsOrTheBudgetRunsOut) {
   const AbcResult budget = abc_smc(1, s, 5, normal_mean_simulator());
   EXPECT_LE(budget.simulations, 2000);
   EXPECT_NE(budget.stop_reason.find("max_simulations"), std::string::npos) << budget.stop_reason;
+  // A floor of 1: the generation whose tolerance reaches it is the last, long before 30.
+  const AbcResult floored = abc_smc(1, settings(30), 5, normal_mean_simulator(), [](double) { return 1.0; });
+  ASSERT_LT(floored.generations.size(), 31u);
+  EXPECT_EQ(floored.generations.back().epsilon, 1.0);
+  EXPECT_NE(floored.stop_reason.find("floor"), std::string::npos) << floored.stop_reason;
+  // A floor below every tolerance changes nothing.
+  const AbcResult low_floor = abc_smc(1, settings(3), 5, normal_mean_simulator(), [](double) { return 0.0; });
+  EXPECT_EQ(low_floor.generations.back().u,
+            abc_smc(1, settings(3), 5, normal_mean_simulator()).generations.back().u);
 }
 
 TEST(WeightedQuantile, FollowsTheWeights) {

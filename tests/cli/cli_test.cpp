@@ -102,7 +102,8 @@ TEST(Cli, ACountrysNameOrCapitalWhereAnIdBelongsIsAnsweredWithTheId) {
 }
 
 TEST(Cli, AMisspeltOrMissingSubcommandIsNamedWithTheList) {
-  const std::string all = "'run', 'report', 'serve', 'validate', 'explain', 'plot', 'sweep' or 'compare'";
+  const std::string all =
+      "'run', 'report', 'serve', 'validate', 'explain', 'plot', 'sweep', 'calibrate' or 'compare'";
   Result r = hedgesim("runn " + source_path("scenarios/veto-2019.toml"));
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "hedgesim: unknown subcommand 'runn' (did you mean 'run'?); subcommands: " + all +

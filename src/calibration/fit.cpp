@@ -1,0 +1,447 @@
+// `hedgesim calibrate`: distances from model runs, ABC-SMC over them, and the calibration's outputs.
+#include "calibration/fit.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "io/atomic_file.hpp"
+#include "io/csv_writer.hpp"
+#include "io/journal.hpp"
+#include "io/sha256.hpp"
+#include "model/input_error.hpp"
+#include "results/build_info.hpp"
+#include "results/provenance.hpp"
+
+namespace hedgesim::calibration {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Proposals x metric means, row-major: a row is one proposal's means, contiguous, as distance_to_data and
+/// expected_of_row read them.
+using MeanMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return s;
+}
+
+const IndicatorLink& link_of(const ResolvedCalibration& c, const Observation& o) {
+  return c.observation.indicators[static_cast<std::size_t>(o.indicator)];
+}
+
+/// The standard deviation a residual of this indicator is measured in: its noise_sd, or 0.5 for a yes/no
+/// indicator (a Bernoulli's largest).
+double residual_scale(const IndicatorLink& link) {
+  return link.error == ErrorModel::bernoulli ? 0.5 : link.noise_sd;
+}
+
+/// The parameters' values at each proposal (rows of u in the unit cube), by each prior's inverse CDF.
+Eigen::MatrixXd values_at(const CalibrationSpec& spec, const Eigen::MatrixXd& u) {
+  Eigen::MatrixXd v(u.rows(), u.cols());
+  for (Eigen::Index i = 0; i < u.rows(); ++i)
+    for (Eigen::Index j = 0; j < u.cols(); ++j)
+      v(i, j) = spec.parameters[static_cast<std::size_t>(j)].value_at(u(i, j));
+  return v;
+}
+
+std::string journal_name(int generation, int batch) {
+  char name[48];
+  std::snprintf(name, sizeof name, "gen-%03d-batch-%04d.hsj", generation, batch);
+  return name;
+}
+
+/// Whether `dir` holds a calibration's batch journals (an unfinished calibration).
+bool holds_journals(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("gen-", 0) == 0 && e.path().extension() == ".hsj") return true;
+  }
+  return false;
+}
+
+io::JournalHeader calibration_identity(const ResolvedCalibration& c) {
+  return {{"version", results::version()},
+          {"commit", results::build_commit()},
+          {"calibration_sha256", io::sha256_file(c.spec.file)},
+          {"scenario_sha256", io::sha256_file(c.model.scenario.file)},
+          {"model_sha256", io::sha256_files(c.model.spec.files)},
+          {"observation_sha256", io::sha256_file(c.spec.observation_path)},
+          {"observed_sha256", io::sha256_file(c.spec.observed_path)}};
+}
+
+/// Each particle's means of the plan's metrics (particles x metrics), looked up where it was simulated.
+MeanMatrix particle_means(const Population& p, const std::map<std::pair<int, int>, MeanMatrix>& batches) {
+  MeanMatrix m(p.u.rows(), batches.begin()->second.cols());
+  for (Eigen::Index i = 0; i < p.u.rows(); ++i) {
+    const Origin& o = p.origin[static_cast<std::size_t>(i)];
+    m.row(i) = batches.at({o.generation, o.batch}).row(o.row);
+  }
+  return m;
+}
+
+/// Weighted mean and 5 % / 95 % quantiles of E[y] of every observed row over a population.
+struct Band {
+  double mean = 0, q05 = 0, q95 = 0;
+};
+std::vector<Band> predictive_bands(const ResolvedCalibration& c, const ObservationPlan& plan,
+                                   const Population& p, const MeanMatrix& means) {
+  std::vector<Band> bands;
+  Eigen::VectorXd e(p.u.rows());
+  for (std::size_t row = 0; row < c.observed.rows.size(); ++row) {
+    for (Eigen::Index i = 0; i < p.u.rows(); ++i)
+      e(i) = expected_of_row(c, plan, row, means.row(i).data());
+    bands.push_back(
+        {e.dot(p.weight), weighted_quantile(e, p.weight, 0.05), weighted_quantile(e, p.weight, 0.95)});
+  }
+  return bands;
+}
+
+std::string use_of(const ResolvedCalibration& c, const Observation& o) {
+  if (!o.fit) return "alt";
+  return o.year <= c.spec.fit_until ? "fit" : "held_out";
+}
+
+void add_file(const std::string& dir, const char* name, io::CsvBuffer& csv,
+              std::vector<std::pair<std::string, std::string>>& files) {
+  files.emplace_back((fs::path(dir) / name).string(), std::move(csv.str()));
+}
+
+/// posterior.csv: the last generation's particles, weights, distances and parameter values.
+void posterior_csv(const ResolvedCalibration& c, const Population& p, io::CsvBuffer& out) {
+  out.text("particle").text("weight").text("distance");
+  for (const ParameterAxis& a : c.spec.parameters)
+    out.text(a.name);
+  out.end();
+  const Eigen::MatrixXd v = values_at(c.spec, p.u);
+  for (Eigen::Index i = 0; i < v.rows(); ++i) {
+    out.integer(i).num(p.weight(i)).num(p.distance(i));
+    for (Eigen::Index j = 0; j < v.cols(); ++j)
+      out.num(v(i, j));
+    out.end();
+  }
+}
+
+/// generations.csv: per generation its tolerance, proposals, acceptance, ESS and each parameter's median.
+void generations_csv(const ResolvedCalibration& c, const AbcResult& r, io::CsvBuffer& out) {
+  out.text("generation").text("epsilon").text("proposed").text("acceptance").text("ess");
+  for (const ParameterAxis& a : c.spec.parameters)
+    out.text(a.name + "_q50");
+  out.end();
+  for (std::size_t g = 0; g < r.generations.size(); ++g) {
+    const Population& p = r.generations[g];
+    out.integer(static_cast<std::int64_t>(g));
+    if (std::isinf(p.epsilon))
+      out.text("inf");
+    else
+      out.num(p.epsilon);
+    out.integer(p.proposed).num(p.acceptance()).num(p.effective_sample_size());
+    const Eigen::MatrixXd v = values_at(c.spec, p.u);
+    for (Eigen::Index j = 0; j < v.cols(); ++j)
+      out.num(weighted_quantile(v.col(j), p.weight, 0.5));
+    out.end();
+  }
+}
+
+/// parameters.csv: each parameter's prior range and posterior mean and 5 / 50 / 95 % quantiles.
+void parameters_csv(const ResolvedCalibration& c, const Population& p, io::CsvBuffer& out) {
+  out.text("parameter").text("identifiable").text("prior_min").text("prior_max").text("mean").text("q05");
+  out.text("q50").text("q95").end();
+  const Eigen::MatrixXd v = values_at(c.spec, p.u);
+  for (Eigen::Index j = 0; j < v.cols(); ++j) {
+    const ParameterAxis& a = c.spec.parameters[static_cast<std::size_t>(j)];
+    out.text(a.name).integer(c.spec.identifiable[static_cast<std::size_t>(j)] ? 1 : 0).num(a.lo).num(a.hi);
+    out.num(v.col(j).dot(p.weight));
+    for (double q : {0.05, 0.5, 0.95})
+      out.num(weighted_quantile(v.col(j), p.weight, q));
+    out.end();
+  }
+}
+
+/// correlations.csv: the weighted correlation of each pair of parameters in the posterior: near +-1, the
+/// data cannot tell the two apart (one trades off against the other).
+void correlations_csv(const ResolvedCalibration& c, const Population& p, io::CsvBuffer& out) {
+  out.text("parameter_a").text("parameter_b").text("correlation").end();
+  Population values = p;
+  values.u = values_at(c.spec, p.u);
+  const Eigen::MatrixXd cov = weighted_covariance(values);
+  for (Eigen::Index a = 0; a < cov.rows(); ++a)
+    for (Eigen::Index b = a + 1; b < cov.cols(); ++b) {
+      const double d = std::sqrt(cov(a, a) * cov(b, b));
+      out.text(c.spec.parameters[static_cast<std::size_t>(a)].name)
+          .text(c.spec.parameters[static_cast<std::size_t>(b)].name)
+          .num(d > 0 ? cov(a, b) / d : 0.0)
+          .end();
+    }
+}
+
+/// predictive.csv: every observed row with the prior's and the posterior's predictive band of E[y].
+void predictive_csv(const ResolvedCalibration& c, const std::vector<Band>& prior,
+                    const std::vector<Band>& post, io::CsvBuffer& out) {
+  out.text("country").text("year").text("indicator").text("observed").text("use").text("noise_sd");
+  out.text("prior_mean").text("prior_q05").text("prior_q95").text("posterior_mean").text("posterior_q05");
+  out.text("posterior_q95").end();
+  for (std::size_t row = 0; row < c.observed.rows.size(); ++row) {
+    const Observation& o = c.observed.rows[row];
+    const IndicatorLink& link = link_of(c, o);
+    out.text(o.country)
+        .integer(o.year)
+        .text(link.id)
+        .num(o.value)
+        .text(use_of(c, o))
+        .num(residual_scale(link));
+    out.num(prior[row].mean).num(prior[row].q05).num(prior[row].q95);
+    out.num(post[row].mean).num(post[row].q05).num(post[row].q95).end();
+  }
+}
+
+/// The last fitted value of the same country and indicator at or before the cut-off, or none.
+std::optional<double> last_observed(const ResolvedCalibration& c, const Observation& held) {
+  const Observation* best = nullptr;
+  for (const Observation* o : c.fit_rows())
+    if (o->country == held.country && o->indicator == held.indicator && (!best || o->year > best->year))
+      best = o;
+  return best ? std::optional(best->value) : std::nullopt;
+}
+
+/// out_of_sample.csv: per indicator, the root mean square error on the held-out rows of the posterior
+/// predictive mean, the prior predictive mean, and each indicator's last observed value (the rows that have
+/// one).
+void out_of_sample_csv(const ResolvedCalibration& c, const std::vector<Band>& prior,
+                       const std::vector<Band>& post, io::CsvBuffer& out) {
+  out.text("indicator").text("rows").text("rmse_posterior").text("rmse_prior").text("rows_last_value");
+  out.text("rmse_last_value").end();
+  for (std::size_t k = 0; k < c.observation.indicators.size(); ++k) {
+    double se_post = 0, se_prior = 0, se_last = 0;
+    int rows = 0, rows_last = 0;
+    for (std::size_t row = 0; row < c.observed.rows.size(); ++row) {
+      const Observation& o = c.observed.rows[row];
+      if (!o.fit || o.year <= c.spec.fit_until || static_cast<std::size_t>(o.indicator) != k) continue;
+      ++rows;
+      se_post += std::pow(o.value - post[row].mean, 2);
+      se_prior += std::pow(o.value - prior[row].mean, 2);
+      if (const auto last = last_observed(c, o)) {
+        ++rows_last;
+        se_last += std::pow(o.value - *last, 2);
+      }
+    }
+    if (rows == 0) continue;
+    out.text(c.observation.indicators[k].id).integer(rows).num(std::sqrt(se_post / rows));
+    out.num(std::sqrt(se_prior / rows)).integer(rows_last);
+    if (rows_last > 0)
+      out.num(std::sqrt(se_last / rows_last));
+    else
+      out.text("");
+    out.end();
+  }
+}
+
+std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, const CalibrateOptions& opt) {
+  nlohmann::ordered_json j;
+  j["kind"] = "calibration";
+  for (const auto& [key, value] : calibration_identity(c))
+    j[key] = value;
+  j["calibration"] = c.spec.file;
+  j["calibration_name"] = c.spec.name;
+  j["scenario"] = c.model.scenario.file;
+  j["model_dir"] = c.model.spec.dir;
+  j["observation"] = c.spec.observation_path;
+  j["observed"] = c.spec.observed_path;
+  j["fit_until"] = c.spec.fit_until;
+  j["seed"] = c.spec.seed;
+  j["replicates"] = c.spec.replicates;
+  j["method"] = "ABC-SMC, adaptive tolerance (docs/calibration.md)";
+  j["particles"] = c.spec.abc.particles;
+  j["generations"] = static_cast<int>(r.generations.size()) - 1;
+  j["tolerance_quantile"] = c.spec.abc.tolerance_quantile;
+  j["simulations"] = r.simulations;
+  j["runs"] = r.simulations * c.spec.replicates;
+  j["stop_reason"] = r.stop_reason;
+  j["fitted_rows"] = c.fit_rows().size();
+  j["held_out_rows"] = c.held_out_rows().size();
+  nlohmann::ordered_json params = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < c.spec.parameters.size(); ++i) {
+    const ParameterAxis& p = c.spec.parameters[i];
+    params.push_back({{"name", p.name},
+                      {"min", p.lo},
+                      {"max", p.hi},
+                      {"distribution", distribution_name(p.dist)},
+                      {"identifiable", static_cast<bool>(c.spec.identifiable[i])}});
+  }
+  j["parameters"] = params;
+  j["command_line"] = opt.command_line;
+  j["created"] = results::created_utc();
+  return j.dump(2) + "\n";
+}
+
+}  // namespace
+
+ObservationPlan observation_plan(const ResolvedCalibration& c) {
+  ObservationPlan plan;
+  std::map<std::tuple<std::string, int, int>, int> index;  // (country, year, variable) -> metric
+  std::vector<MetricSpec> specs;
+  const Date start = c.model.scenario.start, end = c.model.scenario.end;
+  for (const Observation& o : c.observed.rows) {
+    const IndicatorLink& link = link_of(c, o);
+    const auto key = std::tuple{o.country, o.year, var_index(link.variable)};
+    auto [it, added] = index.emplace(key, static_cast<int>(specs.size()));
+    if (added) {
+      MetricSpec m;
+      const std::string variable(kVarInfo[static_cast<std::size_t>(var_index(link.variable))].name);
+      m.name = lower(o.country) + "_" + variable + "_" + std::to_string(o.year);
+      m.agent = o.country;
+      m.variable = variable;
+      m.stat = Statistic::mean;
+      m.from = std::max(start, *make_date(o.year, 1, 1));
+      m.to = std::min(end, *make_date(o.year, 12, 31));
+      m.pos = o.where;
+      specs.push_back(std::move(m));
+    }
+    plan.metric_of_row.push_back(it->second);
+  }
+  plan.metrics = resolve_metrics(specs, c.model);
+  return plan;
+}
+
+double expected_of_row(const ResolvedCalibration& c, const ObservationPlan& plan, std::size_t row,
+                       const double* means) {
+  const Observation& o = c.observed.rows[row];
+  return expected_observation(link_of(c, o), means[plan.metric_of_row[row]]);
+}
+
+double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means) {
+  double deviance = 0;
+  int n = 0;
+  for (const Observation* o : c.fit_rows()) {
+    const auto row = static_cast<std::size_t>(o - c.observed.rows.data());
+    const IndicatorLink& link = link_of(c, *o);
+    const double expected = expected_of_row(c, plan, row, means);
+    if (link.error == ErrorModel::bernoulli) {
+      const double p = std::clamp(expected, 1e-9, 1 - 1e-9);
+      deviance += -2 * (o->value * std::log(p) + (1 - o->value) * std::log(1 - p));
+    } else {
+      const double r = (o->value - expected) / link.noise_sd;
+      deviance += r * r;
+    }
+    ++n;
+  }
+  return std::sqrt(deviance / n);
+}
+
+double tolerance_floor(const ResolvedCalibration& c, double min_distance) {
+  // The posterior's mass lies where the deviance exceeds its minimum by less than a chi-squared with k
+  // degrees of freedom would (Wilks); its 99.9 % quantile keeps all but a negligible share inside.
+  const double n = static_cast<double>(c.fit_rows().size());
+  const boost::math::chi_squared chi2(static_cast<double>(c.spec.parameters.size()));
+  return std::sqrt(min_distance * min_distance + boost::math::quantile(chi2, 0.999) / n);
+}
+
+Population likelihood_weighted(const ResolvedCalibration& c, const Population& last) {
+  // The last population samples the prior restricted to distance <= its tolerance; weighting each particle by
+  // its likelihood exp(-deviance / 2), deviance = n d^2, gives the posterior under the observation model's
+  // measurement error (Wilkinson 2013), as long as the tolerance keeps the likelihood's mass (the floor).
+  const double n = static_cast<double>(c.fit_rows().size());
+  const double d_min = last.distance.minCoeff();
+  Population p = last;
+  for (Eigen::Index i = 0; i < p.weight.size(); ++i)
+    p.weight(i) *= std::exp(-0.5 * n * (last.distance(i) * last.distance(i) - d_min * d_min));
+  p.weight /= p.weight.sum();
+  return p;
+}
+
+CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOptions& opt) {
+  const ObservationPlan plan = observation_plan(c);
+  const ModelEvaluator evaluator(c.model, c.parameters, plan.metrics, c.spec.seed);
+  io::ensure_output_dir(opt.out_dir);
+  if (!opt.resume && holds_journals(opt.out_dir))
+    throw InputError(
+        {opt.out_dir, 0, 0},
+        "this directory holds the journals of an unfinished calibration; add --resume to finish it, "
+        "or delete them (or choose another --out) to start over");
+  const io::JournalHeader identity = calibration_identity(c);
+  const int metrics = static_cast<int>(plan.metrics.size());
+  std::map<std::pair<int, int>, MeanMatrix> batches;  // (generation, batch) -> proposals x metric means
+  std::vector<std::string> journals;
+  const BatchSimulator simulate = [&](const Eigen::MatrixXd& u, int g,
+                                      int b) -> std::optional<Eigen::VectorXd> {
+    WorkPlan work;
+    work.values = values_at(c.spec, u);
+    work.replicates = c.spec.replicates;
+    work.metrics = metrics;
+    work.chunk_points = automatic_chunk_points(work.points(), work.replicates);
+    const std::string path = (fs::path(opt.out_dir) / journal_name(g, b)).string();
+    io::JournalHeader header = identity;
+    header.emplace_back("generation", std::to_string(g));
+    header.emplace_back("batch", std::to_string(b));
+    const bool exists = io::Journal::exists(path);
+    PlanRun run = run_plan(work, evaluator, path, header,
+                           {opt.execute, opt.threads, exists, opt.progress, opt.stop,
+                            c.spec.name + " gen " + std::to_string(g) + "." + std::to_string(b)});
+    if (!run.finished) return std::nullopt;
+    journals.push_back(path);
+    const std::vector<double> all = plan_results(work, run.journal);
+    MeanMatrix means = MeanMatrix::Zero(work.points(), metrics);
+    Eigen::VectorXd d(work.points());
+    for (Eigen::Index p = 0; p < work.points(); ++p) {
+      for (int r = 0; r < work.replicates; ++r)
+        for (int j = 0; j < metrics; ++j)
+          means(p, j) +=
+              all[static_cast<std::size_t>((p * work.replicates + r) * metrics + j)] / work.replicates;
+      d(p) = distance_to_data(c, plan, means.row(p).data());
+      if (!std::isfinite(d(p)))
+        throw InputError({path, 0, 0}, "proposal " + std::to_string(p) + " of generation " +
+                                           std::to_string(g) +
+                                           " gave a distance that is not a finite number; the model produced "
+                                           "NaN or infinity at those parameter values");
+    }
+    batches[{g, b}] = means;
+    return d;
+  };
+  CalibrationRun out;
+  out.abc = abc_smc(static_cast<int>(c.spec.parameters.size()), c.spec.abc, c.spec.seed, simulate,
+                    [&c](double d) { return tolerance_floor(c, d); });
+  out.finished = out.abc.finished;
+  if (!out.finished) return out;
+  if (out.abc.generations.empty())
+    throw InputError({c.spec.file, 0, 0},
+                     "the calibration stopped before its first generation: " + out.abc.stop_reason);
+
+  const Population& prior = out.abc.generations.front();
+  out.posterior = likelihood_weighted(c, out.abc.generations.back());
+  const Population& posterior = out.posterior;
+  const std::vector<Band> prior_bands = predictive_bands(c, plan, prior, particle_means(prior, batches));
+  const std::vector<Band> post_bands =
+      predictive_bands(c, plan, posterior, particle_means(posterior, batches));
+  io::CsvBuffer post_csv, gen_csv, par_csv, cor_csv, pred_csv, oos_csv;
+  posterior_csv(c, posterior, post_csv);
+  generations_csv(c, out.abc, gen_csv);
+  parameters_csv(c, posterior, par_csv);
+  correlations_csv(c, posterior, cor_csv);
+  predictive_csv(c, prior_bands, post_bands, pred_csv);
+  out_of_sample_csv(c, prior_bands, post_bands, oos_csv);
+  std::vector<std::pair<std::string, std::string>> files;
+  add_file(opt.out_dir, "posterior.csv", post_csv, files);
+  add_file(opt.out_dir, "generations.csv", gen_csv, files);
+  add_file(opt.out_dir, "parameters.csv", par_csv, files);
+  add_file(opt.out_dir, "correlations.csv", cor_csv, files);
+  add_file(opt.out_dir, "predictive.csv", pred_csv, files);
+  add_file(opt.out_dir, "out_of_sample.csv", oos_csv, files);
+  files.emplace_back((fs::path(opt.out_dir) / "meta.json").string(), meta_json(c, out.abc, opt));
+  io::write_all(files);
+  for (const auto& f : files)
+    out.files.push_back(f.first);
+  std::error_code ec;
+  for (const std::string& j : journals)
+    fs::remove(j, ec);
+  return out;
+}
+
+}  // namespace hedgesim::calibration

@@ -1,0 +1,62 @@
+// `hedgesim calibrate`: the model held against observed data by ABC-SMC (abc.hpp). This module turns a
+// proposal (a point of the priors' unit cube) into a distance — the scenario run for `replicates` replicates
+// at the proposal's parameter values on the experiments runner (threads, MPI ranks, a journal per batch so a
+// killed calibration resumes), each observed row's variable averaged over its year and the replicates, then
+// the observation model's expected value (O1) — and writes what a researcher reads: the posterior sample with
+// weights, each generation's tolerance, acceptance and effective sample size, posterior and prior predictive
+// bands for every observed row, pairwise posterior correlations, and the held-out years' errors against the
+// prior predictive and "each indicator stays at its last observed value" (docs/calibration.md).
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "calibration/abc.hpp"
+#include "calibration/calibration_spec.hpp"
+#include "experiment/experiment_spec.hpp"
+#include "experiment/runner.hpp"
+
+namespace hedgesim::calibration {
+
+/// The yearly means the observed rows read: one metric per (hedger, year, variable) that some row (fitted or
+/// held out) needs, and for each observed row the metric it reads.
+struct ObservationPlan {
+  std::vector<MetricDef> metrics;
+  std::vector<int> metric_of_row;  ///< per row of ResolvedCalibration::observed.rows
+};
+ObservationPlan observation_plan(const ResolvedCalibration& c);
+
+/// The observation model's expected value (O1) of observed row `row` when the metrics' means over the
+/// replicates are `means` (one per ObservationPlan metric).
+double expected_of_row(const ResolvedCalibration& c, const ObservationPlan& plan, std::size_t row,
+                       const double* means);
+
+/// The distance of a proposal from the data: sqrt(D / n), D the deviance of the n fitted rows under the
+/// observation model — the sum of squared standardised residuals ((y - E[y]) / noise_sd)^2 of normal
+/// indicators, and -2 log of a yes/no indicator's Bernoulli probability — so that exp(-n d^2 / 2) is the
+/// likelihood up to a constant. Reads only ResolvedCalibration::fit_rows(): no row after the cut-off.
+double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means);
+
+struct CalibrateOptions {
+  std::string out_dir{};
+  ChunkExecutor execute = run_chunks;
+  int threads = 1;
+  bool resume = false;
+  bool progress = false;
+  const std::atomic<bool>* stop = nullptr;
+  std::string command_line{};
+};
+
+struct CalibrationRun {
+  AbcResult abc;
+  Population posterior;            ///< the last generation weighted by the likelihood: the posterior sample
+  bool finished = false;           ///< false: stopped; the finished batches' journals wait for --resume
+  std::vector<std::string> files;  ///< written when finished
+};
+
+/// Runs (or resumes) the calibration and writes its outputs into options.out_dir. InputError when the
+/// directory holds another calibration's journals and resume is false.
+CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOptions& options);
+
+}  // namespace hedgesim::calibration
