@@ -50,16 +50,48 @@ void read_abc(AbcSettings& a, const TableReader& r) {
   a.batch = static_cast<int>(r.integer_or("batch", 0, 0, 1000000));
 }
 
+/// [fixed]: each a parameter of the model inside its range, not also fitted; set on the compiled model.
+void set_fixed_values(ResolvedCalibration& r) {
+  for (std::size_t i = 0; i < r.spec.fixed.size(); ++i) {
+    const auto& [name, value] = r.spec.fixed[i];
+    const SourcePos& at = r.spec.fixed_pos[i];
+    const ParameterSpec* p = r.model.spec.find_parameter(name);
+    if (p == nullptr || name == "step_days") {
+      std::vector<std::string> names;
+      for (const ParameterSpec& q : r.model.spec.parameters)
+        if (q.name != "step_days") names.push_back(q.name);
+      throw InputError(at, "'" + name + "' in [fixed] is not a parameter of the model that can be set here" +
+                               did_you_mean(name, names) + "; see " + r.model.spec.dir + "/parameters.toml");
+    }
+    if (value < p->min || value > p->max)
+      throw InputError(at, "[fixed] " + name + " = " + toml_io::fmt_number(value) +
+                               " is outside the model's range; allowed: " + toml_io::fmt_number(p->min) +
+                               " to " + toml_io::fmt_number(p->max));
+    for (const ParameterAxis& a : r.spec.parameters)
+      if (a.name == name)
+        throw InputError(at, "'" + name + "' is both fixed and fitted ([[parameters]]); keep one");
+    const int index = static_cast<int>(p - r.model.spec.parameters.data());
+    set_parameter_values(r.model, {index}, &value);
+  }
+}
+
 }  // namespace
 
 CalibrationSpec parse_calibration(std::string_view text, const std::string& path) {
   const toml::table root = toml_io::parse_toml_text(text, path);
   const TableReader r(path, root, "the calibration file");
-  r.allow_only({"calibration", "abc", "parameters"});
+  r.allow_only({"calibration", "abc", "fixed", "parameters"});
   CalibrationSpec c;
   c.file = path;
   read_head(c, TableReader(path, r.subtable("calibration"), "[calibration]"));
   if (r.has("abc")) read_abc(c.abc, TableReader(path, r.subtable("abc"), "[abc]"));
+  if (r.has("fixed")) {
+    const TableReader fixed(path, r.subtable("fixed"), "[fixed]");
+    for (auto&& [key, node] : fixed.table()) {
+      c.fixed.emplace_back(std::string(key.str()), fixed.number(key.str(), -1e300, 1e300));
+      c.fixed_pos.push_back(fixed.key_pos(key.str()));
+    }
+  }
   std::set<std::string> seen;
   for (const toml::table* t : r.tables("parameters")) {
     const TableReader p(path, *t, "[[parameters]]");
@@ -95,6 +127,7 @@ ResolvedCalibration resolve_calibration(const std::string& path) {
   r.spec = load_calibration(path);
   r.model = load_and_compile(r.spec.scenario_path);
   check_parameter_axes(r.spec.parameters, r.model.spec);
+  set_fixed_values(r);
   for (const ParameterAxis& a : r.spec.parameters)
     r.parameters.push_back(
         static_cast<int>(r.model.spec.find_parameter(a.name) - r.model.spec.parameters.data()));

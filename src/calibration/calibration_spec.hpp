@@ -36,6 +36,9 @@ struct CalibrationSpec {
   std::uint64_t seed = 0;
   int replicates = 1;  ///< runs per proposal, averaged before the observation model
   AbcSettings abc;
+  /// [fixed]: parameters set to a value for this calibration, not fitted (e.g. a rival hypothesis's switch)
+  std::vector<std::pair<std::string, double>> fixed;
+  std::vector<SourcePos> fixed_pos;
   std::vector<ParameterAxis> parameters;  ///< the priors
   std::vector<bool> identifiable;         ///< per parameter: does the calibration claim the data identify it
 };
@@ -45,7 +48,8 @@ struct CalibrationSpec {
 CalibrationSpec parse_calibration(std::string_view text, const std::string& path);
 CalibrationSpec load_calibration(const std::string& path);
 
-/// A calibration with everything it names read and checked against each other: the compiled scenario, the
+/// A calibration with everything it names read and checked against each other: the compiled scenario (with
+/// the [fixed] values set), the
 /// observation model (its variables are the model's), and the observed rows (countries the model's hedgers,
 /// years inside the scenario's window, indicators linked). The priors are checked against the model's
 /// parameter ranges.

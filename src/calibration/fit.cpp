@@ -244,7 +244,8 @@ void out_of_sample_csv(const ResolvedCalibration& c, const std::vector<Band>& pr
   }
 }
 
-std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, const CalibrateOptions& opt) {
+std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, double log_evidence,
+                      const CalibrateOptions& opt) {
   nlohmann::ordered_json j;
   j["kind"] = "calibration";
   for (const auto& [key, value] : calibration_identity(c))
@@ -265,6 +266,11 @@ std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, const Ca
   j["simulations"] = r.simulations;
   j["runs"] = r.simulations * c.spec.replicates;
   j["stop_reason"] = r.stop_reason;
+  j["log_evidence"] = log_evidence;
+  nlohmann::ordered_json fixed = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : c.spec.fixed)
+    fixed[name] = value;
+  j["fixed"] = fixed;
   j["fitted_rows"] = c.fit_rows().size();
   j["held_out_rows"] = c.held_out_rows().size();
   nlohmann::ordered_json params = nlohmann::ordered_json::array();
@@ -344,6 +350,13 @@ double tolerance_floor(const ResolvedCalibration& c, double min_distance) {
   return std::sqrt(min_distance * min_distance + boost::math::quantile(chi2, 0.999) / n);
 }
 
+double log_mean_likelihood(const ResolvedCalibration& c, const Population& prior) {
+  const double n = static_cast<double>(c.fit_rows().size());
+  const Eigen::ArrayXd log_l = -0.5 * n * prior.distance.array().square();
+  const double top = log_l.maxCoeff();
+  return top + std::log((log_l - top).exp().mean());
+}
+
 Population likelihood_weighted(const ResolvedCalibration& c, const Population& last) {
   // The last population samples the prior restricted to distance <= its tolerance; weighting each particle by
   // its likelihood exp(-deviance / 2), deviance = n d^2, gives the posterior under the observation model's
@@ -416,6 +429,7 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
 
   const Population& prior = out.abc.generations.front();
   out.posterior = likelihood_weighted(c, out.abc.generations.back());
+  out.log_evidence = log_mean_likelihood(c, out.abc.generations.front());
   const Population& posterior = out.posterior;
   const std::vector<Band> prior_bands = predictive_bands(c, plan, prior, particle_means(prior, batches));
   const std::vector<Band> post_bands =
@@ -434,7 +448,8 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
   add_file(opt.out_dir, "correlations.csv", cor_csv, files);
   add_file(opt.out_dir, "predictive.csv", pred_csv, files);
   add_file(opt.out_dir, "out_of_sample.csv", oos_csv, files);
-  files.emplace_back((fs::path(opt.out_dir) / "meta.json").string(), meta_json(c, out.abc, opt));
+  files.emplace_back((fs::path(opt.out_dir) / "meta.json").string(),
+                     meta_json(c, out.abc, out.log_evidence, opt));
   io::write_all(files);
   for (const auto& f : files)
     out.files.push_back(f.first);

@@ -50,7 +50,11 @@ struct CalibrateOptions {
 
 struct CalibrationRun {
   AbcResult abc;
-  Population posterior;            ///< the last generation weighted by the likelihood: the posterior sample
+  Population posterior;  ///< the last generation weighted by the likelihood: the posterior sample
+  /// log p(data | model) up to the observation model's constant (the same for any model fitted to the same
+  /// rows): log of the mean likelihood exp(-n d^2 / 2) over the prior's generation, an unbiased importance
+  /// estimate of the evidence. Differences between calibrations of rival models are log Bayes factors.
+  double log_evidence = 0;
   bool finished = false;           ///< false: stopped; the finished batches' journals wait for --resume
   std::vector<std::string> files;  ///< written when finished
 };

@@ -331,7 +331,8 @@ int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
             << c.spec.abc.particles << " particles, " << r.abc.simulations << " simulations x "
             << c.spec.replicates << " replicates of '" << c.model.scenario.name << "', seed " << c.spec.seed
             << "; last tolerance " << last.epsilon << ", acceptance " << last.acceptance()
-            << ", posterior ESS " << ess << " (" << r.abc.stop_reason << ")\n";
+            << ", posterior ESS " << ess << ", log evidence " << r.log_evidence << " (" << r.abc.stop_reason
+            << ")\n";
   for (const auto& f : r.files)
     std::cout << "  wrote " << f << "\n";
   return 0;

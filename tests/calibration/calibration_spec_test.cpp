@@ -26,6 +26,7 @@ TEST(CalibrationSpec, ReadsTheFileAndSplitsTheRowsAtTheCutOff) {
   EXPECT_EQ(r.spec.abc.tolerance_quantile, 0.5);  // the default
   ASSERT_EQ(r.spec.parameters.size(), 2u);
   EXPECT_EQ(r.spec.identifiable, (std::vector<bool>{true, false}));
+  EXPECT_TRUE(r.spec.fixed.empty());
   EXPECT_EQ(r.model.spec.parameters[static_cast<std::size_t>(r.parameters[1])].name, "reading_noise");
   ASSERT_EQ(r.fit_rows().size(), 3u);
   for (const Observation* o : r.fit_rows())
@@ -78,6 +79,15 @@ TEST(CalibrationSpec, EachDefectHasItsMessage) {
   EXPECT_EQ(message_with("fit_until = 2021", "fit_until = 2015", dir),
             ":8:13: no observed row of " + dir.path() +
                 "/observed.csv is in a year up to 2015 with use = fit: there is nothing to fit");
+  EXPECT_EQ(message_with("[abc]", "[fixed]\nrival_lead = 9\n[abc]", dir),
+            ":13:1: [fixed] rival_lead = 9 is outside the model's range; allowed: 0 to 0.5");
+  EXPECT_EQ(
+      message_with("[abc]", "[fixed]\nrival_leed = 0.1\n[abc]", dir),
+      ":13:1: 'rival_leed' in [fixed] is not a parameter of the model that can be set here (did you mean "
+      "'rival_lead'?); see " +
+          std::string(HEDGESIM_SOURCE_DIR) + "/model/parameters.toml");
+  EXPECT_EQ(message_with("[abc]", "[fixed]\nreading_noise = 0.03\n[abc]", dir),
+            ":13:1: 'reading_noise' is both fixed and fitted ([[parameters]]); keep one");
   // A row the scenario does not reach: at the row, in the data file.
   EXPECT_EQ(
       message_with("observed = \"observed.csv\"", "observed = \"tmp-observed.csv\"", dir,
