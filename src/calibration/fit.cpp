@@ -17,6 +17,7 @@
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
 #include "results/build_info.hpp"
+#include "results/calibration_files.hpp"
 #include "results/provenance.hpp"
 
 namespace hedgesim::calibration {
@@ -186,20 +187,13 @@ void correlations_csv(const ResolvedCalibration& c, const Population& p, io::Csv
 /// predictive.csv: every observed row with the prior's and the posterior's predictive band of E[y].
 void predictive_csv(const ResolvedCalibration& c, const std::vector<Band>& prior,
                     const std::vector<Band>& post, io::CsvBuffer& out) {
-  out.text("country").text("year").text("indicator").text("observed").text("use").text("noise_sd");
-  out.text("prior_mean").text("prior_q05").text("prior_q95").text("posterior_mean").text("posterior_q05");
-  out.text("posterior_q95").end();
+  results::predictive_header(out);
   for (std::size_t row = 0; row < c.observed.rows.size(); ++row) {
     const Observation& o = c.observed.rows[row];
     const IndicatorLink& link = link_of(c, o);
-    out.text(o.country)
-        .integer(o.year)
-        .text(link.id)
-        .num(o.value)
-        .text(use_of(c, o))
-        .num(residual_scale(link));
-    out.num(prior[row].mean).num(prior[row].q05).num(prior[row].q95);
-    out.num(post[row].mean).num(post[row].q05).num(post[row].q95).end();
+    results::predictive_row(
+        out, {o.country, o.year, link.id, o.value, use_of(c, o), residual_scale(link), prior[row].mean,
+              prior[row].q05, prior[row].q95, post[row].mean, post[row].q05, post[row].q95});
   }
 }
 
