@@ -69,16 +69,6 @@ bool holds_journals(const std::string& dir) {
   return false;
 }
 
-io::JournalHeader calibration_identity(const ResolvedCalibration& c) {
-  return {{"version", results::version()},
-          {"commit", results::build_commit()},
-          {"calibration_sha256", io::sha256_file(c.spec.file)},
-          {"scenario_sha256", io::sha256_file(c.model.scenario.file)},
-          {"model_sha256", io::sha256_files(c.model.spec.files)},
-          {"observation_sha256", io::sha256_file(c.spec.observation_path)},
-          {"observed_sha256", io::sha256_file(c.spec.observed_path)}};
-}
-
 /// Each particle's means of the plan's metrics (particles x metrics), looked up where it was simulated.
 MeanMatrix particle_means(const Population& p, const std::map<std::pair<int, int>, MeanMatrix>& batches) {
   MeanMatrix m(p.u.rows(), batches.begin()->second.cols());
@@ -284,6 +274,16 @@ std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, double l
 
 }  // namespace
 
+io::JournalHeader calibration_identity(const ResolvedCalibration& c) {
+  return {{"version", results::version()},
+          {"commit", results::build_commit()},
+          {"calibration_sha256", io::sha256_file(c.spec.file)},
+          {"scenario_sha256", io::sha256_file(c.model.scenario.file)},
+          {"model_sha256", io::sha256_files(c.model.spec.files)},
+          {"observation_sha256", io::sha256_file(c.spec.observation_path)},
+          {"observed_sha256", io::sha256_file(c.spec.observed_path)}};
+}
+
 ObservationPlan observation_plan(const ResolvedCalibration& c) {
   ObservationPlan plan;
   std::map<std::tuple<std::string, int, int>, int> index;  // (country, year, variable) -> metric
@@ -364,19 +364,62 @@ Population likelihood_weighted(const ResolvedCalibration& c, const Population& l
   return p;
 }
 
+namespace {
+
+/// The means over replicates of each proposal's metrics (proposals x metrics) from a batch's results
+/// ((p * replicates + r) * metrics + j).
+MeanMatrix replicate_means(const std::vector<double>& all, std::int64_t points, int replicates, int metrics) {
+  MeanMatrix means = MeanMatrix::Zero(points, metrics);
+  for (Eigen::Index p = 0; p < points; ++p)
+    for (int r = 0; r < replicates; ++r)
+      for (int j = 0; j < metrics; ++j)
+        means(p, j) += all[static_cast<std::size_t>((p * replicates + r) * metrics + j)] / replicates;
+  return means;
+}
+
+}  // namespace
+
 CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOptions& opt) {
   const ObservationPlan plan = observation_plan(c);
   const ModelEvaluator evaluator(c.model, c.parameters, plan.metrics, c.spec.seed);
-  io::ensure_output_dir(opt.out_dir);
-  if (!opt.resume && holds_journals(opt.out_dir))
-    throw InputError(
-        {opt.out_dir, 0, 0},
-        "this directory holds the journals of an unfinished calibration; add --resume to finish it, "
-        "or delete them (or choose another --out) to start over");
+  if (!opt.serving) {
+    io::ensure_output_dir(opt.out_dir);
+    if (!opt.resume && holds_journals(opt.out_dir))
+      throw InputError(
+          {opt.out_dir, 0, 0},
+          "this directory holds the journals of an unfinished calibration; add --resume to finish it, "
+          "or delete them (or choose another --out) to start over");
+  }
   const io::JournalHeader identity = calibration_identity(c);
   const int metrics = static_cast<int>(plan.metrics.size());
   std::map<std::pair<int, int>, MeanMatrix> batches;  // (generation, batch) -> proposals x metric means
   std::vector<std::string> journals;
+  // One batch's proposals run (rank 0 or one process: into a journal; a serving rank: the chunks rank 0
+  // hands it), returning the means over replicates, or nothing when stopped.
+  const auto run_batch = [&](const WorkPlan& work, int g, int b) -> std::optional<MeanMatrix> {
+    std::vector<double> flat;
+    if (opt.serving) {
+      opt.serve(work, evaluator);
+      if (!opt.share(false, flat)) return std::nullopt;
+      return Eigen::Map<const MeanMatrix>(flat.data(), work.points(), metrics);
+    }
+    const std::string path = (fs::path(opt.out_dir) / journal_name(g, b)).string();
+    io::JournalHeader header = identity;
+    header.emplace_back("generation", std::to_string(g));
+    header.emplace_back("batch", std::to_string(b));
+    PlanRun run = run_plan(work, evaluator, path, header,
+                           {opt.execute, opt.threads, io::Journal::exists(path), opt.progress, opt.stop,
+                            c.spec.name + " gen " + std::to_string(g) + "." + std::to_string(b)});
+    MeanMatrix means;
+    if (run.finished) {
+      journals.push_back(path);
+      means = replicate_means(plan_results(work, run.journal), work.points(), work.replicates, metrics);
+      flat.assign(means.data(), means.data() + means.size());
+    }
+    if (opt.share) opt.share(run.finished, flat);
+    if (!run.finished) return std::nullopt;
+    return means;
+  };
   const BatchSimulator simulate = [&](const Eigen::MatrixXd& u, int g,
                                       int b) -> std::optional<Eigen::VectorXd> {
     WorkPlan work;
@@ -384,39 +427,25 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
     work.replicates = c.spec.replicates;
     work.metrics = metrics;
     work.chunk_points = automatic_chunk_points(work.points(), work.replicates);
-    const std::string path = (fs::path(opt.out_dir) / journal_name(g, b)).string();
-    io::JournalHeader header = identity;
-    header.emplace_back("generation", std::to_string(g));
-    header.emplace_back("batch", std::to_string(b));
-    const bool exists = io::Journal::exists(path);
-    PlanRun run = run_plan(work, evaluator, path, header,
-                           {opt.execute, opt.threads, exists, opt.progress, opt.stop,
-                            c.spec.name + " gen " + std::to_string(g) + "." + std::to_string(b)});
-    if (!run.finished) return std::nullopt;
-    journals.push_back(path);
-    const std::vector<double> all = plan_results(work, run.journal);
-    MeanMatrix means = MeanMatrix::Zero(work.points(), metrics);
+    std::optional<MeanMatrix> means = run_batch(work, g, b);
+    if (!means) return std::nullopt;
     Eigen::VectorXd d(work.points());
     for (Eigen::Index p = 0; p < work.points(); ++p) {
-      for (int r = 0; r < work.replicates; ++r)
-        for (int j = 0; j < metrics; ++j)
-          means(p, j) +=
-              all[static_cast<std::size_t>((p * work.replicates + r) * metrics + j)] / work.replicates;
-      d(p) = distance_to_data(c, plan, means.row(p).data());
+      d(p) = distance_to_data(c, plan, means->row(p).data());
       if (!std::isfinite(d(p)))
-        throw InputError({path, 0, 0}, "proposal " + std::to_string(p) + " of generation " +
-                                           std::to_string(g) +
-                                           " gave a distance that is not a finite number; the model produced "
-                                           "NaN or infinity at those parameter values");
+        throw InputError({opt.out_dir, 0, 0},
+                         "proposal " + std::to_string(p) + " of generation " + std::to_string(g) +
+                             " gave a distance that is not a finite number; the model produced NaN or "
+                             "infinity at those parameter values");
     }
-    batches[{g, b}] = means;
+    batches[{g, b}] = std::move(*means);
     return d;
   };
   CalibrationRun out;
   out.abc = abc_smc(static_cast<int>(c.spec.parameters.size()), c.spec.abc, c.spec.seed, simulate,
                     [&c](double d) { return tolerance_floor(c, d); });
   out.finished = out.abc.finished;
-  if (!out.finished) return out;
+  if (!out.finished || opt.serving) return out;
   if (out.abc.generations.empty())
     throw InputError({c.spec.file, 0, 0},
                      "the calibration stopped before its first generation: " + out.abc.stop_reason);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,9 +39,20 @@ double expected_of_row(const ResolvedCalibration& c, const ObservationPlan& plan
 /// likelihood up to a constant. Reads only ResolvedCalibration::fit_rows(): no row after the cut-off.
 double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means);
 
+/// What a calibration's journals and meta.json record of its inputs: the version and the SHA-256 of the
+/// calibration file, scenario, model, observation model and observed data. MPI ranks compare it.
+io::JournalHeader calibration_identity(const ResolvedCalibration& c);
+
+/// How a calibration is computed. One process: the defaults. Under MPI, rank 0 coordinates (`execute` hands
+/// chunks out; `share` sends each batch's results to the other ranks) and every other rank is `serving`:
+/// it computes the chunks rank 0 hands it (`serve`) and receives the results (`share`), so that it replays
+/// the same generations; it writes nothing.
 struct CalibrateOptions {
   std::string out_dir{};
   ChunkExecutor execute = run_chunks;
+  bool serving = false;
+  std::function<void(const WorkPlan&, const PointEvaluator&)> serve{};
+  std::function<bool(bool finished, std::vector<double>& values)> share{};
   int threads = 1;
   bool resume = false;
   bool progress = false;

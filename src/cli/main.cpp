@@ -303,13 +303,46 @@ struct CalibrateArgs {
   bool quiet = false;
 };
 
+/// The calibration read on every rank of an MPI job, which must agree that they read the same inputs (and,
+/// on rank 0, that the output directory may be used) before any work; nothing on a rank where it failed.
+std::optional<calibration::ResolvedCalibration> load_calibration_on_every_rank(const CalibrateArgs& a) {
+  std::optional<calibration::ResolvedCalibration> c;
+  std::optional<std::string> error;
+  try {
+    c.emplace(calibration::resolve_calibration(a.file));
+    const std::string out_dir = a.out.empty() ? "out/" + c->spec.name : a.out;
+    if (g_mpi.rank == 0 && !a.resume && std::filesystem::exists(out_dir))
+      for (const auto& e : std::filesystem::directory_iterator(out_dir))
+        if (e.path().extension() == ".hsj")
+          throw InputError({out_dir, 0, 0},
+                           "this directory holds the journals of an unfinished calibration; add --resume "
+                           "to finish it, or delete them (or choose another --out) to start over");
+  } catch (const InputError& e) {
+    error = e.what();
+  }
+  const std::string identity = c ? io::render_journal_header(calibration::calibration_identity(*c)) : "";
+  if (auto message = mpi::agree_on_inputs(error, identity)) {
+    if (g_mpi.rank == 0) std::cerr << *message << "\n";
+    return std::nullopt;
+  }
+  return c;
+}
+
 int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
-  if (mpi::launcher_size() > 1)
+  if (!mpi::built_with_mpi() && mpi::launcher_size() > 1)
     throw InputError({"<command line>", 1, 0},
-                     "calibrate runs in one process (use --threads); started by an MPI launcher as " +
+                     "this hedgesim was built without MPI (-DHEDGESIM_MPI=OFF) but started as " +
                          std::to_string(mpi::launcher_size()) +
-                         " processes, they would all write the same files. Run it without mpirun/srun");
-  const calibration::ResolvedCalibration c = calibration::resolve_calibration(a.file);
+                         " processes by an MPI launcher: they would all write the same files. Rebuild with "
+                         "-DHEDGESIM_MPI=ON, or run it without mpirun/srun");
+  std::optional<calibration::ResolvedCalibration> loaded;
+  if (g_mpi.size > 1) {
+    loaded = load_calibration_on_every_rank(a);
+    if (!loaded) return kExitBadInput;
+  } else {
+    loaded.emplace(calibration::resolve_calibration(a.file));
+  }
+  const calibration::ResolvedCalibration& c = *loaded;
   calibration::CalibrateOptions opt;
   opt.out_dir = a.out.empty() ? "out/" + c.spec.name : a.out;
   opt.threads = default_threads(a.threads);
@@ -319,7 +352,26 @@ int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   opt.command_line = command_line;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  const calibration::CalibrationRun r = calibration::run_calibration(c, opt);
+  if (g_mpi.size > 1) {
+    opt.share = mpi::share_from_coordinator;
+    if (g_mpi.rank > 0) {
+      opt.serving = true;
+      opt.serve = [&opt](const WorkPlan& plan, const PointEvaluator& evaluator) {
+        mpi::serve_chunks(plan, evaluator, opt.threads);
+      };
+      calibration::run_calibration(c, opt);
+      return 0;
+    }
+    opt.execute = mpi::coordinate_chunks;
+  }
+  calibration::CalibrationRun r;
+  try {
+    r = calibration::run_calibration(c, opt);
+  } catch (const InputError& e) {
+    if (g_mpi.size <= 1) throw;
+    std::cerr << e.what() << std::endl;  // the other ranks wait for rank 0: end the whole job
+    mpi::abort_all(kExitBadInput);
+  }
   if (!r.finished) {
     std::cerr << "interrupted: the finished batches are kept in " << opt.out_dir
               << ".\nresume with: hedgesim calibrate " << a.file << " --out " << opt.out_dir << " --resume\n";
@@ -600,7 +652,8 @@ generation's median distance (`tolerance_quantile`). Rows after `fit_until` are 
 out-of-sample test. Each batch of proposals is a journal in the output directory; Ctrl-C stops after the work
 in flight (exit 130) and --resume continues, with byte-identical outputs whatever --threads.
 Outputs: posterior.csv, parameters.csv, generations.csv, correlations.csv, predictive.csv, out_of_sample.csv,
-meta.json. Format and method: docs/calibration.md.)");
+meta.json. Format and method: docs/calibration.md. On a cluster, `mpirun -np K hedgesim calibrate FILE` spreads
+each batch over K ranks with the bytes of one process.)");
 
   CompareArgs cmp;
   CLI::App* compare_cmd = app.add_subcommand(
@@ -654,7 +707,7 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
     return code == 0 ? 0 : kExitBadInput;
   }
 
-  if (g_mpi.rank > 0 && !*sweep) return 0;  // under mpirun only sweeps use the other ranks
+  if (g_mpi.rank > 0 && !*sweep && !*calibrate_cmd) return 0;  // only these use the other ranks
 
   try {
     if (*run) return cmd_run(run_args, joined_command_line(argc, argv));

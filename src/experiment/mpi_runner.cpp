@@ -225,6 +225,19 @@ void abort_all(int code) {
   std::_Exit(code);
 }
 
+bool share_from_coordinator(bool finished, std::vector<double>& values) {
+  // Doubles travel as their bytes (MPI_DOUBLE), so every rank holds exactly rank 0's numbers.
+  std::int64_t head[2] = {finished ? 1 : 0, static_cast<std::int64_t>(values.size())};
+  check(MPI_Bcast(head, 2, MPI_INT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  values.resize(static_cast<std::size_t>(head[1]));
+  for (std::size_t at = 0; at < values.size();) {  // in pieces an int can count
+    const int n = static_cast<int>(std::min<std::size_t>(values.size() - at, 1u << 28));
+    check(MPI_Bcast(values.data() + at, n, MPI_DOUBLE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    at += static_cast<std::size_t>(n);
+  }
+  return head[0] == 1;
+}
+
 #else  // without MPI: one process, which never makes a Session nor reaches the work of several ranks
 
 namespace {
@@ -254,6 +267,10 @@ void release_servers() {}
 
 void abort_all(int code) {
   std::_Exit(code);
+}
+
+bool share_from_coordinator(bool, std::vector<double>&) {
+  needs_mpi("mpi::share_from_coordinator");
 }
 
 #endif

@@ -21,6 +21,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "experiment/runner.hpp"
 
@@ -73,6 +74,11 @@ std::int64_t serve_chunks(const WorkPlan& plan, const PointEvaluator& evaluator,
 /// Rank 0, instead of coordinate_chunks: tells every serving rank to stop before it got any chunk, so that
 /// a job rank 0 refuses (say, for an unfinished journal without --resume) ends cleanly on every rank.
 void release_servers();
+
+/// Collective: rank 0's `values` and `finished` replace every other rank's (their own are ignored); returns
+/// rank 0's `finished`. For work whose next step every rank must take alike, such as a calibration's next
+/// generation, which needs the batch's results that only rank 0 collected.
+bool share_from_coordinator(bool finished, std::vector<double>& values);
 
 /// MPI_Abort on every rank with this exit code: for a failure on one rank that the others, waiting for
 /// messages, would never learn of.

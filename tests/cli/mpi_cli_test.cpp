@@ -72,6 +72,26 @@ TEST_F(MpiCli, OneTwoAndThreeRanksWriteTheBytesOfOneProcess) {
   }
 }
 
+TEST_F(MpiCli, ACalibrationOnTwoAndThreeRanksWritesTheBytesOfOneProcess) {
+  // Every rank replays the same generations from the batches' results rank 0 shares; a second calibration
+  // into the same directory (its journals would be another's) is refused on every rank with exit 2.
+  const std::string file = source_path("tests/data/calibration/fit.toml"), single = dir.file("single");
+  ASSERT_EQ(hedgesim({"calibrate", file, "--out", single, "-t", "1", "-q"}, dir).code, 0);
+  for (const int ranks : {2, 3}) {
+    const std::string out = dir.file("np" + std::to_string(ranks));
+    const Outcome r = run_program(mpirun(ranks, {"calibrate", file, "--out", out, "-t", "1", "-q"}), dir);
+    ASSERT_EQ(r.code, 0) << r.out;
+    for (const char* f : {"posterior.csv", "generations.csv", "parameters.csv", "correlations.csv",
+                          "predictive.csv", "out_of_sample.csv"})
+      EXPECT_EQ(io::read_file(single + "/" + f), io::read_file(out + "/" + f)) << out << "/" << f;
+  }
+  std::ofstream(dir.file("np2") + "/gen-000-batch-0000.hsj") << "x";
+  const Outcome refused =
+      run_program(mpirun(2, {"calibrate", file, "--out", dir.file("np2"), "-t", "1", "-q"}), dir);
+  EXPECT_EQ(refused.code, 2) << refused.out;
+  EXPECT_NE(refused.out.find("journals of an unfinished calibration"), std::string::npos) << refused.out;
+}
+
 /// The pid of the hedgesim process that is MPI rank `rank` of the job writing to `out`, or -1.
 pid_t pid_of_rank(int rank, const std::string& out) {
   for (const auto& e : fs::directory_iterator("/proc")) {
