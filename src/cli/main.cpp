@@ -245,6 +245,31 @@ int cmd_validate(const std::string& scenario) {
   return 0;
 }
 
+/// A build without MPI started as K > 1 processes by mpirun or srun: each would write the same files.
+void refuse_launch_without_mpi() {
+  if (!mpi::built_with_mpi() && mpi::launcher_size() > 1)
+    throw InputError({"<command line>", 1, 0},
+                     "this hedgesim was built without MPI (-DHEDGESIM_MPI=OFF) but started as " +
+                         std::to_string(mpi::launcher_size()) +
+                         " processes by an MPI launcher: they would all write the same files. Rebuild with "
+                         "-DHEDGESIM_MPI=ON, or run it without mpirun/srun");
+}
+
+/// What a long job (a sweep, a calibration) takes from its command line, alike: where it writes (default
+/// out/<name>), threads, --resume, the progress bar, the stop flag that SIGINT and SIGTERM (what Slurm and
+/// mpirun send to end a job) set, and the command line meta.json records.
+template <class Options, class Args>
+void set_job_options(Options& opt, const Args& a, const std::string& name, const std::string& command_line) {
+  opt.out_dir = a.out.empty() ? "out/" + name : a.out;
+  opt.threads = default_threads(a.threads);
+  opt.resume = a.resume;
+  opt.progress = show_progress(a.quiet, 64);
+  opt.stop = &g_stop;
+  opt.command_line = command_line;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
+
 struct SweepArgs {
   std::string experiment;
   std::string out;
@@ -259,23 +284,11 @@ int cmd_sweep(const SweepArgs& a, const std::string& command_line) {
     s = load_sweep_on_every_rank(a.experiment, g_mpi, std::cerr);
     if (!s) return kExitBadInput;
   }
-  if (!mpi::built_with_mpi() && mpi::launcher_size() > 1)
-    throw InputError({"<command line>", 1, 0},
-                     "this hedgesim was built without MPI (-DHEDGESIM_MPI=OFF) but started as " +
-                         std::to_string(mpi::launcher_size()) +
-                         " processes by an MPI launcher: they would all write the same files. Rebuild with "
-                         "-DHEDGESIM_MPI=ON, or run it without mpirun/srun");
+  refuse_launch_without_mpi();
   if (!s) s.emplace(load_sweep(a.experiment));
   const ResolvedExperiment& e = s->e;
   SweepOptions opt;
-  opt.out_dir = a.out.empty() ? "out/" + e.spec.name : a.out;
-  opt.threads = default_threads(a.threads);
-  opt.resume = a.resume;
-  opt.progress = show_progress(a.quiet, 64);
-  opt.stop = &g_stop;
-  opt.command_line = command_line;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);  // what Slurm and mpirun send to end a job: stop as for Ctrl-C
+  set_job_options(opt, a, e.spec.name, command_line);
   const std::optional<SweepResult> done = run_sweep_as_rank(*s, opt, g_mpi);
   if (!done) return 0;  // a serving rank
   const SweepResult& r = *done;
@@ -329,12 +342,7 @@ std::optional<calibration::ResolvedCalibration> load_calibration_on_every_rank(c
 }
 
 int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
-  if (!mpi::built_with_mpi() && mpi::launcher_size() > 1)
-    throw InputError({"<command line>", 1, 0},
-                     "this hedgesim was built without MPI (-DHEDGESIM_MPI=OFF) but started as " +
-                         std::to_string(mpi::launcher_size()) +
-                         " processes by an MPI launcher: they would all write the same files. Rebuild with "
-                         "-DHEDGESIM_MPI=ON, or run it without mpirun/srun");
+  refuse_launch_without_mpi();
   std::optional<calibration::ResolvedCalibration> loaded;
   if (g_mpi.size > 1) {
     loaded = load_calibration_on_every_rank(a);
@@ -344,14 +352,7 @@ int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   }
   const calibration::ResolvedCalibration& c = *loaded;
   calibration::CalibrateOptions opt;
-  opt.out_dir = a.out.empty() ? "out/" + c.spec.name : a.out;
-  opt.threads = default_threads(a.threads);
-  opt.resume = a.resume;
-  opt.progress = show_progress(a.quiet, 64);
-  opt.stop = &g_stop;
-  opt.command_line = command_line;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  set_job_options(opt, a, c.spec.name, command_line);
   if (g_mpi.size > 1) {
     opt.share = mpi::share_from_coordinator;
     if (g_mpi.rank > 0) {
