@@ -17,6 +17,7 @@ const EXPLAIN_STEPS_BEFORE = 4; // the default "why" window: this many steps bef
 const PARAMETER_DEBOUNCE_MS = 450;
 const FIXED_PARAMETERS = ['step_days']; // the server refuses them in a branch: they move the time grid
 const DEFAULT_REPLICATES = 8; // the server's default too
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/; // dates are shown and typed as ISO 8601, whatever the browser's locale
 const DEFAULT_SCENARIO = 'scenarios/veto-2019.toml'; // the one the README and the lessons start from
 const CHARTED_VARIABLES = ['signal', 'substance']; // the two fixed charts; "More" offers the other hedger variables
 const DEFAULT_MORE_VARIABLE = 'courting';
@@ -36,6 +37,7 @@ const state = {
   explanation: null, // the last /api/explain answer
   pending: 0, // requests in flight
   runs: 0, // runs received, for the tests
+  classEvents: false, // whether state.events hold events the class fired (then replacing them asks first)
 };
 
 let runSeq = 0; // only the answer to the newest request is shown, whatever order answers arrive in
@@ -123,10 +125,20 @@ async function loadScenarioList() {
   state.scenarios = await busy(() => getJSON('api/scenarios'));
   const select = $('scenario');
   select.replaceChildren();
+  // The shipped scenarios, then the teacher's own (hedgesim serve --scenarios DIR), each group labelled.
+  const groups = { shipped: null, yours: null };
   for (const s of state.scenarios) {
-    const option = new Option(s.error ? `${s.file} (broken)` : `${s.name}: ${s.title}`, s.file);
+    const source = s.source === 'yours' ? 'yours' : 'shipped';
+    if (!groups[source]) {
+      groups[source] = document.createElement('optgroup');
+      groups[source].label = source === 'yours' ? 'Your scenarios' : 'Shipped scenarios';
+      select.append(groups[source]);
+    }
+    const text = s.error ? `${s.file} (broken: ${s.error})` : `${s.name}: ${s.title}`;
+    const option = new Option(source === 'yours' && !s.error ? `${text} (${s.file})` : text, s.file);
     option.disabled = Boolean(s.error);
-    select.append(option);
+    option.title = s.error || s.file;
+    groups[source].append(option);
   }
 }
 
@@ -142,6 +154,9 @@ async function openScenario(file, branch = {}) {
     state.step = 0;
     state.seed = null;
     state.explanation = null;
+    // The explanation's window belonged to the old scenario's dates: "Explain" starts from this one's.
+    $('explain-from').value = '';
+    $('explain-to').value = '';
     if (state.selected && !agentById(state.selected)) state.selected = null;
     $('scenario').value = file;
     setText('scenario-title', model.scenario.title);
@@ -154,6 +169,7 @@ async function openScenario(file, branch = {}) {
     renderExplanation();
   }
   state.events = (branch.events || []).map((e) => ({ ...e, targets: [...(e.targets || [])] }));
+  state.classEvents = false; // these came with the scenario or the lesson step, not from the class
   state.parameters = { ...(branch.parameters || {}) };
   syncParameterSliders();
   renderAddedEvents();
@@ -371,9 +387,11 @@ function wireTimeControls() {
       play();
     }
   });
-  // Keyboard for the classroom: space plays or pauses, the arrows step (not while typing in a field).
+  // Keyboard for the classroom: space plays or pauses, the arrows step (not while typing in a field). A button
+  // keeps the focus after a click (Pause, say): the arrows still step then, and space is the button's own.
   document.addEventListener('keydown', (e) => {
-    if (e.target.closest('input, select, textarea, button')) return;
+    if (e.target.closest('input, select, textarea')) return;
+    if (e.target.closest('button') && e.key === ' ') return;
     if (e.key === ' ') {
       e.preventDefault();
       if (state.timer) pause();
@@ -450,6 +468,10 @@ function readEventForm() {
 async function fireEvent() {
   clearError();
   const event = readEventForm();
+  if (!ISO_DATE.test(event.date)) {
+    showError('Firing the event', new Error(`the date '${event.date}' must be written YYYY-MM-DD, e.g. 2019-10-18`));
+    return;
+  }
   state.events.push(event);
   renderAddedEvents();
   const ok = await runNow('Firing the event');
@@ -458,6 +480,7 @@ async function fireEvent() {
     renderAddedEvents();
     return;
   }
+  state.classEvents = true;
   $('event-label').value = '';
   if (ok === true) refreshExplanation();
 }
@@ -688,6 +711,16 @@ function fillExplainAgents() {
   $('explain-from').max = $('explain-to').max = state.scenario.end;
 }
 
+/// Whether the page may replace the branch: yes when the class fired no event of its own into it, else what
+/// the teacher answers when asked. Opening another scenario or a lesson step replaces the branch.
+function mayDiscardClassEvents(action) {
+  const own = state.classEvents ? state.events.length : 0;
+  if (own === 0) return true;
+  return window.confirm(
+    `${action} will discard the ${own === 1 ? 'event' : `${own} events`} your class fired into this branch. Continue?`,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Lessons
 
@@ -720,6 +753,10 @@ async function applyOneState(s) {
 function wireRunInputs() {
   $('scenario').addEventListener('change', async () => {
     clearError();
+    if (!mayDiscardClassEvents(`Opening ${$('scenario').value}`)) {
+      $('scenario').value = state.scenario.file; // the class keeps its branch
+      return;
+    }
     try {
       await openScenario($('scenario').value, {});
     } catch (e) {
@@ -830,7 +867,11 @@ async function init() {
   wireExplain();
   wireRunInputs();
   wireTabs();
-  lessons = createLessons({ applyState: applyLessonState, onError: showError });
+  lessons = createLessons({
+    applyState: applyLessonState,
+    onError: showError,
+    mayLeave: (what) => mayDiscardClassEvents(what),
+  });
   renderExplanation();
   try {
     await loadScenarioList();

@@ -171,7 +171,36 @@ struct ServeArgs {
   int port = 8080;
   std::string root = ".";
   std::string model_dir;
+  std::vector<std::string> scenario_dirs;
 };
+
+/// Where to open the page: the loopback address for a loopback host; otherwise the addresses students can
+/// open (this machine's, for 0.0.0.0 — never 0.0.0.0 itself, which no browser can open) and a warning that
+/// anyone on those networks can reach the page and run the model.
+void print_addresses(const std::string& host, int port) {
+  const auto url = [port](const std::string& address) {
+    return "http://" + address + ":" + std::to_string(port) + "/";
+  };
+  const std::vector<std::string> addresses = serve::addresses_to_open(host);
+  if (addresses.size() == 1 && addresses.front() == "127.0.0.1") {
+    std::cout << "hedgesim serve: open " << url("127.0.0.1") << " in a browser (Ctrl-C stops)\n";
+    return;
+  }
+  if (addresses.empty()) {
+    std::cout << "hedgesim serve: open " << url("127.0.0.1")
+              << " in a browser on this machine (Ctrl-C stops)\n"
+              << "note: this machine has no network address other than loopback, so no other machine can "
+                 "reach the page\n";
+    return;
+  }
+  std::cout << "hedgesim serve: open " << url(addresses.front()) << " in a browser (Ctrl-C stops)\n";
+  for (std::size_t i = 1; i < addresses.size(); ++i)
+    std::cout << "  or " << url(addresses[i]) << "\n";
+  if (serve::is_wildcard_host(host)) std::cout << "  or, on this machine, " << url("127.0.0.1") << "\n";
+  std::cout << "warning: listening on " << (host.empty() ? "every interface" : host)
+            << ", so anyone who can reach these addresses can open the page and run the model; use --host "
+               "127.0.0.1 to keep it to this machine\n";
+}
 
 /// `hedgesim serve`: the API (and web/, when present) until Ctrl-C or SIGTERM. The signal only sets a flag;
 /// a watcher thread turns it into Server::stop(), which is not safe to call from a signal handler.
@@ -182,17 +211,22 @@ int cmd_serve(const ServeArgs& a) {
                          "' has no scenarios/ directory; run from the hedgesim repository or give its path");
   if (!a.model_dir.empty())
     load_model(a.model_dir, {"<command line>", 1, 0});  // a bad model fails now, not per request
-  serve::Server server({a.host, a.port, a.root, a.model_dir});
+  for (const std::string& dir : a.scenario_dirs)
+    if (!std::filesystem::is_directory(dir))
+      throw InputError({"<command line>", 1, 0}, "--scenarios '" + dir +
+                                                     "' is not a directory; give the directory that holds "
+                                                     "your scenario files (*.toml)");
+  serve::ServerOptions options{a.host, a.port, a.root, a.model_dir};
+  options.scenario_dirs = a.scenario_dirs;
+  serve::Server server(options);
   const int port = server.bind_to_port();
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  std::cout << "hedgesim serve: open http://" << a.host << ":" << port << "/ in a browser (Ctrl-C stops)\n";
+  print_addresses(a.host, port);
   const std::filesystem::path web = std::filesystem::path(a.root) / "web";
   if (std::filesystem::is_directory(web) && !std::filesystem::exists(web / "node_modules" / "chart.js"))
     std::cout << "note: the page's chart library is not installed (web/node_modules); run "
                  "scripts/web-deps.sh, or the charts stay empty\n";
-  if (a.host != "127.0.0.1" && a.host != "localhost")
-    std::cout << "note: listening on " << a.host << ", so other machines may reach this server\n";
   std::cout << std::flush;
   // stop() is repeated until listening has ended: a signal that arrives before listen_after_bind() has
   // started its loop would otherwise be lost (the library's stop() only ends a loop already running).
@@ -543,6 +577,9 @@ nothing from the network and needs no script. Format: docs/output-format.md.)");
   serve_cmd->add_option("--model", serve_args.model_dir,
                         "A model directory (agents, parameters, events, influence .toml) to use for every "
                         "scenario instead of the one each scenario names");
+  serve_cmd->add_option("--scenarios", serve_args.scenario_dirs,
+                        "A directory of your own scenario files, listed after the shipped ones as "
+                        "yours/FILE (repeat for more: yours-2/FILE, ...)");
   serve_cmd->footer(R"(
 Open the printed address in a browser: pick a scenario, play it, fire events (the branch is drawn next to
 the baseline at common random numbers), ask why an agent moved, move parameters, follow a lesson
@@ -552,6 +589,8 @@ Examples:
   hedgesim serve                        # http://127.0.0.1:8080/, this repository's scenarios and web/
   hedgesim serve --port 0               # any free port (printed)
   hedgesim serve --model my-model/      # the shipped scenarios on a model of your own
+  hedgesim serve --scenarios my-class/  # your scenarios too, as yours/FILE (a broken one shows its error)
+  hedgesim serve --host 0.0.0.0         # reachable from the classroom: prints this machine's addresses
 
 API (JSON; errors are HTTP 400 {"error": the CLI's message}): GET /api/scenarios;
 GET /api/model?scenario=scenarios/veto-2019.toml; POST /api/run with {"scenario", "replicates", "seed",

@@ -1,5 +1,8 @@
 #include "serve/server.hpp"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -72,6 +75,7 @@ class ModelCache {
 /// replaces the scenarios' own (`--model DIR`; empty: each scenario's), and the models read so far.
 struct Site {
   fs::path root;
+  std::vector<fs::path> own_dirs;  ///< the teacher's scenario directories (--scenarios), canonical
   std::string model_dir;
   int max_json_depth = 64;
   std::shared_ptr<ModelCache> models = std::make_shared<ModelCache>();
@@ -109,21 +113,37 @@ std::string relative_to_root(std::string message, const std::string& root) {
   return message;
 }
 
-/// The shipped scenarios as the client names them ("scenarios/veto-2019.toml"), sorted.
-std::vector<std::string> scenario_files(const fs::path& root) {
+/// How the client names the scenarios of the teacher's i-th directory: "yours/", then "yours-2/", ... — a
+/// prefix no shipped scenario has, so a teacher's file never hides a shipped one of the same name.
+std::string own_prefix(std::size_t i) {
+  return i == 0 ? "yours/" : "yours-" + std::to_string(i + 1) + "/";
+}
+
+/// The .toml files of `dir`, sorted, each as `prefix` + its name.
+std::vector<std::string> toml_files(const fs::path& dir, const std::string& prefix) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(root / "scenarios", ec))
+  for (const auto& entry : fs::directory_iterator(dir, ec))
     if (entry.is_regular_file() && entry.path().extension() == ".toml")
-      files.push_back("scenarios/" + entry.path().filename().string());
+      files.push_back(prefix + entry.path().filename().string());
   std::sort(files.begin(), files.end());
   return files;
 }
 
+/// Every scenario a client may name: the shipped ones ("scenarios/veto-2019.toml"), then the teacher's
+/// ("yours/my-class.toml").
+std::vector<std::string> scenario_files(const Site& site) {
+  std::vector<std::string> files = toml_files(site.root / "scenarios", "scenarios/");
+  for (std::size_t i = 0; i < site.own_dirs.size(); ++i)
+    for (std::string& f : toml_files(site.own_dirs[i], own_prefix(i)))
+      files.push_back(std::move(f));
+  return files;
+}
+
 /// The file behind a client's scenario name, which must be one of scenario_files(): nothing else under the
-/// root, let alone outside it, is ever opened.
-std::string resolve_scenario(const fs::path& root, const std::string& requested) {
-  const std::vector<std::string> files = scenario_files(root);
+/// root or the teacher's directories, let alone outside them, is ever opened.
+std::string resolve_scenario(const Site& site, const std::string& requested) {
+  const std::vector<std::string> files = scenario_files(site);
   const std::string allowed = "; the scenarios are " + join_quoted(files);
   const fs::path p(requested);
   if (requested.empty()) throw RequestError("no scenario given" + allowed);
@@ -131,10 +151,14 @@ std::string resolve_scenario(const fs::path& root, const std::string& requested)
     throw RequestError("scenario '" + requested + "' must not contain '..'" + allowed);
   std::error_code ec;
   const fs::path rel =
-      p.is_absolute() ? fs::weakly_canonical(p, ec).lexically_relative(root) : p.lexically_normal();
-  if (std::find(files.begin(), files.end(), rel.generic_string()) == files.end())
+      p.is_absolute() ? fs::weakly_canonical(p, ec).lexically_relative(site.root) : p.lexically_normal();
+  const std::string name = rel.generic_string();
+  if (std::find(files.begin(), files.end(), name) == files.end())
     throw RequestError("unknown scenario '" + requested + "'" + did_you_mean(requested, files) + allowed);
-  return (root / rel).string();
+  for (std::size_t i = 0; i < site.own_dirs.size(); ++i)
+    if (name.rfind(own_prefix(i), 0) == 0)
+      return (site.own_dirs[i] / name.substr(own_prefix(i).size())).string();
+  return (site.root / rel).string();
 }
 
 json date_json(Date d) {
@@ -154,12 +178,14 @@ json scenario_summary(const std::string& file, const CompiledModel& m) {
 
 json list_scenarios(const Site& site) {
   json out = json::array();
-  for (const std::string& file : scenario_files(site.root)) {
+  for (const std::string& file : scenario_files(site)) {
+    const std::string source = file.rfind("scenarios/", 0) == 0 ? "shipped" : "yours";
     try {
-      out.push_back(scenario_summary(file, site.load((site.root / file).string())));
+      out.push_back(scenario_summary(file, site.load(resolve_scenario(site, file))));
     } catch (const std::exception& e) {  // a broken file is listed with its error, not hidden
       out.push_back({{"file", file}, {"error", relative_to_root(e.what(), site.root.string())}});
     }
+    out.back()["source"] = source;
   }
   return out;
 }
@@ -361,7 +387,7 @@ BranchRequest parse_branch_request(const Site& site, const std::string& text,
   BranchRequest r;
   r.body = parse_body(text, site.max_json_depth);
   check_request_keys(r.body, keys);
-  const Scenario base = site.scenario(resolve_scenario(site.root, scenario_of(r.body)));
+  const Scenario base = site.scenario(resolve_scenario(site, scenario_of(r.body)));
   r.replicates = replicates_of(r.body);
   const json none;
   r.branch =
@@ -823,6 +849,29 @@ class GuardedHttpServer : public httplib::Server {
 
 }  // namespace
 
+bool is_wildcard_host(const std::string& host) {
+  return host.empty() || host == "0.0.0.0" || host == "::";
+}
+
+std::vector<std::string> addresses_to_open(const std::string& host) {
+  if (host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1") return {"127.0.0.1"};
+  if (!is_wildcard_host(host)) return {host};
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return out;
+  for (const ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET) continue;
+    if ((a->ifa_flags & IFF_UP) == 0 || (a->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+    if (::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text) != nullptr &&
+        std::find(out.begin(), out.end(), text) == out.end())
+      out.emplace_back(text);
+  }
+  ::freeifaddrs(list);
+  return out;
+}
+
 void check_json_depth(const std::string& body, int limit) {
   int depth = 0, deepest = 0;
   bool in_string = false;
@@ -857,6 +906,8 @@ namespace {
 Site site_of(const ServerOptions& o) {
   Site site;
   site.root = fs::weakly_canonical(fs::absolute(o.root)).string();
+  for (const std::string& dir : o.scenario_dirs)
+    site.own_dirs.push_back(fs::weakly_canonical(fs::absolute(dir)));
   if (!o.model_dir.empty()) site.model_dir = fs::weakly_canonical(fs::absolute(o.model_dir)).string();
   site.max_json_depth = o.limits.max_json_depth;
   return site;
@@ -881,7 +932,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
            json_endpoint(root, [site](const httplib::Request&) { return list_scenarios(site); }));
   http.Get("/api/model", json_endpoint(root, [site](const httplib::Request& req) {
              const std::string requested = query_scenario(req);
-             return describe_model(requested, site.load(resolve_scenario(site.root, requested)));
+             return describe_model(requested, site.load(resolve_scenario(site, requested)));
            }));
   // Runs take the cores; a connection thread waits here for its turn, so at most max_running run at once.
   const auto turns =

@@ -5,7 +5,8 @@
 // moves with report::explain (from the runs in memory, with the text `hedgesim explain` gives for their
 // files), and shaping results and errors as JSON (every error is HTTP 400 with {"error": message}; oversized
 // bodies 413; bodies nested too deep 400 before parsing). Slow and numerous clients are bounded by
-// ServerLimits. It serves only the scenarios in ROOT/scenarios, never another path. Requests share nothing
+// ServerLimits. It serves only the scenarios in ROOT/scenarios and the teacher's --scenarios directories,
+// never another path. Requests share nothing
 // mutable: each one loads and compiles its own model, so httplib's worker threads need no locks, and every
 // browser keeps its own simulation state (the branch's events and parameters) and sends it with each request.
 // ROOT/web, when it exists, is served as static files at /.
@@ -14,6 +15,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hedgesim::serve {
 
@@ -41,6 +43,9 @@ struct ServerOptions {
   int port = 8080;
   std::string root{};       ///< repository root: scenarios/ and web/ live here
   std::string model_dir{};  ///< a model directory used instead of each scenario's own (empty: theirs)
+  /// The teacher's scenario directories (`--scenarios DIR`), listed after the shipped ones as "yours/FILE"
+  /// (the second as "yours-2/FILE", ...); only their .toml files are served.
+  std::vector<std::string> scenario_dirs{};
   std::size_t max_body_bytes = 64 * 1024;
   ServerLimits limits{};
 };
@@ -49,6 +54,13 @@ struct ServerOptions {
 /// objects in `body` (JSON text) nest deeper than `limit`. A linear scan outside strings, without recursion,
 /// done before the body is parsed.
 void check_json_depth(const std::string& body, int limit);
+
+/// The addresses a browser on another machine can open when the server listens on `host`: for a wildcard
+/// ("0.0.0.0", "::", ""), this machine's IPv4 addresses on interfaces that are up, loopback excluded
+/// (getifaddrs), in the order the system lists them; for a loopback host, {"127.0.0.1"}; else {host}.
+std::vector<std::string> addresses_to_open(const std::string& host);
+/// Whether `host` listens on every interface.
+bool is_wildcard_host(const std::string& host);
 
 /// An answer of the API as the server sends it: the HTTP status and the body (JSON text).
 struct ApiAnswer {

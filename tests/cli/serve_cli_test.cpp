@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "serve/server.hpp"
 #include "support/files.hpp"
 #include "support/sweep_process.hpp"
 
@@ -113,6 +114,40 @@ TEST(ServeCli, ABadModelDirectoryExitsTwoBeforeServing) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("agents.toml"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("open http://"), std::string::npos) << r.out;
+}
+
+TEST(ServeCli, OnEveryInterfaceItPrintsTheMachinesAddressesAndWarns) {
+  TempDir dir;
+  const std::string log = dir.file("serve.log");
+  Process server(hedgesim_argv({"serve", "--host", "0.0.0.0", "--port", "0", "--root", HEDGESIM_SOURCE_DIR}),
+                 log);
+  std::string text;
+  for (int i = 0; i < 5000 && text.find("warning:") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    text = slurp(log);
+  }
+  EXPECT_EQ(text.find("http://0.0.0.0"), std::string::npos) << "no browser can open 0.0.0.0:\n" << text;
+  EXPECT_NE(text.find("hedgesim serve: open http://"), std::string::npos) << text;
+  const std::vector<std::string> addresses = serve::addresses_to_open("0.0.0.0");
+  for (const std::string& a : addresses)
+    EXPECT_NE(text.find("http://" + a + ":"), std::string::npos) << a << " is not printed:\n" << text;
+  if (!addresses.empty()) {
+    EXPECT_NE(text.find("warning: listening on 0.0.0.0, so anyone who can reach these addresses can open the "
+                        "page and run the model"),
+              std::string::npos)
+        << text;
+  }
+  server.signal(SIGINT);
+  server.wait();
+}
+
+TEST(ServeCli, AMissingScenariosDirectoryExitsTwo) {
+  TempDir dir;
+  const Outcome r =
+      hedgesim({"serve", "--port", "0", "--root", HEDGESIM_SOURCE_DIR, "--scenarios", dir.file("nope")}, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--scenarios '" + dir.file("nope") + "' is not a directory"), std::string::npos)
+      << r.out;
 }
 
 TEST(ServeCli, ASecondServeOnAPortInUseExitsTwo) {

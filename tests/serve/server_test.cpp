@@ -471,6 +471,78 @@ std::filesystem::path model_copy_with(const TempDir& dir, const std::string& par
   return model;
 }
 
+/// A teacher's directory: a copy of no-veto-2019 renamed (its model named by an absolute path, as a scenario
+/// kept outside the repository would), a broken scenario, and a file that is not a scenario.
+std::string teachers_dir(const TempDir& dir) {
+  std::string text = slurp(std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/no-veto-2019.toml");
+  const auto replace = [&text](const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+  };
+  replace("model = \"../model\"", "model = \"" + std::string(HEDGESIM_SOURCE_DIR) + "/model\"");
+  replace("name = \"no-veto-2019\"", "name = \"class-demo\"");
+  spit(dir.path() + "/class-demo.toml", text);
+  spit(dir.path() + "/broken.toml", "[scenario]\nname = \"broken\"\n");
+  spit(dir.path() + "/notes.txt", "not a scenario");
+  return dir.path();
+}
+
+TEST(ServeScenarios, ATeachersDirectoryIsListedAfterTheShippedOnesAndRuns) {
+  TempDir dir;
+  ServerOptions o;
+  o.root = HEDGESIM_SOURCE_DIR;
+  o.scenario_dirs = {teachers_dir(dir)};
+  RunningServer server(o);
+  auto r = server.get("/api/scenarios");
+  ASSERT_TRUE(r);
+  const json list = json::parse(r->body);
+  std::vector<std::string> files, sources;
+  for (const json& s : list) {
+    files.push_back(s["file"]);
+    sources.push_back(s["source"]);
+  }
+  ASSERT_GE(files.size(), 3u);
+  EXPECT_EQ(files[files.size() - 2], "yours/broken.toml");
+  EXPECT_EQ(files.back(), "yours/class-demo.toml");
+  EXPECT_EQ(sources.front(), "shipped");
+  EXPECT_EQ(sources.back(), "yours");
+  // The broken file is listed with its loader's message, file:line:col; the shipped ones still load.
+  const std::string error = list[files.size() - 2].value("error", "");
+  EXPECT_NE(error.find(dir.path() + "/broken.toml:1:1: [scenario] is missing the required key"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(list.back()["name"], "class-demo");
+  auto run = server.post("/api/run", {{"scenario", "yours/class-demo.toml"}, {"replicates", 2}});
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->status, 200) << run->body;
+  auto shipped = server.post("/api/run", {{"scenario", "scenarios/veto-2019.toml"}, {"replicates", 2}});
+  ASSERT_TRUE(shipped);
+  EXPECT_EQ(shipped->status, 200) << shipped->body;
+  // Nothing but the listed .toml files is served, by the prefix or by a path out of the directory.
+  for (const std::string& bad :
+       std::vector<std::string>{"yours/notes.txt", "yours/../class-demo.toml", "yours-2/class-demo.toml",
+                                dir.path() + "/class-demo.toml"}) {
+    auto refused = server.get("/api/model?scenario=" + httplib::detail::encode_query_param(bad));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad << ": " << refused->body;
+  }
+}
+
+TEST(ServeAddresses, AWildcardHostListsThisMachinesAddressesButNeverLoopbackOrTheWildcard) {
+  for (const std::string host : {"0.0.0.0", "::", ""}) {
+    EXPECT_TRUE(is_wildcard_host(host)) << host;
+    for (const std::string& a : addresses_to_open(host)) {
+      in_addr parsed{};
+      EXPECT_EQ(::inet_pton(AF_INET, a.c_str(), &parsed), 1) << a;
+      EXPECT_NE(a.rfind("127.", 0), 0u) << a;
+      EXPECT_NE(a, "0.0.0.0");
+    }
+  }
+  EXPECT_EQ(addresses_to_open("127.0.0.1"), std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(addresses_to_open("localhost"), std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(addresses_to_open("192.168.7.9"), std::vector<std::string>{"192.168.7.9"});
+  EXPECT_FALSE(is_wildcard_host("192.168.7.9"));
+}
+
 TEST(ServeModelDir, AnotherModelDirectoryIsUsedForEveryScenario) {
   TempDir dir;
   const std::filesystem::path model = model_copy_with(dir, "grievance_weight", 0.0);

@@ -37,6 +37,7 @@ function axisOf(spec) {
 function baseOptions(callbacks) {
   return {
     animation: false,
+    locale: 'en-US', // "0.5", not the browser's "0,5": the page reads the same in every classroom, like its ISO dates
     responsive: true,
     maintainAspectRatio: false,
     parsing: false,

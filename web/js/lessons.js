@@ -24,9 +24,9 @@ async function loadLessons() {
 
 /**
  * Wires the panel. `applyState(state)` (async) puts the page in a step's state; `onError(context, error)`
- * shows a failure. Returns accessors for the tests.
+ * shows a failure; `mayLeave(action)` says whether the class's own events may be discarded (it asks). Returns accessors for the tests.
  */
-export function createLessons({ applyState, onError }) {
+export function createLessons({ applyState, onError, mayLeave = () => true }) {
   const select = $('lesson-select');
   const prev = $('lesson-prev');
   const next = $('lesson-next');
@@ -63,15 +63,22 @@ export function createLessons({ applyState, onError }) {
 
   select.addEventListener('change', () => {
     const lesson = lessons.find((l) => l.file === select.value);
+    if (lesson && !mayLeave(`Opening the lesson "${lesson.title || lesson.file}"`)) {
+      select.value = current ? current.lesson.file : ''; // the class keeps its branch
+      return;
+    }
     if (lesson) goTo(lesson, 0);
     else {
       current = null;
       renderStep();
     }
   });
-  prev.addEventListener('click', () => current && current.step > 0 && goTo(current.lesson, current.step - 1));
+  prev.addEventListener('click', () => {
+    if (current && current.step > 0 && mayLeave('Going back a step')) goTo(current.lesson, current.step - 1);
+  });
   next.addEventListener('click', () => {
-    if (current && current.step + 1 < current.lesson.steps.length) goTo(current.lesson, current.step + 1);
+    if (current && current.step + 1 < current.lesson.steps.length && mayLeave('Going to the next step'))
+      goTo(current.lesson, current.step + 1);
   });
 
   async function init() {

@@ -10,7 +10,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -28,13 +29,29 @@ let baseUrl = '';
 let browser = null;
 let page = null;
 const pageErrors = [];
+// The page asks with confirm() before discarding the class's events: the tests answer (accept unless a test
+// says otherwise) and keep what was asked.
+let dialogAnswer = 'accept';
+const dialogs = [];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
-/// Starts `hedgesim serve --port 0` and resolves to the address it prints on stdout.
+/// A teacher's scenario directory (hedgesim serve --scenarios DIR): no-veto-2019 renamed, and a broken file.
+function teachersDir() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hedgesim-e2e-class-'));
+  const text = readFileSync(path.join(repoRoot, 'scenarios', 'no-veto-2019.toml'), 'utf8')
+    .replace('model = "../model"', `model = "${path.join(repoRoot, 'model')}"`)
+    .replace('name = "no-veto-2019"', 'name = "class-demo"');
+  writeFileSync(path.join(dir, 'class-demo.toml'), text);
+  writeFileSync(path.join(dir, 'broken.toml'), '[scenario]\nname = "broken"\n');
+  return dir;
+}
+
+/// Starts `hedgesim serve --port 0 --scenarios DIR` and resolves to the address it prints on stdout.
 function startServer(binary) {
-  server = spawn(binary, ['serve', '--port', '0', '--root', repoRoot], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(binary, ['serve', '--port', '0', '--root', repoRoot, '--scenarios', teachersDir()],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
   serverExit = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
   server.stderr.on('data', (d) => {
     serverStderr += d;
@@ -145,6 +162,11 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30000); // generous: ctest may run this next to other tests, or against a sanitizer build
   page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+  page.on('dialog', async (d) => {
+    dialogs.push({ type: d.type(), message: d.message() });
+    if (dialogAnswer === 'accept') await d.accept();
+    else await d.dismiss();
+  });
   page.on('console', (m) => {
     // The browser logs every HTTP 400 the tests provoke on purpose; anything else logged as an error is a bug.
     if (m.type() === 'error' && !/status of 400/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
@@ -621,6 +643,123 @@ test('two browsers at once keep their own simulation state', async () => {
   assert.ok(!again.events.some((e) => e.type === 'arms_offer' && e.added), "the other browser's event is not in mine");
   assert.deepEqual(again, mine.run);
   await other.close();
+});
+
+test('the teacher\'s own scenarios are listed under "Your scenarios", a broken one with its error, and run', async () => {
+  const groups = await page.$$eval('#scenario optgroup', (gs) => gs.map((g) => ({
+    label: g.label, options: [...g.querySelectorAll('option')].map((o) => ({ value: o.value, text: o.textContent, disabled: o.disabled })),
+  })));
+  assert.deepEqual(groups.map((g) => g.label), ['Shipped scenarios', 'Your scenarios']);
+  assert.ok(groups[0].options.every((o) => o.value.startsWith('scenarios/')));
+  const yours = groups[1].options;
+  assert.deepEqual(yours.map((o) => o.value), ['yours/broken.toml', 'yours/class-demo.toml']);
+  assert.ok(yours[0].disabled && /broken\.toml:1:1: \[scenario\] is missing the required key/.test(yours[0].text), yours[0].text);
+  assert.ok(!yours[1].disabled && yours[1].text.startsWith('class-demo: '), yours[1].text);
+  await openScenario('yours/class-demo.toml');
+  assert.equal(await page.evaluate(() => window.hedgesim.model.scenario.name), 'class-demo');
+  assert.ok(await page.isHidden('#error'), `no error: ${await text('#error')}`);
+});
+
+test('opening another scenario or a lesson asks before discarding the events the class fired', async () => {
+  await openScenario('scenarios/no-veto-2019.toml');
+  assert.equal(dialogs.length, 0, 'nothing fired yet: no question');
+  await page.click('#tab-events');
+  await page.selectOption('#event-type', 'accession_veto');
+  await page.selectOption('#event-actor', 'FRA');
+  await page.check('#event-targets input[value="MKD"]');
+  await page.fill('#event-date', VETO_DATE);
+  await page.fill('#event-label', VETO_LABEL);
+  await page.click('#fire');
+  await settled();
+  assert.equal((await page.evaluate(() => window.hedgesim.events)).length, 1);
+  // Dismissed: the scenario, the lesson and the class's event all stay.
+  dialogAnswer = 'dismiss';
+  try {
+    await dismissedKeepsEverything();
+  } finally {
+    dialogAnswer = 'accept';
+  }
+  // Accepted: the other scenario opens without the class's event.
+  await openScenario('scenarios/veto-2019.toml');
+  assert.equal(dialogs.length, 3);
+  assert.deepEqual(await page.evaluate(() => window.hedgesim.events), []);
+  // Nothing of the class's left: no question the next time.
+  await openScenario('scenarios/no-veto-2019.toml');
+  assert.equal(dialogs.length, 3);
+});
+
+async function dismissedKeepsEverything() {
+  await page.selectOption('#scenario', 'scenarios/veto-2019.toml');
+  await settled();
+  assert.equal(dialogs.length, 1);
+  assert.match(dialogs[0].message, /will discard the event your class fired into this branch/);
+  assert.equal(await page.inputValue('#scenario'), 'scenarios/no-veto-2019.toml', 'the selector is put back');
+  assert.equal(await page.evaluate(() => window.hedgesim.scenario), 'scenarios/no-veto-2019.toml');
+  assert.equal((await page.evaluate(() => window.hedgesim.events)).length, 1);
+  await page.click('#tab-lessons');
+  const before = await page.inputValue('#lesson-select');
+  const lesson = (await page.$$eval('#lesson-select option', (os) => os.map((o) => o.value).filter(Boolean)))
+    .find((l) => l !== before);
+  await page.selectOption('#lesson-select', lesson);
+  await settled();
+  assert.equal(dialogs.length, 2);
+  assert.equal(await page.inputValue('#lesson-select'), before, 'the lesson was not opened');
+  assert.equal(await page.evaluate(() => window.hedgesim.scenario), 'scenarios/no-veto-2019.toml');
+  assert.equal((await page.evaluate(() => window.hedgesim.events)).length, 1);
+}
+
+test('after clicking Pause the arrow keys still step, and space still plays', async () => {
+  await openScenario('scenarios/veto-2019.toml');
+  await page.click('#play');
+  await page.waitForFunction(() => window.hedgesim.step >= 2);
+  await page.click('#pause'); // the focus stays on the Pause button
+  const step = await page.evaluate(() => window.hedgesim.step);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => window.hedgesim.step), step + 1);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.evaluate(() => window.hedgesim.step), step - 1);
+  await page.evaluate(() => document.activeElement.blur()); // focus on the page, not a button: space plays
+  await page.keyboard.press(' ');
+  assert.equal(await page.evaluate(() => window.hedgesim.playing), true);
+  await page.click('#pause');
+});
+
+test('dates and numbers read the same in every browser locale: ISO dates, decimal points', async () => {
+  for (const locale of ['de-DE', 'en-US']) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale });
+    const p = await context.newPage();
+    await p.goto(baseUrl);
+    await p.waitForFunction(() => window.hedgesim && window.hedgesim.run && window.hedgesim.pending === 0);
+    await p.evaluate(() => document.getElementById('step-forward').click());
+    const iso = /^\d{4}-\d{2}-\d{2}$/;
+    assert.match((await p.textContent('#current-date')).trim(), iso, locale);
+    assert.match((await p.textContent('#map-date')).trim(), iso, locale);
+    assert.match(await p.inputValue('#event-date'), iso, `${locale}: the event form's date`);
+    const ticks = await p.evaluate(() => {
+      const chart = window.Chart.getChart(document.getElementById('chart-signal'));
+      return { x: chart.scales.x.ticks.map((t) => t.label).filter(Boolean), y: chart.scales.y.ticks.map((t) => t.label) };
+    });
+    assert.ok(ticks.x.length > 0 && ticks.x.every((t) => iso.test(t)), `${locale}: x ticks ${ticks.x}`);
+    assert.ok(ticks.y.includes('0.5') && !ticks.y.some((t) => String(t).includes(',')), `${locale}: y ticks ${ticks.y}`);
+    await context.close();
+  }
+});
+
+test('"Why did it move?" is in view at 1400 x 900 without scrolling', async () => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.selectOption('#explain-agent', 'MKD');
+  await page.click('#explain-go');
+  await settled();
+  assert.ok(await page.isHidden('#error'), `no error (the window follows the scenario): ${await text('#error')}`);
+  assert.ok((await text('#explain-baseline')).startsWith('North Macedonia (MKD)'), await text('#explain-baseline'));
+  const viewport = page.viewportSize();
+  const title = await page.locator('#explain-title').boundingBox();
+  const body = await page.locator('#explain-baseline').boundingBox();
+  assert.ok(title.y + title.height <= viewport.height, `the title ends at ${title.y + title.height}`);
+  assert.ok(body.y + 60 <= viewport.height, `the explanation starts at ${body.y}`);
+  assert.ok(title.x + title.width <= viewport.width, 'and is not off to the side');
+  await screenshot('05-why-in-view.png');
 });
 
 test('the page raised no script errors', () => {
