@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "io/csv_reader.hpp"
 #include "model/load.hpp"
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
@@ -178,6 +179,21 @@ TEST_F(ObservedDataTest, EachDefectIsReportedAtItsField) {
                       "but one 'alt'"),
             std::string::npos);
   EXPECT_NE(defect(hedger_ + ",2019,share\n").find("fields"), std::string::npos);
+}
+
+TEST(ShippedObservedData, ReadsAgainstTheShippedObservationModelAndModelWithASourceOnEveryRow) {
+  const std::string dir = std::string(HEDGESIM_SOURCE_DIR);
+  const ObservedData d =
+      read_observed_data(dir + "/data/observed/indicators.csv",
+                         load_observation_model(dir + "/model/observation.toml"), load_model(dir + "/model"));
+  ASSERT_FALSE(d.rows.empty());
+  // Every row names the page its number was read from and quotes it (the data's rule, README.md there).
+  io::CsvReader csv(dir + "/data/observed/indicators.csv");
+  const std::size_t source = csv.column("source"), note = csv.column("note");
+  while (csv.next()) {
+    EXPECT_NE(csv.text(source).find("https://"), std::string::npos) << "line " << csv.line();
+    EXPECT_FALSE(csv.text(note).empty()) << "line " << csv.line();
+  }
 }
 
 }  // namespace
