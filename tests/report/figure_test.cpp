@@ -9,6 +9,7 @@
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
 #include "support/report_runs.hpp"
+#include "support/study_runs.hpp"
 
 namespace hedgesim::report {
 namespace {
@@ -19,12 +20,13 @@ using ::testing::StartsWith;
 class FigureTest : public testing::ScratchDirTest {
  protected:
   FigureTest() : ScratchDirTest(std::string(HEDGESIM_TEST_DATA) + "/") {}
-  /// A copy of tests/data/<fixture> (the study suite's fixtures), or of the single run the real writer made
-  /// (report/run1, tests/support/report_runs.hpp).
+  /// A copy of a directory the real writers made: the single run (report/run1, tests/support/report_runs.hpp)
+  /// or a study (study/sobol, study/lhs, study/compare: tests/support/study_runs.hpp).
   std::string fixture(const std::string& name) {
     fs::create_directories((root_ / name).parent_path());
-    if (name != "report/run1") return copy_of(name);
-    fs::copy(testing::report_runs().run1, root_ / name, fs::copy_options::recursive);
+    const std::string from = name == "report/run1" ? testing::report_runs().run1
+                                                   : testing::study_runs() + name.substr(name.find('/') + 1);
+    fs::copy(from, root_ / name, fs::copy_options::recursive);
     return (root_ / name).string();
   }
 };

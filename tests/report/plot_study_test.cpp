@@ -1,13 +1,18 @@
-// Tests of plot_indices, plot_scatter, plot_sweep, plot_difference and output_kind on copies of the fixtures
-// in tests/data/study (written by make_fixtures.py there): the figure is written whole (PNG magic bytes and
-// the size the script asked for; an SVG with the titles, panels and series), the bars are sorted by the total
-// index and the scatter matrix draws the parameters' real values in a panel per (metric, parameter) (read
-// from the generated script's data blocks and panels, not from pixels), bad requests are InputErrors with
-// suggestions, and a failing gnuplot leaves nothing behind.
+// Tests of plot_indices, plot_scatter, plot_sweep, plot_difference and output_kind on copies of the study
+// directories the real writers make (tests/support/study_runs.hpp: run_sweep on analytic functions, compare
+// on the report fixture model), with expected numbers read from their files: the figure is written whole (PNG
+// magic bytes and the size the script asked for; an SVG with the titles, panels and series), the bars are
+// sorted by the total index and the scatter matrix draws the parameters' real values in a panel per (metric,
+// parameter) (read from the generated script's data blocks and panels, not from pixels), bad requests are
+// InputErrors with suggestions, and a failing gnuplot leaves nothing behind.
 #include "report/plot_study.hpp"
+#include "results/build_info.hpp"
+#include "results/compare_files.hpp"
+#include "results/sweep_files.hpp"
 #include "support/files.hpp"
 #include "support/input_error_message.hpp"
 #include "support/report_runs.hpp"
+#include "support/study_runs.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -36,7 +42,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const std::string kData = std::string(HEDGESIM_TEST_DATA) + "/study/";
+/// The study directories, written by the real writers (tests/support/study_runs.hpp).
+const std::string kData = testing::study_runs();
 
 using testing::names_in;
 using testing::slurp;
@@ -86,6 +93,32 @@ std::vector<std::string> bar_order(const std::string& script, const std::string&
 }
 
 using testing::drawn_series;
+
+/// indices.csv of a sweep as (metric, index, parameter) -> its row.
+std::map<std::tuple<std::string, std::string, std::string>, results::IndexRow> indices_of(
+    const std::string& dir) {
+  std::map<std::tuple<std::string, std::string, std::string>, results::IndexRow> out;
+  for (const results::IndexRow& r : results::read_indices(dir + "/indices.csv"))
+    out[{r.metric, r.index, r.parameter}] = r;
+  return out;
+}
+
+/// A bar block's row as the figure writes it: the parameter, its y, then value, low and high of the primary
+/// and the secondary index, each as gnuplot reads them back (%.10g).
+std::string bar_row(const std::map<std::tuple<std::string, std::string, std::string>, results::IndexRow>& idx,
+                    const std::string& metric, const std::string& parameter, int y,
+                    const std::string& primary, const std::string& secondary) {
+  std::string row = "\"" + parameter + "\" " + std::to_string(y);
+  for (const std::string& index : {primary, secondary}) {
+    const results::IndexRow& r = idx.at({metric, index, parameter});
+    for (double v : {r.value, r.ci_low, r.ci_high}) {
+      char text[32];
+      std::snprintf(text, sizeof text, " %.10g", v);
+      row += text;
+    }
+  }
+  return row;
+}
 
 /// A copy of a fixture and a private TMPDIR, so the test can see exactly what the plot leaves behind.
 class PlotStudyTest : public testing::ScratchDirTest {
@@ -140,8 +173,9 @@ TEST_F(PlotStudyTest, IndicesSvgHasTheTitleAPanelPerMetricAndTheLegend) {
   const std::string svg = slurp(out);
   EXPECT_THAT(svg, HasSubstr("<svg"));
   EXPECT_THAT(svg, HasSubstr("hedgesim sweep: fixture-sobol"));
-  EXPECT_THAT(svg, HasSubstr("Sobol sensitivity indices, 16 base samples: 160 design points × 4 replicates = "
-                             "640 runs"));
+  EXPECT_THAT(svg,
+              HasSubstr("Sobol sensitivity indices, 512 base samples: 5,120 design points × 4 replicates "
+                        "= 20,480 runs"));
   for (const char* metric : {"gap_mean", "signal_after_veto", "flat_metric"})
     EXPECT_THAT(svg, HasSubstr(std::string(">") + metric + "<")) << metric;
   for (const char* parameter : {"alpha_gain", "beta_half_life_days", "gamma_pull", "delta_budget"})
@@ -156,10 +190,19 @@ TEST_F(PlotStudyTest, IndicesSvgHasTheTitleAPanelPerMetricAndTheLegend) {
 }
 
 TEST_F(PlotStudyTest, TheCaptionCallsSobolEstimatesOutsideZeroToOneNoise) {
-  // gap_mean's S1 of beta_half_life_days is -0.01; signal_after_veto's indices are all inside [0, 1].
+  // The nearly inert beta's estimates scatter around 0, some below it; signal_after_veto's are inside [0, 1].
   PlotStudyOptions o = options_for("sobol");
+  int outside = 0, outside_signal = 0;
+  for (const auto& [key, r] : indices_of(o.dir))
+    if ((r.index == "S1" || r.index == "ST") && (r.value < 0 || r.value > 1)) {
+      ++outside;
+      outside_signal += r.metric == "signal_after_veto";
+    }
+  ASSERT_GE(outside, 1) << "the fixture should have an estimate outside [0, 1]";
+  ASSERT_EQ(outside_signal, 0);
   EXPECT_THAT(indices_script(o, "x.png"),
-              HasSubstr("1 estimate lies outside [0, 1] (S1 < 0 or ST > 1): estimator noise, not an effect"));
+              HasSubstr(std::to_string(outside) + (outside == 1 ? " estimate lies" : " estimates lie") +
+                        " outside [0, 1] (S1 < 0 or ST > 1): estimator noise, not an effect"));
   o.select = {"signal_after_veto"};
   EXPECT_THAT(indices_script(o, "x.png"), Not(HasSubstr("estimator noise")));
 }
@@ -167,21 +210,27 @@ TEST_F(PlotStudyTest, TheCaptionCallsSobolEstimatesOutsideZeroToOneNoise) {
 TEST_F(PlotStudyTest, BarsAreSortedByTheTotalIndexFromTheTop) {
   const PlotStudyOptions o = options_for("sobol");
   const std::string script = indices_script(o, "x.png");
-  // By ST: gamma 0.62, alpha 0.30, delta 0.08, beta 0; S1 alone would put alpha (0.35) first, meta.json's
-  // order alpha, beta, gamma, delta.
+  // By ST: gamma (mostly through its interaction with delta), alpha, delta, beta; S1 alone would put alpha
+  // first, meta.json's order is alpha, beta, gamma, delta.
+  const auto idx = indices_of(o.dir);
+  ASSERT_GT(idx.at({"gap_mean", "ST", "gamma_pull"}).value, idx.at({"gap_mean", "ST", "alpha_gain"}).value);
+  ASSERT_GT(idx.at({"gap_mean", "S1", "alpha_gain"}).value, idx.at({"gap_mean", "S1", "gamma_pull"}).value);
   EXPECT_THAT(bar_order(script, "$panel0"),
               ElementsAre("gamma_pull", "alpha_gain", "delta_budget", "beta_half_life_days"));
   EXPECT_THAT(bar_order(script, "$panel1"),
               ElementsAre("delta_budget", "beta_half_life_days", "alpha_gain", "gamma_pull"));
-  // Rows: name, y (top row highest), ST value lo hi, S1 value lo hi.
-  EXPECT_EQ(data_block(script, "$panel0").front(), "\"gamma_pull\" 3 0.62 0.518 0.722 0.25 0.185 0.315");
+  // Rows: name, y (top row highest), ST value lo hi, S1 value lo hi, as indices.csv has them.
+  EXPECT_EQ(data_block(script, "$panel0").front(), bar_row(idx, "gap_mean", "gamma_pull", 3, "ST", "S1"));
   EXPECT_EQ(data_block(script, "$panel0").back(),
-            "\"beta_half_life_days\" 0 0 -0.04 0.04 -0.01 -0.051 0.031");
+            bar_row(idx, "gap_mean", "beta_half_life_days", 0, "ST", "S1"));
   // The tick labels follow the same order.
   EXPECT_THAT(script, HasSubstr("set ytics ('gamma_pull' 3, 'alpha_gain' 2, 'delta_budget' 1, "
                                 "'beta_half_life_days' 0)"));
-  // The shared x range shows the negative estimates.
-  EXPECT_THAT(script, HasSubstr("set xrange [-0.1:1]"));
+  // The shared x range shows the negative estimates (bounds below 0) and ends at 1.
+  const auto at = script.find("set xrange [");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_LT(std::stod(script.substr(at + 12)), 0.0);
+  EXPECT_EQ(script.substr(script.find(':', at), 4), ":1]\n");
 }
 
 TEST_F(PlotStudyTest, MorrisBarsAreMuStarAndSigmaSortedByMuStar) {
@@ -191,7 +240,8 @@ TEST_F(PlotStudyTest, MorrisBarsAreMuStarAndSigmaSortedByMuStar) {
               ElementsAre("delta_budget", "alpha_gain", "gamma_pull", "beta_half_life_days"));
   EXPECT_THAT(bar_order(script, "$panel1"),
               ElementsAre("alpha_gain", "gamma_pull", "beta_half_life_days", "delta_budget"));
-  EXPECT_EQ(data_block(script, "$panel0").front(), "\"delta_budget\" 3 0.25 0.2 0.3 0.1 0.08 0.12");
+  EXPECT_EQ(data_block(script, "$panel0").front(),
+            bar_row(indices_of(o.dir), "srb_courting_mean", "delta_budget", 3, "mu_star", "sigma"));
   o.format = "svg";
   const std::string svg = slurp(plot_indices(o));
   EXPECT_THAT(svg, HasSubstr("Morris elementary effects, 10 trajectories: 50 design points × 10 replicates = "
@@ -414,8 +464,9 @@ TEST_F(PlotStudyTest, ScatterDrawsTheValuesTheModelRanWithNotTheUnitCube) {
     ASSERT_EQ(points[p].size(), 1 + kLhsParameters.size() + kLhsMetrics.size());
     EXPECT_EQ(points[p][0], design[p][0]);  // the point's number
     for (std::size_t j = 0; j < kLhsParameters.size(); ++j)
-      EXPECT_DOUBLE_EQ(points[p][1 + j], design[p][1 + j]) << "point " << p << ", " << kLhsParameters[j].name;
-    // The point's means from summary.csv (make_fixtures.py: gap_mean = 0.05 alpha + 0.3 gamma, ...).
+      EXPECT_NEAR(points[p][1 + j], design[p][1 + j], 1e-9 * std::abs(design[p][1 + j]))  // gnuplot's %.10g
+          << "point " << p << ", " << kLhsParameters[j].name;
+    // The point's means from summary.csv (study_runs.hpp: gap_mean = 0.05 alpha + 0.3 gamma, ...).
     EXPECT_NEAR(points[p][4], 0.05 * design[p][1] + 0.3 * design[p][3], 1e-6) << p;
     EXPECT_NEAR(points[p][5], -0.002 * design[p][2], 1e-6) << p;
     EXPECT_EQ(points[p][6], 0.25) << p;
@@ -434,7 +485,7 @@ TEST_F(PlotStudyTest, ScatterDrawsTheValuesTheModelRanWithNotTheUnitCube) {
 
 TEST_F(PlotStudyTest, AGridsPanelsHaveTheMainEffectAndTicksAtTheLevels) {
   const std::string script = scatter_script(options_for("grid"), "x.png");
-  // make_fixtures.py: gap_mean = 0.1 alpha - 0.0005 beta, signal_after_veto = -0.2 alpha; beta's mean level
+  // study_runs.hpp: gap_mean = 0.1 alpha - 0.0005 beta, signal_after_veto = -0.2 alpha; beta's mean level
   // is 150, alpha's 2.5.
   const auto alpha = numbers_of(data_block(script, "$levels0"));
   const auto beta = numbers_of(data_block(script, "$levels1"));
@@ -523,8 +574,8 @@ TEST_F(PlotStudyTest, BadSweepFilesAreReportedWhereTheyAreBadAndLeaveNoScatter) 
   expect_error(summary.string() + ":38:1: ", "point 12 is not a point of design.csv");
   spit(summary, summary_text + "11,gap_mean,0.1,0,0,0,0\n");
   expect_error(summary.string() + ":38:1: ", "a second row for metric 'gap_mean' at point 11");
-  spit(summary, summary_text.substr(0, summary_text.rfind("11,gap_mean")));
-  expect_error(summary.string() + ":0:0: ", "metric 'gap_mean' has no row for design point 11");
+  spit(summary, summary_text.substr(0, summary_text.rfind("11,flat_metric")));  // the last row cut off
+  expect_error(summary.string() + ":0:0: ", "metric 'flat_metric' has no row for design point 11");
   spit(summary, summary_text);
 
   spit(meta, R"({"kind": "sweep", "design": "lhs", "metrics": ["gap_mean"]})");
@@ -549,7 +600,8 @@ TEST_F(PlotStudyTest, DifferenceSvgHasTheTitleAPanelPerHedgerAndTheEvent) {
   o.format = "svg";
   const std::string svg = slurp(plot_difference(o));
   EXPECT_THAT(svg, HasSubstr("A − B: fixture-veto minus fixture-no-veto, 50 paired replicates"));
-  EXPECT_THAT(svg, HasSubstr("A = scenarios/fixture-veto.toml,  B = scenarios/fixture-no-veto.toml"));
+  const std::string data = std::string(HEDGESIM_SOURCE_DIR) + "/tests/data/report/";
+  EXPECT_THAT(svg, HasSubstr("A = " + data + "fixture-veto.toml,  B = " + data + "fixture-no-veto.toml"));
   EXPECT_THAT(svg, HasSubstr("Alphaland (AAA)"));
   EXPECT_THAT(svg, HasSubstr("Betaland (BBB)"));
   EXPECT_THAT(svg, Not(HasSubstr("Westland (WWW)")));
@@ -559,22 +611,42 @@ TEST_F(PlotStudyTest, DifferenceSvgHasTheTitleAPanelPerHedgerAndTheEvent) {
               HasSubstr("2020-01-15   WWW blocks the opening of accession talks with AAA   [WWW; only in "
                         "A, fixture-veto]"));
   EXPECT_EQ(drawn_series(svg), 8);  // per hedger and variable: the band and the mean line
-  // Issue 14, point 9: the provenance at the figure's foot (the fixture records no commit).
-  EXPECT_THAT(
-      svg, HasSubstr("compare fixture-veto vs fixture-no-veto · seed 11 · 50 replicates · hedgesim 0.1.0<"));
+  // Issue 14, point 9: the provenance at the figure's foot.
+  EXPECT_THAT(svg, HasSubstr("compare fixture-veto vs fixture-no-veto · seed 11 · 50 replicates · hedgesim " +
+                             std::string(results::version()) + " (commit "));
 }
 
 TEST_F(PlotStudyTest, DifferenceScriptHasTheCurvesTheZeroLineAndTheEventMarker) {
   const PlotStudyOptions o = options_for("compare");
   const std::string script = difference_script(o, "x.png");
   const auto signal = data_block(script, "$panel0_signal");
-  ASSERT_EQ(signal.size(), 11u);                     // steps 0..10
-  EXPECT_EQ(signal.front(), "18262 0 0 0");          // 2020-01-01, no difference before the event
-  EXPECT_EQ(signal[3], "18283 -0.3 -0.425 -0.175");  // 2020-01-22, the week after it
+  ASSERT_EQ(signal.size(), 11u);             // steps 0..10
+  EXPECT_EQ(signal.front(), "18262 0 0 0");  // 2020-01-01, no difference before the event
+  // 2020-01-22, the week after it: AAA's mean difference and its 5-95 % band, as the file has them.
+  const auto rows = results::read_time_differences(o.dir + "/difference-over-time.csv");
+  const auto week3 = std::find_if(rows.begin(), rows.end(), [](const results::TimeDifferenceRow& r) {
+    return r.agent == "AAA" && r.variable == "signal" && r.step == 3;
+  });
+  ASSERT_NE(week3, rows.end());
+  ASSERT_LT(week3->mean, -0.01) << "the veto moves AAA's signal toward the rival";
+  char expected[96];
+  std::snprintf(expected, sizeof expected, "18283 %.10g %.10g %.10g", week3->mean, week3->q05, week3->q95);
+  EXPECT_EQ(signal[3], expected);
   EXPECT_EQ(data_block(script, "$panel1_substance").size(), 11u);
   EXPECT_TRUE(data_block(script, "$panel0_courting").empty());  // only signal and substance are drawn
   EXPECT_THAT(script, HasSubstr("set xzeroaxis"));
-  EXPECT_THAT(script, HasSubstr("set yrange [-0.5:0.5]"));  // symmetric, shared, just above the largest 0.425
+  // Symmetric, shared by the panels, just above the largest bound drawn (signal and substance).
+  double largest = 0;
+  for (const results::TimeDifferenceRow& r : rows)
+    if (r.variable == "signal" || r.variable == "substance")
+      largest = std::max({largest, std::abs(r.q05), std::abs(r.q95)});
+  const auto at = script.find("set yrange [-");
+  ASSERT_NE(at, std::string::npos);
+  const double half = std::stod(script.substr(at + 13));
+  EXPECT_THAT(script, HasSubstr("set yrange [-" + script.substr(at + 13, script.find(':', at) - at - 13) +
+                                ":" + script.substr(at + 13, script.find(':', at) - at - 13) + "]"));
+  EXPECT_GE(half, largest);
+  EXPECT_LE(half, 2 * largest);
   EXPECT_THAT(script,
               HasSubstr("set arrow from first 18276, graph 0 to first 18276, graph 1 nohead back dt 2"));
 }
