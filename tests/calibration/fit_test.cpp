@@ -231,7 +231,11 @@ TEST(Calibrate, TheEvidenceFavoursTheHypothesisThatMadeTheData) {
         simulated_data(resolve_calibration(recovery_calibration(data_dir, hypotheses[made])), truth);
     for (int fitted = 0; fitted < 2; ++fitted) {
       TempDir in, out;
+      // The evidence is read off the prior's generation alone: no later generation is needed.
       const std::string file = recovery_calibration(in, hypotheses[fitted]);
+      std::string text = slurp(file);
+      text.replace(text.find("generations = 6"), 15, "generations = 0");
+      std::ofstream(file) << text;
       std::ofstream(in.path() + "/observed.csv") << data;
       const CalibrationRun r = calibrate(file, out.path(), 2);
       ASSERT_TRUE(r.finished);
