@@ -68,7 +68,7 @@ AbcResult abc_smc(int k, const AbcSettings& settings, std::uint64_t seed, const 
 /// The weighted mean and covariance of a population's particles.
 Eigen::VectorXd weighted_mean(const Population& p);
 Eigen::MatrixXd weighted_covariance(const Population& p);
-/// The weighted type-7-like quantile of column `c`: the smallest particle value whose cumulative weight
+/// The weighted quantile of `values` (one per particle): the smallest value whose cumulative weight
 /// reaches q.
 double weighted_quantile(const Eigen::VectorXd& values, const Eigen::VectorXd& weights, double q);
 
