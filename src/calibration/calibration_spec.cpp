@@ -1,7 +1,10 @@
 // Reading and checking a calibration file and what it names.
 #include "calibration/calibration_spec.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <climits>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -75,6 +78,32 @@ void set_fixed_values(ResolvedCalibration& r) {
   }
 }
 
+/// `--fix NAME=VALUE`: a [fixed] value given on the command line; it replaces the file's value of that name.
+void add_command_line_fixes(CalibrationSpec& c, const std::vector<std::string>& fix) {
+  for (const std::string& setting : fix) {
+    const SourcePos at{"<command line>", 1, 0};
+    const std::size_t eq = setting.find('=');
+    double value = 0;
+    const char* first = eq == std::string::npos ? nullptr : setting.data() + eq + 1;
+    const char* last = setting.data() + setting.size();
+    const bool number = first != nullptr && first != last && std::from_chars(first, last, value).ptr == last;
+    if (eq == 0 || !number || !std::isfinite(value))
+      throw InputError(at, "--fix '" + setting +
+                               "' is not NAME=VALUE; allowed: a parameter of the model and a "
+                               "number, e.g. --fix rival_lead=0.4");
+    const std::string name = setting.substr(0, eq);
+    const auto same =
+        std::find_if(c.fixed.begin(), c.fixed.end(), [&](const auto& f) { return f.first == name; });
+    if (same != c.fixed.end()) {
+      same->second = value;
+      c.fixed_pos[static_cast<std::size_t>(same - c.fixed.begin())] = at;
+    } else {
+      c.fixed.emplace_back(name, value);
+      c.fixed_pos.push_back(at);
+    }
+  }
+}
+
 }  // namespace
 
 CalibrationSpec parse_calibration(std::string_view text, const std::string& path) {
@@ -122,9 +151,10 @@ std::vector<const Observation*> ResolvedCalibration::held_out_rows() const {
   return rows;
 }
 
-ResolvedCalibration resolve_calibration(const std::string& path) {
+ResolvedCalibration resolve_calibration(const std::string& path, const std::vector<std::string>& fix) {
   ResolvedCalibration r;
   r.spec = load_calibration(path);
+  add_command_line_fixes(r.spec, fix);
   r.model = load_and_compile(r.spec.scenario_path);
   check_parameter_axes(r.spec.parameters, r.model.spec);
   set_fixed_values(r);

@@ -64,6 +64,9 @@ struct ResolvedCalibration {
   /// The `use = fit` rows after the cut-off: held out, compared with the predictions only.
   std::vector<const Observation*> held_out_rows() const;
 };
-ResolvedCalibration resolve_calibration(const std::string& path);
+/// `fix`: "NAME=VALUE" settings from the command line (`calibrate --fix`), added to the file's [fixed] (and
+/// replacing a [fixed] value of the same name), so that rival hypotheses share one calibration file. Checked
+/// as [fixed] is; a malformed one is an InputError at "<command line>".
+ResolvedCalibration resolve_calibration(const std::string& path, const std::vector<std::string>& fix = {});
 
 }  // namespace hedgesim::calibration

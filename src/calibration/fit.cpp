@@ -16,6 +16,7 @@
 #include "io/journal.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
+#include "model/toml_reader.hpp"
 #include "results/build_info.hpp"
 #include "results/calibration_files.hpp"
 #include "results/provenance.hpp"
@@ -274,6 +275,17 @@ std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, double l
 
 }  // namespace
 
+namespace {
+/// The [fixed] values as "name=value,..." in the journal's identity: `--fix` changes them without changing
+/// the file, and a resume under other values must be refused, not mixed.
+std::string fixed_values_text(const CalibrationSpec& spec) {
+  std::string text;
+  for (const auto& [name, value] : spec.fixed)
+    text += (text.empty() ? "" : ",") + name + "=" + toml_io::fmt_number(value);
+  return text;
+}
+}  // namespace
+
 io::JournalHeader calibration_identity(const ResolvedCalibration& c) {
   return {{"version", results::version()},
           {"commit", results::build_commit()},
@@ -281,7 +293,8 @@ io::JournalHeader calibration_identity(const ResolvedCalibration& c) {
           {"scenario_sha256", io::sha256_file(c.model.scenario.file)},
           {"model_sha256", io::sha256_files(c.model.spec.files)},
           {"observation_sha256", io::sha256_file(c.spec.observation_path)},
-          {"observed_sha256", io::sha256_file(c.spec.observed_path)}};
+          {"observed_sha256", io::sha256_file(c.spec.observed_path)},
+          {"fixed", fixed_values_text(c.spec)}};
 }
 
 ObservationPlan observation_plan(const ResolvedCalibration& c) {

@@ -348,6 +348,7 @@ struct CalibrateArgs {
   int threads = 0;
   bool resume = false;
   bool quiet = false;
+  std::vector<std::string> fix;
 };
 
 /// The calibration read on every rank of an MPI job, which must agree that they read the same inputs (and,
@@ -356,7 +357,7 @@ std::optional<calibration::ResolvedCalibration> load_calibration_on_every_rank(c
   std::optional<calibration::ResolvedCalibration> c;
   std::optional<std::string> error;
   try {
-    c.emplace(calibration::resolve_calibration(a.file));
+    c.emplace(calibration::resolve_calibration(a.file, a.fix));
     const std::string out_dir = a.out.empty() ? "out/" + c->spec.name : a.out;
     if (g_mpi.rank == 0 && !a.resume && std::filesystem::exists(out_dir))
       for (const auto& e : std::filesystem::directory_iterator(out_dir))
@@ -382,7 +383,7 @@ int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     loaded = load_calibration_on_every_rank(a);
     if (!loaded) return kExitBadInput;
   } else {
-    loaded.emplace(calibration::resolve_calibration(a.file));
+    loaded.emplace(calibration::resolve_calibration(a.file, a.fix));
   }
   const calibration::ResolvedCalibration& c = *loaded;
   calibration::CalibrateOptions opt;
@@ -409,7 +410,10 @@ int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   }
   if (!r.finished) {
     std::cerr << "interrupted: the finished batches are kept in " << opt.out_dir
-              << ".\nresume with: hedgesim calibrate " << a.file << " --out " << opt.out_dir << " --resume\n";
+              << ".\nresume with: hedgesim calibrate " << a.file;
+    for (const std::string& f : a.fix)
+      std::cerr << " --fix " << f;
+    std::cerr << " --out " << opt.out_dir << " --resume\n";
     return kExitInterrupted;
   }
   const calibration::Population& last = r.abc.generations.back();
@@ -684,6 +688,10 @@ Formats: docs/experiment-format.md, docs/output-format.md.)");
   calibrate_cmd->add_flag(
       "--resume", cal.resume,
       "Finish an interrupted calibration from the batch journals in the output directory");
+  calibrate_cmd->add_option(
+      "--fix", cal.fix,
+      "NAME=VALUE: hold a parameter at a value (added to the file's [fixed]), repeatable; "
+      "e.g. --fix rival_lead=0.4 for a rival hypothesis on the same file and data");
   calibrate_cmd->add_flag("--quiet,-q", cal.quiet, "No progress bar (shown only when stderr is a terminal)");
   calibrate_cmd->footer(R"(
 ABC-SMC: generation 0 draws the priors' particles; each later generation keeps the proposals whose distance to

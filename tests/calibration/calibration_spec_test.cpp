@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "support/input_error_message.hpp"
@@ -96,6 +97,50 @@ TEST(CalibrationSpec, EachDefectHasItsMessage) {
       dir.path() +
           "/tmp-observed.csv:3:1: the row's year 2030 is outside the scenario 'france-strategy-2019-2025' "
           "(2019 to 2025); allowed: the years the scenario runs through");
+}
+
+TEST(CalibrationSpec, CommandLineFixesAddToTheFilesFixedValuesAndReplaceOnesOfTheSameName) {
+  const ResolvedCalibration r = resolve_calibration(fixture("fit.toml"), {"rival_lead=0.4"});
+  ASSERT_EQ(r.spec.fixed.size(), 1u);
+  EXPECT_EQ(r.spec.fixed[0], (std::pair<std::string, double>{"rival_lead", 0.4}));
+  EXPECT_EQ(r.model.params.rival_lead, 0.4);  // set on the compiled model, as a [fixed] value is
+  const ResolvedCalibration twice =
+      resolve_calibration(fixture("fit.toml"), {"rival_lead=0.4", "rival_lead=0.1"});
+  ASSERT_EQ(twice.spec.fixed.size(), 1u);
+  EXPECT_EQ(twice.spec.fixed[0].second, 0.1);
+}
+
+TEST(CalibrationSpec, EachMalformedCommandLineFixHasItsMessage) {
+  const auto message = [](const std::string& fix) {
+    return testing::error_of([&] { resolve_calibration(fixture("fit.toml"), {fix}); });
+  };
+  for (const char* bad : {"rival_lead", "rival_lead=", "=0.4", "rival_lead=0.4x", "rival_lead=nan"})
+    EXPECT_EQ(message(bad),
+              std::string("<command line>:1:0: --fix '") + bad +
+                  "' is not NAME=VALUE; allowed: a parameter of the model and a number, e.g. --fix "
+                  "rival_lead=0.4");
+  EXPECT_EQ(message("rival_lead=3"),
+            "<command line>:1:0: [fixed] rival_lead = 3 is outside the model's range; allowed: 0 to 0.5");
+  EXPECT_EQ(message("reading_noise=0.03"),
+            "<command line>:1:0: 'reading_noise' is both fixed and fitted ([[parameters]]); keep one");
+}
+
+// The shipped calibration reads against the shipped scenario, observation model and data: every observed
+// row inside the scenario's window, something to fit and something held out on each side of the cut-off.
+TEST(ShippedCalibration, ResolvesWithRowsToFitBeforeTheCutOffAndRowsHeldOutAfterIt) {
+  const ResolvedCalibration r =
+      resolve_calibration(std::string(HEDGESIM_SOURCE_DIR) + "/calibration/balkans-2014-2021.toml");
+  EXPECT_EQ(r.spec.fit_until, 2021);
+  ASSERT_FALSE(r.fit_rows().empty());
+  ASSERT_FALSE(r.held_out_rows().empty());
+  for (const Observation* o : r.fit_rows())
+    EXPECT_LE(o->year, 2021);
+  for (const Observation* o : r.held_out_rows())
+    EXPECT_GT(o->year, 2021);
+  EXPECT_EQ(r.fit_rows().size() + r.held_out_rows().size() +
+                static_cast<std::size_t>(std::count_if(r.observed.rows.begin(), r.observed.rows.end(),
+                                                       [](const Observation& o) { return !o.fit; })),
+            r.observed.rows.size());
 }
 
 }  // namespace

@@ -84,6 +84,29 @@ TEST(Calibrate, StoppedAndResumedGivesTheSameBytesAsUninterrupted) {
     EXPECT_EQ(slurp(whole.path() + "/" + f), slurp(parts.path() + "/" + f)) << f;
 }
 
+// `--fix` changes the job without changing the file: a resume under other fixed values must be refused, not
+// mixed with the journals of the first (the negative control: the same values resume).
+TEST(Calibrate, AResumeUnderOtherFixedValuesIsRefused) {
+  TempDir in, parts;
+  const std::string file = calibration_in(in);
+  const auto run = [&](const std::string& fix, ChunkExecutor execute, bool resume) {
+    CalibrateOptions opt;
+    opt.out_dir = parts.path();
+    opt.threads = 1;
+    opt.execute = std::move(execute);
+    opt.resume = resume;
+    return run_calibration(resolve_calibration(file, {fix}), opt);
+  };
+  const ChunkExecutor stop_at_once = [](const WorkPlan&, const PointEvaluator&, io::Journal&,
+                                        const RunChunksOptions&) { return false; };
+  EXPECT_FALSE(run("rival_lead=0.4", stop_at_once, false).finished);
+  const std::string refused = testing::error_of([&] { run("rival_lead=0.1", run_chunks, true); });
+  EXPECT_NE(refused.find("fixed was rival_lead=0.4 for the journal but is rival_lead=0.1 now"),
+            std::string::npos)
+      << refused;
+  EXPECT_TRUE(run("rival_lead=0.4", run_chunks, true).finished);
+}
+
 TEST(Calibrate, RowsAfterTheCutOffNeverMoveThePosteriorButAFittedRowDoes) {
   const std::string original = slurp(fixture("observed.csv"));
   auto with = [&](const std::string& from, const std::string& to) {

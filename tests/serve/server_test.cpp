@@ -87,10 +87,11 @@ TEST_F(ServeTest, ListsTheShippedScenariosSortedWithTheirSteps) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
   const json list = json::parse(r->body);
-  ASSERT_EQ(list.size(), 4u);
-  EXPECT_EQ(list[0]["file"], "scenarios/france-strategy-2019-2025.toml");
-  EXPECT_EQ(list[3]["file"], "scenarios/wb12-bulgarian-veto-2020-2022.toml");
-  const json& veto = list[2];
+  ASSERT_EQ(list.size(), 5u);
+  EXPECT_EQ(list[0]["file"], "scenarios/balkans-2014-2024.toml");
+  EXPECT_EQ(list[1]["file"], "scenarios/france-strategy-2019-2025.toml");
+  EXPECT_EQ(list[4]["file"], "scenarios/wb12-bulgarian-veto-2020-2022.toml");
+  const json& veto = list[3];
   EXPECT_EQ(veto["file"], "scenarios/veto-2019.toml");
   EXPECT_EQ(veto["name"], "veto-2019");
   EXPECT_EQ(veto["start"], "2019-08-01");
