@@ -139,8 +139,8 @@ CalibrationSpec load_calibration(const std::string& path) {
 
 std::vector<const Observation*> ResolvedCalibration::fit_rows() const {
   std::vector<const Observation*> rows;
-  for (const Observation& o : observed.rows)
-    if (o.fit && o.year <= spec.fit_until) rows.push_back(&o);
+  for (const std::size_t i : fit_indices)
+    rows.push_back(&observed.rows[i]);
   return rows;
 }
 
@@ -169,7 +169,9 @@ ResolvedCalibration resolve_calibration(const std::string& path, const std::vect
       throw InputError(o.where, "the row's year " + std::to_string(o.year) + " is outside the scenario '" +
                                     r.model.scenario.name + "' (" + std::to_string(first) + " to " +
                                     std::to_string(last) + "); allowed: the years the scenario runs through");
-  if (r.fit_rows().empty())
+  for (std::size_t i = 0; i < r.observed.rows.size(); ++i)
+    if (r.observed.rows[i].fit && r.observed.rows[i].year <= r.spec.fit_until) r.fit_indices.push_back(i);
+  if (r.fit_indices.empty())
     throw InputError(r.spec.fit_until_pos, "no observed row of " + r.observed.file + " is in a year up to " +
                                                std::to_string(r.spec.fit_until) +
                                                " with use = fit: there is nothing to fit");

@@ -59,6 +59,9 @@ struct ResolvedCalibration {
   ObservationModel observation;
   ObservedData observed;
   std::vector<int> parameters;  ///< each prior's index in the model's parameters
+  /// Indices in observed.rows of the rows the fit uses, set once by resolve_calibration: the distance of
+  /// every proposal reads them.
+  std::vector<std::size_t> fit_indices;
   /// The observed rows the fit uses: `use = fit` and year <= fit_until. The only rows a distance reads.
   std::vector<const Observation*> fit_rows() const;
   /// The `use = fit` rows after the cut-off: held out, compared with the predictions only.

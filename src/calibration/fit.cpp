@@ -60,15 +60,22 @@ std::string journal_name(int generation, int batch) {
   return name;
 }
 
-/// Whether `dir` holds a calibration's batch journals (an unfinished calibration).
-bool holds_journals(const std::string& dir) {
+}  // namespace
+
+void refuse_unfinished_calibration(const std::string& dir, bool resume) {
+  if (resume) return;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("gen-", 0) == 0 && e.path().extension() == ".hsj") return true;
+    if (name.rfind("gen-", 0) == 0 && e.path().extension() == ".hsj")
+      throw InputError(
+          {dir, 0, 0},
+          "this directory holds the journals of an unfinished calibration; add --resume to finish "
+          "it, or delete them (or choose another --out) to start over");
   }
-  return false;
 }
+
+namespace {
 
 /// Each particle's means of the plan's metrics (particles x metrics), looked up where it was simulated.
 MeanMatrix particle_means(const Population& p, const std::map<std::pair<int, int>, MeanMatrix>& batches) {
@@ -333,8 +340,8 @@ double expected_of_row(const ResolvedCalibration& c, const ObservationPlan& plan
 double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means) {
   double deviance = 0;
   int n = 0;
-  for (const Observation* o : c.fit_rows()) {
-    const auto row = static_cast<std::size_t>(o - c.observed.rows.data());
+  for (const std::size_t row : c.fit_indices) {  // per proposal: no vector built here
+    const Observation* o = &c.observed.rows[row];
     const IndicatorLink& link = link_of(c, *o);
     const double expected = expected_of_row(c, plan, row, means);
     if (link.error == ErrorModel::bernoulli) {
@@ -352,13 +359,13 @@ double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& pla
 double tolerance_floor(const ResolvedCalibration& c, double min_distance) {
   // The posterior's mass lies where the deviance exceeds its minimum by less than a chi-squared with k
   // degrees of freedom would (Wilks); its 99.9 % quantile keeps all but a negligible share inside.
-  const double n = static_cast<double>(c.fit_rows().size());
+  const double n = static_cast<double>(c.fit_indices.size());
   const boost::math::chi_squared chi2(static_cast<double>(c.spec.parameters.size()));
   return std::sqrt(min_distance * min_distance + boost::math::quantile(chi2, 0.999) / n);
 }
 
 double log_mean_likelihood(const ResolvedCalibration& c, const Population& prior) {
-  const double n = static_cast<double>(c.fit_rows().size());
+  const double n = static_cast<double>(c.fit_indices.size());
   const Eigen::ArrayXd log_l = -0.5 * n * prior.distance.array().square();
   const double top = log_l.maxCoeff();
   return top + std::log((log_l - top).exp().mean());
@@ -368,7 +375,7 @@ Population likelihood_weighted(const ResolvedCalibration& c, const Population& l
   // The last population samples the prior restricted to distance <= its tolerance; weighting each particle by
   // its likelihood exp(-deviance / 2), deviance = n d^2, gives the posterior under the observation model's
   // measurement error (Wilkinson 2013), as long as the tolerance keeps the likelihood's mass (the floor).
-  const double n = static_cast<double>(c.fit_rows().size());
+  const double n = static_cast<double>(c.fit_indices.size());
   const double d_min = last.distance.minCoeff();
   Population p = last;
   for (Eigen::Index i = 0; i < p.weight.size(); ++i)
@@ -397,11 +404,7 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
   const ModelEvaluator evaluator(c.model, c.parameters, plan.metrics, c.spec.seed);
   if (!opt.serving) {
     io::ensure_output_dir(opt.out_dir);
-    if (!opt.resume && holds_journals(opt.out_dir))
-      throw InputError(
-          {opt.out_dir, 0, 0},
-          "this directory holds the journals of an unfinished calibration; add --resume to finish it, "
-          "or delete them (or choose another --out) to start over");
+    refuse_unfinished_calibration(opt.out_dir, opt.resume);
   }
   const io::JournalHeader identity = calibration_identity(c);
   const int metrics = static_cast<int>(plan.metrics.size());

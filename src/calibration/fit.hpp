@@ -43,6 +43,10 @@ double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& pla
 /// calibration file, scenario, model, observation model and observed data. MPI ranks compare it.
 io::JournalHeader calibration_identity(const ResolvedCalibration& c);
 
+/// Unless `resume`: an InputError if `dir` holds the batch journals of an unfinished calibration
+/// (gen-GGG-batch-BBBB.hsj), which a new calibration there would mix with its own.
+void refuse_unfinished_calibration(const std::string& dir, bool resume);
+
 /// How a calibration is computed. One process: the defaults. Under MPI, rank 0 coordinates (`execute` hands
 /// chunks out; `share` sends each batch's results to the other ranks) and every other rank is `serving`:
 /// it computes the chunks rank 0 hands it (`serve`) and receives the results (`share`), so that it replays

@@ -359,12 +359,7 @@ std::optional<calibration::ResolvedCalibration> load_calibration_on_every_rank(c
   try {
     c.emplace(calibration::resolve_calibration(a.file, a.fix));
     const std::string out_dir = a.out.empty() ? "out/" + c->spec.name : a.out;
-    if (g_mpi.rank == 0 && !a.resume && std::filesystem::exists(out_dir))
-      for (const auto& e : std::filesystem::directory_iterator(out_dir))
-        if (e.path().extension() == ".hsj")
-          throw InputError({out_dir, 0, 0},
-                           "this directory holds the journals of an unfinished calibration; add --resume "
-                           "to finish it, or delete them (or choose another --out) to start over");
+    if (g_mpi.rank == 0) calibration::refuse_unfinished_calibration(out_dir, a.resume);
   } catch (const InputError& e) {
     error = e.what();
   }
