@@ -297,7 +297,7 @@ io::JournalHeader calibration_identity(const ResolvedCalibration& c) {
   return {{"version", results::version()},
           {"commit", results::build_commit()},
           {"calibration_sha256", io::sha256_file(c.spec.file)},
-          {"scenario_sha256", io::sha256_file(c.model.scenario.file)},
+          {"scenario_sha256", results::scenario_sha256(c.model.scenario)},
           {"model_sha256", io::sha256_files(c.model.spec.files)},
           {"observation_sha256", io::sha256_file(c.spec.observation_path)},
           {"observed_sha256", io::sha256_file(c.spec.observed_path)},

@@ -28,6 +28,7 @@
 #include "io/progress.hpp"
 #include "io/scratch_dir.hpp"
 #include "model/compiled_model.hpp"
+#include "model/date.hpp"
 #include "model/input_error.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"
@@ -426,6 +427,7 @@ int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
 
 struct CompareArgs {
   std::string a, b, metrics, out;
+  std::vector<std::string> without, move;  ///< one-off patches of A that make B (instead of a file B)
   int replicates = 200;
   std::optional<std::uint64_t> seed;
   int threads = 0;
@@ -433,8 +435,52 @@ struct CompareArgs {
   bool quiet = false;
 };
 
+/// `--without ID` and `--move ID=DATE`: scenario A patched (docs/scenario-format.md, "Patches") into the
+/// counterfactual B, named for what changed; errors are at "<command line>".
+Scenario patched_counterfactual(const CompareArgs& c) {
+  const SourcePos at{"<command line>", 1, 0};
+  Scenario s = load_scenario(c.a);
+  const std::string base = s.name;
+  std::vector<EventPatch> patches;
+  for (const std::string& id : c.without) {
+    EventPatch p;
+    p.event = id;
+    p.remove = true;
+    p.pos = p.event_pos = at;
+    patches.push_back(p);
+    s.name += "-without-" + id;
+  }
+  for (const std::string& setting : c.move) {
+    const std::size_t eq = setting.find('=');
+    const std::optional<Date> date =
+        eq == std::string::npos ? std::nullopt : parse_date(setting.substr(eq + 1));
+    if (eq == 0 || !date)
+      throw InputError(at, "--move '" + setting + "' is not ID=DATE; allowed: an event id of " + c.a +
+                               " and a date YYYY-MM-DD, e.g. --move fra-veto-2019=2019-12-15");
+    EventPatch p;
+    p.event = setting.substr(0, eq);
+    p.date = date;
+    p.pos = p.event_pos = p.date_pos = at;
+    patches.push_back(p);
+    s.name += "-moving-" + p.event;
+  }
+  apply_event_patches(s, patches, c.a);
+  s.title = "Counterfactual of " + base + ": " + s.name.substr(base.size() + 1);
+  return s;
+}
+
 int cmd_compare(const CompareArgs& c, const std::string& command_line) {
-  const CompiledModel a = load_and_compile(c.a), b = load_and_compile(c.b);
+  const bool patched = !c.without.empty() || !c.move.empty();
+  if (patched == !c.b.empty())
+    throw InputError({"<command line>", 1, 0},
+                     patched ? "give either scenario B or --without/--move (which make B from A), not both"
+                             : "give scenario B, or --without ID / --move ID=DATE to make B from A");
+  const CompiledModel a = load_and_compile(c.a);
+  const CompiledModel b = patched ? [&] {
+    const Scenario sb = patched_counterfactual(c);
+    return compile(load_model(sb.model_dir, sb.model_pos), sb);
+  }()
+                                  : load_and_compile(c.b);
   check_comparable(a, b);
   // Both scenarios' paired values per step are kept for the bands of difference-over-time.csv.
   check_fits_in_memory(a, 2 * static_cast<std::uint64_t>(c.replicates), false, io::available_memory_bytes());
@@ -704,8 +750,15 @@ each batch over K ranks with the bytes of one process.)");
       "Run a scenario and its counterfactual with common random numbers; report paired differences");
   compare_cmd->add_option("scenario_a", cmp.a, "The scenario (TOML), e.g. scenarios/veto-2019.toml")
       ->required();
-  compare_cmd->add_option("scenario_b", cmp.b, "Its counterfactual, e.g. scenarios/no-veto-2019.toml")
-      ->required();
+  compare_cmd->add_option("scenario_b", cmp.b,
+                          "Its counterfactual, e.g. scenarios/no-veto-2019.toml (or --without / --move)");
+  compare_cmd->add_option(
+      "--without", cmp.without,
+      "ID: the counterfactual is A without its event of this id (repeatable), instead of a "
+      "file B, e.g. --without fra-veto-2019");
+  compare_cmd->add_option("--move", cmp.move,
+                          "ID=DATE: the counterfactual is A with this event moved to DATE (repeatable), e.g. "
+                          "--move fra-veto-2019=2019-12-15");
   compare_cmd->add_option("--replicates,-r", cmp.replicates, "Paired replicates")
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));

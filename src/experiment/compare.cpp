@@ -208,10 +208,10 @@ std::vector<std::string> write_compare_outputs(const CompiledModel& a, const Com
   meta.commit = results::build_commit();
   meta.a_path = a.scenario.file;
   meta.a_name = a.scenario.name;
-  meta.a_sha256 = io::sha256_file(a.scenario.file);
+  meta.a_sha256 = results::scenario_sha256(a.scenario);
   meta.b_path = b.scenario.file;
   meta.b_name = b.scenario.name;
-  meta.b_sha256 = io::sha256_file(b.scenario.file);
+  meta.b_sha256 = results::scenario_sha256(b.scenario);
   meta.model_dir = a.spec.dir;
   meta.model_sha256 = io::sha256_files(a.spec.files);
   meta.seed = opt.seed;

@@ -291,7 +291,7 @@ io::JournalHeader experiment_identity(const ResolvedExperiment& e) {
       {"version", version()},
       {"commit", results::build_commit()},
       {"experiment_sha256", io::sha256_file(e.spec.file)},
-      {"scenario_sha256", io::sha256_file(e.model.scenario.file)},
+      {"scenario_sha256", results::scenario_sha256(e.model.scenario)},
       {"model_sha256", io::sha256_files(e.model.spec.files)},
   };
 }

@@ -595,6 +595,210 @@ ModelSpec parse_model(const ModelText& text) {
   return m;
 }
 
+namespace {
+
+/// How many scenarios an `extends` chain may hold: enough for a patch of a patch of a patch, few enough that
+/// a crafted chain cannot make loading slow.
+constexpr std::size_t kMaxExtends = 16;
+
+/// `[[patch]]`: a change to one event of the base scenario, by its id.
+EventPatch read_event_patch(const TableReader& r) {
+  r.allow_only({"event", "remove", "date", "until", "actor", "targets", "magnitude", "label"});
+  EventPatch p;
+  p.pos = r.pos();
+  p.event = r.string("event");
+  p.event_pos = r.pos("event");
+  p.remove = r.boolean_or("remove", false);
+  if (r.has("date")) p.date = r.date("date"), p.date_pos = r.pos("date");
+  if (r.has("until")) p.until = r.date("until"), p.until_pos = r.pos("until");
+  if (r.has("actor")) p.actor = r.string("actor"), p.actor_pos = r.pos("actor");
+  if (r.has("targets")) p.targets = r.strings("targets"), p.targets_pos = r.pos("targets");
+  if (r.has("magnitude")) p.magnitude = r.number("magnitude", 0.0, 10.0);
+  if (r.has("label")) p.label = r.string("label");
+  const bool changes = p.date || p.until || p.actor || p.targets || p.magnitude || p.label;
+  if (p.remove && changes)
+    throw InputError(p.pos,
+                     "the [[patch]] of '" + p.event +
+                         "' removes the event and also changes it; keep remove = true alone, or drop it "
+                         "to change the event");
+  if (!p.remove && !changes)
+    throw InputError(p.pos, "the [[patch]] of '" + p.event +
+                                "' changes nothing; give remove = true, or one of 'date', 'until', 'actor', "
+                                "'targets', 'magnitude' or 'label'");
+  return p;
+}
+
+/// The date of every event inside the window: an inherited event the window no longer holds is reported at
+/// the key that narrowed it.
+void check_events_in_window(const Scenario& s, const SourcePos& window_pos) {
+  for (const ScenarioEvent& e : s.events)
+    if (e.date < s.start || e.date > s.end)
+      throw InputError(window_pos,
+                       "the base scenario's event '" + e.label + "' (" + e.pos.file + ":" +
+                           std::to_string(e.pos.line) + ") on " + format_date(e.date) +
+                           " falls outside this scenario's window " + format_date(s.start) + " to " +
+                           format_date(s.end) +
+                           "; remove it with a [[patch]] (remove = true) or keep it in the window");
+}
+
+Scenario parse_scenario_in_chain(std::string_view text, const std::string& path,
+                                 std::vector<std::string>& chain);
+
+/// The scenario a patch `extends`, read with the chain of files that led to it (for cycles and depth).
+Scenario read_base_scenario(const TableReader& head, const std::string& path,
+                            std::vector<std::string>& chain) {
+  const SourcePos at = head.pos("extends");
+  const std::string base =
+      (fs::path(path).parent_path() / head.string("extends")).lexically_normal().string();
+  std::error_code ec;
+  const std::string key = fs::weakly_canonical(base, ec).string();
+  if (std::find(chain.begin(), chain.end(), key) != chain.end())
+    throw InputError(at,
+                     "'extends' = '" + base +
+                         "' leads back to a scenario already in the chain; a scenario cannot extend itself, "
+                         "directly or through others");
+  if (chain.size() >= kMaxExtends)
+    throw InputError(at, "'extends' chains more than " + std::to_string(kMaxExtends) +
+                             " scenarios; allowed: at most " + std::to_string(kMaxExtends));
+  const std::string text = read_toml_file(base, at, "base scenario");
+  chain.push_back(key);
+  Scenario s = parse_scenario_in_chain(text, base, chain);
+  chain.pop_back();
+  return s;
+}
+
+template <typename T, typename Same>
+void replace_or_append(std::vector<T>& into, std::vector<T> from, Same same) {
+  for (T& x : from) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const T& y) { return same(x, y); });
+    if (it != into.end())
+      *it = std::move(x);
+    else
+      into.push_back(std::move(x));
+  }
+}
+
+Scenario parse_scenario_in_chain(std::string_view text, const std::string& path,
+                                 std::vector<std::string>& chain) {
+  const toml::table root = parse_toml_text(text, path);
+  TableReader r(path, root, "the scenario file");
+  r.allow_only({"scenario", "parameters", "initial", "event", "patch"});
+  TableReader head(path, r.subtable("scenario"), "[scenario]");
+  head.allow_only({"name", "title", "model", "start", "end", "seed", "start_from", "extends"});
+  const bool patch = head.has("extends");
+  Scenario s;
+  std::size_t inherited = 0;  // events of the base, before this file's
+  if (patch) {
+    s = read_base_scenario(head, path, chain);
+    inherited = s.events.size();
+    s.files.insert(s.files.begin(), path);
+  } else {
+    s.files = {path};
+  }
+  s.file = path;
+  s.name = head.string("name");
+  if (!patch || head.has("title")) s.title = head.string("title");
+  if (!patch || head.has("model")) {
+    s.model_pos = head.pos("model");
+    s.model_dir = (fs::path(path).parent_path() / head.string("model")).lexically_normal().string();
+  }
+  if (!patch || head.has("start")) s.start = head.date("start");
+  if (!patch || head.has("end")) s.end = head.date("end"), s.end_pos = head.pos("end");
+  if (s.end <= s.start)
+    throw InputError(head.pos(head.has("end") ? "end" : "start"),
+                     "end " + format_date(s.end) + " must come after start " + format_date(s.start));
+  if (!patch || head.has("seed")) s.seed = static_cast<std::uint64_t>(head.integer("seed", 0, INT64_MAX));
+  if (head.has("start_from")) {
+    s.start_from = (fs::path(path).parent_path() / head.string("start_from")).lexically_normal().string();
+    s.start_from_pos = head.pos("start_from");
+  }
+  if (r.has("parameters")) {
+    TableReader params(path, r.subtable("parameters"), "[parameters]");
+    std::vector<ParameterOverride> mine;
+    for (auto&& [key, node] : params.table())
+      mine.push_back(
+          {std::string(key.str()), params.number(key.str(), -1e300, 1e300), params.key_pos(key.str())});
+    replace_or_append(s.overrides, std::move(mine),
+                      [](const auto& a, const auto& b) { return a.name == b.name; });
+  }
+  if (r.has("initial")) {
+    Scenario mine;
+    read_initial_overrides(r, mine);
+    replace_or_append(s.initial, std::move(mine.initial), [](const auto& a, const auto& b) {
+      return a.agent == b.agent && a.var == b.var && a.patron == b.patron;
+    });
+  }
+  if (r.has("patch")) {
+    if (!patch)
+      throw InputError(TableReader(path, *r.tables("patch").front(), "[[patch]]").pos(),
+                       "[[patch]] changes the events of a base scenario; name it with "
+                       "'extends' in [scenario] (e.g. extends = \"veto-2019.toml\")");
+    std::vector<EventPatch> patches;
+    for (const toml::table* t : r.tables("patch"))
+      patches.push_back(read_event_patch(TableReader(path, *t, "[[patch]]")));
+    apply_event_patches(s, patches, s.files[1]);
+    inherited = s.events.size();
+  }
+  if (patch)
+    check_events_in_window(s, head.has("end")     ? s.end_pos
+                              : head.has("start") ? head.pos("start")
+                                                  : head.pos());
+  std::set<std::string> ids;
+  for (const ScenarioEvent& e : s.events)
+    if (!e.id.empty()) ids.insert(e.id);
+  for (const toml::table* t : r.tables("event")) {
+    s.events.push_back(read_scenario_event(TableReader(path, *t, "[[event]]"), s));
+    const ScenarioEvent& e = s.events.back();
+    if (!e.id.empty() && !ids.insert(e.id).second)
+      throw InputError(e.id_pos, "duplicate event id '" + e.id + "'; ids must be unique in a scenario" +
+                                     (inherited > 0 ? " and the scenarios it extends" : ""));
+  }
+  return s;
+}
+
+}  // namespace
+
+void apply_event_patches(Scenario& s, const std::vector<EventPatch>& patches, const std::string& what) {
+  std::vector<std::string> ids;
+  for (const ScenarioEvent& e : s.events)
+    if (!e.id.empty()) ids.push_back(e.id);
+  std::set<std::string> patched, removed;
+  for (const EventPatch& p : patches) {
+    const auto it = std::find_if(s.events.begin(), s.events.end(),
+                                 [&](const ScenarioEvent& e) { return e.id == p.event; });
+    if (it == s.events.end())
+      throw InputError(p.event_pos,
+                       "no event of '" + what + "' has the id '" + p.event + "'" +
+                           did_you_mean(p.event, ids) +
+                           (ids.empty() ? "; it has no event ids: give the event an `id` in its file"
+                                        : "; its ids: " + join_quoted(ids)));
+    if (!patched.insert(p.event).second)
+      throw InputError(p.event_pos, "event '" + p.event + "' is patched twice; put its changes in one patch");
+    ScenarioEvent& e = *it;
+    if (p.remove) {
+      removed.insert(p.event);
+      continue;
+    }
+    if (p.date) e.date = *p.date, e.pos = p.date_pos;
+    if (p.until) e.until = *p.until, e.until_pos = p.until_pos;
+    if (p.actor) e.actor = *p.actor, e.actor_pos = p.actor_pos;
+    if (p.targets) e.targets = *p.targets, e.targets_pos = p.targets_pos;
+    if (p.magnitude) e.magnitude = *p.magnitude;
+    if (p.label) e.label = *p.label;
+    if (p.date && (e.date < s.start || e.date > s.end))
+      throw InputError(p.date_pos, "date " + format_date(e.date) +
+                                       " is outside the scenario; allowed: " + format_date(s.start) + " to " +
+                                       format_date(s.end) + " (the [scenario] start and end)");
+    if (e.until && *e.until <= e.date)
+      throw InputError(
+          p.until ? p.until_pos : p.date_pos,
+          "'until' " + format_date(*e.until) + " must come after the event's date " + format_date(e.date));
+  }
+  std::erase_if(s.events, [&](const ScenarioEvent& e) { return removed.count(e.id) > 0; });
+  for (ScenarioEvent& e : s.events)  // what a removed event would have ended no longer exists to end
+    std::erase_if(e.ends, [&](const std::string& id) { return removed.count(id) > 0; });
+}
+
 ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {
   return parse_model(read_model(dir, referenced_from));
 }
@@ -604,44 +808,9 @@ Scenario load_scenario(const std::string& path) {
 }
 
 Scenario parse_scenario(std::string_view text, const std::string& path) {
-  const toml::table root = parse_toml_text(text, path);
-  TableReader r(path, root, "the scenario file");
-  r.allow_only({"scenario", "parameters", "initial", "event"});
-  Scenario s;
-  s.file = path;
-  TableReader head(path, r.subtable("scenario"), "[scenario]");
-  head.allow_only({"name", "title", "model", "start", "end", "seed", "start_from"});
-  s.name = head.string("name");
-  s.title = head.string("title");
-  const std::string model = head.string("model");
-  s.model_pos = head.pos("model");
-  s.model_dir = (fs::path(path).parent_path() / model).lexically_normal().string();
-  s.start = head.date("start");
-  s.end = head.date("end");
-  s.end_pos = head.pos("end");
-  if (s.end <= s.start)
-    throw InputError(head.pos("end"),
-                     "end " + format_date(s.end) + " must come after start " + format_date(s.start));
-  s.seed = static_cast<std::uint64_t>(head.integer("seed", 0, INT64_MAX));
-  if (head.has("start_from")) {
-    s.start_from = (fs::path(path).parent_path() / head.string("start_from")).lexically_normal().string();
-    s.start_from_pos = head.pos("start_from");
-  }
-  if (r.has("parameters")) {
-    TableReader params(path, r.subtable("parameters"), "[parameters]");
-    for (auto&& [key, node] : params.table())
-      s.overrides.push_back(
-          {std::string(key.str()), params.number(key.str(), -1e300, 1e300), params.key_pos(key.str())});
-  }
-  if (r.has("initial")) read_initial_overrides(r, s);
-  std::set<std::string> ids;
-  for (const toml::table* t : r.tables("event")) {
-    s.events.push_back(read_scenario_event(TableReader(path, *t, "[[event]]"), s));
-    const ScenarioEvent& e = s.events.back();
-    if (!e.id.empty() && !ids.insert(e.id).second)
-      throw InputError(e.id_pos, "duplicate event id '" + e.id + "'; ids must be unique in a scenario");
-  }
-  return s;
+  std::error_code ec;
+  std::vector<std::string> chain{fs::weakly_canonical(path, ec).string()};
+  return parse_scenario_in_chain(text, path, chain);
 }
 
 }  // namespace hedgesim

@@ -40,4 +40,10 @@ Scenario parse_scenario(std::string_view text, const std::string& path);
 /// Loads and validates a scenario file: parse_scenario of its text.
 Scenario load_scenario(const std::string& path);
 
+/// Applies `patches` to the events of `s` (docs/scenario-format.md, "Patches"): each names an event by its
+/// id; a removed event's id is also dropped from other events' `ends`; a changed field takes the patch's
+/// position, so that a later error points at the patch. `what` names the scenario whose ids are patched,
+/// for messages. Every patched event must stay inside the window [s.start, s.end].
+void apply_event_patches(Scenario& s, const std::vector<EventPatch>& patches, const std::string& what);
+
 }  // namespace hedgesim

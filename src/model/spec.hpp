@@ -255,8 +255,23 @@ struct InitialOverride {
   SourcePos pos, agent_pos;
 };
 
+/// A change to one event of a base scenario, by its `id`: a `[[patch]]` of a scenario that `extends` another,
+/// or `compare --without ID` / `--move ID=DATE`. Either `remove`, or any of the optional fields.
+struct EventPatch {
+  std::string event;  ///< the id of the base scenario's event
+  bool remove = false;
+  std::optional<Date> date, until;
+  std::optional<std::string> actor, label;
+  std::optional<std::vector<std::string>> targets;
+  std::optional<double> magnitude;
+  SourcePos pos, event_pos, date_pos, until_pos, actor_pos, targets_pos;
+};
+
 struct Scenario {
   std::string file;
+  /// `file`, then the scenarios it `extends`, nearest first: the files whose bytes the scenario's SHA-256
+  /// covers.
+  std::vector<std::string> files;
   std::string name;
   std::string title;
   std::string model_dir;  ///< resolved relative to the scenario file

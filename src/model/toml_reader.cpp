@@ -1,8 +1,10 @@
 // TableReader and the helpers around it: see toml_reader.hpp. The messages here are those every input file
 // shares (docs/model-format.md, docs/scenario-format.md, docs/experiment-format.md list them).
 #include "model/toml_reader.hpp"
+#include <array>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -251,7 +253,20 @@ std::string read_toml_file(const std::string& path, const SourcePos& referenced_
   if (!in)
     throw InputError(referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from,
                      "cannot read " + std::string(what) + " '" + path + "': " + std::strerror(errno));
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  // Read at most the cap and one byte more: a file named by `extends` or `start_from` may be anything
+  // (a special file whose size says 0, a multi-gigabyte one), and none of the project's TOML files comes
+  // near.
+  std::string text;
+  std::array<char, 1 << 16> chunk;
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() <= kMaxTomlBytes) continue;
+    throw InputError(referenced_from.file.empty() ? SourcePos{path, 0, 0} : referenced_from,
+                     "cannot read " + std::string(what) + " '" + path + "': it is larger than " +
+                         std::to_string(kMaxTomlBytes >> 20) + " MiB; allowed: a TOML file of at most " +
+                         std::to_string(kMaxTomlBytes >> 20) + " MiB");
+  }
+  return text;
 }
 
 toml::table parse_toml_text(std::string_view text, const std::string& name) {

@@ -43,7 +43,11 @@ void check_toml_depth(std::string_view text, const std::string& file);
 /// position as "malformed TOML: ..."; a key, header or value nested too deep as check_toml_depth says.
 toml::table parse_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what);
 
-/// The text of a file, as parse_toml_file reads it (the same messages for a missing or unreadable file).
+/// The largest TOML file read (scenario, model, experiment, calibration): far above any real one.
+inline constexpr std::size_t kMaxTomlBytes = std::size_t{16} << 20;
+
+/// The text of a file, as parse_toml_file reads it (the same messages for a missing or unreadable file); a
+/// file of more than kMaxTomlBytes is refused after reading that much, whatever size it claims.
 std::string read_toml_file(const std::string& path, const SourcePos& referenced_from, const char* what);
 
 /// Parses TOML text that `name` stands for in messages (a file's path, or what a request calls it): the

@@ -6,7 +6,13 @@
 #include <cstring>
 #include <ctime>
 
+#include "io/sha256.hpp"
+
 namespace hedgesim::results {
+
+std::string scenario_sha256(const Scenario& s) {
+  return s.files.size() > 1 ? io::sha256_files(s.files) : io::sha256_file(s.file);
+}
 
 namespace {
 constexpr long long kLastSecondOfYear9999 = 253402300799;

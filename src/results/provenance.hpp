@@ -6,7 +6,14 @@
 #include <optional>
 #include <string>
 
+#include "model/spec.hpp"
+
 namespace hedgesim::results {
+
+/// The SHA-256 a meta.json records for a scenario: of its file's bytes, or for a patch (`extends`) of the
+/// file and the scenarios it extends (io::sha256_files over Scenario::files), so that a change to a base
+/// changes the patch's hash too.
+std::string scenario_sha256(const Scenario& s);
 
 /// The time outputs are written, as UTC ISO 8601 to the second ("2026-12-03T10:15:00Z"). The environment
 /// variable SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) replaces the clock,

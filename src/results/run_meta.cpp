@@ -120,12 +120,12 @@ std::string render_run_meta(const CompiledModel& m, std::size_t replicates, cons
   j["scenario"] = m.scenario.file;
   j["scenario_name"] = m.scenario.name;
   j["scenario_title"] = m.scenario.title;
-  j["scenario_sha256"] = io::sha256_file(m.scenario.file);
+  j["scenario_sha256"] = scenario_sha256(m.scenario);
   // A scenario that starts from another's end state depends on that scenario's file (and its own chain).
   nlohmann::ordered_json chain = nlohmann::ordered_json::array();
   for (const CompiledModel* p = m.prior.get(); p != nullptr; p = p->prior.get())
     chain.push_back({{"scenario", p->scenario.file},
-                     {"scenario_sha256", io::sha256_file(p->scenario.file)},
+                     {"scenario_sha256", scenario_sha256(p->scenario)},
                      {"seed", p->scenario.seed},
                      {"model_sha256", io::sha256_files(p->spec.files)}});
   if (!chain.empty()) j["start_from"] = chain;

@@ -56,7 +56,7 @@ std::string scenario_text(const std::string& events, const std::string& extra_he
 
 TEST(Cli, ValidateAcceptsTheShippedScenarios) {
   for (const char* s : {"veto-2019.toml", "no-veto-2019.toml", "france-strategy-2019-2025.toml",
-                        "wb12-bulgarian-veto-2020-2022.toml"}) {
+                        "wb12-bulgarian-veto-2020-2022.toml", "balkans-2014-2024.toml"}) {
     const Result r = hedgesim("validate " + source_path(std::string("scenarios/") + s));
     EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(r.out.rfind("ok: scenario", 0), 0u) << r.out;
@@ -143,6 +143,58 @@ TEST(Cli, EveryMetaJsonRecordsTheCommitTheBinaryWasBuiltFrom) {
     const std::string meta = io::read_file(out + "/" + what + "/meta.json");
     EXPECT_NE(meta.find("\"commit\": \"" + commit + "\""), std::string::npos) << what << ": " << meta;
   }
+}
+
+// `compare A --without ID` is the comparison with A's patch that removes ID: no-veto-2019.toml is that patch
+// of veto-2019.toml, so the differences are the same bytes. The negative control: moving the veto instead
+// changes them.
+TEST(Cli, CompareWithoutAnEventIsTheComparisonWithThePatchThatRemovesIt) {
+  TempDir dir;
+  const std::string a = source_path("scenarios/veto-2019.toml");
+  ASSERT_EQ(hedgesim("compare " + a + " " + source_path("scenarios/no-veto-2019.toml") +
+                     " -r 6 -q --no-plot --out " + dir.file("file"))
+                .code,
+            0);
+  const Result without =
+      hedgesim("compare " + a + " --without fra-veto-2019 -r 6 -q --no-plot --out " + dir.file("without"));
+  ASSERT_EQ(without.code, 0) << without.out;
+  EXPECT_NE(without.out.find("veto-2019-without-fra-veto-2019"), std::string::npos) << without.out;
+  for (const char* f : {"differences.csv", "difference-over-time.csv"})
+    EXPECT_EQ(io::read_file(dir.file("file/") + f), io::read_file(dir.file("without/") + f)) << f;
+  ASSERT_EQ(hedgesim("compare " + a + " --move fra-veto-2019=2019-12-15 -r 6 -q --no-plot --out " +
+                     dir.file("moved"))
+                .code,
+            0);
+  EXPECT_NE(io::read_file(dir.file("file/differences.csv")),
+            io::read_file(dir.file("moved/differences.csv")));
+  EXPECT_NE(io::read_file(dir.file("moved/meta.json")).find("veto-2019-moving-fra-veto-2019"),
+            std::string::npos);
+}
+
+TEST(Cli, CompareCounterfactualFlagsExitTwoWithTheirMessage) {
+  const std::string a = source_path("scenarios/veto-2019.toml");
+  const auto message = [&](const std::string& args) {
+    const Result r = hedgesim("compare " + a + " " + args + " -r 2 -q --no-plot --out /nonexistent/x");
+    EXPECT_EQ(r.code, 2) << r.out;
+    return r.out;
+  };
+  EXPECT_EQ(message(""),
+            "<command line>:1:0: give scenario B, or --without ID / --move ID=DATE to make B from A\n");
+  EXPECT_EQ(
+      message(source_path("scenarios/no-veto-2019.toml") + " --without fra-veto-2019"),
+      "<command line>:1:0: give either scenario B or --without/--move (which make B from A), not both\n");
+  EXPECT_EQ(message("--without fra-veto-2091")
+                .rfind("<command line>:1:0: no event of '" + a +
+                           "' has the id 'fra-veto-2091' (did you mean 'fra-veto-2019'?); its ids: ",
+                       0),
+            0u);
+  EXPECT_EQ(message("--move fra-veto-2019"),
+            "<command line>:1:0: --move 'fra-veto-2019' is not ID=DATE; allowed: an event id of " + a +
+                " and a date YYYY-MM-DD, e.g. --move fra-veto-2019=2019-12-15\n");
+  EXPECT_EQ(
+      message("--move fra-veto-2019=2021-01-01"),
+      "<command line>:1:0: date 2021-01-01 is outside the scenario; allowed: 2019-08-01 to 2020-06-30 (the "
+      "[scenario] start and end)\n");
 }
 
 /// The value of a top-level text field of a meta.json as dump(2) writes it (`  "key": "value",`).

@@ -84,10 +84,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadScenario{
             "unknown_top_level_key", 10, 3,
             "unknown key 'evnt' in the scenario file (did you mean 'event'?); allowed keys: 'scenario', "
-            "'parameters', 'initial' or 'event'"},
+            "'parameters', 'initial', 'event' or 'patch'"},
         BadScenario{"unknown_scenario_key", 8, 1,
                     "unknown key 'sede' in [scenario] (did you mean 'seed'?); allowed keys: 'name', 'title', "
-                    "'model', 'start', 'end', 'seed' or 'start_from'"},
+                    "'model', 'start', 'end', 'seed', 'start_from' or 'extends'"},
         BadScenario{"unknown_event_key", 15, 1,
                     "unknown key 'magnitud' in [[event]] (did you mean 'magnitude'?); allowed keys: 'date', "
                     "'id', 'type', 'actor', 'targets', 'magnitude', 'label', 'until' or 'ends'"},

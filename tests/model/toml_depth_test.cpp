@@ -153,5 +153,19 @@ TEST(TomlDepth, ScenarioFilesAreChecked) {
   EXPECT_EQ(msg.rfind(at(path, 1, 2) + "table header '[a.a.a", 0), 0u) << msg.substr(0, 300);
 }
 
+// A file past the size cap is refused once the cap is passed; one of exactly the cap is read whole (the
+// negative control: the cap, not the reading, refuses).
+TEST(TomlReader, AFileLargerThanTheCapIsRefusedWithoutReadingItAll) {
+  TempDir dir;
+  const std::string at_cap = dir.write("at-cap.toml", std::string(toml_io::kMaxTomlBytes, '#'));
+  EXPECT_EQ(toml_io::read_toml_file(at_cap, {}, "scenario file").size(), toml_io::kMaxTomlBytes);
+  const std::string over = dir.write("over.toml", std::string(toml_io::kMaxTomlBytes + 1, '#'));
+  EXPECT_EQ(testing::error_of([&] {
+              toml_io::read_toml_file(over, {"s.toml", 2, 11}, "base scenario");
+            }),
+            "s.toml:2:11: cannot read base scenario '" + over +
+                "': it is larger than 16 MiB; allowed: a TOML file of at most 16 MiB");
+}
+
 }  // namespace
 }  // namespace hedgesim

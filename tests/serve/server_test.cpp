@@ -472,15 +472,13 @@ std::filesystem::path model_copy_with(const TempDir& dir, const std::string& par
   return model;
 }
 
-/// A teacher's directory: a copy of no-veto-2019 renamed (its model named by an absolute path, as a scenario
-/// kept outside the repository would), a broken scenario, and a file that is not a scenario.
+/// A teacher's directory: a patch of the shipped veto-2019 without the veto (naming its base by an absolute
+/// path, as a scenario kept outside the repository would), a broken scenario, and a file that is not a
+/// scenario.
 std::string teachers_dir(const TempDir& dir) {
-  std::string text = slurp(std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/no-veto-2019.toml");
-  const auto replace = [&text](const std::string& from, const std::string& to) {
-    text.replace(text.find(from), from.size(), to);
-  };
-  replace("model = \"../model\"", "model = \"" + std::string(HEDGESIM_SOURCE_DIR) + "/model\"");
-  replace("name = \"no-veto-2019\"", "name = \"class-demo\"");
+  const std::string text = "[scenario]\nextends = \"" + std::string(HEDGESIM_SOURCE_DIR) +
+                           "/scenarios/veto-2019.toml\"\nname = \"class-demo\"\n\n[[patch]]\nevent = "
+                           "\"fra-veto-2019\"\nremove = true\n";
   spit(dir.path() + "/class-demo.toml", text);
   spit(dir.path() + "/broken.toml", "[scenario]\nname = \"broken\"\n");
   spit(dir.path() + "/notes.txt", "not a scenario");

@@ -37,12 +37,12 @@ const dialogs = [];
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
-/// A teacher's scenario directory (hedgesim serve --scenarios DIR): no-veto-2019 renamed, and a broken file.
+/// A teacher's scenario directory (hedgesim serve --scenarios DIR): a patch of the shipped veto-2019 without
+/// the veto (its base named by an absolute path), and a broken file.
 function teachersDir() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hedgesim-e2e-class-'));
-  const text = readFileSync(path.join(repoRoot, 'scenarios', 'no-veto-2019.toml'), 'utf8')
-    .replace('model = "../model"', `model = "${path.join(repoRoot, 'model')}"`)
-    .replace('name = "no-veto-2019"', 'name = "class-demo"');
+  const base = path.join(repoRoot, 'scenarios', 'veto-2019.toml');
+  const text = `[scenario]\nextends = "${base}"\nname = "class-demo"\n\n[[patch]]\nevent = "fra-veto-2019"\nremove = true\n`;
   writeFileSync(path.join(dir, 'class-demo.toml'), text);
   writeFileSync(path.join(dir, 'broken.toml'), '[scenario]\nname = "broken"\n');
   return dir;
