@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "calibration/fit.hpp"
+#include "experiment/attribute.hpp"
 #include "experiment/compare.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/mpi_runner.hpp"
@@ -514,6 +515,68 @@ int cmd_compare(const CompareArgs& c, const std::string& command_line) {
   return 0;
 }
 
+struct AttributeArgs {
+  std::string scenario, metrics_file, out;
+  std::vector<std::string> metrics, events;
+  int replicates = 200, permutations = 200, exact_limit = 12, threads = 0;
+  std::optional<std::uint64_t> seed;
+  bool independent = false, quiet = false;
+};
+
+/// The metrics attribute reports: the defaults or a file's, narrowed to --metric names if given.
+std::vector<MetricDef> attribute_metrics(const AttributeArgs& a, const CompiledModel& m) {
+  std::vector<MetricDef> all = default_compare_metrics(m);
+  if (!a.metrics_file.empty()) all = resolve_metrics(load_experiment(a.metrics_file).metrics, m);
+  if (a.metrics.empty()) return all;
+  std::vector<std::string> names;
+  for (const MetricDef& d : all)
+    names.push_back(d.name);
+  std::vector<MetricDef> chosen;
+  for (const std::string& name : a.metrics) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end())
+      throw InputError({"<command line>", 1, 0}, "--metric '" + name + "' is not a metric here" +
+                                                     did_you_mean(name, names) +
+                                                     "; metrics: " + join_quoted(names));
+    chosen.push_back(all[static_cast<std::size_t>(it - names.begin())]);
+  }
+  return chosen;
+}
+
+int cmd_attribute(const AttributeArgs& a, const std::string& command_line) {
+  const Scenario scenario = load_scenario(a.scenario);
+  const ModelSpec spec = load_model(scenario.model_dir, scenario.model_pos);
+  const CompiledModel base = compile(spec, scenario);
+  check_fits_in_memory(base, 1, false, io::available_memory_bytes());
+  AttributeOptions opt;
+  opt.replicates = a.replicates;
+  opt.seed = a.seed.value_or(scenario.seed);
+  opt.threads = default_threads(a.threads);
+  opt.events = a.events;
+  opt.permutations = a.permutations;
+  opt.exact_limit = a.exact_limit;
+  opt.common_random_numbers = !a.independent;
+  const std::vector<MetricDef> metrics = attribute_metrics(a, base);
+  const std::size_t players = a.events.empty() ? scenario.events.size() : a.events.size();
+  const std::int64_t coalitions =
+      static_cast<int>(players) <= a.exact_limit
+          ? (std::int64_t{1} << players)
+          : static_cast<std::int64_t>(players) + 2 +
+                std::int64_t{a.permutations} * (static_cast<std::int64_t>(players) - 1);
+  io::ProgressBar bar(
+      coalitions, stderr,
+      {.unit = "coalitions", .label = "attribute", .enabled = show_progress(a.quiet, coalitions)});
+  opt.on_done = [&](int n) { bar.advance(n); };
+  const AttributeResult r = attribute(spec, scenario, metrics, opt);
+  bar.finish();
+  const std::string out = a.out.empty() ? "out/attribute-" + scenario.name : a.out;
+  const auto files = write_attribute_outputs(base, r, opt, out, command_line);
+  std::cout << render_attribute_table(r, opt);
+  for (const auto& f : files)
+    std::cout << "  wrote " << f << "\n";
+  return 0;
+}
+
 const char* kFooter = R"(
 Examples:
   hedgesim validate scenarios/veto-2019.toml
@@ -782,6 +845,57 @@ scenarios change (common random numbers). Writes differences.csv (per metric: me
 A - B and its bootstrap CI), difference-over-time.csv (per step, hedger and variable: mean and 5-95 % band
 of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
 
+  AttributeArgs att;
+  CLI::App* attribute_cmd = app.add_subcommand(
+      "attribute",
+      "What each event of a scenario did to each metric: knock-out and Shapley values, with intervals");
+  attribute_cmd->add_option("scenario", att.scenario, "The scenario (TOML), e.g. scenarios/veto-2019.toml")
+      ->required();
+  attribute_cmd->add_option(
+      "--metrics,-m", att.metrics_file,
+      "A file with [[metrics]] tables (an experiment file). Default: each hedger's mean "
+      "signal and mean substance");
+  attribute_cmd->add_option("--metric", att.metrics,
+                            "Only this metric (repeatable), e.g. --metric mkd_signal_mean");
+  attribute_cmd
+      ->add_option("--events", att.events,
+                   "The events to attribute to, by id (repeatable or comma-separated); the others stay "
+                   "in every run. Default: every event")
+      ->delimiter(',');
+  attribute_cmd->add_option("--replicates,-r", att.replicates, "Replicates per coalition")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100000));
+  attribute_cmd
+      ->add_option("--exact-limit", att.exact_limit,
+                   "Exact Shapley values (all 2^n coalitions) up to this many events; sampled "
+                   "permutations beyond")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 14));
+  attribute_cmd
+      ->add_option("--permutations", att.permutations, "Sampled permutations, beyond the exact limit")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100000));
+  attribute_cmd->add_option("--seed", att.seed, "Random seed, 0 or more (default: the scenario's)")
+      ->check(kSeedCheck);
+  attribute_cmd->add_flag("--independent-streams", att.independent,
+                          "Give each coalition its own random streams instead of common random numbers (to "
+                          "measure what the pairing gains; intervals are then wider)");
+  attribute_cmd
+      ->add_option("--threads,-t", att.threads,
+                   "Worker threads (default: one per core this process may use); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  attribute_cmd->add_option("--out,-o", att.out, "Output directory (default: out/attribute-<scenario name>)");
+  attribute_cmd->add_flag("--quiet,-q", att.quiet,
+                          "No progress bar (it is shown only when stderr is a terminal)");
+  attribute_cmd->footer(R"(
+Each event is a player; the value of a set S of events is a metric of the scenario run with only the events
+of S (the others removed, by patch semantics). Knock-out: all events minus all but this one. Shapley value:
+the event's average marginal contribution over all orders in which events could be added (exact over the
+2^n subsets up to --exact-limit events, else over sampled permutations, with its standard error).
+Interaction = Shapley - knock-out: zero for every event when the effects add up. All coalitions share the
+random streams (common random numbers). Writes event-effects.csv and meta.json. Method and reading:
+docs/experiments.md.)");
+
   // CLI11 says only "A subcommand is required", for a misspelt one too: name the nearest and list them all.
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands({}))
@@ -813,6 +927,7 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
     if (*sweep) return cmd_sweep(sw, joined_command_line(argc, argv));
     if (*compare_cmd) return cmd_compare(cmp, joined_command_line(argc, argv));
     if (*calibrate_cmd) return cmd_calibrate(cal, joined_command_line(argc, argv));
+    if (*attribute_cmd) return cmd_attribute(att, joined_command_line(argc, argv));
     if (*explain) {
       ex.from = date_option(ex_from, "--from");
       ex.to = date_option(ex_to, "--to");

@@ -103,7 +103,8 @@ TEST(Cli, ACountrysNameOrCapitalWhereAnIdBelongsIsAnsweredWithTheId) {
 
 TEST(Cli, AMisspeltOrMissingSubcommandIsNamedWithTheList) {
   const std::string all =
-      "'run', 'report', 'serve', 'validate', 'explain', 'plot', 'sweep', 'calibrate' or 'compare'";
+      "'run', 'report', 'serve', 'validate', 'explain', 'plot', 'sweep', 'calibrate', 'compare' or "
+      "'attribute'";
   Result r = hedgesim("runn " + source_path("scenarios/veto-2019.toml"));
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "hedgesim: unknown subcommand 'runn' (did you mean 'run'?); subcommands: " + all +
@@ -195,6 +196,26 @@ TEST(Cli, CompareCounterfactualFlagsExitTwoWithTheirMessage) {
       message("--move fra-veto-2019=2021-01-01"),
       "<command line>:1:0: date 2021-01-01 is outside the scenario; allowed: 2019-08-01 to 2020-06-30 (the "
       "[scenario] start and end)\n");
+}
+
+TEST(Cli, AttributeWritesTheEffectsOfEachEventAndExitsTwoOnAnUnknownMetric) {
+  TempDir dir;
+  const std::string a = source_path("scenarios/veto-2019.toml");
+  const Result r =
+      hedgesim("attribute " + a + " --events fra-veto-2019,s400-display-2019 --metric mkd_signal_mean " +
+               "-r 4 -q --out " + dir.path());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("exact Shapley values over 4 coalitions of 2 events"), std::string::npos) << r.out;
+  const std::string csv = io::read_file(dir.file("event-effects.csv"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3) << csv;  // a header and one row per event
+  EXPECT_NE(io::read_file(dir.file("meta.json")).find("\"kind\": \"attribute\""), std::string::npos);
+  const Result bad = hedgesim("attribute " + a + " --metric mkd_signal_men -r 2 -q --out " + dir.file("x"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.out.rfind("<command line>:1:0: --metric 'mkd_signal_men' is not a metric here (did you mean "
+                          "'mkd_signal_mean'?); metrics: ",
+                          0),
+            0u)
+      << bad.out;
 }
 
 /// The value of a top-level text field of a meta.json as dump(2) writes it (`  "key": "value",`).

@@ -1,0 +1,84 @@
+// `hedgesim attribute`: what each event of a scenario did to each metric (docs/experiments.md, "Which event
+// mattered"). The events are the players of a cooperative game whose value v_r(S) is a metric of replicate r
+// of the scenario with only the events S of the players present (the others removed; events that are not
+// players always present). Two answers per event i, both per replicate and then averaged with a percentile-
+// bootstrap interval over replicates:
+//   knock-out    k_i = v(N) - v(N \ {i})             what removing the event alone changes
+//   Shapley      phi_i = sum_S w(|S|) [v(S + i) - v(S)], w(s) = s! (n - s - 1)! / n!   (Shapley 1953)
+//   interaction  phi_i - k_i                          zero for every event when the events add up
+// Shapley values are exact over all 2^n coalitions up to `exact_limit` players, and otherwise estimated over
+// sampled permutations (Castro et al. 2009), with the estimate's standard error over permutations reported
+// and added (in quadrature) to the Shapley and interaction intervals.
+// Every coalition is run with the same random streams (common random numbers), which is what makes the
+// differences precise; `common_random_numbers = false` gives each coalition its own streams, for the
+// measurement of that gain.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "experiment/experiment_spec.hpp"
+#include "experiment/sensitivity.hpp"
+#include "model/compiled_model.hpp"
+
+namespace hedgesim {
+
+struct AttributeOptions {
+  int replicates = 200;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  /// The players, by event id; empty: every event of the scenario.
+  std::vector<std::string> events;
+  int exact_limit = 12;    ///< exact Shapley values up to this many players
+  int permutations = 200;  ///< sampled permutations beyond it
+  int bootstrap = 2000;
+  double confidence = 0.95;
+  bool common_random_numbers = true;
+  std::function<void(int coalitions)> on_done{};  ///< called (from worker threads) as coalitions finish
+};
+
+/// Each a mean over replicates (`value`) and its percentile-bootstrap interval [lo, hi].
+struct EventEffect {
+  Estimate knockout, shapley, interaction;
+  /// Sampled permutations only: the standard error of the Shapley estimate over permutations; 0 if exact.
+  double permutation_se = 0;
+};
+
+struct AttributeResult {
+  struct Player {
+    std::size_t event = 0;  ///< index in the scenario's events
+    std::string id, label;
+    Date date;
+  };
+  std::vector<Player> players;
+  std::vector<std::string> metrics;
+  bool exact = true;
+  int permutations = 0;              ///< sampled permutations (0 when exact)
+  std::int64_t coalitions = 0;       ///< coalitions run, each `replicates` runs
+  std::vector<double> all, none;     ///< per metric: mean of v(N) and of v(empty set)
+  std::vector<EventEffect> effects;  ///< [player * metrics + metric]
+  const EventEffect& effect(std::size_t player, std::size_t metric) const {
+    return effects[player * metrics.size() + metric];
+  }
+};
+
+/// The scenario `base` with the events at the given indices removed (and their ids dropped from other
+/// events' `ends`, as a patch's removal does).
+Scenario without_events(const Scenario& base, const std::vector<std::size_t>& removed);
+
+/// Attributes the metrics of `base` (run on `spec`) to its events. Throws InputError (at "<command line>")
+/// for an unknown player id or fewer than one player.
+AttributeResult attribute(const ModelSpec& spec, const Scenario& base, const std::vector<MetricDef>& metrics,
+                          const AttributeOptions& options);
+
+/// Writes event-effects.csv and meta.json into `dir`; returns the paths.
+std::vector<std::string> write_attribute_outputs(const CompiledModel& base, const AttributeResult& r,
+                                                 const AttributeOptions& options, const std::string& dir,
+                                                 const std::string& command_line);
+
+/// The table the CLI prints: per metric, the events ordered by |Shapley|, with both effects and intervals.
+std::string render_attribute_table(const AttributeResult& r, const AttributeOptions& options);
+
+}  // namespace hedgesim
