@@ -727,10 +727,10 @@ both. Format: docs/teaching.md.)");
   report::FigureOptions pl;
   CLI::App* plot =
       app.add_subcommand("plot",
-                         "Plot a run, a sweep (indices or metrics against parameters) or a comparison "
-                         "(gnuplot)");
+                         "Plot a run, a sweep (indices or metrics against parameters), a comparison, a "
+                         "calibration or an attribution (gnuplot)");
   plot->add_option("dir", pl.dir,
-                   "Output directory of `hedgesim run`, `hedgesim sweep` or `hedgesim compare`")
+                   "Output directory of `hedgesim run`, `sweep`, `compare`, `calibrate` or `attribute`")
       ->required();
   plot->add_option("--agents", pl.agents, "Agents to plot, comma-separated ids (default: all hedgers)")
       ->delimiter(',');
@@ -738,7 +738,7 @@ both. Format: docs/teaching.md.)");
   plot->add_option(
       "--out,-o", pl.out,
       "The figure to write, ending in .png or .svg (default: in DIR, plot.png, plot-<agents>.png with "
-      "--agents, indices.png, scatter.png or difference.png)");
+      "--agents, indices.png, scatter.png, difference.png, predictive.png or effects.png)");
   plot->add_option("--metrics", pl.metrics,
                    "For a sweep: the metrics to draw, comma-separated (default: up to six, in file order)")
       ->delimiter(',');

@@ -19,6 +19,7 @@
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
+#include "results/attribute_files.hpp"
 #include "results/build_info.hpp"
 #include "results/provenance.hpp"
 
@@ -317,19 +318,15 @@ std::vector<std::string> write_attribute_outputs(const CompiledModel& base, cons
   namespace fs = std::filesystem;
   io::ensure_output_dir(dir);
   io::CsvBuffer csv;
-  for (const char* h : {"metric", "event", "date", "label", "knockout", "knockout_low", "knockout_high",
-                        "shapley", "shapley_low", "shapley_high", "interaction", "interaction_low",
-                        "interaction_high", "shapley_permutation_se"})
-    csv.text(h);
-  csv.end();
+  results::event_effects_header(csv);
   for (std::size_t j = 0; j < r.metrics.size(); ++j)
     for (std::size_t i = 0; i < r.players.size(); ++i) {
       const AttributeResult::Player& p = r.players[i];
       const EventEffect& e = r.effect(i, j);
-      csv.text(r.metrics[j]).text(event_name(p)).text(format_date(p.date)).text(p.label);
-      for (const Estimate& x : {e.knockout, e.shapley, e.interaction})
-        csv.num(x.value).num(x.lo).num(x.hi);
-      csv.num(e.permutation_se).end();
+      results::event_effect_row(
+          csv, {r.metrics[j], event_name(p), format_date(p.date), p.label, e.knockout.value, e.knockout.lo,
+                e.knockout.hi, e.shapley.value, e.shapley.lo, e.shapley.hi, e.interaction.value,
+                e.interaction.lo, e.interaction.hi, e.permutation_se});
     }
   nlohmann::ordered_json j;
   j["kind"] = "attribute";

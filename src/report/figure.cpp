@@ -4,6 +4,7 @@
 
 #include "model/input_error.hpp"
 #include "report/plot.hpp"
+#include "report/plot_attribute.hpp"
 #include "report/plot_calibration.hpp"
 #include "report/plot_study.hpp"
 
@@ -20,6 +21,7 @@ std::string draw_figure(FigureOptions o) {
   }
   if (kind == "run") return plot({o.dir, o.agents, o.format, o.out, o.gnuplot, true});
   if (kind == "calibration") return plot_calibration({o.dir, {}, o.format, o.out, o.gnuplot});
+  if (kind == "attribute") return plot_attribute({o.dir, {}, o.format, o.out, o.gnuplot});
   const PlotStudyOptions study{o.dir, kind == "sweep" ? o.metrics : o.agents, o.format, o.out, o.gnuplot};
   return kind == "sweep" ? plot_sweep(study) : plot_difference(study);
 }

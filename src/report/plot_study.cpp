@@ -1165,7 +1165,8 @@ std::string output_kind(const std::string& dir) {
                      "this is not a directory; give the output directory of `hedgesim run`, "
                      "`hedgesim sweep` or `hedgesim compare`");
   const std::string kind = results::recorded_kind(dir);
-  if (kind == "run" || kind == "sweep" || kind == "compare" || kind == "calibration") return kind;
+  if (kind == "run" || kind == "sweep" || kind == "compare" || kind == "calibration" || kind == "attribute")
+    return kind;
   if (fs::exists(path_in(dir, "difference-over-time.csv"))) return "compare";
   if (fs::exists(path_in(dir, "indices.csv")) || fs::exists(path_in(dir, "design.csv"))) return "sweep";
   if (results::find_run_file(dir, "trajectory.csv") || results::find_run_file(dir, "bands.csv")) return "run";
