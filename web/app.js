@@ -514,6 +514,24 @@ async function removeEvent(index) {
   if ((await runNow('Removing the event')) === true) refreshExplanation();
 }
 
+/// Downloads the branch as a patch of the scenario (POST /api/save-branch): a .toml file to keep beside the
+/// scenario and run with hedgesim, so that what the class tried can be studied after the lesson.
+async function saveBranch() {
+  clearError();
+  try {
+    const saved = await busy(() => postJSON('api/save-branch', runRequest()));
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([saved.text], { type: 'application/toml' }));
+    link.download = saved.file;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  } catch (error) {
+    showError('Saving the branch', error);
+  }
+}
+
 async function resetBranch() {
   clearError();
   state.events = [];
@@ -531,6 +549,7 @@ function wireEventForm() {
     if (button) removeEvent(Number(button.dataset.index));
   });
   $('reset-branch').addEventListener('click', resetBranch);
+  $('save-branch').addEventListener('click', saveBranch);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

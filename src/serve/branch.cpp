@@ -1,6 +1,7 @@
 #include "serve/branch.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <string_view>
 
@@ -32,6 +33,14 @@ struct AddedText {
 /// A TOML basic string or quoted key: JSON's escapes (\" \\ \n \uXXXX ...) are all valid TOML escapes.
 std::string quoted(const std::string& s) {
   return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// A TOML key: bare when it may be (letters, digits, '_' and '-'), else quoted.
+std::string toml_key(const std::string& key) {
+  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  return bare ? key : quoted(key);
 }
 
 /// The JSON value as a TOML value, keeping its type, so that a wrong type gets the loader's "must be a
@@ -71,10 +80,11 @@ void add_parameters(AddedText& t, const json& parameters) {
   if (!parameters.is_object())
     throw RequestError("'parameters' must be an object {\"name\": value, ...}, got " +
                        std::string(parameters.type_name()));
+  t.add_line("", "the parameters");
   t.add_line("[parameters]", "the parameters");
   for (const auto& [name, value] : parameters.items()) {
     const std::string owner = "parameter '" + name + "'";
-    t.add_line(quoted(name) + " = " + toml_value(value, name, owner), owner);
+    t.add_line(toml_key(name) + " = " + toml_value(value, name, owner), owner);
   }
 }
 
@@ -88,9 +98,17 @@ void add_events(AddedText& t, const json& events) {
       throw RequestError(owner +
                          " must be an object {\"date\", \"type\", \"actor\", \"targets\", \"label\"}, got " +
                          std::string(events[i].type_name()));
+    t.add_line("", owner);
     t.add_line("[[event]]", owner);
+    // The keys in the order of the format's documentation (a file people read), then any others, which the
+    // loader will name as unknown.
+    static const std::vector<std::string> order = {"date",      "id",    "type", "actor", "targets",
+                                                   "magnitude", "until", "ends", "label"};
+    for (const std::string& key : order)
+      if (events[i].contains(key)) t.add_line(key + " = " + toml_value(events[i][key], key, owner), owner);
     for (const auto& [key, value] : events[i].items())
-      t.add_line(quoted(key) + " = " + toml_value(value, key, owner), owner);
+      if (std::find(order.begin(), order.end(), key) == order.end())
+        t.add_line(toml_key(key) + " = " + toml_value(value, key, owner), owner);
   }
 }
 
@@ -124,6 +142,26 @@ Scenario merge(const Scenario& base, const Scenario& added) {
 }
 
 }  // namespace
+
+std::string branch_patch_text(const Scenario& base, const json& parameters, const json& events,
+                              std::uint64_t seed) {
+  const std::string file = fs::path(base.file).filename().string();
+  AddedText t;
+  const std::string who = "the branch";
+  t.add_line("# A branch of " + base.name +
+                 ", saved from the teaching page (hedgesim serve). Save it beside " + file +
+                 " and run it with `hedgesim run`, or compare it with `hedgesim compare " + file +
+                 " THIS-FILE`.",
+             who);
+  t.add_line("[scenario]", who);
+  t.add_line("extends = " + quoted(file), who);
+  t.add_line("name = " + quoted(base.name + "-branch"), who);
+  t.add_line("title = " + quoted("A branch of " + base.name + " (" + base.title + ")"), who);
+  if (seed != base.seed) t.add_line("seed = " + std::to_string(seed), who);
+  add_parameters(t, parameters);
+  add_events(t, events);
+  return t.text;
+}
 
 Branch make_branch(const Scenario& base, const ModelSpec& spec, const json& parameters, const json& events) {
   AddedText t;

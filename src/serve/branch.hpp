@@ -34,4 +34,11 @@ struct Branch {
 Branch make_branch(const Scenario& base, const ModelSpec& spec, const nlohmann::json& parameters,
                    const nlohmann::json& events);
 
+/// The branch as a scenario file of its own: a patch of `base` (`extends` its file name, to be saved beside
+/// it; docs/scenario-format.md, "Patches") with the same [parameters] and [[event]] text make_branch reads,
+/// and `seed` if the branch ran with another seed than the scenario's. Call it on a request make_branch
+/// accepted.
+std::string branch_patch_text(const Scenario& base, const nlohmann::json& parameters,
+                              const nlohmann::json& events, std::uint64_t seed);
+
 }  // namespace hedgesim::serve

@@ -413,6 +413,16 @@ json run_branch(const Site& site, const std::string& text) {
           {"events", event_list(b)}};
 }
 
+/// POST /api/save-branch: the branch (a request /api/run accepts) as a patch scenario file to download.
+json save_branch(const Site& site, const std::string& text) {
+  const BranchRequest r = parse_branch_request(site, text, kRunKeys);
+  const Scenario& base = r.branch.baseline.scenario;
+  const json none;
+  return {{"file", base.name + "-branch.toml"},
+          {"text",
+           branch_patch_text(base, r.body.value("parameters", none), r.body.value("events", none), r.seed)}};
+}
+
 std::optional<Date> date_of(const json& request, const char* key) {
   if (!request.contains(key) || request[key].is_null()) return std::nullopt;
   const json& v = request[key];
@@ -920,6 +930,7 @@ ApiAnswer answer_post(const ServerOptions& options, const std::string& endpoint,
   const std::string root = site.root.string();
   if (endpoint == "/api/run") return answer_of(root, [&] { return run_branch(site, body); });
   if (endpoint == "/api/explain") return answer_of(root, [&] { return explain_branch(site, body); });
+  if (endpoint == "/api/save-branch") return answer_of(root, [&] { return save_branch(site, body); });
   throw RequestError("no such endpoint: POST " + endpoint);
 }
 
@@ -944,6 +955,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   http.Post("/api/explain", json_endpoint(root, [site, turns](const httplib::Request& req) {
               const Turn turn(*turns);
               return explain_branch(site, req.body);
+            }));
+  http.Post("/api/save-branch", json_endpoint(root, [site](const httplib::Request& req) {
+              return save_branch(site, req.body);  // compiles, runs nothing: no turn needed
             }));
   // The teaching page, when the root has one: web/ is served as static files at /.
   if (const fs::path web = fs::path(root) / "web"; fs::is_directory(web))

@@ -391,6 +391,50 @@ TEST_F(ServeTest, RunGivesEveryVariableEachAgentCarries) {
             out["baseline"]["courting"][5][0].get<double>());
 }
 
+// The saved branch is a patch of the scenario: beside the scenario it loads, and compiles to the branch that
+// /api/run ran — the scenario's events and the fired one, the moved parameter, the seed the branch ran with.
+TEST_F(ServeTest, TheSavedBranchIsAPatchOfTheScenarioThatCompilesToTheBranch) {
+  json body = kVeto;
+  body["seed"] = 99;
+  body["parameters"] = {{"grievance_weight", 6.0}};
+  body["events"] = json::array({{{"date", "2019-12-20"},
+                                 {"type", "arms_offer"},
+                                 {"actor", "RUS"},
+                                 {"targets", {"MKD"}},
+                                 {"label", "Russia offers \"arms\" to Skopje"}}});
+  auto r = server_->post("/api/save-branch", body);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json saved = json::parse(r->body);
+  EXPECT_EQ(saved["file"], "veto-2019-branch.toml");
+  const std::string text = saved["text"];
+  EXPECT_NE(text.find("extends = \"veto-2019.toml\""), std::string::npos) << text;
+  // Beside the scenario: the patch names its base by file name, so it is written next to a copy of it.
+  TempDir dir;
+  std::string base = slurp(std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/veto-2019.toml");
+  base.replace(base.find("model = \"../model\""), 18,
+               "model = \"" + std::string(HEDGESIM_SOURCE_DIR) + "/model\"");
+  spit(dir.path() + "/veto-2019.toml", base);
+  spit(dir.path() + "/veto-2019-branch.toml", text);
+  const CompiledModel saved_branch = load_and_compile(dir.path() + "/veto-2019-branch.toml");
+  const CompiledModel scenario =
+      load_and_compile(std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/veto-2019.toml");
+  ASSERT_EQ(saved_branch.events.size(), scenario.events.size() + 1);
+  EXPECT_EQ(saved_branch.scenario.seed, 99u);
+  EXPECT_EQ(saved_branch.params.grievance_weight, 6.0);
+  EXPECT_EQ(scenario.params.grievance_weight, 4.0);  // the control: the scenario's own value differs
+  const auto fired =
+      std::find_if(saved_branch.events.begin(), saved_branch.events.end(),
+                   [](const CompiledEvent& e) { return e.label == "Russia offers \"arms\" to Skopje"; });
+  ASSERT_NE(fired, saved_branch.events.end());
+  // A branch /api/run refuses is not saved either, with the same message.
+  body["events"][0]["type"] = "arms_ofer";
+  auto bad = server_->post("/api/save-branch", body);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json::parse(bad->body)["error"], json::parse(post_run(body)->body)["error"]);
+}
+
 const json kNoVetoExplain = {{"scenario", "scenarios/no-veto-2019.toml"},
                              {"replicates", 4},
                              {"agent", "MKD"},

@@ -337,6 +337,17 @@ test('no-veto-2019: firing a veto by FRA at MKD and ALB makes a branch that depa
   });
 });
 
+test('the branch with its fired veto is saved as a scenario file that extends the scenario', async () => {
+  await page.click('#tab-events');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-branch')]);
+  assert.equal(download.suggestedFilename(), 'no-veto-2019-branch.toml');
+  const saved = readFileSync(await download.path(), 'utf8');
+  assert.match(saved, /^extends = "no-veto-2019.toml"$/m);
+  assert.match(saved, /^type = "accession_veto"$/m, 'the veto the class fired');
+  assert.ok(saved.includes(VETO_LABEL), 'with its label');
+  assert.ok(await page.isHidden('#error'), `no error: ${await text('#error')}`);
+});
+
 test('the "More" picker redraws its chart with another variable of the run', async () => {
   const run = await page.evaluate(() => window.hedgesim.run);
   const model = await page.evaluate(() => window.hedgesim.model);
