@@ -75,12 +75,8 @@ std::string AttributeMeta::provenance_line() const {
 AttributeMeta read_attribute_meta(const std::string& dir) {
   AttributeMeta m;
   m.file = (std::filesystem::path(dir) / "meta.json").string();
-  const nlohmann::json j = read_meta_json(m.file, "hedgesim attribute");
-  const std::string kind = text_or(j, "kind");
-  if (kind != "attribute")
-    throw InputError({m.file, 1, 1}, "this is the meta.json of `hedgesim " + (kind.empty() ? "?" : kind) +
-                                         "`, not of an attribution; it should be the meta.json written by "
-                                         "`hedgesim attribute`");
+  const nlohmann::json j =
+      read_meta_json_of_kind(m.file, "attribute", "an attribution", "hedgesim attribute");
   m.scenario_name = text_or(j, "scenario_name", "?");
   m.method = text_or(j, "method");
   m.seed = unsigned_field(j, "seed");

@@ -56,12 +56,8 @@ std::string CalibrationMeta::provenance_line() const {
 CalibrationMeta read_calibration_meta(const std::string& dir) {
   CalibrationMeta m;
   m.file = (std::filesystem::path(dir) / "meta.json").string();
-  const nlohmann::json j = read_meta_json(m.file, "hedgesim calibrate");
-  const std::string kind = text_or(j, "kind");
-  if (kind != "calibration")
-    throw InputError({m.file, 1, 1}, "this is the meta.json of `hedgesim " + (kind.empty() ? "?" : kind) +
-                                         "`, not of a calibration; it should be the meta.json written by "
-                                         "`hedgesim calibrate`");
+  const nlohmann::json j =
+      read_meta_json_of_kind(m.file, "calibration", "a calibration", "hedgesim calibrate");
   m.name = text_or(j, "calibration_name", std::filesystem::path(dir).filename().string());
   m.scenario = text_or(j, "scenario");
   m.fit_until = static_cast<int>(integer_or(j, "fit_until", 0));

@@ -32,6 +32,18 @@ nlohmann::json read_meta_json(const std::string& file, std::string_view writer) 
   return j;
 }
 
+nlohmann::json read_meta_json_of_kind(const std::string& file, std::string_view kind, std::string_view what,
+                                      std::string_view writer) {
+  nlohmann::json j = read_meta_json(file, writer);
+  const std::string found = text_or(j, "kind");
+  if (found != kind)
+    throw InputError({file, 1, 1}, "this is the meta.json of `hedgesim " + (found.empty() ? "?" : found) +
+                                       "`, not of " + std::string(what) +
+                                       "; it should be the meta.json written by `" + std::string(writer) +
+                                       "`");
+  return j;
+}
+
 nlohmann::json meta_json_if_any(const std::string& dir) {
   const std::string file = (std::filesystem::path(dir) / "meta.json").string();
   std::error_code ec;

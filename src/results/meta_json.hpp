@@ -19,6 +19,11 @@ void require_file(const std::string& path, std::string_view writer);
 /// 1:1 if it is not an object, each saying it should be the meta.json written by `writer`.
 nlohmann::json read_meta_json(const std::string& file, std::string_view writer);
 
+/// read_meta_json, and an InputError at 1:1 unless its `kind` is `kind`: "this is the meta.json of `hedgesim
+/// sweep`, not of <what>; it should be the meta.json written by `<writer>`".
+nlohmann::json read_meta_json_of_kind(const std::string& file, std::string_view kind, std::string_view what,
+                                      std::string_view writer);
+
 /// A directory's meta.json as a JSON object, or an empty object when there is none or it cannot be read or
 /// parsed: never throws, for callers that only look (which figure, may a run overwrite it) and fall back on
 /// the files the directory holds; the figure that reads the file in earnest reports its defects.
