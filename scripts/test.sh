@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 ./scripts/web-deps.sh
 
 jobs=$(nproc)
+# Each phase's start, with the seconds since the script began: where the time of the suite goes.
+phase() { echo "== $* [$(date +%T), ${SECONDS} s]"; }
 
-echo "== clang-format check"
+phase "clang-format check"
 if command -v clang-format >/dev/null; then
   files=$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 2>/dev/null || true)
   [ -z "$files" ] || clang-format --dry-run -Werror $files
@@ -45,23 +47,24 @@ wait_background() { # LOG WHAT: waits for the background command; shows its log'
 }
 build_preset() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1" -j "$jobs"; }
 
-echo "== build (release)"
+phase "build (release)"
 build_preset release
 in_background build/asan-build.log build_preset asan
-echo "== test (release); meanwhile, the asan build at nice 19"
+phase "test (release); meanwhile, the asan build at nice 19"
 ctest --preset release -j "$jobs"
-echo "== build (asan), finishing"
+phase "build (asan), finishing"
 wait_background build/asan-build.log "the asan build"
 in_background build/fuzz-build.log ./scripts/fuzz.sh --build-only
-echo "== test (asan); meanwhile, the fuzz targets' build at nice 19"
+phase "test (asan); meanwhile, the fuzz targets' build at nice 19"
 ctest --preset asan -j "$jobs"
 
-echo "== configure without MPI (-DHEDGESIM_MPI=OFF)"
+phase "configure without MPI (-DHEDGESIM_MPI=OFF)"
 # The release build above already linked and tested a hedgesim without MPI (hedgesim_no_mpi: the same objects
 # with the MPI runner compiled without MPI; tests NoMpi.SweepCli.*). This checks that the build files still
 # configure that way.
 cmake -S . -B build/no-mpi -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEDGESIM_MPI=OFF >/dev/null
 
-echo "== fuzz: libFuzzer targets (tests/fuzz/), 15 s each, two at a time (docs/reliability.md)"
+phase "fuzz: libFuzzer targets (tests/fuzz/), 15 s each, two at a time (docs/reliability.md)"
 wait_background build/fuzz-build.log "the fuzz targets' build"
 ./scripts/fuzz.sh 15
+phase "done"
