@@ -19,6 +19,7 @@
 #include "io/csv_writer.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
+#include "model/load.hpp"
 #include "results/attribute_files.hpp"
 #include "results/build_info.hpp"
 #include "results/provenance.hpp"
@@ -74,7 +75,9 @@ void run_coalition(const ModelSpec& spec, const Scenario& base,
   std::vector<std::size_t> removed;
   for (std::size_t p = 0; p < players.size(); ++p)
     if (!present[p]) removed.push_back(players[p].event);
-  const CompiledModel m = compile(spec, without_events(base, removed));
+  Scenario variant = base;
+  remove_events(variant, removed);
+  const CompiledModel m = compile(spec, variant);
   MetricRecorder recorder(m, metrics);
   Batch b;
   Workspace ws;
@@ -252,20 +255,6 @@ std::string event_title(const AttributeResult::Player& p) {
 }
 
 }  // namespace
-
-Scenario without_events(const Scenario& base, const std::vector<std::size_t>& removed) {
-  Scenario s = base;
-  std::set<std::string> ids;
-  for (std::size_t i : removed)
-    if (!base.events[i].id.empty()) ids.insert(base.events[i].id);
-  std::vector<ScenarioEvent> kept;
-  for (std::size_t i = 0; i < base.events.size(); ++i)
-    if (std::find(removed.begin(), removed.end(), i) == removed.end()) kept.push_back(base.events[i]);
-  for (ScenarioEvent& e : kept)
-    std::erase_if(e.ends, [&](const std::string& id) { return ids.count(id) > 0; });
-  s.events = std::move(kept);
-  return s;
-}
 
 AttributeResult attribute(const ModelSpec& spec, const Scenario& base, const std::vector<MetricDef>& metrics,
                           const AttributeOptions& opt) {

@@ -64,10 +64,6 @@ struct AttributeResult {
   }
 };
 
-/// The scenario `base` with the events at the given indices removed (and their ids dropped from other
-/// events' `ends`, as a patch's removal does).
-Scenario without_events(const Scenario& base, const std::vector<std::size_t>& removed);
-
 /// Attributes the metrics of `base` (run on `spec`) to its events. Throws InputError (at "<command line>")
 /// for an unknown player id or fewer than one player.
 AttributeResult attribute(const ModelSpec& spec, const Scenario& base, const std::vector<MetricDef>& metrics,

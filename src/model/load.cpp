@@ -762,7 +762,8 @@ void apply_event_patches(Scenario& s, const std::vector<EventPatch>& patches, co
   std::vector<std::string> ids;
   for (const ScenarioEvent& e : s.events)
     if (!e.id.empty()) ids.push_back(e.id);
-  std::set<std::string> patched, removed;
+  std::set<std::string> patched;
+  std::vector<std::size_t> removed;
   for (const EventPatch& p : patches) {
     const auto it = std::find_if(s.events.begin(), s.events.end(),
                                  [&](const ScenarioEvent& e) { return e.id == p.event; });
@@ -776,7 +777,7 @@ void apply_event_patches(Scenario& s, const std::vector<EventPatch>& patches, co
       throw InputError(p.event_pos, "event '" + p.event + "' is patched twice; put its changes in one patch");
     ScenarioEvent& e = *it;
     if (p.remove) {
-      removed.insert(p.event);
+      removed.push_back(static_cast<std::size_t>(it - s.events.begin()));
       continue;
     }
     if (p.date) e.date = *p.date, e.pos = p.date_pos;
@@ -794,9 +795,20 @@ void apply_event_patches(Scenario& s, const std::vector<EventPatch>& patches, co
           p.until ? p.until_pos : p.date_pos,
           "'until' " + format_date(*e.until) + " must come after the event's date " + format_date(e.date));
   }
-  std::erase_if(s.events, [&](const ScenarioEvent& e) { return removed.count(e.id) > 0; });
+  remove_events(s, removed);
+}
+
+void remove_events(Scenario& s, const std::vector<std::size_t>& indices) {
+  std::set<std::string> ids;
+  std::vector<char> gone(s.events.size(), 0);
+  for (std::size_t i : indices) {
+    gone[i] = 1;
+    if (!s.events[i].id.empty()) ids.insert(s.events[i].id);
+  }
+  std::size_t i = 0;
+  std::erase_if(s.events, [&](const ScenarioEvent&) { return gone[i++] != 0; });
   for (ScenarioEvent& e : s.events)  // what a removed event would have ended no longer exists to end
-    std::erase_if(e.ends, [&](const std::string& id) { return removed.count(id) > 0; });
+    std::erase_if(e.ends, [&](const std::string& id) { return ids.count(id) > 0; });
 }
 
 ModelSpec load_model(const std::string& dir, const SourcePos& referenced_from) {

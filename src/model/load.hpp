@@ -46,4 +46,8 @@ Scenario load_scenario(const std::string& path);
 /// for messages. Every patched event must stay inside the window [s.start, s.end].
 void apply_event_patches(Scenario& s, const std::vector<EventPatch>& patches, const std::string& what);
 
+/// Removes the events at `indices` (into s.events) and drops their ids from the other events' `ends`: what
+/// a patch's `remove = true` and each variant of `hedgesim attribute` do.
+void remove_events(Scenario& s, const std::vector<std::size_t>& indices);
+
 }  // namespace hedgesim
