@@ -520,7 +520,7 @@ struct AttributeArgs {
   std::vector<std::string> metrics, events;
   int replicates = 200, permutations = 200, exact_limit = 12, threads = 0;
   std::optional<std::uint64_t> seed;
-  bool independent = false, quiet = false;
+  bool independent = false, quiet = false, resume = false;
 };
 
 /// The metrics attribute reports: the defaults or a file's, narrowed to --metric names if given.
@@ -543,35 +543,87 @@ std::vector<MetricDef> attribute_metrics(const AttributeArgs& a, const CompiledM
   return chosen;
 }
 
-int cmd_attribute(const AttributeArgs& a, const std::string& command_line) {
-  const Scenario scenario = load_scenario(a.scenario);
-  const ModelSpec spec = load_model(scenario.model_dir, scenario.model_pos);
-  const CompiledModel base = compile(spec, scenario);
+/// The scenario, its model, the base compiled and the metrics of an attribution; under MPI, every rank reads
+/// them and the ranks agree that they read the same (and, on rank 0, that --out may be used) before any work.
+struct LoadedAttribution {
+  Scenario scenario;
+  ModelSpec spec;
+  CompiledModel base;
+  std::vector<MetricDef> metrics;
+  AttributeOptions opt;
+};
+
+LoadedAttribution load_attribution(const AttributeArgs& a, const std::string& command_line) {
+  Scenario scenario = load_scenario(a.scenario);
+  ModelSpec spec = load_model(scenario.model_dir, scenario.model_pos);
+  CompiledModel base = compile(spec, scenario);
   check_fits_in_memory(base, 1, false, io::available_memory_bytes());
+  std::vector<MetricDef> metrics = attribute_metrics(a, base);
   AttributeOptions opt;
   opt.replicates = a.replicates;
   opt.seed = a.seed.value_or(scenario.seed);
-  opt.threads = default_threads(a.threads);
   opt.events = a.events;
   opt.permutations = a.permutations;
   opt.exact_limit = a.exact_limit;
   opt.common_random_numbers = !a.independent;
-  const std::vector<MetricDef> metrics = attribute_metrics(a, base);
-  const std::size_t players = a.events.empty() ? scenario.events.size() : a.events.size();
-  const std::int64_t coalitions =
-      static_cast<int>(players) <= a.exact_limit
-          ? (std::int64_t{1} << players)
-          : static_cast<std::int64_t>(players) + 2 +
-                std::int64_t{a.permutations} * (static_cast<std::int64_t>(players) - 1);
-  io::ProgressBar bar(
-      coalitions, stderr,
-      {.unit = "coalitions", .label = "attribute", .enabled = show_progress(a.quiet, coalitions)});
-  opt.on_done = [&](int n) { bar.advance(n); };
-  const AttributeResult r = attribute(spec, scenario, metrics, opt);
-  bar.finish();
-  const std::string out = a.out.empty() ? "out/attribute-" + scenario.name : a.out;
-  const auto files = write_attribute_outputs(base, r, opt, out, command_line);
-  std::cout << render_attribute_table(r, opt);
+  SweepOptions so;  // the options every long job takes alike
+  set_job_options(so, a, "attribute-" + scenario.name, command_line);
+  opt.journal_dir = so.out_dir;
+  opt.threads = so.threads;
+  opt.resume = so.resume;
+  opt.progress = so.progress;
+  opt.stop = so.stop;
+  return {std::move(scenario), std::move(spec), std::move(base), std::move(metrics), std::move(opt)};
+}
+
+int cmd_attribute(const AttributeArgs& a, const std::string& command_line) {
+  refuse_launch_without_mpi();
+  std::optional<LoadedAttribution> loaded;
+  if (g_mpi.size > 1) {
+    std::optional<std::string> error;
+    try {
+      loaded.emplace(load_attribution(a, command_line));
+      if (g_mpi.rank == 0) refuse_unfinished_attribution(loaded->opt.journal_dir, a.resume);
+    } catch (const InputError& e) {
+      error = e.what();
+    }
+    const std::string identity = loaded ? io::render_journal_header(attribute_identity(
+                                              loaded->spec, loaded->scenario, loaded->metrics, loaded->opt))
+                                        : "";
+    if (auto message = mpi::agree_on_inputs(error, identity)) {
+      if (g_mpi.rank == 0) std::cerr << *message << "\n";
+      return kExitBadInput;
+    }
+  } else {
+    loaded.emplace(load_attribution(a, command_line));
+  }
+  LoadedAttribution& l = *loaded;
+  if (g_mpi.size > 1) {
+    if (g_mpi.rank > 0) {
+      l.opt.serve = [&l](const WorkPlan& plan, const PointEvaluator& evaluator) {
+        mpi::serve_chunks(plan, evaluator, l.opt.threads);
+      };
+      attribute(l.spec, l.scenario, l.metrics, l.opt);
+      return 0;
+    }
+    l.opt.execute = mpi::coordinate_chunks;
+  }
+  AttributeResult r;
+  try {
+    r = attribute(l.spec, l.scenario, l.metrics, l.opt);
+  } catch (const InputError& e) {
+    if (g_mpi.size <= 1) throw;
+    std::cerr << e.what() << std::endl;  // the other ranks wait for rank 0: end the whole job
+    mpi::abort_all(kExitBadInput);
+  }
+  if (!r.finished) {
+    std::cerr << "interrupted: " << r.chunks_done << " of " << r.chunks << " chunks are done and kept in "
+              << r.journal << ".\nresume with: " << relaunch_prefix() << "hedgesim attribute " << a.scenario
+              << " --out " << l.opt.journal_dir << " --resume (and the same options)\n";
+    return kExitInterrupted;
+  }
+  const auto files = write_attribute_outputs(l.base, r, l.opt, l.opt.journal_dir, command_line);
+  std::cout << render_attribute_table(r, l.opt);
   for (const auto& f : files)
     std::cout << "  wrote " << f << "\n";
   return 0;
@@ -885,6 +937,9 @@ of A - B), meta.json and difference.png. Formats: docs/output-format.md.)");
                    "Worker threads (default: one per core this process may use); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   attribute_cmd->add_option("--out,-o", att.out, "Output directory (default: out/attribute-<scenario name>)");
+  attribute_cmd->add_flag("--resume", att.resume,
+                          "Finish an interrupted attribution from the journal in --out (same scenario, "
+                          "options and version; any --threads or number of MPI ranks)");
   attribute_cmd->add_flag("--quiet,-q", att.quiet,
                           "No progress bar (it is shown only when stderr is a terminal)");
   attribute_cmd->footer(R"(
@@ -894,7 +949,11 @@ the event's average marginal contribution over all orders in which events could 
 2^n subsets up to --exact-limit events, else over sampled permutations, with its standard error).
 Interaction = Shapley - knock-out: zero for every event when the effects add up. All coalitions share the
 random streams (common random numbers). Writes event-effects.csv and meta.json. Method and reading:
-docs/experiments.md.)");
+docs/experiments.md.
+
+The coalitions run on the experiments runner, as a sweep's points do: threads, MPI ranks (mpirun -np 4
+hedgesim attribute ...), and a journal in --out that keeps finished chunks, so that a killed or stopped
+(Ctrl-C, SIGTERM) attribution resumes with --resume; the outputs are the same bytes either way.)");
 
   // CLI11 says only "A subcommand is required", for a misspelt one too: name the nearest and list them all.
   std::vector<std::string> names;
@@ -917,7 +976,8 @@ docs/experiments.md.)");
     return code == 0 ? 0 : kExitBadInput;
   }
 
-  if (g_mpi.rank > 0 && !*sweep && !*calibrate_cmd) return 0;  // only these use the other ranks
+  if (g_mpi.rank > 0 && !*sweep && !*calibrate_cmd && !*attribute_cmd)
+    return 0;  // only these use other ranks
 
   try {
     if (*run) return cmd_run(run_args, joined_command_line(argc, argv));

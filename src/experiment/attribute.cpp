@@ -8,15 +8,16 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "engine/engine.hpp"
 #include "experiment/metrics.hpp"
-#include "experiment/parallel.hpp"
 #include "experiment/statistics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv_writer.hpp"
+#include "io/scratch_dir.hpp"
 #include "io/sha256.hpp"
 #include "model/input_error.hpp"
 #include "model/load.hpp"
@@ -28,9 +29,6 @@ namespace hedgesim {
 namespace {
 
 constexpr int kBatch = 32;
-/// Permutations run at once: bounds the marginal contributions kept in memory, and fixes the order in which
-/// they are summed (whatever the threads), so that the bytes do not depend on the thread count.
-constexpr int kPermutationGroup = 16;
 
 /// The players: the events named by `ids` (every event when empty), in the scenario's order.
 std::vector<AttributeResult::Player> resolve_players(const Scenario& s, const std::vector<std::string>& ids) {
@@ -66,28 +64,104 @@ std::vector<AttributeResult::Player> resolve_players(const Scenario& s, const st
   return players;
 }
 
-/// Runs one coalition: the scenario with the players outside `present` removed, `replicates` runs from stream
-/// `first_run`, metrics written to out[r * metrics + j].
-void run_coalition(const ModelSpec& spec, const Scenario& base,
-                   const std::vector<AttributeResult::Player>& players, const std::vector<char>& present,
-                   const std::vector<MetricDef>& metrics, const AttributeOptions& opt,
-                   std::uint64_t first_run, double* out) {
-  std::vector<std::size_t> removed;
-  for (std::size_t p = 0; p < players.size(); ++p)
-    if (!present[p]) removed.push_back(players[p].event);
-  Scenario variant = base;
-  remove_events(variant, removed);
-  const CompiledModel m = compile(spec, variant);
-  MetricRecorder recorder(m, metrics);
-  Batch b;
-  Workspace ws;
-  const int nm = static_cast<int>(metrics.size());
-  for (int first = 0; first < opt.replicates; first += kBatch) {
-    const int count = std::min(kBatch, opt.replicates - first);
-    run_metrics(m, opt.seed, first_run + static_cast<std::uint64_t>(first), count, recorder, b, ws,
-                out + static_cast<std::size_t>(first) * nm);
+/// Each coalition as a design point: values(c, i) is 1 when player i is present, values(c, n) the first
+/// random stream of its replicates (0 for all under common random numbers, else c * replicates).
+Eigen::MatrixXd coalition_rows(const std::vector<std::vector<char>>& coalitions, int n, int replicates,
+                               bool common_random_numbers) {
+  Eigen::MatrixXd values(static_cast<Eigen::Index>(coalitions.size()), n + 1);
+  for (std::size_t c = 0; c < coalitions.size(); ++c) {
+    const auto row = static_cast<Eigen::Index>(c);
+    for (int i = 0; i < n; ++i)
+      values(row, i) = coalitions[c][static_cast<std::size_t>(i)];
+    values(row, n) = common_random_numbers ? 0.0 : static_cast<double>(c) * replicates;
   }
+  return values;
 }
+
+/// A uniformly random order of n players for permutation p (Fisher-Yates on its own stream).
+std::vector<int> permutation(std::uint64_t seed, int p, int n) {
+  boost::random::mt19937_64 rng(stream_seed(seed, 0x5348, static_cast<std::uint64_t>(p)));
+  std::vector<int> order(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    order[static_cast<std::size_t>(i)] = i;
+  for (int i = n - 1; i > 0; --i) {
+    boost::random::uniform_int_distribution<int> pick(0, i);
+    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(pick(rng))]);
+  }
+  return order;
+}
+
+/// Exact: coalition c holds player i when bit i of c is set, c = 0 .. 2^n - 1.
+std::vector<std::vector<char>> exact_coalitions(int n) {
+  std::vector<std::vector<char>> all(std::size_t{1} << n, std::vector<char>(static_cast<std::size_t>(n)));
+  for (std::size_t c = 0; c < all.size(); ++c)
+    for (int i = 0; i < n; ++i)
+      all[c][static_cast<std::size_t>(i)] = static_cast<char>((c >> i) & 1);
+  return all;
+}
+
+/// Sampled: N \ {i} for each i, then N, the empty set, and permutation p's prefix of size s at
+/// n + 2 + p (n - 1) + (s - 1), s = 1 .. n - 1.
+std::vector<std::vector<char>> sampled_coalitions(int n, int permutations, std::uint64_t seed) {
+  std::vector<std::vector<char>> all;
+  for (int t = 0; t < n + 2; ++t) {
+    all.emplace_back(static_cast<std::size_t>(n), t == n + 1 ? 0 : 1);
+    if (t < n) all.back()[static_cast<std::size_t>(t)] = 0;
+  }
+  for (int p = 0; p < permutations; ++p) {
+    const std::vector<int> order = permutation(seed, p, n);
+    std::vector<char> present(static_cast<std::size_t>(n), 0);
+    for (int s = 1; s < n; ++s) {
+      present[static_cast<std::size_t>(order[static_cast<std::size_t>(s - 1)])] = 1;
+      all.push_back(present);
+    }
+  }
+  return all;
+}
+
+/// The model with some events removed: each coalition's scenario compiled (patch semantics, remove_events)
+/// and run for the point's replicates from its first stream.
+class CoalitionEvaluator : public PointEvaluator {
+ public:
+  CoalitionEvaluator(const ModelSpec& spec, const Scenario& base, std::vector<std::size_t> events,
+                     std::vector<MetricDef> metrics, std::uint64_t seed)
+      : spec_(spec), base_(base), events_(std::move(events)), metrics_(std::move(metrics)), seed_(seed) {}
+  int metric_count() const override { return static_cast<int>(metrics_.size()); }
+  std::unique_ptr<Worker> make_worker() const override { return std::make_unique<CoalitionWorker>(*this); }
+
+ private:
+  class CoalitionWorker : public Worker {
+   public:
+    explicit CoalitionWorker(const CoalitionEvaluator& e) : e_(e) {}
+    void evaluate(const Eigen::Ref<const Eigen::VectorXd>& values, int replicates, double* out) override {
+      const auto n = static_cast<Eigen::Index>(e_.events_.size());
+      std::vector<std::size_t> removed;
+      for (Eigen::Index i = 0; i < n; ++i)
+        if (values(i) == 0.0) removed.push_back(e_.events_[static_cast<std::size_t>(i)]);
+      Scenario variant = e_.base_;
+      remove_events(variant, removed);
+      const CompiledModel m = compile(e_.spec_, variant);
+      MetricRecorder recorder(m, e_.metrics_);
+      const auto first_run = static_cast<std::uint64_t>(values(n));
+      const int nm = e_.metric_count();
+      for (int first = 0; first < replicates; first += kBatch) {
+        const int count = std::min(kBatch, replicates - first);
+        run_metrics(m, e_.seed_, first_run + static_cast<std::uint64_t>(first), count, recorder, b_, ws_,
+                    out + static_cast<std::size_t>(first) * nm);
+      }
+    }
+
+   private:
+    const CoalitionEvaluator& e_;
+    Batch b_;
+    Workspace ws_;
+  };
+  const ModelSpec& spec_;
+  const Scenario& base_;
+  std::vector<std::size_t> events_;  ///< the players' indices in the scenario's events
+  std::vector<MetricDef> metrics_;
+  std::uint64_t seed_;
+};
 
 /// The per-replicate values of each effect, [(player * metrics + j) * replicates + r].
 struct PerReplicate {
@@ -96,24 +170,10 @@ struct PerReplicate {
       permutation_means;  ///< sampled only: [(p * players + i) * metrics + j], replicate means
 };
 
-PerReplicate exact_effects(const ModelSpec& spec, const Scenario& base,
-                           const std::vector<AttributeResult::Player>& players,
-                           const std::vector<MetricDef>& metrics, const AttributeOptions& opt,
-                           AttributeResult& res) {
-  const int n = static_cast<int>(players.size()), nm = static_cast<int>(metrics.size()), R = opt.replicates;
+/// From every coalition's values v[(c * replicates + r) * metrics + j], c as exact_coalitions orders them.
+PerReplicate exact_effects(const std::vector<double>& v, int n, int nm, int R, AttributeResult& res) {
   const std::int64_t coalitions = std::int64_t{1} << n;
   const std::size_t per = static_cast<std::size_t>(R) * nm;
-  std::vector<double> v(static_cast<std::size_t>(coalitions) * per);
-  parallel_for(coalitions, opt.threads, [&](std::int64_t c, int) {
-    std::vector<char> present(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i)
-      present[static_cast<std::size_t>(i)] = static_cast<char>((c >> i) & 1);
-    const std::uint64_t first_run = opt.common_random_numbers ? 0 : static_cast<std::uint64_t>(c) * R;
-    run_coalition(spec, base, players, present, metrics, opt, first_run,
-                  &v[static_cast<std::size_t>(c) * per]);
-    if (opt.on_done) opt.on_done(1);
-  });
-  res.coalitions = coalitions;
   // w(s) = s! (n - s - 1)! / n!, by the recurrence w(s + 1) = w(s) (s + 1) / (n - s - 1).
   std::vector<double> w(static_cast<std::size_t>(n));
   w[0] = 1.0 / n;
@@ -148,38 +208,13 @@ PerReplicate exact_effects(const ModelSpec& spec, const Scenario& base,
   return out;
 }
 
-/// A uniformly random order of n players for permutation p (Fisher-Yates on its own stream).
-std::vector<int> permutation(std::uint64_t seed, int p, int n) {
-  boost::random::mt19937_64 rng(stream_seed(seed, 0x5348, static_cast<std::uint64_t>(p)));
-  std::vector<int> order(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i)
-    order[static_cast<std::size_t>(i)] = i;
-  for (int i = n - 1; i > 0; --i) {
-    boost::random::uniform_int_distribution<int> pick(0, i);
-    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(pick(rng))]);
-  }
-  return order;
-}
-
-PerReplicate sampled_effects(const ModelSpec& spec, const Scenario& base,
-                             const std::vector<AttributeResult::Player>& players,
-                             const std::vector<MetricDef>& metrics, const AttributeOptions& opt,
+/// From every coalition's values, c as sampled_coalitions orders them.
+PerReplicate sampled_effects(const std::vector<double>& v, int n, int nm, int R, int P, std::uint64_t seed,
                              AttributeResult& res) {
-  const int n = static_cast<int>(players.size()), nm = static_cast<int>(metrics.size()), R = opt.replicates;
-  const int P = opt.permutations;
   const std::size_t per = static_cast<std::size_t>(R) * nm;
-  // v(N), v(N \ i) and v(empty): the knock-outs and the two ends of every permutation.
-  std::vector<double> ends(static_cast<std::size_t>(n + 2) * per);
-  parallel_for(n + 2, opt.threads, [&](std::int64_t t, int) {
-    std::vector<char> present(static_cast<std::size_t>(n), t == n + 1 ? 0 : 1);
-    if (t < n) present[static_cast<std::size_t>(t)] = 0;
-    const std::uint64_t first_run = opt.common_random_numbers ? 0 : static_cast<std::uint64_t>(t) * R;
-    run_coalition(spec, base, players, present, metrics, opt, first_run,
-                  &ends[static_cast<std::size_t>(t) * per]);
-    if (opt.on_done) opt.on_done(1);
-  });
-  const double* all = &ends[static_cast<std::size_t>(n) * per];
-  const double* none = &ends[static_cast<std::size_t>(n + 1) * per];
+  const int inner = n - 1;
+  const double* all = &v[static_cast<std::size_t>(n) * per];
+  const double* none = &v[static_cast<std::size_t>(n + 1) * per];
   PerReplicate out;
   out.knockout.assign(static_cast<std::size_t>(n) * per, 0.0);
   out.shapley.assign(static_cast<std::size_t>(n) * per, 0.0);
@@ -188,46 +223,28 @@ PerReplicate sampled_effects(const ModelSpec& spec, const Scenario& base,
     for (int j = 0; j < nm; ++j)
       for (int r = 0; r < R; ++r)
         out.knockout[(static_cast<std::size_t>(i) * nm + j) * R + r] =
-            all[static_cast<std::size_t>(r) * nm + j] - ends[static_cast<std::size_t>(i) * per + r * nm + j];
-  // Each permutation's inner prefixes (sizes 1 .. n - 1), in groups; marginal contributions summed in order.
-  std::vector<double> prefix;
-  for (int g = 0; g < P; g += kPermutationGroup) {
-    const int count = std::min(kPermutationGroup, P - g), inner = n - 1;
-    prefix.assign(static_cast<std::size_t>(count) * std::max(inner, 0) * per, 0.0);
-    parallel_for(static_cast<std::int64_t>(count) * inner, opt.threads, [&](std::int64_t t, int) {
-      const int p = g + static_cast<int>(t / inner), size = static_cast<int>(t % inner) + 1;
-      const std::vector<int> order = permutation(opt.seed, p, n);
-      std::vector<char> present(static_cast<std::size_t>(n), 0);
-      for (int k = 0; k < size; ++k)
-        present[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = 1;
-      const std::uint64_t first_run =
-          opt.common_random_numbers ? 0
-                                    : static_cast<std::uint64_t>(n + 2 + std::int64_t{p} * inner + size) * R;
-      run_coalition(spec, base, players, present, metrics, opt, first_run,
-                    &prefix[static_cast<std::size_t>(t) * per]);
-      if (opt.on_done) opt.on_done(1);
-    });
-    for (int q = 0; q < count; ++q) {
-      const int p = g + q;
-      const std::vector<int> order = permutation(opt.seed, p, n);
-      for (int k = 0; k < n; ++k) {  // player order[k] joins the prefix of size k
-        const double* before = k == 0 ? none : &prefix[(static_cast<std::size_t>(q) * inner + (k - 1)) * per];
-        const double* after = k == n - 1 ? all : &prefix[(static_cast<std::size_t>(q) * inner + k) * per];
-        const int i = order[static_cast<std::size_t>(k)];
-        for (int j = 0; j < nm; ++j) {
-          double mean = 0;
-          for (int r = 0; r < R; ++r) {
-            const double d =
-                after[static_cast<std::size_t>(r) * nm + j] - before[static_cast<std::size_t>(r) * nm + j];
-            out.shapley[(static_cast<std::size_t>(i) * nm + j) * R + r] += d / P;
-            mean += d / R;
-          }
-          out.permutation_means[(static_cast<std::size_t>(p) * n + i) * nm + j] = mean;
+            all[static_cast<std::size_t>(r) * nm + j] - v[static_cast<std::size_t>(i) * per + r * nm + j];
+  // Each permutation's marginal contributions, summed in permutation order.
+  for (int p = 0; p < P; ++p) {
+    const std::vector<int> order = permutation(seed, p, n);
+    const double* prefixes =
+        v.data() + (static_cast<std::size_t>(n + 2) + static_cast<std::size_t>(p) * inner) * per;
+    for (int k = 0; k < n; ++k) {  // player order[k] joins the prefix of size k
+      const double* before = k == 0 ? none : prefixes + static_cast<std::size_t>(k - 1) * per;
+      const double* after = k == n - 1 ? all : prefixes + static_cast<std::size_t>(k) * per;
+      const int i = order[static_cast<std::size_t>(k)];
+      for (int j = 0; j < nm; ++j) {
+        double mean = 0;
+        for (int r = 0; r < R; ++r) {
+          const double d =
+              after[static_cast<std::size_t>(r) * nm + j] - before[static_cast<std::size_t>(r) * nm + j];
+          out.shapley[(static_cast<std::size_t>(i) * nm + j) * R + r] += d / P;
+          mean += d / R;
         }
+        out.permutation_means[(static_cast<std::size_t>(p) * n + i) * nm + j] = mean;
       }
     }
   }
-  res.coalitions = n + 2 + static_cast<std::int64_t>(P) * std::max(n - 1, 0);
   for (int j = 0; j < nm; ++j) {
     double a = 0, z = 0;
     for (int r = 0; r < R; ++r)
@@ -256,6 +273,47 @@ std::string event_title(const AttributeResult::Player& p) {
 
 }  // namespace
 
+void refuse_unfinished_attribution(const std::string& dir, bool resume) {
+  const std::string journal = (std::filesystem::path(dir) / kAttributeJournal).string();
+  if (!resume && io::Journal::exists(journal))
+    throw InputError(
+        {journal, 0, 0},
+        "this directory holds the journal of an unfinished attribution; add --resume to finish it, "
+        "or delete the journal (or choose another --out) to start over");
+}
+
+std::int64_t attribute_coalitions(std::int64_t players, const AttributeOptions& opt) {
+  return players <= opt.exact_limit ? std::int64_t{1} << players
+                                    : players + 2 + std::int64_t{opt.permutations} * (players - 1);
+}
+
+io::JournalHeader attribute_identity(const ModelSpec& spec, const Scenario& base,
+                                     const std::vector<MetricDef>& metrics, const AttributeOptions& opt) {
+  const std::vector<AttributeResult::Player> resolved = resolve_players(base, opt.events);
+  std::string players, defs;
+  for (const AttributeResult::Player& p : resolved)
+    players += (players.empty() ? "" : ",") + event_name(p);
+  for (const MetricDef& d : metrics) {
+    std::ostringstream one;
+    one.precision(17);
+    one << d.name << ":" << d.agent << ":" << d.row << ":" << d.minus_row << ":" << static_cast<int>(d.stat)
+        << ":" << d.step_at << ":" << d.step_from << ":" << d.step_to << ":" << d.threshold << ":"
+        << d.censored_days << ";";
+    defs += one.str();
+  }
+  const bool exact = static_cast<int>(resolved.size()) <= opt.exact_limit;
+  return {{"kind", "attribute"},
+          {"version", results::version()},
+          {"commit", results::build_commit()},
+          {"scenario_sha256", results::scenario_sha256(base)},
+          {"model_sha256", io::sha256_files(spec.files)},
+          {"seed", std::to_string(opt.seed)},
+          {"players", players},
+          {"metric_definitions", defs},
+          {"method", exact ? "exact" : "permutations " + std::to_string(opt.permutations)},
+          {"common_random_numbers", opt.common_random_numbers ? "yes" : "no"}};
+}
+
 AttributeResult attribute(const ModelSpec& spec, const Scenario& base, const std::vector<MetricDef>& metrics,
                           const AttributeOptions& opt) {
   AttributeResult res;
@@ -266,8 +324,46 @@ AttributeResult attribute(const ModelSpec& spec, const Scenario& base, const std
             R = opt.replicates;
   res.exact = n <= opt.exact_limit;
   res.permutations = res.exact ? 0 : opt.permutations;
-  const PerReplicate pr = res.exact ? exact_effects(spec, base, res.players, metrics, opt, res)
-                                    : sampled_effects(spec, base, res.players, metrics, opt, res);
+  std::vector<std::size_t> events;
+  for (const AttributeResult::Player& p : res.players)
+    events.push_back(p.event);
+  const CoalitionEvaluator evaluator(spec, base, std::move(events), metrics, opt.seed);
+  WorkPlan plan;
+  plan.values =
+      coalition_rows(res.exact ? exact_coalitions(n) : sampled_coalitions(n, opt.permutations, opt.seed), n,
+                     R, opt.common_random_numbers);
+  plan.replicates = R;
+  plan.metrics = nm;
+  plan.chunk_points = automatic_chunk_points(plan.points(), R);
+  res.coalitions = plan.points();
+  res.chunks = plan.chunks();
+  if (opt.serve) {  // a serving MPI rank: rank 0 hands out the chunks and keeps the results
+    opt.serve(plan, evaluator);
+    res.finished = false;
+    return res;
+  }
+  std::optional<io::ScratchDir> scratch;
+  if (opt.journal_dir.empty()) {
+    scratch.emplace();
+    res.journal = (scratch->path() / kAttributeJournal).string();
+  } else {
+    io::ensure_output_dir(opt.journal_dir);
+    refuse_unfinished_attribution(opt.journal_dir, opt.resume);
+    res.journal = (std::filesystem::path(opt.journal_dir) / kAttributeJournal).string();
+  }
+  PlanRun run = run_plan(plan, evaluator, res.journal, attribute_identity(spec, base, metrics, opt),
+                         {opt.execute, opt.threads, opt.resume, opt.progress, opt.stop, "attribute"});
+  res.finished = run.finished;
+  res.chunks_done = run.journal.chunks_done();
+  if (scratch) res.journal.clear();
+  if (!res.finished) return res;
+  const std::vector<double> v = plan_results(plan, run.journal);
+  for (const double x : v)
+    if (!std::isfinite(x))
+      throw InputError({"<command line>", 1, 0},
+                       "a metric is not a finite number in some run: check the model's parameters");
+  const PerReplicate pr = res.exact ? exact_effects(v, n, nm, R, res)
+                                    : sampled_effects(v, n, nm, R, res.permutations, opt.seed, res);
   std::vector<double> k(static_cast<std::size_t>(R)), phi(static_cast<std::size_t>(R)),
       x(static_cast<std::size_t>(R));
   for (int i = 0; i < n; ++i)
@@ -347,6 +443,7 @@ std::vector<std::string> write_attribute_outputs(const CompiledModel& base, cons
       {(fs::path(dir) / "event-effects.csv").string(), csv.str()},
       {(fs::path(dir) / "meta.json").string(), j.dump(2) + "\n"}};
   io::write_all(files);
+  if (!r.journal.empty()) std::filesystem::remove(r.journal);  // rendered: the outputs now hold its work
   return {files[0].first, files[1].first};
 }
 

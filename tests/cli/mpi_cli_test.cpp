@@ -2,13 +2,14 @@
 // and 3 ranks, with threads inside ranks, write the bytes of a single process; a 2-rank job whose rank 1 is
 // killed exits non-zero naming the rank, leaves no output file, and resumes to the same bytes; bad inputs
 // exit 2 with one message, whether every rank or only one rank meets them, and ranks that read different
-// inputs refuse to start.
+// inputs refuse to start. An attribution on 2 and 3 ranks writes the bytes of one process too.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
+#include "experiment/attribute.hpp"
 #include "support/files.hpp"
 #include "support/sweep_process.hpp"
 
@@ -57,6 +58,13 @@ std::string small_sobol(const TempDir& dir) {
 #endif
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
 TEST_F(MpiCli, OneTwoAndThreeRanksWriteTheBytesOfOneProcess) {
   const std::string single = dir.file("single"), sobol = small_sobol(dir);
   ASSERT_EQ(hedgesim({"sweep", sobol, "--out", single, "-t", "1", "-q"}, dir).code, 0);
@@ -90,6 +98,32 @@ TEST_F(MpiCli, ACalibrationOnTwoAndThreeRanksWritesTheBytesOfOneProcess) {
       run_program(mpirun(2, {"calibrate", file, "--out", dir.file("np2"), "-t", "1", "-q"}), dir);
   EXPECT_EQ(refused.code, 2) << refused.out;
   EXPECT_NE(refused.out.find("journals of an unfinished calibration"), std::string::npos) << refused.out;
+}
+
+TEST_F(MpiCli, AnAttributionOnTwoAndThreeRanksWritesTheBytesOfOneProcess) {
+  // The coalitions are a plan's points, handed out to ranks as a sweep's are; a second attribution into a
+  // directory that holds an unfinished one's journal is refused on every rank with exit 2.
+  auto args = [&](const std::string& out) {
+    return std::vector<std::string>{"attribute", source_path("scenarios/veto-2019.toml"),
+                                    "--events",  "fra-veto-2019,s400-display-2019,talks-open-2020,sochi-2019",
+                                    "-r",        "8",
+                                    "-t",        "1",
+                                    "-q",        "--out",
+                                    out};
+  };
+  const std::string single = dir.file("single");
+  ASSERT_EQ(hedgesim(args(single), dir).code, 0);
+  for (const int ranks : {2, 3}) {
+    const std::string out = dir.file("np" + std::to_string(ranks));
+    const Outcome r = run_program(mpirun(ranks, args(out)), dir);
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(io::read_file(single + "/event-effects.csv"), io::read_file(out + "/event-effects.csv")) << out;
+    EXPECT_EQ(meta_without_invocation(single + "/meta.json"), meta_without_invocation(out + "/meta.json"));
+  }
+  std::ofstream(dir.file("np2") + "/" + kAttributeJournal) << "x";
+  const Outcome refused = run_program(mpirun(2, args(dir.file("np2"))), dir);
+  EXPECT_EQ(refused.code, 2) << refused.out;
+  EXPECT_EQ(occurrences(refused.out, "journal of an unfinished attribution"), 1u) << refused.out;
 }
 
 /// The pid of the hedgesim process that is MPI rank `rank` of the job writing to `out`, or -1.
@@ -166,13 +200,6 @@ std::string bad_experiment(const TempDir& dir) {
           "\"\nseed = 1\nreplicates = 2\n[design]\nkind = \"lhs\"\nsamples = 4\n"
           "[[parameters]]\nname = \"courting_gian\"\nmin = 1\nmax = 2\n"
           "[[metrics]]\nname = \"m\"\nagent = \"SRB\"\nvariable = \"signal\"\nstatistic = \"final\"\n");
-}
-
-std::size_t occurrences(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++n;
-  return n;
 }
 
 TEST_F(MpiCli, ABadExperimentExitsTwoWithOneMessage) {

@@ -1,13 +1,14 @@
 // End-to-end tests of `hedgesim sweep` and `hedgesim compare` as processes: a sweep killed with SIGKILL or
 // stopped with SIGINT part-way and finished with --resume writes the same bytes as an uninterrupted sweep
-// with another thread count; refusals and bad experiment files exit 2 with file:line:col; compare pairs
-// replicates and finds the veto's effect.
+// with another thread count, and so does an attribution killed part-way; refusals and bad experiment files
+// exit 2 with file:line:col; compare pairs replicates and finds the veto's effect.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
 #include <iostream>
 
+#include "experiment/attribute.hpp"
 #include "support/files.hpp"
 #include "support/journal_bytes.hpp"
 #include "support/sweep_process.hpp"
@@ -31,6 +32,54 @@ TEST(SweepCli, KilledWithSigkillAndResumedWritesTheSameBytesAsAnUninterruptedSwe
       hedgesim({"sweep", exp, "--out", killed, "--threads", "2", "--resume", "--quiet"}, dir);
   ASSERT_EQ(resumed.code, 0) << resumed.out;
   expect_same_outputs(straight, killed);
+}
+
+/// `hedgesim attribute` long enough to be killed part-way: France's 2019-2025 strategy, its 47 events by
+/// sampled permutations (fewer under the sanitizers, which run about eight times slower).
+std::vector<std::string> long_attribution(const std::string& out, const char* threads) {
+#ifdef HEDGESIM_SANITIZED
+  const char* permutations = "8";
+#else
+  const char* permutations = "40";
+#endif
+  return {"attribute",
+          source_path("scenarios/france-strategy-2019-2025.toml"),
+          "--metric",
+          "mkd_signal_mean",
+          "--exact-limit",
+          "1",
+          "--permutations",
+          permutations,
+          "-r",
+          "16",
+          "-t",
+          threads,
+          "-q",
+          "--out",
+          out};
+}
+
+TEST(AttributeCli, KilledWithSigkillAndResumedWritesTheSameBytesAsAnUninterruptedRun) {
+  TempDir dir;
+  const std::string straight = dir.file("straight"), killed = dir.file("killed");
+  ASSERT_EQ(hedgesim(long_attribution(straight, "1"), dir).code, 0);
+
+  Process job(hedgesim_argv(long_attribution(killed, "2")), dir.file("killed.log"));
+  ASSERT_TRUE(wait_for_journal(killed + "/" + kAttributeJournal, 4096)) << "no chunk was journaled";
+  job.signal(SIGKILL);
+  ASSERT_TRUE(WIFSIGNALED(job.wait())) << "the attribution finished before it could be killed";
+  EXPECT_FALSE(fs::exists(killed + "/event-effects.csv"));  // nothing partial
+
+  std::vector<std::string> again = long_attribution(killed, "2");
+  const Outcome refused = hedgesim(again, dir);
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.out.find("add --resume to finish it"), std::string::npos) << refused.out;
+  again.push_back("--resume");
+  const Outcome resumed = hedgesim(again, dir);
+  ASSERT_EQ(resumed.code, 0) << resumed.out;
+  EXPECT_EQ(io::read_file(straight + "/event-effects.csv"), io::read_file(killed + "/event-effects.csv"));
+  EXPECT_EQ(meta_without_invocation(straight + "/meta.json"), meta_without_invocation(killed + "/meta.json"));
+  EXPECT_FALSE(fs::exists(killed + "/" + kAttributeJournal));
 }
 
 TEST(SweepCli, SigintStopsAfterTheChunksInFlightAndSaysHowToResume) {

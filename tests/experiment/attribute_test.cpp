@@ -2,7 +2,8 @@
 // one variable that nothing else moves, knock-out and Shapley values are the known effects, with the known
 // interaction where one event's effect scales with another's (the negative control of additivity); sampled
 // permutations agree with the exact values within their reported error; common random numbers narrow a
-// knock-out's interval against independent streams; the bytes do not depend on the thread count.
+// knock-out's interval against independent streams; the bytes do not depend on the thread count, nor on
+// a stop and a resume from the journal.
 #include "experiment/attribute.hpp"
 
 #include <gtest/gtest.h>
@@ -194,6 +195,63 @@ TEST(Attribute, OutputsAreTheSameBytesWhateverTheThreadCount) {
               io::read_file(two.path() + "/event-effects.csv"))
         << exact_limit;
   }
+}
+
+/// veto-2019 with three of its events as players, and North Macedonia's mean signal.
+struct VetoAttribution {
+  Scenario s = load_scenario(testing::source_path("scenarios/veto-2019.toml"));
+  ModelSpec spec = load_model(s.model_dir);
+  CompiledModel m = compile(spec, s);
+  std::vector<MetricDef> metrics = default_compare_metrics(m);
+  AttributeOptions opt;
+  VetoAttribution() {
+    metrics.resize(2);
+    opt.replicates = 6;
+    opt.bootstrap = 200;
+    opt.seed = s.seed;
+    opt.events = {"fra-veto-2019", "s400-display-2019", "talks-open-2020"};
+  }
+};
+
+TEST(Attribute, AStoppedAttributionResumesFromItsJournalToTheSameBytes) {
+  TempDir straight, stopped;
+  VetoAttribution v;
+  write_attribute_outputs(v.m, attribute(v.spec, v.s, v.metrics, v.opt), v.opt, straight.path(), "");
+
+  v.opt.journal_dir = stopped.path();
+  AttributeOptions first = v.opt;  // computes one chunk, then stops as SIGINT would
+  first.execute = [](const WorkPlan& plan, const PointEvaluator& evaluator, io::Journal& journal,
+                     const RunChunksOptions&) {
+    auto worker = evaluator.make_worker();
+    journal.append(0, evaluate_chunk(plan, *worker, 0));
+    return false;
+  };
+  const AttributeResult partial = attribute(v.spec, v.s, v.metrics, first);
+  ASSERT_FALSE(partial.finished);
+  EXPECT_EQ(partial.chunks_done, 1);
+  EXPECT_GT(partial.chunks, 1);
+  ASSERT_TRUE(fs::exists(partial.journal));
+
+  EXPECT_EQ(testing::error_of([&] { attribute(v.spec, v.s, v.metrics, v.opt); }),
+            partial.journal +
+                ":0:0: this directory holds the journal of an unfinished attribution; add --resume to finish "
+                "it, or delete the journal (or choose another --out) to start over");
+  AttributeOptions other = v.opt;  // another seed is another job
+  other.resume = true;
+  other.seed += 1;
+  EXPECT_NE(testing::error_of([&] {
+              attribute(v.spec, v.s, v.metrics, other);
+            }).find("cannot resume: this journal belongs to a different job"),
+            std::string::npos);
+
+  v.opt.resume = true;
+  v.opt.threads = 2;
+  const AttributeResult resumed = attribute(v.spec, v.s, v.metrics, v.opt);
+  ASSERT_TRUE(resumed.finished);
+  write_attribute_outputs(v.m, resumed, v.opt, stopped.path(), "");
+  EXPECT_EQ(io::read_file(straight.path() + "/event-effects.csv"),
+            io::read_file(stopped.path() + "/event-effects.csv"));
+  EXPECT_FALSE(fs::exists(resumed.journal));  // rendered into the outputs, then removed
 }
 
 TEST(Attribute, AnUnknownOrRepeatedEventIdIsReportedWithTheIds) {
