@@ -250,7 +250,24 @@ int cmd_serve(const ServeArgs& a) {
 }
 
 /// `hedgesim report`: the scenario is run into a scratch directory, whose files become one HTML page.
-int cmd_report(const RunArgs& a, std::string out, const std::string& command_line) {
+/// The report's "Which events mattered": every event's effect on each hedger's mean signal, by `hedgesim
+/// attribute` at the report's replicates and seed (exact Shapley values up to 12 events, else `permutations`
+/// sampled ones), written into `dir`.
+void attribute_for_report(const CompiledModel& m, const RunArgs& a, int permutations, std::uint64_t seed,
+                          const std::string& dir) {
+  std::vector<MetricDef> metrics = default_compare_metrics(m);
+  std::erase_if(metrics, [](const MetricDef& d) { return !d.name.ends_with("_signal_mean"); });
+  AttributeOptions opt;
+  opt.replicates = std::max(2, a.replicates);
+  opt.seed = seed;
+  opt.permutations = permutations;
+  opt.threads = default_threads(a.threads);
+  opt.progress = show_progress(a.quiet, 64);
+  const AttributeResult r = attribute(m.spec, m.scenario, metrics, opt);
+  write_attribute_outputs(m, r, opt, dir, "");
+}
+
+int cmd_report(const RunArgs& a, std::string out, int permutations, const std::string& command_line) {
   const CompiledModel m = load_and_compile(a.scenario);
   if (out.empty()) out = "out/" + m.scenario.name + "-report.html";
   const std::string parent = std::filesystem::path(out).parent_path().string();
@@ -258,11 +275,17 @@ int cmd_report(const RunArgs& a, std::string out, const std::string& command_lin
   io::ScratchDir scratch;
   const RunSet done = run_and_write(m, run_set_options(m, a), scratch.path().string(), command_line);
   print_run_summary(m, a, done.seed);
+  std::string attribute_dir;
+  if (permutations > 0 && !m.scenario.events.empty()) {
+    attribute_dir = (scratch.path() / "attribute").string();
+    attribute_for_report(m, a, permutations, done.seed, attribute_dir);
+  }
   // Explained from the runs in memory: the text of the files, without reading them again per hedger and
   // event.
   const auto explainer = [&](const report::ExplainOptions& e) { return report::explain(m, done.runs, e); };
   // Printed only once the page exists: a failure must not leave a "wrote" line behind.
-  const std::string page = report::write_html_report({scratch.path().string(), out, "gnuplot", explainer});
+  const std::string page =
+      report::write_html_report({scratch.path().string(), out, "gnuplot", explainer, attribute_dir});
   std::cout << "  wrote " << page << "  (self-contained: open it in a browser, print it, or mail it)\n";
   return 0;
 }
@@ -698,6 +721,7 @@ int cli_main(int argc, char** argv) {
   RunArgs report_args;
   report_args.replicates = 20;
   std::string report_out;
+  int report_permutations = 50;
   CLI::App* report_cmd = app.add_subcommand(
       "report", "Run a scenario and write one self-contained HTML page about it: for a class handout");
   report_cmd
@@ -717,11 +741,20 @@ int cli_main(int argc, char** argv) {
       ->add_option("--threads,-t", report_args.threads,
                    "Worker threads (default: one per core this process may use); results do not depend on it")
       ->check(CLI::Range(0, 1024));
+  report_cmd
+      ->add_option("--permutations", report_permutations,
+                   "Which events mattered: each event's effect on each state's mean signal, by `hedgesim "
+                   "attribute` at --replicates (exact Shapley values up to 12 events, else this many sampled "
+                   "permutations); 0 leaves the section out")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   report_cmd->add_flag("--quiet,-q", report_args.quiet, "No progress bar");
   report_cmd->footer(R"(
 The page holds the run's provenance (scenario, seed, version, SHA-256 of model and scenario), the figure of
 every state's signal and substance with the events marked, the table of events, why each state moved over
-the whole run (as `hedgesim explain` says it), and what each event set off in the weeks after it. It loads
+the whole run (as `hedgesim explain` says it), which events mattered to each state's mean signal (knock-out
+and Shapley values with intervals, as `hedgesim attribute` finds them), and what each event set off in the
+weeks after it. It loads
 nothing from the network and needs no script. Format: docs/output-format.md.)");
 
   ServeArgs serve_args;
@@ -982,7 +1015,8 @@ hedgesim attribute ...), and a journal in --out that keeps finished chunks, so t
   try {
     if (*run) return cmd_run(run_args, joined_command_line(argc, argv));
     if (*serve_cmd) return cmd_serve(serve_args);
-    if (*report_cmd) return cmd_report(report_args, report_out, joined_command_line(argc, argv));
+    if (*report_cmd)
+      return cmd_report(report_args, report_out, report_permutations, joined_command_line(argc, argv));
     if (*validate) return cmd_validate(validate_scenario);
     if (*sweep) return cmd_sweep(sw, joined_command_line(argc, argv));
     if (*compare_cmd) return cmd_compare(cmp, joined_command_line(argc, argv));

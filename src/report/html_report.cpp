@@ -7,11 +7,15 @@
 #include "report/explain.hpp"
 #include "report/gnuplot.hpp"
 #include "report/plot.hpp"
+#include "report/plot_attribute.hpp"
 #include "report/poles.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +27,7 @@
 #include "io/scratch_dir.hpp"
 #include "model/input_error.hpp"
 #include "model/spec.hpp"
+#include "results/attribute_files.hpp"
 #include "results/run_events.hpp"
 #include "results/run_meta.hpp"
 
@@ -115,12 +120,12 @@ std::vector<ReportEvent> read_events(const std::string& dir, const PageMeta& m) 
 // ---- The figure -------------------------------------------------------------------------------------------
 
 /// gnuplot's SVG without the XML prolog (which has no place inside HTML), labelled for screen readers.
-std::string inline_svg(const std::string& svg, const std::string& file) {
+std::string inline_svg(const std::string& svg, const std::string& file,
+                       const std::string& label = "Signal and substance of every hedger over the run") {
   const auto start = svg.find("<svg");
   if (start == std::string::npos)
     throw InputError({file, 0, 0}, "gnuplot wrote no SVG figure here; is it built with the svg terminal?");
-  return "<svg role=\"img\" aria-label=\"Signal and substance of every hedger over the run\"" +
-         svg.substr(start + 4);
+  return "<svg role=\"img\" aria-label=\"" + html_escaped(label) + "\"" + svg.substr(start + 4);
 }
 
 /// The inline SVG of plot() for every hedger, read from the run directory and drawn into a scratch directory,
@@ -134,6 +139,19 @@ std::string draw_figure(const HtmlReportOptions& o) {
   p.gnuplot = o.gnuplot;
   p.event_table = false;  // the page's own table of events, right below, has the same numbers
   return inline_svg(io::read_text_file(plot(p)), o.run_dir);
+}
+
+/// The inline SVG of plot_attribute for the attribution in options.attribute_dir, drawn in a scratch
+/// directory.
+std::string draw_effects(const HtmlReportOptions& o) {
+  const io::ScratchDir scratch;
+  PlotStudyOptions p;
+  p.dir = o.attribute_dir;
+  p.format = "svg";
+  p.out = (scratch.path() / "effects.svg").string();
+  p.gnuplot = o.gnuplot;
+  return inline_svg(io::read_text_file(plot_attribute(p)), o.attribute_dir,
+                    "Each event's Shapley value with its interval and its knock-out effect");
 }
 
 // ---- The explanations -------------------------------------------------------------------------------------
@@ -193,7 +211,10 @@ struct ReportContent {
   std::vector<ReportEvent> events;
   std::string svg;
   std::vector<Explained> hedgers;
-  std::vector<std::vector<Explained>> follow_ups;  // parallel to events
+  std::vector<std::vector<Explained>> follow_ups;     // parallel to events
+  std::optional<results::AttributeMeta> attribution;  // with the rows and figure below, if given
+  std::vector<results::EventEffectRow> effects;
+  std::string effects_svg;
 };
 
 // Serif text and plain tables print well in black and white; the @media print rules keep headings with what
@@ -213,6 +234,7 @@ dl.run dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; }
 th { background: #eee; }
+span.interval { color: #555; font-size: 0.85rem; white-space: nowrap; }
 figure { margin: 1rem 0; }
 figure svg { width: 100%; height: auto; }
 /* The figure is drawn 1400 px wide: on a wide screen or a projector it leaves the text column to be shown
@@ -251,7 +273,9 @@ std::string contents(const ReportContent& c) {
   for (std::size_t i = 0; i < c.hedgers.size(); ++i)
     s += "<li><a href=\"#hedger-" + std::to_string(i + 1) + "\">" + html_escaped(c.hedgers[i].title) +
          "</a></li>\n";
-  s += "</ol></li>\n<li><a href=\"#after\">What happened after each event</a>\n<ol>\n";
+  s += "</ol></li>\n";
+  if (c.attribution) s += "<li><a href=\"#mattered\">Which events mattered</a></li>\n";
+  s += "<li><a href=\"#after\">What happened after each event</a>\n<ol>\n";
   for (const auto& ev : c.events)
     s += "<li><a href=\"#event-" + std::to_string(ev.number) + "\">" + format_date(ev.date) + ": " +
          html_escaped(ev.label) + "</a></li>\n";
@@ -330,6 +354,64 @@ std::string hedgers_section(const ReportContent& c) {
   return s + "</section>\n";
 }
 
+/// An estimate and its interval, as the table prints them.
+std::string with_interval(double value, double low, double high) {
+  char text[96];
+  std::snprintf(text, sizeof text, "%+.3g <span class=\"interval\">[%+.3g, %+.3g]</span>", value, low, high);
+  return text;
+}
+
+/// Events per metric in the tables: the largest; the figure above shows up to kMaxEventsDrawn.
+constexpr std::size_t kEventsTabled = 5;
+
+/// Each metric's events by the size of their Shapley value: the largest kEventsTabled.
+std::string effects_tables(const std::vector<results::EventEffectRow>& rows) {
+  std::vector<std::string> metrics;
+  for (const auto& r : rows)
+    if (std::find(metrics.begin(), metrics.end(), r.metric) == metrics.end()) metrics.push_back(r.metric);
+  std::string s;
+  for (const std::string& metric : metrics) {
+    std::vector<const results::EventEffectRow*> list;
+    for (const auto& r : rows)
+      if (r.metric == metric) list.push_back(&r);
+    std::stable_sort(list.begin(), list.end(),
+                     [](auto* a, auto* b) { return std::abs(a->shapley) > std::abs(b->shapley); });
+    const std::size_t shown_rows = std::min(list.size(), kEventsTabled);
+    s += "<h3>" + html_escaped(metric) + "</h3>\n";
+    if (list.size() > shown_rows)
+      s += "<p>The " + std::to_string(shown_rows) + " largest of " + std::to_string(list.size()) +
+           " events.</p>\n";
+    s += "<table>\n<thead><tr><th>Event</th><th>Date</th><th>Label</th><th>Knock-out</th><th>Shapley "
+         "value</th><th>Interaction</th></tr></thead>\n<tbody>\n";
+    for (std::size_t i = 0; i < shown_rows; ++i) {
+      const results::EventEffectRow& r = *list[i];
+      s += "<tr><td>" + html_escaped(r.event) + "</td><td>" + html_escaped(r.date) + "</td><td>" +
+           html_escaped(r.label) + "</td><td>" + with_interval(r.knockout, r.knockout_low, r.knockout_high) +
+           "</td><td>" + with_interval(r.shapley, r.shapley_low, r.shapley_high) + "</td><td>" +
+           with_interval(r.interaction, r.interaction_low, r.interaction_high) + "</td></tr>\n";
+    }
+    s += "</tbody>\n</table>\n";
+  }
+  return s;
+}
+
+std::string mattered_section(const ReportContent& c) {
+  if (!c.attribution) return "";
+  const results::AttributeMeta& m = *c.attribution;
+  std::string s = "<section id=\"mattered\">\n<h2>Which events mattered</h2>\n";
+  s += "<p>Each event's effect on each metric, from runs of the scenario with some of its events removed "
+       "(<code>hedgesim attribute</code>; " +
+       html_escaped(m.method) + ", " + std::to_string(m.replicates) +
+       " replicates, common random numbers). The <strong>knock-out</strong> effect is the metric with every "
+       "event minus the metric without this one. The <strong>Shapley value</strong> is the event's "
+       "contribution averaged over every order in which the events could have happened; the Shapley values "
+       "of all events add up to the metric with every event minus the metric with none. Their difference, "
+       "the <strong>interaction</strong>, is near zero when the event's effect does not depend on the other "
+       "events. Brackets give 95&nbsp;% bootstrap intervals over replicates.</p>\n";
+  s += "<figure>\n" + c.effects_svg + "\n</figure>\n" + effects_tables(c.effects);
+  return s + "</section>\n";
+}
+
 std::string follow_ups_section(const ReportContent& c) {
   std::string s = "<section id=\"after\">\n<h2>What happened after each event</h2>\n";
   if (c.events.empty()) return s + "<p>The scenario has no events.</p>\n</section>\n";
@@ -352,8 +434,8 @@ std::string follow_ups_section(const ReportContent& c) {
 
 std::string html_page(const ReportContent& c) {
   return page_head(c) + "<body>\n" + page_title(c) + contents(c) + run_section(c) + figure_section(c) +
-         events_section(c) + hedgers_section(c) + follow_ups_section(c) + "<footer>Written by hedgesim " +
-         html_escaped(shown(c.meta, "version")) +
+         events_section(c) + hedgers_section(c) + mattered_section(c) + follow_ups_section(c) +
+         "<footer>Written by hedgesim " + html_escaped(shown(c.meta, "version")) +
          " from the files of the run; the sentences are those of <code>hedgesim explain</code>.</footer>\n"
          "</body>\n</html>\n";
 }
@@ -369,6 +451,12 @@ ReportContent gather(const HtmlReportOptions& o) {
       o.explainer ? o.explainer : Explainer([](const ExplainOptions& e) { return explain(e); });
   c.hedgers = explain_hedgers(c.meta, o.run_dir, explainer);
   c.follow_ups = explain_follow_ups(c.meta, c.events, o.run_dir, explainer);
+  if (!o.attribute_dir.empty()) {
+    c.attribution = results::read_attribute_meta(o.attribute_dir);
+    c.effects =
+        results::read_event_effects((std::filesystem::path(o.attribute_dir) / "event-effects.csv").string());
+    c.effects_svg = draw_effects(o);
+  }
   return c;
 }
 

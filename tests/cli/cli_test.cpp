@@ -583,6 +583,16 @@ TEST(Cli, ReportWritesOneSelfContainedPageAndNothingElse) {
   // numbers, follows it), and on a wide screen it leaves the text column to be shown at its own size.
   EXPECT_EQ(html.find("Events (dashed lines"), std::string::npos);
   EXPECT_NE(html.find("figure { width: min(1400px, 96vw)"), std::string::npos);
+  // Which events mattered, by `hedgesim attribute` at the report's replicates; --permutations 0 leaves it
+  // out.
+  EXPECT_NE(html.find("<section id=\"mattered\">"), std::string::npos);
+  EXPECT_NE(html.find("<h3>srb_signal_mean</h3>"), std::string::npos);
+  const std::string without = dir.file("without.html");
+  ASSERT_EQ(hedgesim("report " + source_path("scenarios/veto-2019.toml") +
+                     " -r 4 -q --permutations 0 --out " + without)
+                .code,
+            0);
+  EXPECT_EQ(io::read_file(without).find("id=\"mattered\""), std::string::npos);
 }
 
 TEST(Cli, ABurstOfEventsSharesOneLabelInsteadOfOverlappingNumbers) {

@@ -358,7 +358,55 @@ TEST_F(HtmlReportTest, ReportsARealRunOfAShippedScenario) {
   }
   for (const auto& label : event_labels(dir))
     EXPECT_THAT(html, HasSubstr("<td>" + escaped(label) + "</td>"));
+  EXPECT_THAT(html, Not(HasSubstr("id=\"mattered\"")));  // no attribution given
   expect_nothing_written({"veto", "report.html"});
+}
+
+// Which events mattered: given `hedgesim attribute`'s files for the scenario, the page has the section, its
+// figure, and per metric the five events with the largest Shapley values in order of size, each with its
+// knock-out and interaction. Fails if the rows were in the file's order, or all of them were tabled.
+TEST_F(HtmlReportTest, ShowsWhichEventsMatteredWithTheLargestShapleyValuesFirst) {
+  const std::string dir = (root_ / "veto").string(), att = (root_ / "attribution").string();
+  const std::string binary = std::string(HEDGESIM_BINARY),
+                    scenario = std::string(HEDGESIM_SOURCE_DIR) + "/scenarios/veto-2019.toml";
+  const std::string run = binary + " run " + scenario + " --replicates 2 --out " + dir + " >/dev/null 2>&1";
+  const std::string attribute = binary + " attribute " + scenario +
+                                " --metric mkd_signal_mean --metric srb_signal_mean -r 4 --permutations 8 "
+                                "-q --out " +
+                                att + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(run.c_str()), 0) << run;
+  ASSERT_EQ(std::system(attribute.c_str()), 0) << attribute;
+  HtmlReportOptions o = options_for(dir);
+  o.attribute_dir = att;
+  const std::string html = slurp(write_html_report(o));
+  EXPECT_THAT(html, HasSubstr("<li><a href=\"#mattered\">Which events mattered</a></li>"));
+  const std::size_t section = html.find("<section id=\"mattered\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string mattered = html.substr(section, html.find("</section>", section) - section);
+  EXPECT_EQ(occurrences(mattered, "<svg"), 1u);
+  const io::CsvTable t = io::read_csv(att + "/event-effects.csv");
+  const std::size_t metric = t.column("metric"), event = t.column("event"), shapley = t.column("shapley");
+  for (const std::string name : {"mkd_signal_mean", "srb_signal_mean"}) {
+    std::vector<std::pair<double, std::string>> by_size;
+    for (const auto& row : t.rows)
+      if (row[metric] == name) by_size.emplace_back(-std::abs(std::stod(row[shapley])), row[event]);
+    ASSERT_EQ(by_size.size(), 14u) << name;
+    std::stable_sort(by_size.begin(), by_size.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::size_t table = mattered.find("<h3>" + name + "</h3>");
+    ASSERT_NE(table, std::string::npos) << name;
+    std::size_t at = table;
+    for (std::size_t i = 0; i < 5; ++i) {  // the five largest, in order
+      at = mattered.find("<tr><td>" + by_size[i].second + "</td>", at);
+      EXPECT_NE(at, std::string::npos) << name << " " << by_size[i].second;
+    }
+    const std::size_t end = mattered.find("</table>", table);
+    EXPECT_EQ(mattered.substr(table, end - table).find("<tr><td>" + by_size[5].second + "</td>"),
+              std::string::npos)
+        << name << ": the sixth is not tabled";
+  }
+  EXPECT_THAT(mattered, HasSubstr("The 5 largest of 14 events."));
+  expect_nothing_written({"veto", "attribution", "report.html"});
 }
 
 }  // namespace
