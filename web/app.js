@@ -35,6 +35,7 @@ const state = {
   timer: null, // the playing interval, or null when paused
   selected: null, // agent id of the "why did it move?" panel
   explanation: null, // the last /api/explain answer
+  attribution: null, // the last /api/attribute answer
   pending: 0, // requests in flight
   runs: 0, // runs received, for the tests
   classEvents: false, // whether state.events hold events the class fired (then replacing them asks first)
@@ -42,6 +43,7 @@ const state = {
 
 let runSeq = 0; // only the answer to the newest request is shown, whatever order answers arrive in
 let explainSeq = 0;
+let attributeSeq = 0;
 let charts = null;
 let lessons = null;
 
@@ -154,6 +156,7 @@ async function openScenario(file, branch = {}) {
     state.step = 0;
     state.seed = null;
     state.explanation = null;
+    state.attribution = null;
     // The explanation's window belonged to the old scenario's dates: "Explain" starts from this one's.
     $('explain-from').value = '';
     $('explain-to').value = '';
@@ -167,6 +170,7 @@ async function openScenario(file, branch = {}) {
     fillMoreVariables();
     fillExplainAgents();
     renderExplanation();
+    renderAttribution();
   }
   state.events = (branch.events || []).map((e) => ({ ...e, targets: [...(e.targets || [])] }));
   state.classEvents = false; // these came with the scenario or the lesson step, not from the class
@@ -689,6 +693,79 @@ async function explainNow() {
 /// After the branch changed: the shown explanation is out of date, fetch it again for the same window.
 function refreshExplanation() {
   if (state.selected && state.explanation) explainNow();
+  if (state.selected && state.attribution) attributeNow();
+}
+
+/// Which events mattered to the selected agent's mean signal over the window (POST /api/attribute: the
+/// branch run with events removed; knock-out and Shapley values with intervals over the replicates).
+async function attributeNow() {
+  if (!state.selected || !state.scenario) return;
+  const seq = ++attributeSeq;
+  const body = { ...runRequest(), agent: state.selected };
+  if ($('explain-from').value) body.from = $('explain-from').value;
+  if ($('explain-to').value) body.to = $('explain-to').value;
+  $('attribution').classList.add('loading');
+  try {
+    const answer = await busy(() => postJSON('api/attribute', body));
+    if (seq !== attributeSeq) return;
+    state.attribution = answer;
+    renderAttribution();
+  } catch (e) {
+    if (seq === attributeSeq) showError(`Finding which events mattered to ${state.selected}`, e);
+  } finally {
+    if (seq === attributeSeq) $('attribution').classList.remove('loading');
+  }
+}
+
+/// Events shown: the largest Shapley values; the others are counted in the note.
+const ATTRIBUTION_ROWS = 8;
+
+/// A signed number with three decimals; "0.000" rather than "−0.000" for what rounds to zero.
+function signed(x) {
+  if (Math.abs(x) < 0.0005) return '0.000';
+  return (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
+}
+
+function withInterval(e) {
+  return `${signed(e.value)} [${signed(e.low)}, ${signed(e.high)}]`;
+}
+
+function renderAttribution() {
+  const a = state.attribution;
+  $('attribution').hidden = !a;
+  if (!a) return;
+  const agent = agentById(a.agent);
+  setText('attribution-title', `Which events mattered to ${agent ? agent.name : a.agent}'s mean signal, ${a.from} to ${a.to} (your branch)`);
+  const shown = a.events.slice(0, ATTRIBUTION_ROWS);
+  const rest = a.events.length - shown.length;
+  setText(
+    'attribution-note',
+    `Mean signal ${signed(a.all_events)} with every event, ${signed(a.no_events)} with none. ` +
+      `Shapley value: the event's share of that difference, averaged over every order the events could have come in; ` +
+      `knock-out: what removing the event alone changes; interaction: their difference, near 0 when the event acts alone. ` +
+      `${a.method}, ${a.replicates} replicates, 95 % intervals in brackets.` +
+      (rest > 0 ? ` The ${rest} smaller event${rest === 1 ? ' is' : 's are'} not shown.` : ''),
+  );
+  const largest = Math.max(1e-12, ...shown.map((e) => Math.abs(e.shapley.value)));
+  const items = shown.map((e) => {
+    const li = document.createElement('li');
+    if (e.added) li.classList.add('added');
+    const name = document.createElement('div');
+    name.className = 'event';
+    name.textContent = `${e.date} · ${e.label}${e.added ? ' (your event)' : ''}`;
+    const numbers = document.createElement('div');
+    numbers.className = 'numbers';
+    const bar = document.createElement('span');
+    bar.className = `bar ${e.shapley.value < 0 ? 'east' : 'west'}`;
+    bar.style.width = `${(80 * Math.abs(e.shapley.value)) / largest}px`;
+    numbers.append(
+      bar,
+      ` Shapley ${withInterval(e.shapley)} · knock-out ${withInterval(e.knockout)} · interaction ${signed(e.interaction.value)}`,
+    );
+    li.append(name, numbers);
+    return li;
+  });
+  $('attribution-list').replaceChildren(...items);
 }
 
 function renderExplanation() {
@@ -710,6 +787,12 @@ function wireExplain() {
     explainNow();
   });
   $('explain-now').addEventListener('click', () => selectAgent(agentSelect.value));
+  $('attribute-go').addEventListener('click', () => {
+    clearError();
+    state.selected = agentSelect.value;
+    renderSelection();
+    attributeNow();
+  });
   // The map, the legend and the charts all pick an agent the same way.
   $('agents').addEventListener('click', (e) => {
     const g = e.target.closest('[data-agent]');
@@ -843,6 +926,9 @@ function exposeForTests() {
     },
     get explanation() {
       return copy(state.explanation);
+    },
+    get attribution() {
+      return copy(state.attribution);
     },
     get pending() {
       return state.pending;

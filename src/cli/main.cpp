@@ -789,7 +789,9 @@ API (JSON; errors are HTTP 400 {"error": the CLI's message}): GET /api/scenarios
 GET /api/model?scenario=scenarios/veto-2019.toml; POST /api/run with {"scenario", "replicates", "seed",
 "parameters": {name: value}, "events": [{date, type, actor, targets, label}]} runs the scenario and its
 branch; POST /api/explain with the same plus "agent", "from", "to" returns `hedgesim explain`'s text for
-both. Format: docs/teaching.md.)");
+both; POST /api/attribute with the same body returns which events mattered to the agent's mean signal
+(knock-out and Shapley values with intervals); POST /api/save-branch returns the branch as a patch scenario
+file. Format: docs/teaching.md.)");
 
   std::string validate_scenario;
   CLI::App* validate =

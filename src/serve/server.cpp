@@ -24,6 +24,7 @@
 #include <semaphore>
 #include <thread>
 
+#include "experiment/attribute.hpp"
 #include "experiment/ensemble.hpp"
 #include "model/load.hpp"
 #include "report/explain.hpp"
@@ -450,13 +451,18 @@ bool adds_nothing(const json& request) {
   return empty("events") && empty("parameters");
 }
 
-json explain_branch(const Site& site, const std::string& text) {
-  const BranchRequest r = parse_branch_request(site, text, kExplainKeys);
+/// The request's 'agent', which must name an agent of the model.
+std::string agent_of(const BranchRequest& r) {
   if (!r.body.contains("agent") || !r.body["agent"].is_string())
     throw RequestError("'agent' must be a string naming an agent, e.g. \"" + r.branch.baseline.agent_ids[0] +
                        "\"; the agents are " + join_quoted(r.branch.baseline.agent_ids));
+  return r.body["agent"].get<std::string>();
+}
+
+json explain_branch(const Site& site, const std::string& text) {
+  const BranchRequest r = parse_branch_request(site, text, kExplainKeys);
   report::ExplainOptions what;
-  what.agent = r.body["agent"].get<std::string>();
+  what.agent = agent_of(r);
   what.from = date_of(r.body, "from");
   what.to = date_of(r.body, "to");
   const std::string baseline = explanation(r.branch.baseline, r, what);
@@ -465,6 +471,91 @@ json explain_branch(const Site& site, const std::string& text) {
           {"to", what.to ? json(format_date(*what.to)) : json()},
           {"baseline", baseline},
           {"branch", adds_nothing(r.body) ? baseline : explanation(r.branch.branch, r, what)}};
+}
+
+/// The page's attributions: exact Shapley values up to this many events, else kPagePermutations sampled
+/// permutations, and at most kMaxAttributeRuns runs (about 5 s of one core on the 2019-2025 scenario).
+constexpr int kPageExactLimit = 8;
+constexpr int kPagePermutations = 20;
+constexpr std::int64_t kMaxAttributeRuns = 100000;
+
+json estimate_json(const Estimate& e) {
+  return {{"value", e.value}, {"low", e.lo}, {"high", e.hi}};
+}
+
+/// POST /api/attribute: which events mattered to the agent's mean signal from 'from' to 'to' in the branch
+/// (`hedgesim attribute` on the branch, its events dated up to 'to' the players: later ones cannot have moved
+/// it), largest Shapley value first.
+json attribute_branch(const Site& site, const std::string& text) {
+  const BranchRequest r = parse_branch_request(site, text, kExplainKeys);
+  const CompiledModel& m = r.branch.branch;
+  MetricSpec metric;
+  metric.name = "signal_mean";
+  metric.agent = agent_of(r);
+  metric.variable = "signal";
+  metric.from = date_of(r.body, "from");
+  metric.to = date_of(r.body, "to");
+  for (const auto& [key, date] : {std::pair{"from", metric.from}, std::pair{"to", metric.to}})
+    if (date && (*date < m.scenario.start || *date > m.scenario.end))
+      throw RequestError("'" + std::string(key) + "': " + format_date(*date) +
+                         " is outside the run; allowed: " + format_date(m.scenario.start) + " to " +
+                         format_date(m.scenario.end));
+  std::vector<MetricDef> metrics;
+  try {
+    metrics = resolve_metrics({metric}, m);
+  } catch (const InputError& e) {  // the window: 'from' after 'to', or no recorded step between them
+    throw RequestError("'from' to 'to': " + e.detail());
+  }
+  Scenario s = m.scenario;
+  std::vector<std::size_t> later, kept;  // kept[k]: the k-th remaining event's index in the branch
+  for (std::size_t i = 0; i < s.events.size(); ++i)
+    (s.events[i].date > metrics[0].to ? later : kept).push_back(i);
+  remove_events(s, later);
+  if (s.events.empty())
+    throw RequestError("no event happens up to " + format_date(metrics[0].to) + ": nothing to attribute");
+  AttributeOptions opt;
+  opt.replicates = std::max(2, r.replicates);
+  opt.seed = r.seed;
+  opt.exact_limit = kPageExactLimit;
+  opt.permutations = kPagePermutations;
+  opt.bootstrap = 500;
+  const std::int64_t runs =
+      attribute_coalitions(static_cast<std::int64_t>(s.events.size()), opt) * opt.replicates;
+  if (runs > kMaxAttributeRuns)
+    throw RequestError(std::to_string(s.events.size()) + " events up to " + format_date(metrics[0].to) +
+                       " at " + std::to_string(opt.replicates) + " replicates take " + std::to_string(runs) +
+                       " runs, more than the page's " + std::to_string(kMaxAttributeRuns) +
+                       "; choose an earlier 'to' or fewer replicates, or run `hedgesim attribute`");
+  const AttributeResult a = attribute(m.spec, s, metrics, opt);
+  std::vector<std::size_t> order(a.players.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return std::abs(a.effect(x, 0).shapley.value) > std::abs(a.effect(y, 0).shapley.value);
+  });
+  json events = json::array();
+  for (const std::size_t i : order) {
+    const AttributeResult::Player& p = a.players[i];
+    const EventEffect& e = a.effect(i, 0);
+    events.push_back({{"id", p.id},
+                      {"date", format_date(p.date)},
+                      {"label", p.label},
+                      {"added", static_cast<bool>(r.branch.added[kept[p.event]])},
+                      {"knockout", estimate_json(e.knockout)},
+                      {"shapley", estimate_json(e.shapley)},
+                      {"interaction", estimate_json(e.interaction)}});
+  }
+  return {
+      {"agent", metric.agent},
+      {"from", format_date(metrics[0].from)},
+      {"to", format_date(metrics[0].to)},
+      {"metric", "mean signal"},
+      {"method", a.exact ? "exact Shapley values over " + std::to_string(a.coalitions) + " coalitions"
+                         : "Shapley values over " + std::to_string(a.permutations) + " sampled permutations"},
+      {"replicates", opt.replicates},
+      {"all_events", a.all[0]},
+      {"no_events", a.none[0]},
+      {"events", events}};
 }
 
 ApiAnswer refusal(const std::string& root, const std::string& message) {
@@ -515,8 +606,8 @@ void fill_error_body(const httplib::Request& req, httplib::Response& res, std::s
     message = "the request body is larger than " + std::to_string(max_body) + " bytes";
   else if (res.status == 404)
     message = "no such endpoint: " + req.method + " " + req.path +
-              "; the API has GET /api/scenarios, GET /api/model?scenario=FILE, POST /api/run and "
-              "POST /api/explain";
+              "; the API has GET /api/scenarios, GET /api/model?scenario=FILE, POST /api/run, "
+              "POST /api/explain, POST /api/attribute and POST /api/save-branch";
   else
     message = "HTTP error " + std::to_string(res.status);
   send_json(res, res.status, {{"error", message}});
@@ -930,6 +1021,7 @@ ApiAnswer answer_post(const ServerOptions& options, const std::string& endpoint,
   const std::string root = site.root.string();
   if (endpoint == "/api/run") return answer_of(root, [&] { return run_branch(site, body); });
   if (endpoint == "/api/explain") return answer_of(root, [&] { return explain_branch(site, body); });
+  if (endpoint == "/api/attribute") return answer_of(root, [&] { return attribute_branch(site, body); });
   if (endpoint == "/api/save-branch") return answer_of(root, [&] { return save_branch(site, body); });
   throw RequestError("no such endpoint: POST " + endpoint);
 }
@@ -955,6 +1047,10 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   http.Post("/api/explain", json_endpoint(root, [site, turns](const httplib::Request& req) {
               const Turn turn(*turns);
               return explain_branch(site, req.body);
+            }));
+  http.Post("/api/attribute", json_endpoint(root, [site, turns](const httplib::Request& req) {
+              const Turn turn(*turns);
+              return attribute_branch(site, req.body);
             }));
   http.Post("/api/save-branch", json_endpoint(root, [site](const httplib::Request& req) {
               return save_branch(site, req.body);  // compiles, runs nothing: no turn needed

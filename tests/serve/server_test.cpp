@@ -475,6 +475,71 @@ TEST_F(ServeTest, ExplainOfAnAddedVetoNamesItsConsequences) {
   EXPECT_EQ(branch.find("grievance toward the West 0 (unchanged"), std::string::npos) << branch;
 }
 
+json post_attribute(const json& body, int expected_status) {
+  auto r =
+      httplib::Client("127.0.0.1", ServeTest::port()).Post("/api/attribute", body.dump(), "application/json");
+  EXPECT_TRUE(r);
+  if (!r) return {};
+  EXPECT_EQ(r->status, expected_status) << r->body;
+  return json::parse(r->body);
+}
+
+// The "which events mattered" panel: on no-veto-2019 with a fired veto, the veto (marked as added) has the
+// largest Shapley value for MKD's mean signal, negative, with its knock-out; the Shapley values add up to
+// all events minus none; events after 'to' are not players. Fails if the scenario were attributed instead of
+// the branch (no added veto), or the order were the scenario's.
+TEST_F(ServeTest, AttributeFindsTheFiredVetoFirstAmongTheEventsUpToTheWindowsEnd) {
+  json body = kNoVetoExplain;
+  body["events"] = {{{"date", "2019-10-18"},
+                     {"type", "accession_veto"},
+                     {"actor", "FRA"},
+                     {"targets", {"MKD", "ALB"}},
+                     {"label", "France blocks the talks"}}};
+  const json out = post_attribute(body, 200);
+  ASSERT_FALSE(out["events"].empty()) << out.dump();
+  const json& top = out["events"][0];
+  EXPECT_EQ(top["label"], "France blocks the talks");
+  EXPECT_TRUE(top["added"].get<bool>());
+  EXPECT_LT(top["shapley"]["high"].get<double>(), 0.0);
+  EXPECT_LT(top["knockout"]["high"].get<double>(), 0.0);
+  double sum = 0, previous = 1e9;
+  for (const json& e : out["events"]) {
+    const double phi = e["shapley"]["value"];
+    sum += phi;
+    EXPECT_LE(std::abs(phi), previous);  // largest first
+    previous = std::abs(phi);
+    EXPECT_LE(e["date"].get<std::string>(), "2019-12-31");
+    if (e != top) {
+      EXPECT_FALSE(e["added"].get<bool>());
+    }
+  }
+  EXPECT_NEAR(sum, out["all_events"].get<double>() - out["no_events"].get<double>(), 1e-9);
+  EXPECT_EQ(out["from"], "2019-10-01");
+  EXPECT_EQ(out["replicates"], 4);
+}
+
+TEST_F(ServeTest, AttributeRejectsWindowsWithoutEventsAndWorkBeyondThePagesBudget) {
+  auto error_of = [](json body) { return post_attribute(body, 400).value("error", std::string()); };
+  json body = kNoVetoExplain;
+  body["from"] = "2019-08-01";
+  body["to"] = "2019-08-10";
+  EXPECT_EQ(error_of(body), "no event happens up to 2019-08-10: nothing to attribute");
+  body = kNoVetoExplain;
+  body["to"] = "2021-01-01";
+  EXPECT_EQ(error_of(body), "'to': 2021-01-01 is outside the run; allowed: 2019-08-01 to 2020-06-30");
+  body = kNoVetoExplain;
+  body["from"] = "2019-12-31";
+  body["to"] = "2019-10-01";
+  EXPECT_THAT(error_of(body), ::testing::StartsWith("'from' to 'to': "));
+  body = kNoVetoExplain;
+  body.erase("agent");
+  EXPECT_THAT(error_of(body), ::testing::HasSubstr("'agent' must be a string naming an agent"));
+  body = {{"scenario", "scenarios/france-strategy-2019-2025.toml"}, {"agent", "MKD"}, {"replicates", 200}};
+  EXPECT_EQ(error_of(body),
+            "47 events up to 2025-12-31 at 200 replicates take 193800 runs, more than the page's 100000; "
+            "choose an earlier 'to' or fewer replicates, or run `hedgesim attribute`");
+}
+
 TEST_F(ServeTest, ExplainRejectsBadAgentsAndWindowsWithTheRequestsKeys) {
   auto error_of = [](json body) { return post_explain(body, 400).value("error", std::string()); };
   json body = kNoVetoExplain;

@@ -417,6 +417,29 @@ test('why did MKD move: the branch explanation differs, with the veto\'s grievan
   await screenshot('02-veto-fired-explained.png');
 });
 
+test('which events mattered to MKD: the veto the class fired comes first, pulling its signal toward Moscow', async () => {
+  // The window of the test above (2019-10-01 to 2019-12-31); the branch is no-veto-2019 with the fired veto.
+  await page.click('#attribute-go');
+  await page.waitForFunction(() => window.hedgesim.attribution && window.hedgesim.attribution.agent === 'MKD');
+  await settled();
+  assert.ok(await page.isHidden('#error'), `no error: ${await text('#error')}`);
+  const a = await page.evaluate(() => window.hedgesim.attribution);
+  assert.equal(a.from, '2019-10-01');
+  assert.equal(a.to, '2019-12-31');
+  const top = a.events[0];
+  assert.ok(top.added, `the largest Shapley value is the fired veto's, got ${top.label}`);
+  assert.equal(top.label, VETO_LABEL);
+  assert.ok(top.shapley.high < 0, `it pulls MKD's mean signal toward Moscow: ${JSON.stringify(top.shapley)}`);
+  assert.ok(top.knockout.high < 0, 'and so does removing it alone');
+  const sum = a.events.reduce((s, e) => s + e.shapley.value, 0);
+  assert.ok(Math.abs(sum - (a.all_events - a.no_events)) < 1e-9, 'the Shapley values add up to all minus none');
+  assert.match(await text('#attribution-title'), /North Macedonia.*2019-10-01 to 2019-12-31/);
+  const rows = await page.$$eval('#attribution-list li', (lis) => lis.map((li) => li.textContent));
+  assert.equal(rows.length, Math.min(8, a.events.length));
+  assert.ok(rows[0].includes(VETO_LABEL) && rows[0].includes('(your event)'), rows[0]);
+  await screenshot('03-which-events-mattered.png');
+});
+
 test('clicking a line on the chart selects its agent and moves to that date', async () => {
   const dates = await page.evaluate(() => window.hedgesim.run.dates);
   const k = dates.indexOf('2019-11-21');
