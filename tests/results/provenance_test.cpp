@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
-#include <ctime>
 
 namespace hedgesim::results {
 namespace {
@@ -32,9 +32,16 @@ TEST(Provenance, CreatedIsPinnedBySourceDateEpochAndIsTheClockOtherwise) {
   ASSERT_EQ(setenv("SOURCE_DATE_EPOCH", "yesterday", 1), 0);
   const std::string fallback = created_utc();
   ASSERT_EQ(unsetenv("SOURCE_DATE_EPOCH"), 0);
-  const auto before = std::time(nullptr);
+  // The clock created_utc reads: std::time may use a coarse clock a tick behind it, which failed this test
+  // when a second turned between the two reads.
+  const auto seconds_now = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const auto before = seconds_now();
   const std::string now = created_utc();
-  const auto after = std::time(nullptr);
+  const auto after = seconds_now();
   EXPECT_TRUE(now == utc_iso8601(before) || now == utc_iso8601(after)) << now;
   EXPECT_GE(fallback, utc_iso8601(before - 5)) << fallback;  // ISO 8601 sorts as time does
 }
