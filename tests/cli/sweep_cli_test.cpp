@@ -34,16 +34,17 @@ TEST(SweepCli, KilledWithSigkillAndResumedWritesTheSameBytesAsAnUninterruptedSwe
   expect_same_outputs(straight, killed);
 }
 
-/// `hedgesim attribute` long enough to be killed part-way: France's 2019-2025 strategy, its 47 events by
-/// sampled permutations (fewer under the sanitizers, which run about eight times slower).
+/// `hedgesim attribute` long enough to be killed part-way, and no longer: veto-2019's 14 events by sampled
+/// permutations, in at least 16 chunks (fewer permutations under the sanitizers, which run about eight
+/// times slower).
 std::vector<std::string> long_attribution(const std::string& out, const char* threads) {
 #ifdef HEDGESIM_SANITIZED
-  const char* permutations = "8";
+  const char* permutations = "10";
 #else
   const char* permutations = "40";
 #endif
   return {"attribute",
-          source_path("scenarios/france-strategy-2019-2025.toml"),
+          source_path("scenarios/veto-2019.toml"),
           "--metric",
           "mkd_signal_mean",
           "--exact-limit",
