@@ -671,15 +671,20 @@ function selectAgent(id, { step = state.step, from, to } = {}) {
   return explainNow();
 }
 
-async function explainNow() {
-  if (!state.selected || !state.scenario) return;
-  const seq = ++explainSeq;
+/// The body of /api/explain and /api/attribute: the branch, the selected agent and the window.
+function windowRequest() {
   const body = { ...runRequest(), agent: state.selected };
   if ($('explain-from').value) body.from = $('explain-from').value;
   if ($('explain-to').value) body.to = $('explain-to').value;
+  return body;
+}
+
+async function explainNow() {
+  if (!state.selected || !state.scenario) return;
+  const seq = ++explainSeq;
   $('explain').classList.add('loading');
   try {
-    const answer = await busy(() => postJSON('api/explain', body));
+    const answer = await busy(() => postJSON('api/explain', windowRequest()));
     if (seq !== explainSeq) return;
     state.explanation = answer;
     renderExplanation();
@@ -701,12 +706,9 @@ function refreshExplanation() {
 async function attributeNow() {
   if (!state.selected || !state.scenario) return;
   const seq = ++attributeSeq;
-  const body = { ...runRequest(), agent: state.selected };
-  if ($('explain-from').value) body.from = $('explain-from').value;
-  if ($('explain-to').value) body.to = $('explain-to').value;
   $('attribution').classList.add('loading');
   try {
-    const answer = await busy(() => postJSON('api/attribute', body));
+    const answer = await busy(() => postJSON('api/attribute', windowRequest()));
     if (seq !== attributeSeq) return;
     state.attribution = answer;
     renderAttribution();

@@ -441,13 +441,17 @@ const json kNoVetoExplain = {{"scenario", "scenarios/no-veto-2019.toml"},
                              {"from", "2019-10-01"},
                              {"to", "2019-12-31"}};
 
-json post_explain(const json& body, int expected_status) {
-  auto r =
-      httplib::Client("127.0.0.1", ServeTest::port()).Post("/api/explain", body.dump(), "application/json");
+/// POSTs `body` to `endpoint` and returns the answer, expecting `expected_status`.
+json post_json(const std::string& endpoint, const json& body, int expected_status) {
+  auto r = httplib::Client("127.0.0.1", ServeTest::port()).Post(endpoint, body.dump(), "application/json");
   EXPECT_TRUE(r);
   if (!r) return {};
   EXPECT_EQ(r->status, expected_status) << r->body;
   return json::parse(r->body);
+}
+
+json post_explain(const json& body, int expected_status) {
+  return post_json("/api/explain", body, expected_status);
 }
 
 TEST_F(ServeTest, ExplainWithoutAdditionsSaysTheSameForBothSides) {
@@ -460,13 +464,18 @@ TEST_F(ServeTest, ExplainWithoutAdditionsSaysTheSameForBothSides) {
   EXPECT_EQ(out["from"], "2019-10-01");
 }
 
-TEST_F(ServeTest, ExplainOfAnAddedVetoNamesItsConsequences) {
-  json body = kNoVetoExplain;
+/// The request with France's veto of ALB and MKD fired on 2019-10-18, "France blocks the talks".
+json with_fired_veto(json body) {
   body["events"] = {{{"date", "2019-10-18"},
                      {"type", "accession_veto"},
                      {"actor", "FRA"},
                      {"targets", {"MKD", "ALB"}},
                      {"label", "France blocks the talks"}}};
+  return body;
+}
+
+TEST_F(ServeTest, ExplainOfAnAddedVetoNamesItsConsequences) {
+  const json body = with_fired_veto(kNoVetoExplain);
   const json out = post_explain(body, 200);
   const std::string baseline = out["baseline"], branch = out["branch"];
   EXPECT_NE(baseline, branch);
@@ -476,12 +485,7 @@ TEST_F(ServeTest, ExplainOfAnAddedVetoNamesItsConsequences) {
 }
 
 json post_attribute(const json& body, int expected_status) {
-  auto r =
-      httplib::Client("127.0.0.1", ServeTest::port()).Post("/api/attribute", body.dump(), "application/json");
-  EXPECT_TRUE(r);
-  if (!r) return {};
-  EXPECT_EQ(r->status, expected_status) << r->body;
-  return json::parse(r->body);
+  return post_json("/api/attribute", body, expected_status);
 }
 
 // The "which events mattered" panel: on no-veto-2019 with a fired veto, the veto (marked as added) has the
@@ -489,12 +493,7 @@ json post_attribute(const json& body, int expected_status) {
 // all events minus none; events after 'to' are not players. Fails if the scenario were attributed instead of
 // the branch (no added veto), or the order were the scenario's.
 TEST_F(ServeTest, AttributeFindsTheFiredVetoFirstAmongTheEventsUpToTheWindowsEnd) {
-  json body = kNoVetoExplain;
-  body["events"] = {{{"date", "2019-10-18"},
-                     {"type", "accession_veto"},
-                     {"actor", "FRA"},
-                     {"targets", {"MKD", "ALB"}},
-                     {"label", "France blocks the talks"}}};
+  const json body = with_fired_veto(kNoVetoExplain);
   const json out = post_attribute(body, 200);
   ASSERT_FALSE(out["events"].empty()) << out.dump();
   const json& top = out["events"][0];
