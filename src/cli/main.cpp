@@ -378,22 +378,35 @@ struct CalibrateArgs {
 
 /// The calibration read on every rank of an MPI job, which must agree that they read the same inputs (and,
 /// on rank 0, that the output directory may be used) before any work; nothing on a rank where it failed.
-std::optional<calibration::ResolvedCalibration> load_calibration_on_every_rank(const CalibrateArgs& a) {
-  std::optional<calibration::ResolvedCalibration> c;
+/// A job's inputs read on every rank of an MPI job by `load`, which throws InputError for a bad one; the
+/// ranks agree that all could read them and that they read the same (`identity` of what was read) before
+/// any work. Nothing on any rank if not, after rank 0 printed the message.
+template <class T, class Load, class Identity>
+std::optional<T> load_on_every_rank(Load load, Identity identity) {
+  std::optional<T> loaded;
   std::optional<std::string> error;
   try {
-    c.emplace(calibration::resolve_calibration(a.file, a.fix));
-    const std::string out_dir = a.out.empty() ? "out/" + c->spec.name : a.out;
-    if (g_mpi.rank == 0) calibration::refuse_unfinished_calibration(out_dir, a.resume);
+    loaded.emplace(load());
   } catch (const InputError& e) {
     error = e.what();
   }
-  const std::string identity = c ? io::render_journal_header(calibration::calibration_identity(*c)) : "";
-  if (auto message = mpi::agree_on_inputs(error, identity)) {
+  const std::string id = loaded ? io::render_journal_header(identity(*loaded)) : "";
+  if (auto message = mpi::agree_on_inputs(error, id)) {
     if (g_mpi.rank == 0) std::cerr << *message << "\n";
     return std::nullopt;
   }
-  return c;
+  return loaded;
+}
+
+std::optional<calibration::ResolvedCalibration> load_calibration_on_every_rank(const CalibrateArgs& a) {
+  return load_on_every_rank<calibration::ResolvedCalibration>(
+      [&a] {
+        calibration::ResolvedCalibration c = calibration::resolve_calibration(a.file, a.fix);
+        if (g_mpi.rank == 0)
+          calibration::refuse_unfinished_calibration(a.out.empty() ? "out/" + c.spec.name : a.out, a.resume);
+        return c;
+      },
+      [](const calibration::ResolvedCalibration& c) { return calibration::calibration_identity(c); });
 }
 
 int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
@@ -603,20 +616,14 @@ int cmd_attribute(const AttributeArgs& a, const std::string& command_line) {
   refuse_launch_without_mpi();
   std::optional<LoadedAttribution> loaded;
   if (g_mpi.size > 1) {
-    std::optional<std::string> error;
-    try {
-      loaded.emplace(load_attribution(a, command_line));
-      if (g_mpi.rank == 0) refuse_unfinished_attribution(loaded->opt.journal_dir, a.resume);
-    } catch (const InputError& e) {
-      error = e.what();
-    }
-    const std::string identity = loaded ? io::render_journal_header(attribute_identity(
-                                              loaded->spec, loaded->scenario, loaded->metrics, loaded->opt))
-                                        : "";
-    if (auto message = mpi::agree_on_inputs(error, identity)) {
-      if (g_mpi.rank == 0) std::cerr << *message << "\n";
-      return kExitBadInput;
-    }
+    loaded = load_on_every_rank<LoadedAttribution>(
+        [&] {
+          LoadedAttribution l = load_attribution(a, command_line);
+          if (g_mpi.rank == 0) refuse_unfinished_attribution(l.opt.journal_dir, a.resume);
+          return l;
+        },
+        [](const LoadedAttribution& l) { return attribute_identity(l.spec, l.scenario, l.metrics, l.opt); });
+    if (!loaded) return kExitBadInput;
   } else {
     loaded.emplace(load_attribution(a, command_line));
   }
