@@ -43,14 +43,16 @@ void read_head(CalibrationSpec& c, const TableReader& head) {
 }
 
 void read_abc(AbcSettings& a, const TableReader& r) {
-  r.allow_only(
-      {"particles", "generations", "tolerance_quantile", "min_acceptance", "max_simulations", "batch"});
+  r.allow_only({"particles", "generations", "tolerance_quantile", "min_acceptance", "max_simulations",
+                "batch", "mcmc_steps", "temper_ess"});
   a.particles = static_cast<int>(r.integer_or("particles", a.particles, 10, 100000));
   a.generations = static_cast<int>(r.integer_or("generations", a.generations, 0, 100));
   a.tolerance_quantile = r.number_or("tolerance_quantile", a.tolerance_quantile, 0.05, 0.95);
   a.min_acceptance = r.number_or("min_acceptance", a.min_acceptance, 0.0, 1.0);
   a.max_simulations = r.integer_or("max_simulations", a.max_simulations, 1, 1000000000);
   a.batch = static_cast<int>(r.integer_or("batch", 0, 0, 1000000));
+  a.mcmc_steps = static_cast<int>(r.integer_or("mcmc_steps", a.mcmc_steps, 0, 100));
+  a.temper_ess = r.number_or("temper_ess", a.temper_ess, 0.05, 0.95);
 }
 
 /// [fixed]: each a parameter of the model inside its range, not also fitted; set on the compiled model.

@@ -24,6 +24,12 @@ struct AbcSettings {
   double min_acceptance = 0.02;     ///< stop once a generation accepts fewer proposals than this share
   std::int64_t max_simulations = 1000000;  ///< stop before a batch would take the total past this
   int batch = 0;                           ///< proposals simulated at once; 0 = particles
+  /// After the ABC generations, likelihood tempering inside the last tolerance: each temperature's step keeps
+  /// the effective sample size at temper_ess * N, and mcmc_steps Metropolis-Hastings moves per particle
+  /// follow it. mcmc_steps = 0 leaves the tempering out (the last ABC population is then weighted by the
+  /// likelihood at once).
+  int mcmc_steps = 3;
+  double temper_ess = 0.5;
 };
 
 struct CalibrationSpec {

@@ -77,6 +77,15 @@ void refuse_unfinished_calibration(const std::string& dir, bool resume) {
 
 namespace {
 
+/// The particles of a population that are not copies of another (a resampled population repeats some).
+std::int64_t distinct_particles(const Population& p) {
+  std::vector<std::tuple<int, int, int>> where;
+  for (const Origin& o : p.origin)
+    where.emplace_back(o.generation, o.batch, o.row);
+  std::sort(where.begin(), where.end());
+  return std::unique(where.begin(), where.end()) - where.begin();
+}
+
 /// Each particle's means of the plan's metrics (particles x metrics), looked up where it was simulated.
 MeanMatrix particle_means(const Population& p, const std::map<std::pair<int, int>, MeanMatrix>& batches) {
   MeanMatrix m(p.u.rows(), batches.begin()->second.cols());
@@ -129,20 +138,29 @@ void posterior_csv(const ResolvedCalibration& c, const Population& p, io::CsvBuf
   }
 }
 
-/// generations.csv: per generation its tolerance, proposals, acceptance, ESS and each parameter's median.
+/// generations.csv: per generation its stage (prior, abc, temper), tolerance, temperature, proposals,
+/// acceptance (of a tempering move: the share of particles moved), ESS (of a tempering move: of the
+/// reweighting to its temperature, before resampling) and each parameter's median.
 void generations_csv(const ResolvedCalibration& c, const AbcResult& r, io::CsvBuffer& out) {
-  out.text("generation").text("epsilon").text("proposed").text("acceptance").text("ess");
+  out.text("generation")
+      .text("stage")
+      .text("epsilon")
+      .text("temperature")
+      .text("proposed")
+      .text("acceptance");
+  out.text("ess");
   for (const ParameterAxis& a : c.spec.parameters)
     out.text(a.name + "_q50");
   out.end();
   for (std::size_t g = 0; g < r.generations.size(); ++g) {
     const Population& p = r.generations[g];
-    out.integer(static_cast<std::int64_t>(g));
+    out.integer(static_cast<std::int64_t>(g)).text(g == 0 ? "prior" : p.tempering() ? "temper" : "abc");
     if (std::isinf(p.epsilon))
       out.text("inf");
     else
       out.num(p.epsilon);
-    out.integer(p.proposed).num(p.acceptance()).num(p.effective_sample_size());
+    out.num(p.temperature).integer(p.proposed).num(p.acceptance());
+    out.num(p.tempering() ? p.reweighted_ess : p.effective_sample_size());
     const Eigen::MatrixXd v = values_at(c.spec, p.u);
     for (Eigen::Index j = 0; j < v.cols(); ++j)
       out.num(weighted_quantile(v.col(j), p.weight, 0.5));
@@ -236,8 +254,8 @@ void out_of_sample_csv(const ResolvedCalibration& c, const std::vector<Band>& pr
   }
 }
 
-std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, double log_evidence,
-                      const CalibrateOptions& opt) {
+std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, const Population& posterior,
+                      double log_evidence, const CalibrateOptions& opt) {
   nlohmann::ordered_json j;
   j["kind"] = "calibration";
   for (const auto& [key, value] : calibration_identity(c))
@@ -251,10 +269,14 @@ std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, double l
   j["fit_until"] = c.spec.fit_until;
   j["seed"] = c.spec.seed;
   j["replicates"] = c.spec.replicates;
-  j["method"] = "ABC-SMC, adaptive tolerance (docs/calibration.md)";
+  j["method"] = "ABC-SMC, adaptive tolerance, then likelihood tempering (docs/calibration.md)";
   j["particles"] = c.spec.abc.particles;
   j["generations"] = static_cast<int>(r.generations.size()) - 1;
   j["tolerance_quantile"] = c.spec.abc.tolerance_quantile;
+  j["mcmc_steps"] = c.spec.abc.mcmc_steps;
+  j["temper_ess"] = c.spec.abc.temper_ess;
+  j["posterior_ess"] = posterior.effective_sample_size();
+  j["posterior_distinct"] = distinct_particles(posterior);
   j["simulations"] = r.simulations;
   j["runs"] = r.simulations * c.spec.replicates;
   j["stop_reason"] = r.stop_reason;
@@ -364,24 +386,32 @@ double tolerance_floor(const ResolvedCalibration& c, double min_distance) {
   return std::sqrt(min_distance * min_distance + boost::math::quantile(chi2, 0.999) / n);
 }
 
-double log_mean_likelihood(const ResolvedCalibration& c, const Population& prior) {
-  const double n = static_cast<double>(c.fit_indices.size());
-  const Eigen::ArrayXd log_l = -0.5 * n * prior.distance.array().square();
+/// The log likelihood of a proposal at distance d: -deviance / 2 = -n d^2 / 2 (up to the observation model's
+/// constant, the same for any calibration of the same rows).
+double log_likelihood(const ResolvedCalibration& c, double d) {
+  return -0.5 * static_cast<double>(c.fit_indices.size()) * d * d;
+}
+
+/// log p(data): the tempering's estimate when it reached the likelihood, else the log of the mean likelihood
+/// over the prior's generation (unbiased too, but noisy when the posterior is much narrower than the prior:
+/// few prior draws carry the likelihood).
+double log_evidence(const ResolvedCalibration& c, const AbcResult& r) {
+  if (std::isfinite(r.log_evidence)) return r.log_evidence;
+  Eigen::ArrayXd log_l(r.generations.front().distance.size());
+  for (Eigen::Index i = 0; i < log_l.size(); ++i)
+    log_l(i) = log_likelihood(c, r.generations.front().distance(i));
   const double top = log_l.maxCoeff();
   return top + std::log((log_l - top).exp().mean());
 }
 
-Population likelihood_weighted(const ResolvedCalibration& c, const Population& last) {
-  // The last population samples the prior restricted to distance <= its tolerance; weighting each particle by
-  // its likelihood exp(-deviance / 2), deviance = n d^2, gives the posterior under the observation model's
-  // measurement error (Wilkinson 2013), as long as the tolerance keeps the likelihood's mass (the floor).
-  const double n = static_cast<double>(c.fit_indices.size());
-  const double d_min = last.distance.minCoeff();
-  Population p = last;
-  for (Eigen::Index i = 0; i < p.weight.size(); ++i)
-    p.weight(i) *= std::exp(-0.5 * n * (last.distance(i) * last.distance(i) - d_min * d_min));
-  p.weight /= p.weight.sum();
-  return p;
+/// The posterior sample: the last population reweighted by the likelihood it does not yet carry, L^(1 -
+/// temperature): nothing after a tempering that reached 1; the whole likelihood for the last ABC population
+/// (Wilkinson 2013; the floor keeps the likelihood's mass inside its tolerance).
+Population posterior_of(const ResolvedCalibration& c, const AbcResult& r) {
+  const Population& last = r.generations.back();
+  if (last.temperature >= 1) return last;
+  const double rest = 1 - last.temperature;
+  return likelihood_weighted(last, [&c, rest](double d) { return rest * log_likelihood(c, d); });
 }
 
 namespace {
@@ -458,8 +488,9 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
     return d;
   };
   CalibrationRun out;
-  out.abc = abc_smc(static_cast<int>(c.spec.parameters.size()), c.spec.abc, c.spec.seed, simulate,
-                    [&c](double d) { return tolerance_floor(c, d); });
+  out.abc = abc_smc(
+      static_cast<int>(c.spec.parameters.size()), c.spec.abc, c.spec.seed, simulate,
+      [&c](double d) { return tolerance_floor(c, d); }, [&c](double d) { return log_likelihood(c, d); });
   out.finished = out.abc.finished;
   if (!out.finished || opt.serving) return out;
   if (out.abc.generations.empty())
@@ -467,8 +498,8 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
                      "the calibration stopped before its first generation: " + out.abc.stop_reason);
 
   const Population& prior = out.abc.generations.front();
-  out.posterior = likelihood_weighted(c, out.abc.generations.back());
-  out.log_evidence = log_mean_likelihood(c, out.abc.generations.front());
+  out.posterior = posterior_of(c, out.abc);
+  out.log_evidence = log_evidence(c, out.abc);
   const Population& posterior = out.posterior;
   const std::vector<Band> prior_bands = predictive_bands(c, plan, prior, particle_means(prior, batches));
   const std::vector<Band> post_bands =
@@ -488,7 +519,7 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
   add_file(opt.out_dir, "predictive.csv", pred_csv, files);
   add_file(opt.out_dir, "out_of_sample.csv", oos_csv, files);
   files.emplace_back((fs::path(opt.out_dir) / "meta.json").string(),
-                     meta_json(c, out.abc, out.log_evidence, opt));
+                     meta_json(c, out.abc, out.posterior, out.log_evidence, opt));
   io::write_all(files);
   for (const auto& f : files)
     out.files.push_back(f.first);

@@ -1,11 +1,12 @@
-// `hedgesim calibrate`: the model held against observed data by ABC-SMC (abc.hpp). This module turns a
-// proposal (a point of the priors' unit cube) into a distance — the scenario run for `replicates` replicates
-// at the proposal's parameter values on the experiments runner (threads, MPI ranks, a journal per batch so a
-// killed calibration resumes), each observed row's variable averaged over its year and the replicates, then
-// the observation model's expected value (O1) — and writes what a researcher reads: the posterior sample with
-// weights, each generation's tolerance, acceptance and effective sample size, posterior and prior predictive
-// bands for every observed row, pairwise posterior correlations, and the held-out years' errors against the
-// prior predictive and "each indicator stays at its last observed value" (docs/calibration.md).
+// `hedgesim calibrate`: the model held against observed data by ABC-SMC and likelihood tempering (abc.hpp).
+// This module turns a proposal (a point of the priors' unit cube) into a distance — the scenario run for
+// `replicates` replicates at the proposal's parameter values on the experiments runner (threads, MPI ranks, a
+// journal per batch so a killed calibration resumes), each observed row's variable averaged over its year and
+// the replicates, then the observation model's expected value (O1) — and writes what a researcher reads: the
+// posterior sample with weights, each generation's tolerance, temperature, acceptance and effective sample
+// size, posterior and prior predictive bands for every observed row, pairwise posterior correlations, the
+// evidence, and the held-out years' errors against the prior predictive and "each indicator stays at its last
+// observed value" (docs/calibration.md).
 #pragma once
 
 #include <atomic>
@@ -66,10 +67,12 @@ struct CalibrateOptions {
 
 struct CalibrationRun {
   AbcResult abc;
-  Population posterior;  ///< the last generation weighted by the likelihood: the posterior sample
+  Population posterior;  ///< the posterior sample: the last tempering move (or, untempered, the last ABC
+                         ///< generation weighted by the likelihood)
   /// log p(data | model) up to the observation model's constant (the same for any model fitted to the same
-  /// rows): log of the mean likelihood exp(-n d^2 / 2) over the prior's generation, an unbiased importance
-  /// estimate of the evidence. Differences between calibrations of rival models are log Bayes factors.
+  /// rows): the tempering's estimate (abc.hpp), or, untempered, the log of the mean likelihood
+  /// exp(-n d^2 / 2) over the prior's generation. Differences between calibrations of rival models are log
+  /// Bayes factors.
   double log_evidence = 0;
   bool finished = false;           ///< false: stopped; the finished batches' journals wait for --resume
   std::vector<std::string> files;  ///< written when finished

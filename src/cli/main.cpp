@@ -874,8 +874,9 @@ with any K, or without MPI. Recipe, chunk sizing and scaling: docs/cluster.md.
 Formats: docs/experiment-format.md, docs/output-format.md.)");
 
   CalibrateArgs cal;
-  CLI::App* calibrate_cmd = app.add_subcommand(
-      "calibrate", "Fit the model's parameters to observed data by ABC-SMC (a calibration file, TOML)");
+  CLI::App* calibrate_cmd = app.add_subcommand("calibrate",
+                                               "Fit the model's parameters to observed data by ABC-SMC and "
+                                               "likelihood tempering (a calibration file, TOML)");
   calibrate_cmd->add_option("calibration", cal.file, "Calibration file (TOML), see docs/calibration.md")
       ->required();
   calibrate_cmd->add_option("--out,-o", cal.out, "Output directory (default: out/<calibration name>)");
@@ -894,8 +895,11 @@ Formats: docs/experiment-format.md, docs/output-format.md.)");
   calibrate_cmd->footer(R"(
 ABC-SMC: generation 0 draws the priors' particles; each later generation keeps the proposals whose distance to
 the observed rows up to `fit_until` (the root mean square of standardised residuals) is within the previous
-generation's median distance (`tolerance_quantile`). Rows after `fit_until` are never fitted: they are the
-out-of-sample test. Each batch of proposals is a journal in the output directory; Ctrl-C stops after the work
+generation's median distance (`tolerance_quantile`), down to a floor that keeps the likelihood's mass inside.
+Then the likelihood is brought in by tempering: its power rises from 0 to 1 in steps that halve the effective
+sample size (`temper_ess`), each followed by `mcmc_steps` Metropolis-Hastings moves of every particle; the last
+population is the posterior, and the steps estimate the evidence (log_evidence in meta.json) that compares
+rival hypotheses (--fix). Rows after `fit_until` are never fitted: they are the out-of-sample test. Each batch of proposals is a journal in the output directory; Ctrl-C stops after the work
 in flight (exit 130) and --resume continues, with byte-identical outputs whatever --threads.
 Outputs: posterior.csv, parameters.csv, generations.csv, correlations.csv, predictive.csv, out_of_sample.csv,
 meta.json. Format and method: docs/calibration.md. On a cluster, `mpirun -np K hedgesim calibrate FILE` spreads

@@ -25,6 +25,8 @@ TEST(CalibrationSpec, ReadsTheFileAndSplitsTheRowsAtTheCutOff) {
   EXPECT_EQ(r.spec.abc.particles, 50);
   EXPECT_EQ(r.spec.abc.generations, 2);
   EXPECT_EQ(r.spec.abc.tolerance_quantile, 0.5);  // the default
+  EXPECT_EQ(r.spec.abc.mcmc_steps, 3);            // the default
+  EXPECT_EQ(r.spec.abc.temper_ess, 0.5);          // the default
   ASSERT_EQ(r.spec.parameters.size(), 2u);
   EXPECT_EQ(r.spec.identifiable, (std::vector<bool>{true, false}));
   EXPECT_TRUE(r.spec.fixed.empty());
@@ -70,7 +72,10 @@ TEST(CalibrationSpec, EachDefectHasItsMessage) {
   EXPECT_EQ(
       message_with("generations = 2", "generation = 2", dir),
       ":14:1: unknown key 'generation' in [abc] (did you mean 'generations'?); allowed keys: 'particles', "
-      "'generations', 'tolerance_quantile', 'min_acceptance', 'max_simulations' or 'batch'");
+      "'generations', 'tolerance_quantile', 'min_acceptance', 'max_simulations', 'batch', 'mcmc_steps' or "
+      "'temper_ess'");
+  EXPECT_EQ(message_with("generations = 2", "generations = 2\ntemper_ess = 1", dir),
+            ":15:14: 'temper_ess' = 1 is out of range in [abc]; allowed: 0.05 to 0.95");
   EXPECT_EQ(
       message_with("name = \"reading_noise\"", "name = \"reading_nois\"", dir)
           .rfind(":23:8: unknown parameter 'reading_nois' (did you mean 'reading_noise'?); parameters of "
