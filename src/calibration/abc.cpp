@@ -1,6 +1,7 @@
 // ABC-SMC with an adaptive tolerance over the unit cube (see abc.hpp).
 #include "calibration/abc.hpp"
 
+#include <algorithm>
 #include <boost/random/discrete_distribution.hpp>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/normal_distribution.hpp>
@@ -11,6 +12,8 @@
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 #include "experiment/statistics.hpp"
 
@@ -111,6 +114,14 @@ double Population::acceptance() const {
 
 double Population::effective_sample_size() const {
   return 1.0 / weight.squaredNorm();
+}
+
+std::int64_t Population::distinct_particles() const {
+  std::vector<std::tuple<int, int, int>> where;
+  for (const Origin& o : origin)
+    where.emplace_back(o.generation, o.batch, o.row);
+  std::sort(where.begin(), where.end());
+  return std::unique(where.begin(), where.end()) - where.begin();
 }
 
 Eigen::VectorXd weighted_mean(const Population& p) {

@@ -45,6 +45,9 @@ struct Population {
   std::int64_t moved = 0;                ///< of a tempering step: the particles whose move was accepted
   double acceptance() const;             ///< particles / proposed; of a tempering step, moved / particles
   double effective_sample_size() const;  ///< 1 / sum w^2 (Kish)
+  /// Particles that are not copies of another (same origin): after resampling, the effective sample size of
+  /// an equally weighted population is at most this.
+  std::int64_t distinct_particles() const;
 };
 
 /// The distances of a batch of proposals (rows of u, in the unit cube) of a generation, or nothing when the

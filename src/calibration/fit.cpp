@@ -77,15 +77,6 @@ void refuse_unfinished_calibration(const std::string& dir, bool resume) {
 
 namespace {
 
-/// The particles of a population that are not copies of another (a resampled population repeats some).
-std::int64_t distinct_particles(const Population& p) {
-  std::vector<std::tuple<int, int, int>> where;
-  for (const Origin& o : p.origin)
-    where.emplace_back(o.generation, o.batch, o.row);
-  std::sort(where.begin(), where.end());
-  return std::unique(where.begin(), where.end()) - where.begin();
-}
-
 /// Each particle's means of the plan's metrics (particles x metrics), looked up where it was simulated.
 MeanMatrix particle_means(const Population& p, const std::map<std::pair<int, int>, MeanMatrix>& batches) {
   MeanMatrix m(p.u.rows(), batches.begin()->second.cols());
@@ -276,7 +267,7 @@ std::string meta_json(const ResolvedCalibration& c, const AbcResult& r, const Po
   j["mcmc_steps"] = c.spec.abc.mcmc_steps;
   j["temper_ess"] = c.spec.abc.temper_ess;
   j["posterior_ess"] = posterior.effective_sample_size();
-  j["posterior_distinct"] = distinct_particles(posterior);
+  j["posterior_distinct"] = posterior.distinct_particles();
   j["simulations"] = r.simulations;
   j["runs"] = r.simulations * c.spec.replicates;
   j["stop_reason"] = r.stop_reason;

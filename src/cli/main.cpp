@@ -449,14 +449,12 @@ int cmd_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     std::cerr << " --out " << opt.out_dir << " --resume\n";
     return kExitInterrupted;
   }
-  const calibration::Population& last = r.abc.generations.back();
-  const double ess = r.posterior.effective_sample_size();
   std::cout << "calibrated '" << c.spec.name << "': " << r.abc.generations.size() - 1 << " generations of "
             << c.spec.abc.particles << " particles, " << r.abc.simulations << " simulations x "
             << c.spec.replicates << " replicates of '" << c.model.scenario.name << "', seed " << c.spec.seed
-            << "; last tolerance " << last.epsilon << ", acceptance " << last.acceptance()
-            << ", posterior ESS " << ess << ", log evidence " << r.log_evidence << " (" << r.abc.stop_reason
-            << ")\n";
+            << "; tolerance " << r.abc.generations.back().epsilon << ", posterior ESS "
+            << r.posterior.effective_sample_size() << " (" << r.posterior.distinct_particles()
+            << " distinct particles), log evidence " << r.log_evidence << " (" << r.abc.stop_reason << ")\n";
   for (const auto& f : r.files)
     std::cout << "  wrote " << f << "\n";
   return 0;

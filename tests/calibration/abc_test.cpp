@@ -13,8 +13,6 @@
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
-#include <tuple>
-#include <vector>
 
 #include "experiment/statistics.hpp"
 
@@ -219,11 +217,7 @@ TEST(AbcSmc, NegativeControlWithoutTemperingTheLikelihoodRestsOnFewParticles) {
   ASSERT_FALSE(without.generations.back().tempering());
   EXPECT_TRUE(std::isnan(without.log_evidence));
   const Population weighted = likelihood_weighted(without.generations.back(), log_likelihood);
-  std::vector<std::tuple<int, int, int>> where;
-  for (const Origin& o : with.generations.back().origin)
-    where.emplace_back(o.generation, o.batch, o.row);
-  std::sort(where.begin(), where.end());
-  const auto distinct = std::unique(where.begin(), where.end()) - where.begin();
+  const std::int64_t distinct = with.generations.back().distinct_particles();
   EXPECT_LT(weighted.effective_sample_size(), 0.5 * static_cast<double>(distinct))
       << "distinct tempered particles: " << distinct;
 }
