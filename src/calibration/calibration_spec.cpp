@@ -153,17 +153,59 @@ std::vector<const Observation*> ResolvedCalibration::held_out_rows() const {
   return rows;
 }
 
+std::vector<IndicatorLink> ResolvedCalibration::links_at(const double* values) const {
+  std::vector<IndicatorLink> links = observation.indicators;
+  for (const LinkParameter& l : link_parameters)
+    (l.slope ? links[static_cast<std::size_t>(l.indicator)].slope
+             : links[static_cast<std::size_t>(l.indicator)].intercept) = values[l.column];
+  return links;
+}
+
+namespace {
+
+/// Splits the [[parameters]] into the model's and the observation model's (`<indicator>.intercept`,
+/// `<indicator>.slope`); the model's are checked against its ranges, the others need only their prior.
+void split_parameters(ResolvedCalibration& r) {
+  std::vector<ParameterAxis> model_axes;
+  for (std::size_t j = 0; j < r.spec.parameters.size(); ++j) {
+    const ParameterAxis& a = r.spec.parameters[j];
+    const std::size_t dot = a.name.find('.');
+    if (dot == std::string::npos) {
+      model_axes.push_back(a);
+      r.model_columns.push_back(static_cast<int>(j));
+      continue;
+    }
+    const std::string id = a.name.substr(0, dot), field = a.name.substr(dot + 1);
+    const IndicatorLink* link = r.observation.find(id);
+    if (link == nullptr)
+      throw InputError(a.name_pos, "'" + a.name + "' names no indicator of the observation model " +
+                                       r.observation.file + did_you_mean(id, r.observation.ids()) +
+                                       "; a link parameter is <indicator>.intercept or <indicator>.slope, "
+                                       "indicators: " +
+                                       join_quoted(r.observation.ids()));
+    if (field != "intercept" && field != "slope")
+      throw InputError(a.name_pos, "'" + a.name + "' is not a parameter of the link" +
+                                       did_you_mean(a.name, {id + ".intercept", id + ".slope"}) +
+                                       "; allowed: '" + id + ".intercept' or '" + id + ".slope'");
+    r.link_parameters.push_back(
+        {static_cast<int>(j), static_cast<int>(link - r.observation.indicators.data()), field == "slope"});
+  }
+  check_parameter_axes(model_axes, r.model.spec);
+  for (const ParameterAxis& a : model_axes)
+    r.parameters.push_back(
+        static_cast<int>(r.model.spec.find_parameter(a.name) - r.model.spec.parameters.data()));
+}
+
+}  // namespace
+
 ResolvedCalibration resolve_calibration(const std::string& path, const std::vector<std::string>& fix) {
   ResolvedCalibration r;
   r.spec = load_calibration(path);
   add_command_line_fixes(r.spec, fix);
   r.model = load_and_compile(r.spec.scenario_path);
-  check_parameter_axes(r.spec.parameters, r.model.spec);
-  set_fixed_values(r);
-  for (const ParameterAxis& a : r.spec.parameters)
-    r.parameters.push_back(
-        static_cast<int>(r.model.spec.find_parameter(a.name) - r.model.spec.parameters.data()));
   r.observation = load_observation_model(r.spec.observation_path);
+  split_parameters(r);
+  set_fixed_values(r);
   r.observed = read_observed_data(r.spec.observed_path, r.observation, r.model.spec);
   const int first = year_of(r.model.scenario.start), last = year_of(r.model.scenario.end);
   for (const Observation& o : r.observed.rows)

@@ -64,7 +64,20 @@ struct ResolvedCalibration {
   CompiledModel model;
   ObservationModel observation;
   ObservedData observed;
-  std::vector<int> parameters;  ///< each prior's index in the model's parameters
+  /// The fitted parameters of the model: each one's index in the model's parameters, and its column in
+  /// spec.parameters (the others are link parameters).
+  std::vector<int> parameters;
+  std::vector<int> model_columns;
+  /// A fitted parameter of the observation model, `<indicator>.intercept` or `<indicator>.slope` in
+  /// [[parameters]]: its column in spec.parameters, the indicator's index in observation.indicators.
+  struct LinkParameter {
+    int column = 0, indicator = 0;
+    bool slope = false;
+  };
+  std::vector<LinkParameter> link_parameters;
+  /// The observation model's links with the link parameters at the values of one proposal (`values`: one
+  /// per spec.parameters, in the parameters' units).
+  std::vector<IndicatorLink> links_at(const double* values) const;
   /// Indices in observed.rows of the rows the fit uses, set once by resolve_calibration: the distance of
   /// every proposal reads them.
   std::vector<std::size_t> fit_indices;

@@ -46,12 +46,22 @@ double residual_scale(const IndicatorLink& link) {
 }
 
 /// The parameters' values at each proposal (rows of u in the unit cube), by each prior's inverse CDF.
-Eigen::MatrixXd values_at(const CalibrationSpec& spec, const Eigen::MatrixXd& u) {
-  Eigen::MatrixXd v(u.rows(), u.cols());
+/// Row-major: a row is one proposal's values, contiguous, as ResolvedCalibration::links_at reads them.
+using ValueMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+ValueMatrix values_at(const CalibrationSpec& spec, const Eigen::MatrixXd& u) {
+  ValueMatrix v(u.rows(), u.cols());
   for (Eigen::Index i = 0; i < u.rows(); ++i)
     for (Eigen::Index j = 0; j < u.cols(); ++j)
       v(i, j) = spec.parameters[static_cast<std::size_t>(j)].value_at(u(i, j));
   return v;
+}
+
+/// The model's columns of `values`: what the model runs take (the link parameters stay with the distance).
+Eigen::MatrixXd model_values(const ResolvedCalibration& c, const ValueMatrix& values) {
+  Eigen::MatrixXd m(values.rows(), static_cast<Eigen::Index>(c.model_columns.size()));
+  for (std::size_t j = 0; j < c.model_columns.size(); ++j)
+    m.col(static_cast<Eigen::Index>(j)) = values.col(c.model_columns[j]);
+  return m;
 }
 
 std::string journal_name(int generation, int batch) {
@@ -94,10 +104,14 @@ struct Band {
 std::vector<Band> predictive_bands(const ResolvedCalibration& c, const ObservationPlan& plan,
                                    const Population& p, const MeanMatrix& means) {
   std::vector<Band> bands;
+  const ValueMatrix values = values_at(c.spec, p.u);
+  std::vector<std::vector<IndicatorLink>> links;  // each particle's links (its link parameters)
+  for (Eigen::Index i = 0; i < p.u.rows(); ++i)
+    links.push_back(c.links_at(values.row(i).data()));
   Eigen::VectorXd e(p.u.rows());
   for (std::size_t row = 0; row < c.observed.rows.size(); ++row) {
     for (Eigen::Index i = 0; i < p.u.rows(); ++i)
-      e(i) = expected_of_row(c, plan, row, means.row(i).data());
+      e(i) = expected_of_row(c, plan, row, means.row(i).data(), links[static_cast<std::size_t>(i)]);
     bands.push_back(
         {e.dot(p.weight), weighted_quantile(e, p.weight, 0.05), weighted_quantile(e, p.weight, 0.95)});
   }
@@ -345,18 +359,19 @@ ObservationPlan observation_plan(const ResolvedCalibration& c) {
 }
 
 double expected_of_row(const ResolvedCalibration& c, const ObservationPlan& plan, std::size_t row,
-                       const double* means) {
+                       const double* means, const std::vector<IndicatorLink>& links) {
   const Observation& o = c.observed.rows[row];
-  return expected_observation(link_of(c, o), means[plan.metric_of_row[row]]);
+  return expected_observation(links[static_cast<std::size_t>(o.indicator)], means[plan.metric_of_row[row]]);
 }
 
-double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means) {
+double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means,
+                        const std::vector<IndicatorLink>& links) {
   double deviance = 0;
   int n = 0;
-  for (const std::size_t row : c.fit_indices) {  // per proposal: no vector built here
+  for (const std::size_t row : c.fit_indices) {
     const Observation* o = &c.observed.rows[row];
-    const IndicatorLink& link = link_of(c, *o);
-    const double expected = expected_of_row(c, plan, row, means);
+    const IndicatorLink& link = links[static_cast<std::size_t>(o->indicator)];
+    const double expected = expected_of_row(c, plan, row, means, links);
     if (link.error == ErrorModel::bernoulli) {
       const double p = std::clamp(expected, 1e-9, 1 - 1e-9);
       deviance += -2 * (o->value * std::log(p) + (1 - o->value) * std::log(1 - p));
@@ -459,8 +474,9 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
   };
   const BatchSimulator simulate = [&](const Eigen::MatrixXd& u, int g,
                                       int b) -> std::optional<Eigen::VectorXd> {
+    const ValueMatrix values = values_at(c.spec, u);
     WorkPlan work;
-    work.values = values_at(c.spec, u);
+    work.values = model_values(c, values);
     work.replicates = c.spec.replicates;
     work.metrics = metrics;
     work.chunk_points = automatic_chunk_points(work.points(), work.replicates);
@@ -468,7 +484,7 @@ CalibrationRun run_calibration(const ResolvedCalibration& c, const CalibrateOpti
     if (!means) return std::nullopt;
     Eigen::VectorXd d(work.points());
     for (Eigen::Index p = 0; p < work.points(); ++p) {
-      d(p) = distance_to_data(c, plan, means->row(p).data());
+      d(p) = distance_to_data(c, plan, means->row(p).data(), c.links_at(values.row(p).data()));
       if (!std::isfinite(d(p)))
         throw InputError({opt.out_dir, 0, 0},
                          "proposal " + std::to_string(p) + " of generation " + std::to_string(g) +

@@ -30,15 +30,17 @@ struct ObservationPlan {
 ObservationPlan observation_plan(const ResolvedCalibration& c);
 
 /// The observation model's expected value (O1) of observed row `row` when the metrics' means over the
-/// replicates are `means` (one per ObservationPlan metric).
+/// replicates are `means` (one per ObservationPlan metric) and the links are `links` (the observation
+/// model's, with a proposal's link parameters: ResolvedCalibration::links_at).
 double expected_of_row(const ResolvedCalibration& c, const ObservationPlan& plan, std::size_t row,
-                       const double* means);
+                       const double* means, const std::vector<IndicatorLink>& links);
 
 /// The distance of a proposal from the data: sqrt(D / n), D the deviance of the n fitted rows under the
 /// observation model — the sum of squared standardised residuals ((y - E[y]) / noise_sd)^2 of normal
 /// indicators, and -2 log of a yes/no indicator's Bernoulli probability — so that exp(-n d^2 / 2) is the
 /// likelihood up to a constant. Reads only ResolvedCalibration::fit_rows(): no row after the cut-off.
-double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means);
+double distance_to_data(const ResolvedCalibration& c, const ObservationPlan& plan, const double* means,
+                        const std::vector<IndicatorLink>& links);
 
 /// What a calibration's journals and meta.json record of its inputs: the version and the SHA-256 of the
 /// calibration file, scenario, model, observation model and observed data. MPI ranks compare it.

@@ -82,6 +82,16 @@ TEST(CalibrationSpec, EachDefectHasItsMessage) {
                  "the model that can be varied: ",
                  0),
       0u);
+  // A link parameter: <indicator>.intercept or <indicator>.slope of the observation model.
+  EXPECT_EQ(message_with("name = \"reading_noise\"", "name = \"cfsp_alignmen.intercept\"", dir),
+            ":23:8: 'cfsp_alignmen.intercept' names no indicator of the observation model " +
+                std::string(HEDGESIM_SOURCE_DIR) +
+                "/model/observation.toml (did you mean 'cfsp_alignment'?); a link parameter is "
+                "<indicator>.intercept or <indicator>.slope, indicators: 'cfsp_alignment', 'eu_support', "
+                "'eu_good_thing', 'trade_share_eu', 'trade_share_russia' or 'sanctions_alignment_2022'");
+  EXPECT_EQ(message_with("name = \"reading_noise\"", "name = \"cfsp_alignment.intercep\"", dir),
+            ":23:8: 'cfsp_alignment.intercep' is not a parameter of the link (did you mean "
+            "'cfsp_alignment.intercept'?); allowed: 'cfsp_alignment.intercept' or 'cfsp_alignment.slope'");
   EXPECT_EQ(message_with("fit_until = 2021", "fit_until = 2015", dir),
             ":8:13: no observed row of " + dir.path() +
                 "/observed.csv is in a year up to 2015 with use = fit: there is nothing to fit");
