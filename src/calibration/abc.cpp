@@ -7,7 +7,6 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <numeric>
@@ -37,9 +36,9 @@ Eigen::MatrixXd prior_draws(int n, int k, boost::random::mt19937_64& rng) {
 /// The perturbation kernel of a generation: N(0, 2 Cov_w) of the previous population (Beaumont et al. 2009,
 /// the optimal scale for a Gaussian random walk on the tolerance's shrinking region), as its Cholesky factor.
 /// A tiny ridge keeps it positive definite when a population has collapsed onto a line.
-Eigen::MatrixXd kernel_factor(const Population& prev, double scale = 2.0) {
+Eigen::MatrixXd kernel_factor(const Population& prev) {
   const Eigen::Index k = prev.u.cols();
-  const Eigen::MatrixXd cov = scale * weighted_covariance(prev) + 1e-12 * Eigen::MatrixXd::Identity(k, k);
+  const Eigen::MatrixXd cov = 2.0 * weighted_covariance(prev) + 1e-12 * Eigen::MatrixXd::Identity(k, k);
   return cov.llt().matrixL();
 }
 
@@ -421,6 +420,11 @@ void temper(const AbcSettings& s, std::uint64_t seed, const BatchSimulator& simu
       res.generations.push_back(current);
       ++moves;
     }
+  }
+  if (current.temperature < 1) {  // kMaxTemperatures: the posterior is reweighted by what is left (fit.cpp)
+    res.stop_reason += "; tempering stopped after " + std::to_string(kMaxTemperatures) +
+                       " temperatures, at " + std::to_string(current.temperature);
+    return;
   }
   res.log_evidence = log_z;
   res.stop_reason += "; then tempered to the likelihood in " + std::to_string(moves) + " moves";
