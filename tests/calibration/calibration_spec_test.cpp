@@ -27,10 +27,14 @@ TEST(CalibrationSpec, ReadsTheFileAndSplitsTheRowsAtTheCutOff) {
   EXPECT_EQ(r.spec.abc.tolerance_quantile, 0.5);  // the default
   EXPECT_EQ(r.spec.abc.mcmc_steps, 3);            // the default
   EXPECT_EQ(r.spec.abc.temper_ess, 0.5);          // the default
-  ASSERT_EQ(r.spec.parameters.size(), 2u);
-  EXPECT_EQ(r.spec.identifiable, (std::vector<bool>{true, false}));
+  ASSERT_EQ(r.spec.parameters.size(), 3u);
+  EXPECT_EQ(r.spec.identifiable, (std::vector<bool>{true, false, true}));
   EXPECT_TRUE(r.spec.fixed.empty());
   EXPECT_EQ(r.model.spec.parameters[static_cast<std::size_t>(r.parameters[1])].name, "reading_noise");
+  EXPECT_EQ(r.model_columns, (std::vector<int>{0, 1}));
+  ASSERT_EQ(r.link_parameters.size(), 1u) << "the third is a link of the observation model";
+  EXPECT_EQ(r.link_parameters[0].column, 2);
+  EXPECT_FALSE(r.link_parameters[0].slope);
   ASSERT_EQ(r.fit_rows().size(), 3u);
   for (const Observation* o : r.fit_rows())
     EXPECT_LE(o->year, 2021);
