@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <map>
 #include <tuple>
 
@@ -183,6 +184,11 @@ TEST(Engine, AFadingGestureNeverReversesTheSignalButAPulseOnTheSignalItselfWould
     return d;
   };
   const std::vector<double> model = effect(spec), control = effect(on_signal);
+  std::cout << "[fact] the summit's effect on MNE's signal ranges from "
+            << *std::min_element(model.begin(), model.end()) << " to "
+            << *std::max_element(model.begin(), model.end()) << " (model), from "
+            << *std::min_element(control.begin(), control.end()) << " to "
+            << *std::max_element(control.begin(), control.end()) << " (negative control)\n";
   EXPECT_LT(*std::min_element(model.begin(), model.end()), -0.02);  // the summit moved the signal east
   EXPECT_LE(*std::max_element(model.begin(), model.end()), 0.0);    // and never west
   EXPECT_GT(*std::max_element(control.begin(), control.end()), 1e-3) << "the control should overshoot";

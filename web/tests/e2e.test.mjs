@@ -548,7 +548,8 @@ test('parameter sliders re-run the branch; remove, reset to defaults and reset b
   await page.click('#params-reset');
   await settled();
   assert.deepEqual(await page.evaluate(() => window.hedgesim.parameters), {});
-  assert.equal(await page.inputValue('#param-value-court_bias'), '-2.5');
+  const courtBias = model.parameters.find((p) => p.name === 'court_bias').value;
+  assert.equal(Number(await page.inputValue('#param-value-court_bias')), courtBias, 'back to the model default');
 
   // Removing the added event leaves no branch.
   await page.click('#tab-events');
