@@ -7,15 +7,12 @@
 #include <algorithm>
 #include <fstream>
 
+#include "calibration_fixture.hpp"
 #include "support/input_error_message.hpp"
 #include "support/scenario_fixture.hpp"
 
 namespace hedgesim::calibration {
 namespace {
-
-std::string fixture(const std::string& name) {
-  return std::string(HEDGESIM_TEST_DATA) + "/calibration/" + name;
-}
 
 TEST(CalibrationSpec, ReadsTheFileAndSplitsTheRowsAtTheCutOff) {
   const ResolvedCalibration r = resolve_calibration(fixture("fit.toml"));

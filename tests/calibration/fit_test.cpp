@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "calibration_fixture.hpp"
 #include "io/atomic_file.hpp"
 #include "support/input_error_message.hpp"
 #include "support/scenario_fixture.hpp"
@@ -25,10 +26,6 @@ namespace fs = std::filesystem;
 
 const char* const kOutputs[] = {"posterior.csv",    "generations.csv", "parameters.csv",
                                 "correlations.csv", "predictive.csv",  "out_of_sample.csv"};
-
-std::string fixture(const std::string& name) {
-  return std::string(HEDGESIM_TEST_DATA) + "/calibration/" + name;
-}
 
 std::string slurp(const std::string& path) {
   return io::read_file(path);

@@ -20,6 +20,7 @@
 
 #include "model/compiled_model.hpp"
 #include "model/load.hpp"
+#include "model_paths.hpp"
 #include "support/input_error_message.hpp"
 #include "support/scenario_fixture.hpp"
 
@@ -28,9 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kSource = HEDGESIM_SOURCE_DIR;
-const std::string kModel = kSource + "/model";
-const std::string& kBad = testing::kBadCorpus;
 using testing::at;
 using testing::BadScenario;
 const std::vector<std::string> kCompiledIds = {"ALB", "BIH", "KOS", "MNE", "MKD", "SRB", "EU", "FRA", "RUS"};

@@ -5,6 +5,7 @@
 // found in the patched text. Defects of the model that only compile() can see (step_days, a parameter the
 // mechanisms need) are here too, with the other model defects.
 #include "model/load.hpp"
+#include "model_paths.hpp"
 #include "support/input_error_message.hpp"
 #include "support/scenario_fixture.hpp"
 
@@ -25,9 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kSource = HEDGESIM_SOURCE_DIR;
-const std::string kModel = kSource + "/model";
-const std::string& kBad = testing::kBadCorpus;
 using testing::at;
 using testing::BadScenario;
 using testing::TempDir;

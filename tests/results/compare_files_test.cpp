@@ -41,7 +41,7 @@ TEST(CompareFiles, ReadsTheDifferencesOverTimeHedgesimCompareWrites) {
   EXPECT_TRUE(moved) << "the veto moves somebody";
 }
 
-std::string message_for(const std::string& text) {
+std::string time_differences_error(const std::string& text) {
   TempDir dir;
   const std::string file = dir.path() + "/difference-over-time.csv";
   std::ofstream(file) << text;
@@ -51,11 +51,12 @@ std::string message_for(const std::string& text) {
 
 TEST(CompareFiles, EachDefectHasItsMessage) {
   const std::string head = "step,date,agent,variable,mean,q05,q95\n";
-  EXPECT_EQ(message_for(head + "-1,2019-01-01,SRB,signal,0,0,0\n"),
+  EXPECT_EQ(time_differences_error(head + "-1,2019-01-01,SRB,signal,0,0,0\n"),
             "2:1: step -1 is negative; steps count from 0");
-  EXPECT_EQ(message_for(head + "0,2019-01-01,SRB,signal,0,0,0\n0,2019-01-01,SRB,signal,0,0,0\n"),
+  EXPECT_EQ(time_differences_error(head + "0,2019-01-01,SRB,signal,0,0,0\n0,2019-01-01,SRB,signal,0,0,0\n"),
             "3:1: a second row for step 0 of SRB's signal");
-  EXPECT_NE(message_for(head + "0,2019-13-01,SRB,signal,0,0,0\n").find("2:3: "), std::string::npos);
+  EXPECT_NE(time_differences_error(head + "0,2019-13-01,SRB,signal,0,0,0\n").find("2:3: "),
+            std::string::npos);
   TempDir dir;
   EXPECT_NE(testing::error_of([&] {
               results::read_time_differences(dir.path() + "/difference-over-time.csv");

@@ -50,7 +50,7 @@ TEST(CompareMeta, ReadsWhatHedgesimCompareWrites) {
             0u);
 }
 
-std::string message_for(const std::string& text) {
+std::string compare_meta_error(const std::string& text) {
   TempDir dir;
   std::ofstream(dir.path() + "/meta.json") << text;
   const std::string what = testing::error_of([&] { results::read_compare_meta(dir.path()); });
@@ -58,18 +58,19 @@ std::string message_for(const std::string& text) {
 }
 
 TEST(CompareMeta, EachDefectHasItsMessage) {
-  EXPECT_EQ(message_for("{,}"),
+  EXPECT_EQ(compare_meta_error("{,}"),
             "this is not valid JSON; it should be the meta.json written by `hedgesim compare`");
-  EXPECT_EQ(message_for("3"),
+  EXPECT_EQ(compare_meta_error("3"),
             "this is not a JSON object; it should be the meta.json written by `hedgesim compare`");
   EXPECT_EQ(
-      message_for(R"({"kind": "sweep"})"),
+      compare_meta_error(R"({"kind": "sweep"})"),
       "this is the meta.json of `hedgesim sweep`, not of a comparison; it should be the meta.json written "
       "by `hedgesim compare`");
-  EXPECT_EQ(message_for(R"({"agents": [{"name": "x"}]})"), "an entry of 'agents' has no text field 'id'");
-  EXPECT_EQ(message_for(R"({"events_a": 3})"),
+  EXPECT_EQ(compare_meta_error(R"({"agents": [{"name": "x"}]})"),
+            "an entry of 'agents' has no text field 'id'");
+  EXPECT_EQ(compare_meta_error(R"({"events_a": 3})"),
             "'events_a' should be a list of events {date, label, type, actor}");
-  EXPECT_EQ(message_for(R"({"events_b": [{"date": "soon"}]})"),
+  EXPECT_EQ(compare_meta_error(R"({"events_b": [{"date": "soon"}]})"),
             "events_b[0] has no date 'YYYY-MM-DD' (it has 'soon')");
   TempDir empty;
   EXPECT_EQ(testing::error_of([&] { results::read_compare_meta(empty.path()); }),

@@ -66,7 +66,7 @@ TEST(SweepMeta, ReadsWhatHedgesimSweepWrites) {
 }
 
 /// The message read_sweep_meta gives for DIR/meta.json holding `text`, without the position.
-std::string message_for(const std::string& text) {
+std::string sweep_meta_error(const std::string& text) {
   TempDir dir;
   std::ofstream(dir.path() + "/meta.json") << text;
   const std::string what = testing::error_of([&] { results::read_sweep_meta(dir.path()); });
@@ -75,23 +75,23 @@ std::string message_for(const std::string& text) {
 
 TEST(SweepMeta, EachDefectHasItsMessage) {
   const std::string tail = "; it should be the meta.json written by `hedgesim sweep`";
-  EXPECT_EQ(message_for("{\n  \"parameters\": [,]\n}"),
+  EXPECT_EQ(sweep_meta_error("{\n  \"parameters\": [,]\n}"),
             "this is not valid JSON; it should be the meta.json written by `hedgesim sweep`");
-  EXPECT_EQ(message_for("[]"), "this is not a JSON object" + tail);
-  EXPECT_EQ(message_for(R"({"kind": "run", "agents": []})"),
+  EXPECT_EQ(sweep_meta_error("[]"), "this is not a JSON object" + tail);
+  EXPECT_EQ(sweep_meta_error(R"({"kind": "run", "agents": []})"),
             "this is the meta.json of `hedgesim run`, not of a sweep" + tail);
-  EXPECT_EQ(message_for(R"({"metrics": ["y"]})"), "the file has no list 'parameters'" + tail);
-  EXPECT_EQ(message_for(R"({"parameters": [{"min": 0, "max": 1}], "metrics": []})"),
+  EXPECT_EQ(sweep_meta_error(R"({"metrics": ["y"]})"), "the file has no list 'parameters'" + tail);
+  EXPECT_EQ(sweep_meta_error(R"({"parameters": [{"min": 0, "max": 1}], "metrics": []})"),
             "parameters[0] has no text field 'name'" + tail);
-  EXPECT_EQ(message_for(R"({"parameters": [{"name": "a", "min": 0}], "metrics": []})"),
+  EXPECT_EQ(sweep_meta_error(R"({"parameters": [{"name": "a", "min": 0}], "metrics": []})"),
             "parameters[0] ('a') has no number 'max'" + tail);
-  EXPECT_EQ(message_for(R"({"parameters": [{"name": "a", "min": 2, "max": 1}], "metrics": []})"),
+  EXPECT_EQ(sweep_meta_error(R"({"parameters": [{"name": "a", "min": 2, "max": 1}], "metrics": []})"),
             "parameters[0] ('a') has min 2 above max 1" + tail);
-  EXPECT_EQ(message_for(R"({"parameters": [{"name": "a", "min": 0, "max": 1},
+  EXPECT_EQ(sweep_meta_error(R"({"parameters": [{"name": "a", "min": 0, "max": 1},
                                             {"name": "a", "min": 0, "max": 1}], "metrics": []})"),
             "parameter 'a' is listed twice" + tail);
-  EXPECT_EQ(message_for(R"({"parameters": []})"), "the file has no list 'metrics'" + tail);
-  EXPECT_EQ(message_for(R"({"parameters": [], "metrics": [3]})"),
+  EXPECT_EQ(sweep_meta_error(R"({"parameters": []})"), "the file has no list 'metrics'" + tail);
+  EXPECT_EQ(sweep_meta_error(R"({"parameters": [], "metrics": [3]})"),
             "an entry of 'metrics' is not a metric's name" + tail);
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 using testing::agent_index;
 
-constexpr int kReplicates = 20;
+constexpr int kExtendedReplicates = 20;
 
 Scenario extended() {
   return load_scenario(testing::source_path("scenarios/wb12-bulgarian-veto-2020-2022.toml"));
@@ -22,7 +22,7 @@ CompiledModel compiled(const Scenario& sc) {
   return compile(load_model(sc.model_dir, sc.model_pos), sc);
 }
 
-int step_of(const CompiledModel& m, const std::string& type, const std::string& target) {
+int step_of_event(const CompiledModel& m, const std::string& type, const std::string& target) {
   for (const CompiledEvent& e : m.events)
     for (int t : e.targets)
       if (m.spec.event_types[e.type].id == type && m.agent_ids[t] == target) return e.step;
@@ -48,9 +48,10 @@ TEST(ExtendedModel, TwelveAgentsSixPatronsTwoVetoPlayersTwoEasternPatrons) {
 TEST(ExtendedModel, BulgariasVetoBlocksNorthMacedoniasTalksUntilLifted) {
   const Scenario sc = extended();
   const CompiledModel m = compiled(sc);
-  const auto runs = run_ensemble(m, {sc.seed, kReplicates, 2, false});
+  const auto runs = run_ensemble(m, {sc.seed, kExtendedReplicates, 2, false});
   const int mkd = agent_index(m, "MKD"), alb = agent_index(m, "ALB"), bgr = agent_index(m, "BGR");
-  const int k_veto = step_of(m, "accession_veto", "MKD"), k_talks = step_of(m, "accession_step", "MKD");
+  const int k_veto = step_of_event(m, "accession_veto", "MKD"),
+            k_talks = step_of_event(m, "accession_step", "MKD");
   for (const RunOutput& r : runs) {
     for (int k = k_veto; k < k_talks; ++k)
       ASSERT_EQ(r.value(m, k, m.row(Var::veto, bgr, mkd)), 1.0) << k;
@@ -72,7 +73,7 @@ TEST(ExtendedModel, BulgariasVetoBlocksNorthMacedoniasTalksUntilLifted) {
 TEST(ExtendedModel, ChinaAnswersCourtingOutOfItsOwnBudget) {
   const Scenario sc = extended();
   const CompiledModel m = compiled(sc);
-  const auto runs = run_ensemble(m, {sc.seed, kReplicates, 2, false});
+  const auto runs = run_ensemble(m, {sc.seed, kExtendedReplicates, 2, false});
   const int chn = agent_index(m, "CHN"), srb = agent_index(m, "SRB");
   double peak = 0.0, gained = 0.0;
   for (const RunOutput& r : runs)
@@ -87,7 +88,7 @@ TEST(ExtendedModel, ChinaAnswersCourtingOutOfItsOwnBudget) {
   Scenario broke = sc;
   broke.initial.push_back({"CHN", Var::capacity, "", 0.0, {}, {}});
   const CompiledModel mb = compiled(broke);
-  for (const RunOutput& r : run_ensemble(mb, {sc.seed, kReplicates, 2, false}))
+  for (const RunOutput& r : run_ensemble(mb, {sc.seed, kExtendedReplicates, 2, false}))
     for (int k = 0; k <= mb.steps; ++k)
       ASSERT_EQ(r.value(mb, k, Var::attention, chn), 0.0) << k;
 }

@@ -25,7 +25,7 @@ using namespace patterns;  // NOLINT: the figures and helpers of the patterns
 
 constexpr int kTrajectories = 10;
 constexpr int kLevels = 4;
-constexpr int kReplicates = 8;
+constexpr int kScreeningReplicates = 8;
 constexpr double kRequired = 0.05;
 const std::string kSusceptibility = "susceptibility (scale of every λ_i)";
 
@@ -145,7 +145,7 @@ TEST(Screening, EveryMechanismMovesSomeDeclaredMetric) {
     }
     set_parameter_values(m, idx, values.data());
     m.susceptibility *= 0.5 + d.points(r, k_params);
-    const Ensemble e = run(std::move(m), kReplicates);
+    const Ensemble e = run(std::move(m), kScreeningReplicates);
     for (std::size_t q = 0; q < metrics.size(); ++q)
       y[q](r) = metrics[q].of(e);
   }

@@ -1,0 +1,14 @@
+// The paths the model module's tests read: the source tree, its shipped model, and the bad-input corpus.
+#pragma once
+
+#include <string>
+
+#include "support/input_error_message.hpp"
+
+namespace hedgesim {
+
+inline const std::string kSource = HEDGESIM_SOURCE_DIR;
+inline const std::string kModel = kSource + "/model";
+inline const std::string& kBad = testing::kBadCorpus;
+
+}  // namespace hedgesim
