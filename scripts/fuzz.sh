@@ -3,7 +3,9 @@
 # header-only, so the parser is instrumented too) in build/fuzz, runs each target on its regression inputs,
 # then fuzzes each for SECONDS (default 30) from its seed corpus with its dictionary, at most two targets at
 # once. Any finding (a crash, a sanitizer report, an exception other than the documented input errors, a
-# leak, a timeout, running out of memory) makes it exit non-zero and print the reproducer's path.
+# leak, a timeout, running out of memory) makes it exit 1 and print the reproducer's path. Stop a long run with
+# SIGINT or SIGTERM (never SIGSTOP: libFuzzer would count the pause as the input's run time, a false timeout);
+# it then prints each target's figures so far and exits 130.
 #   scripts/fuzz.sh [SECONDS]        e.g. scripts/fuzz.sh 600 for a longer run
 #   HEDGESIM_FUZZ_JOBS=1 scripts/fuzz.sh   one compile and one target at a time (default: nproc, at most 2)
 #   HEDGESIM_FUZZ_TARGETS="journal branch" scripts/fuzz.sh   some targets only
@@ -83,10 +85,16 @@ summary() {
 }
 declare -A pid_of
 failed=0
+interrupted=0
 finish() {  # waits for target $1 and reports it
-  local t=$1
-  if wait "${pid_of[$t]}"; then
+  local t=$1 status=0
+  wait "${pid_of[$t]}" || status=$?
+  if ((status == 0)); then
     summary "$t"
+  elif ((status == 72)); then  # libFuzzer's exit code when SIGINT or SIGTERM stopped it: not a finding
+    interrupted=1
+    summary "$t"
+    echo "fuzz_$t: interrupted (SIGINT or SIGTERM) before its limit, no finding"
   else
     failed=1
     tail -n 60 "$build/fuzz-$t.log" >&2
@@ -105,4 +113,6 @@ for t in "${targets[@]}"; do
   running+=("$t")
 done
 for t in "${running[@]}"; do finish "$t"; done
-exit $failed
+((failed)) && exit 1
+((interrupted)) && exit 130  # stopped by the user: no finding, but not the run that was asked for
+exit 0
