@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz/ with clang (-fsanitize=fuzzer,address,undefined; toml++
 # header-only, so the parser is instrumented too) in build/fuzz, runs each target on its regression inputs,
-# then fuzzes each for SECONDS (default 30) from its seed corpus with its dictionary, at most two targets at
-# once. Any finding (a crash, a sanitizer report, an exception other than the documented input errors, a
+# then fuzzes each for SECONDS (default 30) of wall-clock time from its seed corpus with its dictionary, two
+# targets at once unless told otherwise (HEDGESIM_FUZZ_AT_ONCE). Any finding (a crash, a sanitizer report, an exception other than the documented input errors, a
 # leak, a timeout, running out of memory) makes it exit 1 and print the reproducer's path. Stop a long run with
 # SIGINT or SIGTERM (never SIGSTOP: libFuzzer would count the pause as the input's run time, a false timeout);
 # it then prints each target's figures so far and exits 130.
 #   scripts/fuzz.sh [SECONDS]        e.g. scripts/fuzz.sh 600 for a longer run
 #   HEDGESIM_FUZZ_JOBS=1 scripts/fuzz.sh   one compile and one target at a time (default: nproc, at most 2)
+#   HEDGESIM_FUZZ_AT_ONCE=all scripts/fuzz.sh 60   all targets at once, each for 60 s of wall-clock time,
+#                                  sharing the cores (default: as many at once as HEDGESIM_FUZZ_JOBS)
 #   HEDGESIM_FUZZ_TARGETS="journal branch" scripts/fuzz.sh   some targets only
 #   HEDGESIM_FUZZ_RUNS=10000000 scripts/fuzz.sh   each target for that many executions instead of SECONDS
 #   scripts/fuzz.sh --build-only   only the build (what the test command does while other tests run)
@@ -20,7 +22,10 @@ seconds=${1:-30}
 [ "$seconds" = --build-only ] && seconds=0
 jobs=${HEDGESIM_FUZZ_JOBS:-$(nproc)}
 ((jobs > 2)) && jobs=2
+at_once=${HEDGESIM_FUZZ_AT_ONCE:-$jobs}
 targets=(${HEDGESIM_FUZZ_TARGETS:-scenario model experiment journal branch})
+[ "$at_once" = all ] && at_once=${#targets[@]}
+[[ $at_once =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: HEDGESIM_FUZZ_AT_ONCE is '$at_once': a positive number or 'all'" >&2; exit 2; }
 build=build/fuzz
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found: run scripts/install-deps.sh" >&2; exit 1; }
@@ -63,10 +68,10 @@ done
 
 if [ -n "${HEDGESIM_FUZZ_RUNS:-}" ]; then
   limit=(-runs="$HEDGESIM_FUZZ_RUNS")
-  echo "== fuzz: ${HEDGESIM_FUZZ_RUNS} executions per target, $jobs at once"
+  echo "== fuzz: ${HEDGESIM_FUZZ_RUNS} executions per target, $at_once at once"
 else
   limit=(-max_total_time="$seconds")
-  echo "== fuzz: ${seconds} s per target, $jobs at once"
+  echo "== fuzz: ${seconds} s per target, $at_once at once on $(nproc) cores"
 fi
 run_target() {
   local t=$1
@@ -104,7 +109,7 @@ finish() {  # waits for target $1 and reports it
 }
 running=()
 for t in "${targets[@]}"; do
-  if ((${#running[@]} >= jobs)); then
+  if ((${#running[@]} >= at_once)); then
     finish "${running[0]}"
     running=("${running[@]:1}")
   fi
