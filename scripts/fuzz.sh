@@ -2,8 +2,9 @@
 # Builds the libFuzzer targets of tests/fuzz/ with clang (-fsanitize=fuzzer,address,undefined; toml++
 # header-only, so the parser is instrumented too) in build/fuzz, runs each target on its regression inputs,
 # then fuzzes each for SECONDS (default 30) of wall-clock time from its seed corpus with its dictionary, two
-# targets at once unless told otherwise (HEDGESIM_FUZZ_AT_ONCE). Any finding (a crash, a sanitizer report, an exception other than the documented input errors, a
-# leak, a timeout, running out of memory) makes it exit 1 and print the reproducer's path. Stop a long run with
+# targets at once unless told otherwise (HEDGESIM_FUZZ_AT_ONCE). Any finding (a crash, a sanitizer report,
+# an exception other than the documented input errors, a leak, a timeout, running out of memory) makes it
+# exit 1 and print the reproducer's path. Stop a long run with
 # SIGINT or SIGTERM (never SIGSTOP: libFuzzer would count the pause as the input's run time, a false timeout);
 # it then prints each target's figures so far and exits 130.
 #   scripts/fuzz.sh [SECONDS]        e.g. scripts/fuzz.sh 600 for a longer run

@@ -31,9 +31,8 @@ foreach(line IN LISTS lines)
     if(suite MATCHES "DISABLED_" OR test MATCHES "^DISABLED_")
       continue()  # gtest does not run them unless told to; neither does ctest
     endif()
-    if(NOT DEFINED tests_of_${suite})
+    if(NOT DEFINED tests_of_${suite})  # its first test: defined by the APPEND below
       list(APPEND suites "${suite}")
-      set(tests_of_${suite})
     endif()
     list(APPEND tests_of_${suite} "${suite}.${test}")
   elseif(suite AND NOT line STREQUAL "")  # before the first suite: gtest_main's "Running main() from ..."
